@@ -1,0 +1,5 @@
+import sys
+
+from voc.cli import main
+
+sys.exit(main())

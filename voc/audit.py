@@ -1,0 +1,77 @@
+"""The append-only audit log (R11): who did what, when, before and after.
+
+Every state change calls `record_event` with the same cursor, inside the same
+transaction as the change itself, so a change and its event commit or fail together.
+There is deliberately no function that updates or deletes an event.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from voc.clock import to_db, utcnow
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(_jsonable(value), ensure_ascii=False)
+
+
+def record_event(
+    cur,
+    actor: str,
+    entity: str,
+    entity_id: str | int,
+    action: str,
+    before: Any = None,
+    after: Any = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    cur.execute(
+        "INSERT INTO events (at, actor, entity, entity_id, action, before, after, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [to_db(at or utcnow()), actor, entity, str(entity_id), action, _dump(before), _dump(after), note],
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    before: dict | None
+    after: dict | None
+    note: str | None
+
+
+def events_for(cur, entity: str, entity_id: str | int) -> list[Event]:
+    from voc.clock import from_db
+
+    rows = cur.execute(
+        "SELECT id, at, actor, entity, entity_id, action, before, after, note FROM events "
+        "WHERE entity = ? AND entity_id = ? ORDER BY id",
+        [entity, str(entity_id)],
+    ).fetchall()
+    return [
+        Event(r[0], from_db(r[1]), r[2], r[3], r[4], r[5],
+              json.loads(r[6]) if r[6] else None, json.loads(r[7]) if r[7] else None, r[8])
+        for r in rows
+    ]

@@ -1,0 +1,21 @@
+"""Vietnamese text normalisation shared by search and the theme engine."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese tone and vowel marks, mapping đ/Đ to d/D (which NFD does not split)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
+
+
+def fold(text: str | None) -> str:
+    """Search key: lower-case, diacritics-free, single spaces. "Mạng CHẬM" -> "mang cham"."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", strip_diacritics(unicodedata.normalize("NFC", text)).lower()).strip()
