@@ -43,7 +43,7 @@ def record_event(
     at: datetime | None = None,
 ) -> None:
     cur.execute(
-        "INSERT INTO events (at, actor, entity, entity_id, action, before, after, note) "
+        "INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [to_db(at or utcnow()), actor, entity, str(entity_id), action, _dump(before), _dump(after), note],
     )
@@ -66,7 +66,7 @@ def events_for(cur, entity: str, entity_id: str | int) -> list[Event]:
     from voc.clock import from_db
 
     rows = cur.execute(
-        "SELECT id, at, actor, entity, entity_id, action, before, after, note FROM events "
+        "SELECT id, occurred_at, actor, entity, entity_id, action, before, after, note FROM events "
         "WHERE entity = ? AND entity_id = ? ORDER BY id",
         [entity, str(entity_id)],
     ).fetchall()

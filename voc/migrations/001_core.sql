@@ -43,6 +43,7 @@ CREATE TABLE cases (
     staff              VARCHAR,
     branch             VARCHAR,
     is_demo            BOOLEAN NOT NULL DEFAULT false,
+    intake_key         VARCHAR UNIQUE,   -- one submission of the intake form saves one case
     version            INTEGER NOT NULL DEFAULT 1,
     updated_at         TIMESTAMP
 );
@@ -59,7 +60,7 @@ CREATE TABLE case_rounds (
 -- Append-only audit log (R11): the code only ever INSERTs here.
 CREATE TABLE events (
     id         BIGINT PRIMARY KEY DEFAULT nextval('event_id_seq'),
-    at         TIMESTAMP NOT NULL,
+    occurred_at TIMESTAMP NOT NULL,
     actor      VARCHAR NOT NULL,
     entity     VARCHAR NOT NULL,       -- case, letter, attachment, setting, theme, glossary, user ...
     entity_id  VARCHAR NOT NULL,
