@@ -54,14 +54,14 @@ def row_to_case(row: tuple) -> Case:
 def next_ticket_code(cur, year: int) -> str:
     """KN-YYYY-NNNNNN from a sequence: never reused, even after a rollback; skips imported codes."""
     while True:
-        number = cur.execute("SELECT nextval('ticket_no_seq')").fetchone()[0]
+        number = cur.execute("SELECT nextval('ticket_no_seq')").fetchall()[0][0]
         code = f"KN-{year}-{number:06d}"
         if not ticket_exists(cur, code):
             return code
 
 
 def ticket_exists(cur, code: str) -> bool:
-    return cur.execute("SELECT count(*) FROM cases WHERE ticket_code = ?", [code]).fetchone()[0] > 0
+    return cur.execute("SELECT count(*) FROM cases WHERE ticket_code = ?", [code]).fetchall()[0][0] > 0
 
 
 def insert_case(cur, values: dict[str, Any]) -> int:
@@ -226,12 +226,13 @@ def list_cases(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = N
     return out, total
 
 
-def sla_counts(cur, at: datetime) -> dict[str, int]:
+def sla_counts(cur, at: datetime, branch_scope: str | None = None) -> dict[str, int]:
     """Open cases at `at` (received by then, not yet finished) by their single most urgent SLA state."""
-    params = {"at": to_db(at)}
+    params = {"at": to_db(at), "branch": branch_scope}
     rows = cur.execute(
         f"SELECT state, count(*) FROM (SELECT {_URGENCY_SQL} AS state FROM cases "
-        "WHERE received_at <= $at AND coalesce(resolved_at, closed_at, TIMESTAMP '9999-01-01') > $at) "
+        "WHERE received_at <= $at AND coalesce(resolved_at, closed_at, TIMESTAMP '9999-01-01') > $at "
+        "AND ($branch IS NULL OR branch = $branch)) "
         "GROUP BY state",
         params,
     ).fetchall()

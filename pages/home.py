@@ -1,0 +1,41 @@
+"""Home: what needs attention today, and on an empty database the offer to load demo data."""
+import streamlit as st
+
+from ui.session import current_actor, get_db
+from voc import overview
+from voc.access import Permission
+
+actor = current_actor()
+db = get_db()
+st.title("VOC Desk")
+st.caption("Tiếp nhận và giải quyết khiếu nại khách hàng theo quy trình; lắng nghe tiếng nói khách hàng (VOC).")
+
+summary = overview.summary(db, actor)
+if summary.total_cases == 0:
+    st.info("Cơ sở dữ liệu đang trống.")
+    if actor.can(Permission.IMPORT_EXPORT):
+        st.write("Bạn có thể nạp **dữ liệu mẫu (demo)** — lịch sử khiếu nại hai năm do máy tạo ra, "
+                 "được đánh dấu rõ là dữ liệu mẫu — để xem thử mọi màn hình.")
+        with st.form("demo"):
+            n = st.number_input("Số hồ sơ mẫu", min_value=100, max_value=50_000, value=3_000, step=500)
+            if st.form_submit_button("Nạp dữ liệu mẫu", type="primary"):
+                bar = st.progress(0.0, text="Đang tạo dữ liệu mẫu…")
+                report = overview.load_demo(db, actor, int(n), progress=lambda d, t: bar.progress(
+                    min(d / max(t, 1), 1.0), text=f"Đang tạo dữ liệu mẫu… {d}/{t}"))
+                st.cache_data.clear()
+                st.success(f"Đã nạp {report.cases} hồ sơ mẫu.")
+                st.rerun()
+    else:
+        st.write("Hãy bắt đầu ở trang **Tiếp nhận**.")
+else:
+    if summary.demo_cases:
+        st.warning(f"Đang có {summary.demo_cases:,} hồ sơ **dữ liệu mẫu (demo)**.".replace(",", "."))
+    cols = st.columns(5)
+    cols[0].metric("Hồ sơ đang mở", f"{summary.open_cases:,}".replace(",", "."))
+    cols[1].metric("Đến hạn trong 24 giờ", summary.sla["due_24h"])
+    cols[2].metric("Quá hạn trả lời", summary.sla["reply_overdue"])
+    cols[3].metric("Quá hạn giải quyết", summary.sla["resolution_overdue"])
+    cols[4].metric("Tổng số hồ sơ", f"{summary.total_cases:,}".replace(",", "."))
+    if actor.can(Permission.HANDLE_CASES):
+        st.page_link("pages/intake.py", label="Tiếp nhận khiếu nại mới", icon="📝")
+    st.page_link("pages/sla_board.py", label="Xem bảng SLA", icon="⏱️")

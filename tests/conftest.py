@@ -1,0 +1,87 @@
+"""Shared fixtures: a real DuckDB file per test, actors of each role, a valid intake draft, AppTest runs."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from voc.access import Actor, Role
+from voc.db import Database
+from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
+
+ROOT = Path(__file__).resolve().parent.parent
+# A fixed "now" for rules tests: Monday 09:10 in Hà Nội.
+MONDAY_0910 = datetime(2026, 11, 23, 2, 10, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database(tmp_path / "voc.duckdb")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def staff() -> Actor:
+    return Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
+
+
+@pytest.fixture
+def other_branch_staff() -> Actor:
+    return Actor("tuan", Role.STAFF, "Đà Nẵng", "Trần Văn Tuấn")
+
+
+@pytest.fixture
+def qa() -> Actor:
+    return Actor("qa1", Role.QA, None, "Giám sát 1")
+
+
+@pytest.fixture
+def manager() -> Actor:
+    return Actor("ql1", Role.MANAGER, None, "Quản lý 1")
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return Actor("admin", Role.ADMIN, None, "Quản trị viên")
+
+
+def make_draft(**changes) -> CaseDraft:
+    draft = CaseDraft(
+        customer=Customer("Nguyễn Văn An", "0912345678", "an@example.com", "12 Láng Hạ, Hà Nội"),
+        channel=Channel.IN_PERSON,
+        service=Service.HOSTING,
+        issue_kind=IssueKind.QUALITY,
+        event_date=date(2026, 11, 21),
+        content="Website bị sập từ sáng thứ Bảy, khách của tôi không truy cập được.",
+        request="Khôi phục website ngay và bồi thường thời gian gián đoạn.",
+        branch="Hà Nội",
+    )
+    return replace(draft, **changes)
+
+
+@pytest.fixture
+def draft() -> CaseDraft:
+    return make_draft()
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """Point the app at a fresh database file and clear Streamlit's caches between tests."""
+    import streamlit as st
+
+    monkeypatch.setenv("VOC_DB_PATH", str(tmp_path / "app.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield tmp_path / "app.duckdb"
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def signed_in(app, actor: Actor):
+    """Put `actor` in the AppTest session as if they had logged in."""
+    app.session_state["voc_user"] = actor
+    app.session_state["voc_last_seen"] = datetime.now(timezone.utc)
+    return app

@@ -1,0 +1,77 @@
+"""The one cached DuckDB connection, the signed-in user and the login gate."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from voc import users
+from voc.access import Actor
+from voc.clock import utcnow
+from voc.db import Database
+from voc.errors import DomainError
+from voc.setup import ensure_defaults
+
+_USER_KEY = "voc_user"
+_SEEN_KEY = "voc_last_seen"
+
+
+@st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
+def get_db() -> Database:
+    """One connection for the whole server process; each unit of work takes its own cursor."""
+    db = Database()
+    ensure_defaults(db)
+    return db
+
+
+@st.cache_resource
+def _first_admin_password() -> str | None:
+    return users.ensure_first_admin(get_db())
+
+
+def current_actor() -> Actor | None:
+    user = st.session_state.get(_USER_KEY)
+    seen = st.session_state.get(_SEEN_KEY)
+    if user is None:
+        return None
+    if seen is None or utcnow() - seen > timedelta(hours=users.SESSION_HOURS):
+        sign_out(expired=True)
+        return None
+    st.session_state[_SEEN_KEY] = utcnow()
+    return user
+
+
+def sign_in(user: users.User) -> None:
+    st.session_state[_USER_KEY] = user.actor()
+    st.session_state[_SEEN_KEY] = utcnow()
+
+
+def sign_out(expired: bool = False) -> None:
+    for key in (_USER_KEY, _SEEN_KEY):
+        st.session_state.pop(key, None)
+    if expired:
+        st.session_state["voc_expired"] = True
+
+
+def login_form() -> None:
+    """The login gate: shown instead of the app until a user signs in."""
+    st.title("VOC Desk — Đăng nhập")
+    generated = _first_admin_password()
+    if generated:
+        st.warning(
+            "Lần khởi động đầu tiên: đã tạo tài khoản quản trị **admin** với mật khẩu "
+            f"`{generated}`. Mật khẩu này chỉ hiện một lần — hãy ghi lại và đổi ngay sau khi đăng nhập."
+        )
+    if st.session_state.pop("voc_expired", False):
+        st.info("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại.")
+    with st.form("login"):
+        username = st.text_input("Tên đăng nhập")
+        password = st.text_input("Mật khẩu", type="password")
+        submitted = st.form_submit_button("Đăng nhập", type="primary")
+    if submitted:
+        try:
+            sign_in(users.authenticate(get_db(), username, password))
+        except DomainError as error:
+            st.error(str(error))
+        else:
+            st.rerun()

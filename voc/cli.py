@@ -1,0 +1,160 @@
+"""`python -m voc ...`: a thin command line over the library. Every command takes --db PATH."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from datetime import datetime
+
+from voc.access import SYSTEM
+from voc.clock import parse_iso, utcnow
+from voc.db import Database, db_path
+from voc.errors import DomainError
+
+# Modules that add their own subcommands with register(subparsers).
+_PLUGINS = ("voc.cli_text",)
+
+
+def _db(args) -> Database:
+    return Database(args.db)
+
+
+def cmd_init(args) -> int:
+    db = Database(args.db, migrate=False)
+    applied = db.migrate()
+    from voc.setup import ensure_defaults
+
+    ensure_defaults(db)
+    print(f"Cơ sở dữ liệu: {db.path} — phiên bản lược đồ {db.schema_version()}"
+          + (f" (vừa áp dụng: {', '.join(map(str, applied))})" if applied else " (đã cập nhật)"))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from voc.demo import generate_demo
+    from voc.setup import ensure_defaults
+
+    db = _db(args)
+    ensure_defaults(db)
+    report = generate_demo(db, args.cases, seed=args.seed, progress=_progress("Tạo dữ liệu mẫu"))
+    print(f"\nĐã tạo dữ liệu mẫu (demo): {report}")
+    return 0
+
+
+def cmd_sla(args) -> int:
+    from voc import case_store
+
+    at = parse_iso(args.at) if args.at else utcnow()
+    db = _db(args)
+    with db.cursor() as cur:
+        counts = case_store.sla_counts(cur, at)
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        from voc.model import SlaState
+
+        for state in SlaState:
+            print(f"{state.label}: {counts[state.value]}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from voc.csvio import import_csv
+
+    db = _db(args)
+    report = import_csv(db, SYSTEM, args.file, progress=_progress("Nhập CSV"))
+    print()
+    print(report.summary())
+    print(f"read={report.read} imported={report.imported} rejected={report.rejected}")
+    if report.rejected:
+        print(f"Các dòng bị từ chối và lý do: {report.rejects_path}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from voc.csvio import export_csv
+
+    count = export_csv(_db(args), SYSTEM, args.file)
+    print(f"Đã xuất {count} hồ sơ ra {args.file}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    ran = False
+    if args.tagging:
+        from voc.cli_text import run_tagging_bench
+
+        ran = True
+        code = run_tagging_bench(args)
+        if code:
+            return code
+    if args.cases:
+        from voc.bench_analytics import run_analytics_bench
+
+        ran = True
+        code = run_analytics_bench(args)
+        if code:
+            return code
+    if not ran:
+        print("Chọn --tagging và/hoặc --cases N.", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _progress(label: str):
+    def report(done: int, total: int) -> None:
+        pct = 100 * done / total if total else 100
+        print(f"\r{label}: {done}/{total} ({pct:.0f}%)", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m voc", description="VOC Desk — dòng lệnh")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=None, help=f"tệp DuckDB (mặc định {db_path(None)} hoặc $VOC_DB_PATH)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", parents=[common], help="tạo hoặc nâng cấp cơ sở dữ liệu").set_defaults(func=cmd_init)
+
+    demo = sub.add_parser("demo", parents=[common], help="tạo lịch sử khiếu nại mẫu (demo)")
+    demo.add_argument("--cases", type=int, required=True)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.set_defaults(func=cmd_demo)
+
+    sla = sub.add_parser("sla", parents=[common], help="hồ sơ đang mở theo trạng thái SLA")
+    sla.add_argument("--at", default=None, help="thời điểm ISO 8601 (mặc định: bây giờ)")
+    sla.add_argument("--json", action="store_true")
+    sla.set_defaults(func=cmd_sla)
+
+    imp = sub.add_parser("import", parents=[common], help="nhập hồ sơ từ CSV chuẩn")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", parents=[common], help="xuất hồ sơ ra CSV chuẩn")
+    exp.add_argument("file")
+    exp.set_defaults(func=cmd_export)
+
+    bench = sub.add_parser("bench", parents=[common], help="đo tốc độ")
+    bench.add_argument("--tagging", action="store_true", help="gắn chủ đề so với word_tokenize; backfill 1 và 2 lõi")
+    bench.add_argument("--cases", type=int, default=0, help="số hồ sơ cho phép đo truy vấn biểu đồ")
+    bench.set_defaults(func=cmd_bench)
+    for name in _PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DomainError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 1
