@@ -204,12 +204,18 @@ LIST_COLUMNS = ("ticket_code", "received_at", "customer_name", "service", "chann
                 "round", "reply_due_at", "resolution_due_at", "staff", "branch")
 
 
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """DuckDB rejects named parameters that the statement does not use."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
 def list_cases(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = None,
                limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
     """A page of matching cases (newest first) with their SLA state at `at`, and the total count."""
     params: dict[str, Any] = {"at": to_db(at)}
     where = _where(filt, params, branch_scope)
-    total = cur.execute(f"SELECT count(*) FROM cases WHERE {where}", params).fetchone()[0]
+    count_sql = f"SELECT count(*) FROM cases WHERE {where}"
+    total = cur.execute(count_sql, _used(count_sql, params)).fetchall()[0][0]
     params.update(limit=limit, offset=offset)
     rows = cur.execute(
         f"SELECT {', '.join(LIST_COLUMNS)}, {sla_state_sql()} AS sla_state, left(content, 160) AS excerpt "
