@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 
 
 def strip_diacritics(text: str) -> str:
@@ -18,4 +19,5 @@ def fold(text: str | None) -> str:
     """Search key: lower-case, diacritics-free, single spaces. "Mạng CHẬM" -> "mang cham"."""
     if not text:
         return ""
+    text = _CONTROLS.sub("", text)
     return _SPACES.sub(" ", strip_diacritics(unicodedata.normalize("NFC", text)).lower()).strip()
