@@ -122,34 +122,38 @@ def authenticate(db, username: str, password: str, now: datetime | None = None) 
     now = now or utcnow()
     username = (username or "").strip().lower()
     wrong = LoginFailed("Tên đăng nhập hoặc mật khẩu không đúng.")
-    with db.transaction() as cur:
+    with db.cursor() as cur:
         row = cur.execute(f"SELECT {_COLUMNS}, password_hash FROM users WHERE username = ?", [username]).fetchone()
-        if row is None:
-            _HASHER.hash(password or "x")  # same cost as a real check, so timing does not reveal usernames
-            raise wrong
-        user, stored = _row(row[:7]), row[7]
-        if not user.active:
-            raise LoginFailed("Tài khoản đã bị vô hiệu hóa. Liên hệ quản trị.")
-        if user.locked_until and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            raise LoginFailed(f"Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau {minutes} phút.")
-        try:
-            _HASHER.verify(stored, password or "")
-        except (VerificationError, InvalidHashError):
-            failures = user.failed_attempts + 1
-            locked = to_db(now + timedelta(minutes=LOCK_MINUTES)) if failures >= MAX_FAILED_ATTEMPTS else None
-            cur.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE username = ?",
-                        [0 if locked else failures, locked, username])
-            record_event(cur, username, "user", username, "login_failed", None,
-                         {"failed_attempts": failures, "locked": bool(locked)}, at=now)
-            cur.commit()
-            cur.begin()
-            raise wrong from None
+    if row is None:
+        _HASHER.hash(password or "x")  # same cost as a real check, so timing does not reveal usernames
+        raise wrong
+    user, stored = _row(row[:7]), row[7]
+    if not user.active:
+        raise LoginFailed("Tài khoản đã bị vô hiệu hóa. Liên hệ quản trị.")
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginFailed(f"Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau {minutes} phút.")
+    try:
+        _HASHER.verify(stored, password or "")
+    except (VerificationError, InvalidHashError):
+        _record_failure(db, user, now)
+        raise wrong from None
+    with db.transaction() as cur:
         if _HASHER.check_needs_rehash(stored):
             cur.execute("UPDATE users SET password_hash = ? WHERE username = ?", [_HASHER.hash(password), username])
         cur.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE username = ?", [username])
         record_event(cur, username, "user", username, "login", None, None, at=now)
         return get_user(cur, username)
+
+
+def _record_failure(db, user: User, now: datetime) -> None:
+    failures = user.failed_attempts + 1
+    locked = to_db(now + timedelta(minutes=LOCK_MINUTES)) if failures >= MAX_FAILED_ATTEMPTS else None
+    with db.transaction() as cur:
+        cur.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE username = ?",
+                    [0 if locked else failures, locked, user.username])
+        record_event(cur, user.username, "user", user.username, "login_failed", None,
+                     {"failed_attempts": failures, "locked": bool(locked)}, at=now)
 
 
 def set_password(db, actor: Actor, username: str, new_password: str, now: datetime | None = None) -> None:
