@@ -130,3 +130,17 @@ def test_killed_import_keeps_committed_batches_and_no_half_case(tmp_path):
     report = import_csv(db, SYSTEM, source)  # resuming imports the rest without duplicates
     assert report.imported == 60_000 - n_cases and report.already_present == n_cases
     db.close()
+
+
+@pytest.mark.slow
+def test_two_hundred_thousand_rows_import(tmp_path):
+    source = tmp_path / "200k.csv"
+    _big_csv(source, 200_000)
+    db = Database(tmp_path / "200k.duckdb")
+    seen = []
+    report = import_csv(db, SYSTEM, source, progress=lambda done, total: seen.append(done))
+    assert (report.read, report.imported, report.rejected) == (200_000, 200_000, 0)
+    assert seen == sorted(seen) and len(seen) >= 100  # progress reported batch by batch
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(DISTINCT ticket_code) FROM cases").fetchall()[0][0] == 200_000
+    db.close()
