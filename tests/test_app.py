@@ -36,3 +36,14 @@ def test_home_offers_demo_data_to_admin_on_empty_database(app_env, admin):
     app = signed_in(AppTest.from_file(APP, default_timeout=60), admin).run()
     assert not app.exception
     assert app.button(key="FormSubmitter:demo-Nạp dữ liệu mẫu") is not None
+
+
+def test_idle_session_expires(app_env, admin):
+    from datetime import datetime, timedelta, timezone
+
+    app = AppTest.from_file(APP, default_timeout=60)
+    signed_in(app, admin)
+    app.session_state["voc_last_seen"] = datetime.now(timezone.utc) - timedelta(hours=9)
+    app.run()
+    assert app.title[0].value == "VOC Desk — Đăng nhập"
+    assert any("hết hạn" in i.value for i in app.info)
