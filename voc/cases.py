@@ -98,8 +98,11 @@ def check_limitation(draft: CaseDraft, received_at: datetime, policy: Policy) ->
 
 def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = None,
             received_at: datetime | None = None, intake_key: str | None = None,
-            attachments: list | None = None) -> Case:
+            attachments: list | None = None, details: dict | None = None) -> Case:
     """R3: log a complaint, give it a unique ticket code and its round-1 clocks.
+
+    `details` are channel particulars (call time, letter date, web ticket reference...) kept in the
+    intake's audit event.
 
     `intake_key` makes a repeated submission of the same form return the case it already saved.
     `attachments` are `attachments.Upload` values stored in the same transaction.
@@ -140,7 +143,8 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
         case = case_store.get_case_by_id(cur, case_id)
         record_event(cur, actor.username, "case", case_id, "received", None,
                      {"ticket_code": code, "status": Status.RECEIVED, "channel": draft.channel,
-                      "late_complaint": limitation.late, "late_reason": values["late_reason"]},
+                      "late_complaint": limitation.late, "late_reason": values["late_reason"],
+                      **({"details": details} if details else {})},
                      at=received_at)
         for upload in uploads:
             attachment_store.store(cur, actor, case_id, upload, received_at)
