@@ -160,10 +160,10 @@ def top_issues(cur, f: Filters, limit: int = 10) -> pd.DataFrame:
             FROM cases c JOIN case_themes t ON t.case_id = c.id
             WHERE {where} AND {_theme_clause(f, params)}
             GROUP BY ALL),
-        total AS (SELECT count(*) AS n FROM cases c WHERE {where})
-        SELECT theme, sum(n)::BIGINT AS cases,
-               round(100.0 * sum(n) / greatest(any_value(total.n), 1), 1) AS share_pct,
-               count(*) AS customers, count(*) FILTER (WHERE n >= 2) AS repeat_customers
+        total AS (SELECT count(*) AS total_cases FROM cases c WHERE {where})
+        SELECT theme, sum(per.n)::BIGINT AS cases,
+               round(100.0 * sum(per.n) / greatest(any_value(total_cases), 1), 1) AS share_pct,
+               count(*) AS customers, count(*) FILTER (WHERE per.n >= 2) AS repeat_customers
         FROM per, total GROUP BY theme ORDER BY cases DESC, theme LIMIT $limit""", params)
     return _with_theme_names(cur, df)
 
