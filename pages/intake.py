@@ -1,0 +1,225 @@
+"""Tiếp nhận: log a complaint from any channel (R1-R4, R8), then hand the customer their
+confirmation and, in person, the receipt form to sign."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+
+import streamlit as st
+
+from ui.session import current_actor, get_db
+from ui.widgets import after_write, customer_lines, fields_table, frame, labelled_text, require, show_error
+from voc import attachments, case_store, cases, documents, letters, similar
+from voc.access import Actor, Permission, Role
+from voc.clock import LOCAL_TZ, format_local, utcnow
+from voc.errors import DomainError, ValidationError
+from voc.model import Case, CaseDraft, Channel, Customer, IssueKind, Service
+
+KEY, LATE, DONE = "intake_key", "intake_late", "intake_done"
+SIMILAR_WITHIN_DAYS = 90
+
+
+def form_key() -> str:
+    """One id per form instance: a repeated submit of the same form saves one case only."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = uuid.uuid4().hex
+    return st.session_state[KEY]
+
+
+def local_moment(day: date | None, at: time | None) -> datetime | None:
+    if day is None or at is None:
+        return None
+    return datetime.combine(day, at, LOCAL_TZ)
+
+
+def channel_fields(actor: Actor, channel: Channel, k: str) -> dict:
+    """The contact and channel particulars each channel needs (R1)."""
+    c1, c2 = st.columns(2)
+    out: dict = {"name": c1.text_input("Họ tên khách hàng *", key=f"name-{k}", max_chars=200)}
+    if channel is Channel.IN_PERSON:
+        own_branch = actor.role is Role.STAFF and bool(actor.branch)
+        out["branch"] = c2.text_input("Chi nhánh tiếp nhận *", value=actor.branch or "", key=f"branch-{k}",
+                                      disabled=own_branch)
+        out["phone"] = c1.text_input("Điện thoại", key=f"phone-{k}")
+        out["email"] = c2.text_input("Email", key=f"email-{k}")
+        out["address"] = st.text_input("Địa chỉ", key=f"address-{k}")
+        st.caption("Sau khi lưu, in **Phiếu tiếp nhận** để khách hàng và nhân viên cùng ký.")
+    elif channel is Channel.HOTLINE:
+        out["phone"] = c2.text_input("Số điện thoại gọi đến *", key=f"phone-{k}")
+        now = utcnow().astimezone(LOCAL_TZ)
+        d1, d2, d3 = st.columns(3)
+        out["call_day"] = d1.date_input("Ngày gọi *", value=now.date(), format="DD/MM/YYYY", key=f"callday-{k}")
+        out["call_time"] = d2.time_input("Giờ gọi *", value=now.time().replace(second=0, microsecond=0),
+                                         key=f"calltime-{k}", step=60)
+        out["email"] = d3.text_input("Email (nếu có)", key=f"email-{k}")
+    elif channel is Channel.EMAIL:
+        out["email"] = c2.text_input("Email của khách hàng *", key=f"email-{k}")
+        out["web_ticket"] = c1.text_input("Mã ticket web / tiêu đề email (nếu có)", key=f"webticket-{k}")
+        out["phone"] = c2.text_input("Điện thoại (nếu có)", key=f"phone-{k}")
+    else:
+        out["address"] = st.text_input("Địa chỉ bưu chính của khách hàng *", key=f"address-{k}")
+        out["letter_date"] = c2.date_input("Ngày ghi trên thư *", value=None, format="DD/MM/YYYY",
+                                           key=f"letterdate-{k}")
+        out["phone"] = c1.text_input("Điện thoại (nếu có)", key=f"phone-{k}")
+    return out
+
+
+def channel_requirements(channel: Channel, values: dict, received_at: datetime) -> dict:
+    """Check what the chosen channel needs; return the particulars to keep with the intake."""
+    if channel is Channel.HOTLINE:
+        if not (values.get("phone") or "").strip():
+            raise ValidationError("Vui lòng nhập số điện thoại gọi đến.", "phone")
+        if received_at > utcnow():
+            raise ValidationError("Thời điểm cuộc gọi không thể sau thời điểm hiện tại.", "call_time")
+        return {"call_time": received_at.isoformat()}
+    if channel is Channel.EMAIL:
+        if not (values.get("email") or "").strip():
+            raise ValidationError("Kênh email / web ticket: vui lòng nhập email của khách hàng.", "email")
+        ref = (values.get("web_ticket") or "").strip()
+        return {"web_ticket": ref} if ref else {}
+    if channel is Channel.POST:
+        if not (values.get("address") or "").strip():
+            raise ValidationError("Kênh bưu điện: vui lòng nhập địa chỉ bưu chính của khách hàng.", "address")
+        letter_date = values.get("letter_date")
+        if letter_date is None:
+            raise ValidationError("Vui lòng nhập ngày ghi trên thư.", "letter_date")
+        if letter_date > received_at.astimezone(LOCAL_TZ).date():
+            raise ValidationError("Ngày ghi trên thư không thể sau ngày tiếp nhận.", "letter_date")
+        return {"letter_date": letter_date.isoformat()}
+    if not (values.get("branch") or "").strip():
+        raise ValidationError("Vui lòng nhập chi nhánh tiếp nhận.", "branch")
+    return {}
+
+
+def intake_form(actor: Actor) -> None:
+    k = form_key()
+    channel = st.radio("Kênh tiếp nhận", list(Channel), format_func=lambda c: c.label, horizontal=True,
+                       key=f"channel-{k}")
+    with st.form(f"intake-{k}"):
+        st.subheader("Khách hàng")
+        values = channel_fields(actor, channel, k)
+        st.subheader("Sự việc")
+        c1, c2, c3 = st.columns(3)
+        service = c1.selectbox("Dịch vụ *", list(Service), format_func=lambda s: s.label, key=f"service-{k}")
+        kind = c2.selectbox("Loại khiếu nại *", list(IssueKind), format_func=lambda i: i.label, key=f"kind-{k}",
+                            help="Chất lượng dịch vụ: thời hiệu 90 ngày; kinh doanh (cước, hợp đồng): 30 ngày.")
+        event_date = c3.date_input("Ngày xảy ra sự việc *", value=None, format="DD/MM/YYYY", key=f"event-{k}")
+        content = st.text_area("Nội dung phản ánh *", key=f"content-{k}", height=140,
+                               placeholder="Khách hàng phản ánh gì, từ khi nào, ảnh hưởng ra sao…")
+        request = st.text_area("Yêu cầu cần giải quyết *", key=f"request-{k}", height=90)
+        files = st.file_uploader(
+            "Tài liệu kèm theo", accept_multiple_files=True, key=f"files-{k}",
+            help=f"PDF, ảnh, tài liệu văn phòng: {', '.join(attachments.ALLOWED_EXTENSIONS)}; "
+                 f"tối đa {attachments.MAX_ATTACHMENT_BYTES // 1024 // 1024} MB mỗi tệp.")
+        late_reason = None
+        if st.session_state.get(LATE):
+            st.warning(st.session_state[LATE], icon="⏳")
+            late_reason = st.text_area("Lý do chấp nhận *", key=f"late-{k}",
+                                       help="Ghi rõ vì sao vẫn tiếp nhận khiếu nại đã quá thời hiệu.")
+        submitted = st.form_submit_button("Lưu hồ sơ", type="primary")
+    if submitted:
+        save(actor, channel, values, service, kind, event_date, content, request, files or [], late_reason, k)
+
+
+def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: IssueKind,
+         event_date: date | None, content: str, request: str, files: list, late_reason: str | None,
+         k: str) -> None:
+    received_at = (local_moment(values.get("call_day"), values.get("call_time")) if channel is Channel.HOTLINE
+                   else None) or utcnow()
+    draft = CaseDraft(
+        customer=Customer(values.get("name", ""), values.get("phone"), values.get("email"), values.get("address")),
+        channel=channel, service=service, issue_kind=kind, event_date=event_date, content=content,
+        request=request, branch=(values.get("branch") or "").strip() or None,
+    )
+    uploads = [attachments.Upload(f.name, f.getvalue()) for f in files]
+    try:
+        details = channel_requirements(channel, values, received_at)
+        case = cases.receive(get_db(), actor, draft, late_reason=late_reason, received_at=received_at,
+                             intake_key=k, attachments=uploads, details=details)
+    except cases.LateComplaint as error:
+        st.session_state[LATE] = str(error)
+        st.rerun()
+    except DomainError as error:
+        show_error(error)
+        return
+    st.session_state[DONE] = case.ticket_code
+    st.session_state.pop(LATE, None)
+    st.session_state[KEY] = uuid.uuid4().hex
+    after_write()
+    st.rerun()
+
+
+def result(actor: Actor, ticket_code: str) -> None:
+    db = get_db()
+    case = cases.load_case(db, actor, ticket_code)
+    with db.cursor() as cur:
+        files = attachments.list_attachments(cur, case.id)
+        others = case_store.open_cases_of_customer(cur, case)
+        alike = similar.similar_cases(cur, case, limit=5, within_days=SIMILAR_WITHIN_DAYS)
+    st.success(f"Đã lưu hồ sơ **{case.ticket_code}** — {case.status.label}.", icon="✅")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Mã hồ sơ", case.ticket_code)
+    c2.metric("Hạn gửi thư trả lời", format_local(case.reply_due_at))
+    c3.metric("Hạn giải quyết", format_local(case.resolution_due_at))
+    if case.late_complaint:
+        st.warning("Khiếu nại quá thời hiệu, được tiếp nhận với lý do:", icon="⏳")
+        st.text(case.late_reason or "")
+    documents_for_customer(actor, case, files)
+    st.subheader(f"Hồ sơ khác đang mở của khách hàng ({len(others)})")
+    if others:
+        st.dataframe(frame(others, ["ticket_code", "received_at", "service", "status", "excerpt"]),
+                     hide_index=True, width="stretch")
+    else:
+        st.caption("Khách hàng không có hồ sơ nào khác đang mở.")
+    st.subheader(f"Khiếu nại tương tự về {case.service.label} ({len(alike)})")
+    if alike:
+        rows = [vars(s) for s in alike]
+        st.dataframe(frame(rows, ["ticket_code", "received_at", "status", "score", "excerpt"]),
+                     hide_index=True, width="stretch")
+    else:
+        st.caption(f"Chưa có khiếu nại tương tự trong {SIMILAR_WITHIN_DAYS} ngày qua.")
+    with st.expander("Thông tin đã ghi nhận"):
+        fields_table(customer_lines(actor, case.customer))
+        labelled_text("Nội dung phản ánh", case.content)
+        labelled_text("Yêu cầu cần giải quyết", case.request)
+        st.text("Tài liệu kèm theo: " + (", ".join(f.filename for f in files) or "(không có)"))
+    if st.button("Tiếp nhận hồ sơ mới", type="primary", key="intake_new"):
+        st.session_state.pop(DONE, None)
+        st.rerun()
+
+
+def documents_for_customer(actor: Actor, case: Case, files: list) -> None:
+    """R3 confirmation (e-mail text for the web channel, a printable note otherwise); R4 receipt form."""
+    note = letters.confirmation(case)
+    st.subheader("Xác nhận gửi khách hàng")
+    if case.channel is Channel.EMAIL:
+        st.caption("Nội dung email xác nhận (sao chép để gửi cho khách hàng):")
+        st.text(f"Tiêu đề: {note.subject}")
+        st.code(note.body, language=None, wrap_lines=True)
+    else:
+        st.text(note.subject)
+        st.code(note.body, language=None, wrap_lines=True)
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Tải xác nhận (.txt)", f"{note.subject}\n\n{note.body}\n".encode("utf-8"),
+                       file_name=f"xac-nhan-{case.ticket_code}.txt", mime="text/plain", key="dl_confirm_txt")
+    c2.download_button("Tải xác nhận (PDF)", documents.confirmation_pdf(case), key="dl_confirm_pdf",
+                       file_name=f"xac-nhan-{case.ticket_code}.pdf", mime="application/pdf")
+    if case.channel is Channel.IN_PERSON:
+        staff_name = actor.display_name if case.staff == actor.username else None
+        c3.download_button("In Phiếu tiếp nhận (PDF)", documents.receipt_pdf(case, files, staff_name=staff_name),
+                           file_name=f"phieu-tiep-nhan-{case.ticket_code}.pdf", mime="application/pdf",
+                           type="primary", key="dl_receipt")
+
+
+actor = require(current_actor(), Permission.HANDLE_CASES)
+st.title("Tiếp nhận khiếu nại")
+done = st.session_state.get(DONE)
+if done:
+    try:
+        result(actor, done)
+    except DomainError as error:
+        show_error(error)
+        st.session_state.pop(DONE, None)
+else:
+    st.caption("Các trường có dấu * là bắt buộc. Hồ sơ được cấp mã ngay khi lưu.")
+    intake_form(actor)

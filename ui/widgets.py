@@ -1,0 +1,158 @@
+"""Widgets shared by the desk pages: safe display of user text, case tables with Vietnamese
+headings, the masked customer block, downloads and the jump to a case file.
+
+User text (complaints, names, letters) is never handed to Markdown or HTML unescaped: it goes
+through st.text / st.dataframe, or `md_escape` when it has to sit inside Markdown.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Iterable
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from ui.session import get_db
+from voc import case_store
+from voc.access import Actor, Permission
+from voc.clock import format_local, utcnow
+from voc.errors import DomainError
+from voc.model import Channel, Customer, LabelledEnum, Service, SlaState, Status
+from voc.privacy import mask_address, mask_email, mask_phone
+
+CASES_PAGE = "pages/cases.py"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
+
+COLUMN_LABELS = {
+    "ticket_code": "Mã hồ sơ", "received_at": "Tiếp nhận", "customer_name": "Khách hàng", "service": "Dịch vụ",
+    "channel": "Kênh", "status": "Trạng thái", "round": "Lần", "reply_due_at": "Hạn trả lời",
+    "resolution_due_at": "Hạn giải quyết", "staff": "Nhân viên", "branch": "Chi nhánh", "sla_state": "SLA",
+    "excerpt": "Trích nội dung", "score": "Độ tương đồng", "clock": "Thời hạn", "due_at": "Đến hạn lúc",
+    "remaining": "Còn lại / quá hạn",
+}
+_ENUMS: dict[str, type[LabelledEnum]] = {"service": Service, "channel": Channel, "status": Status,
+                                          "sla_state": SlaState}
+_TIME_COLUMNS = ("received_at", "reply_due_at", "resolution_due_at", "due_at")
+
+
+def md_escape(text: str | None) -> str:
+    """User text made inert inside Markdown (no links, HTML, emphasis or headings)."""
+    return _MD_SPECIAL.sub(r"\\\1", (text or "").replace("\n", " "))
+
+
+def require(actor: Actor | None, permission: Permission | None = None) -> Actor:
+    """Stop the page with a Vietnamese message unless a user with `permission` is signed in."""
+    if actor is None:
+        st.error("Vui lòng đăng nhập.")
+        st.stop()
+    if permission is not None and not actor.can(permission):
+        from voc.access import PERMISSION_MESSAGES
+        st.error(PERMISSION_MESSAGES[permission])
+        st.stop()
+    return actor
+
+
+def show_error(error: DomainError) -> None:
+    st.error(str(error), icon="⚠️")
+
+
+def enum_label(enum: type[LabelledEnum], value: str | None) -> str:
+    if value is None:
+        return ""
+    try:
+        return enum(value).label
+    except ValueError:
+        return str(value)
+
+
+def remaining_text(due: datetime | None, now: datetime | None = None) -> str:
+    """'còn 5 giờ 20 phút' or 'quá hạn 2 ngày 3 giờ'."""
+    if due is None:
+        return ""
+    delta = due - (now or utcnow())
+    seconds = abs(int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    parts = ([f"{days} ngày"] if days else []) + ([f"{hours} giờ"] if hours else [])
+    if not days:
+        parts.append(f"{minutes} phút")
+    text = " ".join(parts)
+    return f"còn {text}" if delta.total_seconds() >= 0 else f"quá hạn {text}"
+
+
+def frame(rows: Iterable[dict], columns: list[str], now: datetime | None = None) -> pd.DataFrame:
+    """Rows of plain values as a table with Vietnamese headings, labels and local times."""
+    data = pd.DataFrame(list(rows), columns=columns)
+    for name, enum in _ENUMS.items():
+        if name in data:
+            data[name] = [enum_label(enum, v) for v in data[name]]
+    if "clock" in data:
+        data["clock"] = data["clock"].map({"reply": "Trả lời", "resolution": "Giải quyết"})
+    if "remaining" in data and "due_at" in data:
+        data["remaining"] = [remaining_text(v, now) for v in data["due_at"]]
+    for name in _TIME_COLUMNS:
+        if name in data:
+            data[name] = [format_local(v) for v in data[name]]
+    if "score" in data:
+        data["score"] = [f"{v:.0%}" for v in data["score"]]
+    return data.rename(columns=COLUMN_LABELS)
+
+
+def customer_lines(actor: Actor, customer: Customer) -> list[tuple[str, str]]:
+    """The customer's details, contacts masked for roles that may not see them."""
+    see = actor.can(Permission.SEE_CONTACTS)
+    return [
+        ("Họ và tên", customer.name),
+        ("Điện thoại", customer.phone if see else mask_phone(customer.phone)),
+        ("Email", customer.email if see else mask_email(customer.email)),
+        ("Địa chỉ", customer.address if see else mask_address(customer.address)),
+    ]
+
+
+def fields_table(lines: list[tuple[str, str | None]]) -> None:
+    """Label/value pairs as a static table (values shown as text, never rendered)."""
+    st.table(pd.DataFrame({"": [k for k, _ in lines], " ": [v or "—" for _, v in lines]}).set_index(""))
+
+
+def labelled_text(label: str, text: str | None) -> None:
+    st.markdown(f"**{label}**")
+    st.text(text or "—")
+
+
+def open_case(ticket_code: str) -> None:
+    """Go to the case file of `ticket_code` (falls back to a link when the page is run standalone)."""
+    try:
+        st.switch_page(CASES_PAGE, query_params={"ticket": ticket_code})
+    except StreamlitAPIException:
+        case_link(ticket_code)
+
+
+def case_link(ticket_code: str) -> None:
+    try:
+        st.page_link(CASES_PAGE, label=f"Mở hồ sơ {ticket_code}", icon="📁", query_params={"ticket": ticket_code})
+    except StreamlitAPIException:
+        st.caption(f"Hồ sơ {ticket_code}: mở ở trang Hồ sơ.")
+
+
+def selected_row(event) -> int | None:
+    """The index of the row picked in an st.dataframe selection event, if any."""
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    return rows[0] if rows else None
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def known_values(column: str) -> list[str]:
+    """Branches or staff names present in the cases (cleared with st.cache_data.clear() after writes)."""
+    with get_db().cursor() as cur:
+        return case_store.distinct_values(cur, column)
+
+
+def after_write() -> None:
+    """Every cached read may be stale after a write."""
+    st.cache_data.clear()
