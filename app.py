@@ -20,6 +20,17 @@ desk += [
     st.Page("pages/sla_board.py", title="SLA", icon="⏱️"),
 ]
 sections = {"": [home], "Bàn khiếu nại": desk}
+
+# --- VOC: analytics pages for QA, managers and admin; the reply checker for everyone ---
+voc_pages = []
+if actor.can(Permission.VIEW_ANALYTICS):
+    voc_pages += [
+        st.Page("pages/listen.py", title="Lắng nghe", icon="👂"),
+        st.Page("pages/monitor.py", title="Giám sát", icon="📈"),
+    ]
+voc_pages.append(st.Page("pages/respond.py", title="Trả lời", icon="✉️"))
+sections["VOC"] = voc_pages
+# --- end VOC ---
 if actor.can(Permission.MANAGE_USERS):
     sections["Quản trị"] = [st.Page("pages/admin.py", title="Quản trị", icon="⚙️")]
 
