@@ -1,0 +1,385 @@
+"""Hồ sơ: the case list (filters shared by link) and the case file with the actions the
+procedure allows at the case's state (R5-R11)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import streamlit as st
+
+from ui.session import current_actor, get_db
+from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
+                        remaining_text, require, selected_row, show_error)
+from voc import attachments, case_store, cases, documents, letters, sla_report
+from voc.access import Actor, Permission
+from voc.audit import Event
+from voc.clock import LOCAL_TZ, format_local, utcnow
+from voc.errors import DomainError
+from voc.lifecycle import ACTION_LABELS, Action, allowed_actions
+from voc.model import Case, Channel, LetterKind, ReferralBody, Service, SlaState, Status
+from voc.sla import sla_state
+
+PAGE_SIZE = 50
+FLASH = "cases_flash"
+LIST_COLUMNS = ["ticket_code", "received_at", "customer_name", "service", "channel", "status", "round",
+                "sla_state", "reply_due_at", "resolution_due_at", "staff", "branch", "excerpt"]
+EVENT_LABELS = {
+    "received": "Tiếp nhận hồ sơ", "attachment_added": "Thêm tài liệu kèm theo",
+    "followup": "Ghi nhận theo dõi sau giải quyết", **{a.value: label for a, label in ACTION_LABELS.items()},
+}
+# (query parameter, widget key, enum or None for plain strings)
+MULTI_FILTERS = (("status", "f_status", Status), ("channel", "f_channel", Channel), ("service", "f_service", Service),
+                 ("sla", "f_sla", SlaState), ("branch", "f_branch", None), ("staff", "f_staff", None))
+
+
+# --- Filters kept in the URL ------------------------------------------------------------------
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def restore_filters() -> None:
+    """Seed the filter widgets from the link (plain strings) when they have no state yet."""
+    params = st.query_params
+    for name, key, enum in MULTI_FILTERS:
+        if key not in st.session_state:
+            values = [v for v in params.get(name, "").split(",") if v]
+            if enum is not None:
+                values = [enum(v) for v in values if v in {m.value for m in enum}]
+            st.session_state[key] = values
+    defaults = {"f_text": params.get("q", ""), "f_open": params.get("open") == "1",
+                "f_from": _parse_date(params.get("from")), "f_to": _parse_date(params.get("to"))}
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+    page = params.get("page", "1")
+    st.session_state.setdefault("f_page", max(1, int(page)) if page.isdigit() else 1)
+
+
+def save_filters(filt: case_store.CaseFilter, page: int) -> None:
+    """Write the current view into the link so it can be shared."""
+    values = {"status": filt.statuses, "channel": filt.channels, "service": filt.services, "sla": filt.sla_states,
+              "branch": filt.branches, "staff": filt.staff}
+    wanted = {name: ",".join(v.value if hasattr(v, "value") else v for v in vals) for name, vals in values.items()}
+    wanted |= {"q": filt.text.strip(), "open": "1" if filt.open_only else "",
+               "from": filt.received_from.isoformat() if filt.received_from else "",
+               "to": filt.received_to.isoformat() if filt.received_to else "", "page": str(page) if page > 1 else ""}
+    for name, value in wanted.items():
+        if value and st.query_params.get(name) != value:
+            st.query_params[name] = value
+        elif not value and name in st.query_params:
+            del st.query_params[name]
+
+
+def filter_widgets(actor: Actor) -> case_store.CaseFilter:
+    restore_filters()
+    c1, c2 = st.columns([3, 1])
+    text = c1.text_input("Tìm kiếm (mã hồ sơ, khách hàng, nội dung — không cần gõ dấu)", key="f_text")
+    open_only = c2.checkbox("Chỉ hồ sơ đang mở", key="f_open")
+    c1, c2, c3, c4 = st.columns(4)
+    statuses = c1.multiselect("Trạng thái", list(Status), format_func=lambda s: s.label, key="f_status")
+    sla_states = c2.multiselect("Tình trạng SLA", list(SlaState), format_func=lambda s: s.label, key="f_sla")
+    channels = c3.multiselect("Kênh", list(Channel), format_func=lambda c: c.label, key="f_channel")
+    services = c4.multiselect("Dịch vụ", list(Service), format_func=lambda s: s.label, key="f_service")
+    c1, c2, c3, c4 = st.columns(4)
+    scope = sla_report.branch_scope(actor)
+    branch_options = [scope] if scope else sorted(set(known_values("branch")) | set(st.session_state["f_branch"]))
+    branches = c1.multiselect("Chi nhánh", branch_options, key="f_branch", disabled=bool(scope))
+    staff_options = sorted(set(known_values("staff")) | set(st.session_state["f_staff"]))
+    staff = c2.multiselect("Nhân viên", staff_options, key="f_staff")
+    received_from = c3.date_input("Tiếp nhận từ ngày", key="f_from", format="DD/MM/YYYY")
+    received_to = c4.date_input("đến ngày", key="f_to", format="DD/MM/YYYY")
+    return case_store.CaseFilter(statuses=statuses, channels=channels, services=services, branches=branches,
+                                 staff=staff, sla_states=sla_states, received_from=received_from,
+                                 received_to=received_to, text=text, open_only=open_only)
+
+
+# --- The list ---------------------------------------------------------------------------------
+
+def case_list(actor: Actor) -> None:
+    st.title("Hồ sơ khiếu nại")
+    with st.form("open_by_code", border=False):
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        code = c1.text_input("Mở hồ sơ theo mã", placeholder="KN-2026-000123")
+        if c2.form_submit_button("Mở hồ sơ") and code.strip():
+            open_ticket(code.strip().upper())
+    filt = filter_widgets(actor)
+    signature = repr(filt)
+    if st.session_state.get("f_signature") not in (None, signature):
+        st.session_state["f_page"] = 1
+    st.session_state["f_signature"] = signature
+    page = st.session_state["f_page"]
+    with get_db().cursor() as cur:
+        rows, total = case_store.list_cases(cur, filt, utcnow(), branch_scope=sla_report.branch_scope(actor),
+                                            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    save_filters(filt, page)
+    st.caption(f"{total:,} hồ sơ".replace(",", ".") + (f" — trang {page}/{pages}" if total else "")
+               + ". Chọn một dòng để mở hồ sơ.")
+    if not rows:
+        st.info("Không có hồ sơ nào khớp bộ lọc.")
+    else:
+        event = st.dataframe(frame(rows, LIST_COLUMNS), hide_index=True, width="stretch", key="case_list",
+                             on_select="rerun", selection_mode="single-row")
+        picked = selected_row(event)
+        if picked is not None:
+            open_ticket(rows[picked]["ticket_code"])
+    if pages > 1:
+        st.number_input("Trang", min_value=1, max_value=pages, key="f_page", step=1)
+
+
+def open_ticket(code: str) -> None:
+    st.query_params["ticket"] = code
+    st.rerun()
+
+
+def close_ticket() -> None:
+    st.query_params.pop("ticket", None)
+    st.session_state.pop("case_list", None)
+
+
+# --- The case file ----------------------------------------------------------------------------
+
+def case_file(actor: Actor, code: str) -> None:
+    db = get_db()
+    if st.button("← Danh sách hồ sơ", key="back_to_list"):
+        close_ticket()
+        st.rerun()
+    try:
+        case = cases.load_case(db, actor, code)
+        events = cases.timeline(db, actor, code)
+    except DomainError as error:
+        show_error(error)
+        return
+    seen_key = f"seen_version_{case.ticket_code}"
+    seen_version = st.session_state.get(seen_key, case.version)
+    st.title(f"Hồ sơ {case.ticket_code}")
+    st.caption(f"{case.status.label} — lần giải quyết {case.round} — {case.channel.label} — {case.service.label}"
+               f" — chi nhánh {case.branch or '—'} — nhân viên {case.staff or '—'}")
+    if flash := st.session_state.pop(FLASH, None):
+        st.success(flash, icon="✅")
+    with db.cursor() as cur:
+        files = attachments.list_attachments(cur, case.id)
+        issued = letters.letters_of(cur, case.id)
+    left, right = st.columns([3, 2])
+    with left:
+        facts(actor, case)
+    with right:
+        clocks(case)
+        attachment_downloads(case, files)
+    letters_panel(case, issued)
+    if actor.can(Permission.HANDLE_CASES):
+        actions_panel(actor, case, issued, seen_version)
+    timeline_panel(events)
+    st.session_state[seen_key] = case.version
+
+
+def facts(actor: Actor, case: Case) -> None:
+    st.subheader("Khách hàng")
+    fields_table(customer_lines(actor, case.customer))
+    st.subheader("Sự việc")
+    fields_table([("Dịch vụ", case.service.label), ("Loại khiếu nại", case.issue_kind.label),
+                  ("Ngày xảy ra sự việc", case.event_date.strftime("%d/%m/%Y") if case.event_date else None),
+                  ("Tiếp nhận lúc", format_local(case.received_at)), ("Kênh", case.channel.label)])
+    labelled_text("Nội dung phản ánh", case.content)
+    labelled_text("Yêu cầu cần giải quyết", case.request)
+    if case.late_complaint:
+        st.warning("Khiếu nại quá thời hiệu, được chấp nhận với lý do:", icon="⏳")
+        st.text(case.late_reason or "")
+    if case.referral_body:
+        st.info(f"Đã chuyển {case.referral_body.label} ngày {case.referral_date:%d/%m/%Y}.")
+
+
+def clocks(case: Case) -> None:
+    now = utcnow()
+    st.subheader(f"Thời hạn lần {case.round}")
+    state = sla_state(case, now)
+    if state is not None:
+        {SlaState.ON_TIME: st.success, SlaState.DUE_24H: st.warning}.get(state, st.error)(state.label)
+    replied = case.round_replied_at
+    reply_text = (f"đã trả lời lúc {format_local(replied)}" if replied else remaining_text(case.reply_due_at, now))
+    done = case.resolved_at or case.closed_at
+    resolution_text = (f"hoàn tất lúc {format_local(done)}" if done else remaining_text(case.resolution_due_at, now))
+    fields_table([("Mở lần này lúc", format_local(case.round_opened_at)),
+                  ("Hạn trả lời", format_local(case.reply_due_at)), ("Trả lời", reply_text),
+                  ("Hạn giải quyết", format_local(case.resolution_due_at)), ("Giải quyết", resolution_text)])
+
+
+def attachment_downloads(case: Case, files: list) -> None:
+    st.subheader(f"Tài liệu kèm theo ({len(files)})")
+    if not files:
+        st.caption("Không có tài liệu kèm theo.")
+    with get_db().cursor() as cur:
+        for f in files:
+            st.download_button(f"⬇ {f.filename} ({f.size_bytes / 1024:.0f} KB)",
+                               attachments.attachment_content(cur, case.id, f.id), file_name=f.filename,
+                               mime=f.mime_type, key=f"att_{f.id}", help=f"SHA-256: {f.sha256}")
+
+
+def letters_panel(case: Case, issued: list) -> None:
+    st.subheader(f"Thư đã phát hành ({len(issued)})")
+    if not issued:
+        st.caption("Chưa có thư trả lời hay giấy mời nào.")
+    for letter in issued:
+        with st.expander(f"{letter.kind.label} số {letter.doc_number} — lần {letter.round} — "
+                         f"{format_local(letter.issued_at)} — {letter.issued_by}"):
+            st.text(f"V/v: {letter.subject}")
+            if letter.supersedes:
+                st.caption(f"Thay thế thư #{letter.supersedes}.")
+            if letter.meeting_at:
+                st.text(f"Hẹn làm việc: {format_local(letter.meeting_at)} tại {letter.meeting_place or ''}")
+            st.text(letter.body)
+            c1, c2 = st.columns(2)
+            stem = letter.doc_number.replace("/", "-")
+            c1.download_button("Tải DOCX", documents.letter_docx(letter, case), file_name=f"{stem}.docx",
+                               key=f"docx_{letter.id}",
+                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            c2.download_button("Tải PDF", documents.letter_pdf(letter, case), file_name=f"{stem}.pdf",
+                               mime="application/pdf", key=f"pdf_{letter.id}")
+
+
+def timeline_panel(events: list[Event]) -> None:
+    st.subheader("Diễn biến hồ sơ")
+    rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.actor,
+             "Hành động": EVENT_LABELS.get(e.action, e.action), "Ghi chú": e.note or "",
+             "Chi tiết": describe(e)} for e in events]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def describe(event: Event) -> str:
+    after = event.after or {}
+    parts = []
+    if "status" in after:
+        parts.append(f"trạng thái → {enum_label(Status, after['status'])}")
+    if "round" in after:
+        parts.append(f"lần giải quyết → {after['round']}")
+    if "filename" in after:
+        parts.append(after["filename"])
+    if "satisfaction" in after:
+        parts.append(f"mức hài lòng {after['satisfaction']}/5")
+    if "referral_body" in after:
+        parts.append(enum_label(ReferralBody, after["referral_body"]))
+    if after.get("late_complaint"):
+        parts.append("quá thời hiệu — lý do: " + str(after.get("late_reason") or ""))
+    return "; ".join(parts)
+
+
+# --- Actions ----------------------------------------------------------------------------------
+
+def run_action(label: str, call) -> None:
+    """Run one use case; on success reload the file with a message, else show the Vietnamese error."""
+    try:
+        call()
+    except DomainError as error:
+        show_error(error)
+        return
+    after_write()
+    st.session_state[FLASH] = f"Đã thực hiện: {label}."
+    st.rerun()
+
+
+def actions_panel(actor: Actor, case: Case, issued: list, version: int) -> None:
+    allowed = allowed_actions(case.status, case.round)
+    followup = case.status in (Status.RESOLVED, Status.CLOSED)
+    if not allowed and not followup:
+        return
+    st.subheader("Xử lý hồ sơ")
+    tabs = [a.label for a in allowed] + (["Ghi nhận theo dõi sau giải quyết"] if followup else [])
+    for tab, action in zip(st.tabs(tabs), allowed + ([None] if followup else [])):
+        with tab:
+            if action is Action.ISSUE_LETTER:
+                letter_composer(actor, case, issued, version)
+            elif action is Action.REFER:
+                referral_form(actor, case, version)
+            elif action is None:
+                followup_form(actor, case)
+            else:
+                simple_action(actor, case, action, version)
+
+
+SIMPLE_CALLS = {
+    Action.START_VERIFICATION: cases.start_verification,
+    Action.AWAIT_CUSTOMER: cases.mark_awaiting_customer,
+    Action.CUSTOMER_AGREES: cases.record_agreement,
+    Action.OPEN_SECOND_ROUND: cases.open_second_round,
+    Action.CLOSE: cases.close,
+}
+
+
+def simple_action(actor: Actor, case: Case, action: Action, version: int) -> None:
+    with st.form(f"act_{action.value}"):
+        note = st.text_area("Ghi chú", key=f"note_{action.value}", height=80)
+        if st.form_submit_button(action.label, type="primary"):
+            run_action(action.label, lambda: SIMPLE_CALLS[action](
+                get_db(), actor, case.ticket_code, expected_version=version, note=note.strip() or None))
+
+
+def referral_form(actor: Actor, case: Case, version: int) -> None:
+    with st.form("act_refer"):
+        body = st.radio("Khách hàng chuyển đến", list(ReferralBody), format_func=lambda b: b.label, horizontal=True)
+        when = st.date_input("Ngày chuyển", value=datetime.now(LOCAL_TZ).date(), format="DD/MM/YYYY")
+        note = st.text_area("Ghi chú", height=80, key="note_refer")
+        if st.form_submit_button(Action.REFER.label, type="primary"):
+            run_action(Action.REFER.label, lambda: cases.refer(
+                get_db(), actor, case.ticket_code, body, when, expected_version=version, note=note.strip() or None))
+
+
+def followup_form(actor: Actor, case: Case) -> None:
+    with st.form("act_followup"):
+        satisfaction = st.slider("Mức độ hài lòng của khách hàng", 1, 5, 4, key="followup_score")
+        note = st.text_area("Ghi chú cuộc gọi theo dõi", height=80, key="followup_note")
+        if st.form_submit_button("Ghi nhận theo dõi", type="primary"):
+            run_action("Ghi nhận theo dõi", lambda: cases.record_followup(
+                get_db(), actor, case.ticket_code, int(satisfaction), note=note))
+
+
+def letter_composer(actor: Actor, case: Case, issued: list, version: int) -> None:
+    """Draft from the template, edit, then issue (stored, never changed; a correction supersedes)."""
+    code = case.ticket_code
+    kind = st.radio("Loại thư", list(LetterKind), format_func=lambda k: k.label, horizontal=True, key=f"lk_{code}")
+    subject_key, body_key, kind_key = f"ls_{code}", f"lb_{code}", f"lkind_{code}"
+    pending = st.session_state.pop(f"ldraft_{code}", None)
+    if pending is not None or st.session_state.get(kind_key) != kind or body_key not in st.session_state:
+        draft = pending or letters.draft_letter(case, kind)
+        st.session_state[subject_key], st.session_state[body_key] = draft.subject, draft.body
+        st.session_state[kind_key] = kind
+    with st.form(f"letter_{code}"):
+        meeting_at, place = None, None
+        if kind is LetterKind.INVITATION:
+            c1, c2, c3 = st.columns(3)
+            day = c1.date_input("Ngày hẹn", value=None, format="DD/MM/YYYY", key=f"lmd_{code}")
+            at = c2.time_input("Giờ hẹn", value=time(9, 0), key=f"lmt_{code}", step=900)
+            place = c3.text_input("Địa điểm", key=f"lmp_{code}")
+            meeting_at = datetime.combine(day, at, LOCAL_TZ) if day else None
+        subject = st.text_input("Trích yếu (V/v)", key=subject_key)
+        body = st.text_area("Nội dung thư (sửa trước khi phát hành)", key=body_key, height=320)
+        options = [None] + [letter.id for letter in issued]
+        names = {letter.id: f"Đính chính / thay thế thư số {letter.doc_number}" for letter in issued}
+        supersedes = st.selectbox("Thay thế thư đã phát hành", options, key=f"lsup_{code}",
+                                  format_func=lambda i: "(Không — thư mới)" if i is None else names[i])
+        c1, c2 = st.columns(2)
+        redraft = c1.form_submit_button("Tạo lại bản nháp từ mẫu")
+        issue = c2.form_submit_button("Phát hành thư", type="primary")
+    reply_checker_panel(case, kind, subject, body)
+    if redraft:
+        st.session_state[f"ldraft_{code}"] = letters.draft_letter(case, kind, meeting_at, place)
+        st.rerun()
+    if issue:
+        run_action(f"phát hành {kind.label.lower()}", lambda: letters.issue_letter(
+            get_db(), actor, code, kind, subject, body, meeting_at=meeting_at, meeting_place=place,
+            supersedes=supersedes, expected_version=version))
+
+
+def reply_checker_panel(case: Case, kind: LetterKind, subject: str, body: str) -> None:
+    """REPLY CHECKER SPOT: the reply-quality checker (built separately) shows its findings on the
+    draft here, before the letter is issued. Intentionally empty until it lands."""
+    return None
+
+
+actor = require(current_actor())
+ticket = st.query_params.get("ticket")
+if ticket:
+    case_file(actor, ticket)
+else:
+    case_list(actor)
