@@ -1,0 +1,101 @@
+"""SLA: what falls due in the next 24 hours, what is overdue and who holds it; weekly compliance
+with the reply (48 h) and resolution (20 days) clocks; the age of the open cases."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from ui.session import current_actor, get_db
+from ui.widgets import frame, open_case, require, selected_row
+from voc import sla_report
+from voc.clock import format_local, utcnow
+from voc.model import Status
+
+BOARD_COLUMNS = ["ticket_code", "customer_name", "service", "status", "round", "clock", "due_at", "remaining",
+                 "branch", "staff"]
+WORKLOAD_LABELS = {"branch": "Chi nhánh", "staff": "Nhân viên", "open_cases": "Đang mở",
+                   **sla_report.LIST_LABELS}
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def compliance(scope: str | None, weeks: int) -> pd.DataFrame:
+    with get_db().cursor() as cur:
+        rows = sla_report.weekly_compliance(cur, utcnow(), weeks=weeks, branch_scope=scope)
+    data = pd.DataFrame(rows)
+    long = data.melt(id_vars=["week"], value_vars=["reply_rate", "resolution_rate"], var_name="clock",
+                     value_name="rate")
+    long["clock"] = long["clock"].map({"reply_rate": "Trả lời trong hạn (48 giờ)",
+                                       "resolution_rate": "Giải quyết trong hạn (20 ngày)"})
+    long["rate"] = long["rate"].astype(float) * 100
+    return long
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def aging(scope: str | None) -> pd.DataFrame:
+    with get_db().cursor() as cur:
+        rows = sla_report.aging(cur, utcnow(), branch_scope=scope)
+    data = pd.DataFrame(rows, columns=["bucket", "bucket_label", "status", "cases"])
+    data["status"] = [Status(s).label for s in data["status"]]
+    return data
+
+
+def board(scope: str | None) -> None:
+    now = utcnow()
+    with get_db().cursor() as cur:
+        counts = sla_report.list_counts(cur, now, scope)
+        lists = {key: sla_report.board_rows(cur, key, now, scope) for key in sla_report.LISTS}
+        workload = sla_report.workload(cur, now, scope)
+    cols = st.columns(3)
+    for col, (key, label) in zip(cols, sla_report.LIST_LABELS.items()):
+        col.metric(label, counts[key])
+    st.caption("Chọn một dòng để mở hồ sơ.")
+    tabs = st.tabs([f"{label} ({counts[key]})" for key, label in sla_report.LIST_LABELS.items()])
+    for tab, (key, rows) in zip(tabs, lists.items()):
+        with tab:
+            if not rows:
+                st.caption("Không có hồ sơ nào.")
+                continue
+            event = st.dataframe(frame(rows, BOARD_COLUMNS, now), hide_index=True, width="stretch",
+                                 key=f"board_{key}", on_select="rerun", selection_mode="single-row")
+            picked = selected_row(event)
+            if picked is not None:
+                open_case(rows[picked]["ticket_code"])
+    st.subheader("Theo chi nhánh và nhân viên")
+    if workload:
+        table = pd.DataFrame(workload).rename(columns=WORKLOAD_LABELS)
+        st.dataframe(table, hide_index=True, width="stretch", key="workload")
+    else:
+        st.caption("Không có hồ sơ đang mở.")
+
+
+def charts(scope: str | None) -> None:
+    st.subheader("Tỷ lệ đúng hạn theo tuần")
+    weeks = st.select_slider("Số tuần", options=[4, 8, 12, 26, 52], value=12, key="sla_weeks")
+    data = compliance(scope, weeks)
+    if data["rate"].notna().any():
+        fig = px.line(data, x="week", y="rate", color="clock", markers=True,
+                      labels={"week": "Tuần (bắt đầu thứ Hai)", "rate": "Tỷ lệ đúng hạn (%)", "clock": ""})
+        fig.update_yaxes(range=[0, 105])
+        fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
+        st.plotly_chart(fig, key="compliance_chart")
+    else:
+        st.caption("Chưa có hồ sơ nào đến hạn trong khoảng thời gian này.")
+    st.subheader("Tuổi hồ sơ đang mở")
+    ages = aging(scope)
+    if ages.empty:
+        st.caption("Không có hồ sơ đang mở.")
+        return
+    order = [label for _, label, *_ in sla_report.AGE_BUCKETS]
+    fig = px.bar(ages, x="bucket_label", y="cases", color="status", category_orders={"bucket_label": order},
+                 labels={"bucket_label": "Số ngày kể từ khi tiếp nhận", "cases": "Số hồ sơ", "status": "Trạng thái"})
+    fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
+    st.plotly_chart(fig, key="aging_chart")
+
+
+actor = require(current_actor())
+scope = sla_report.branch_scope(actor)
+st.title("Bảng SLA")
+st.caption(f"Cập nhật lúc {format_local(utcnow())}" + (f" — chi nhánh {scope}" if scope else " — tất cả chi nhánh"))
+board(scope)
+charts(scope)
