@@ -46,7 +46,7 @@ def board(scope: str | None) -> None:
         counts = sla_report.list_counts(cur, now, scope)
         lists = {key: sla_report.board_rows(cur, key, now, scope) for key in sla_report.LISTS}
         workload = sla_report.workload(cur, now, scope)
-    cols = st.columns(3)
+    cols = st.columns(len(sla_report.LIST_LABELS))
     for col, (key, label) in zip(cols, sla_report.LIST_LABELS.items()):
         col.metric(label, counts[key])
     st.caption("Chọn một dòng để mở hồ sơ.")

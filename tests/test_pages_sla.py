@@ -42,17 +42,20 @@ def test_board_lists_and_groups(app_env):
     due = log("Hà Nội", "lan", 30)       # reply due in 18 h
     late = log("Hà Nội", "lan", 50)      # reply 2 h overdue
     far = log("Đà Nẵng", "tuan", 21 * 24)  # resolution overdue (and reply)
+    fresh = log("Hà Nội", "minh", 1)     # every clock more than 24 h away
     app = open_page(ADMIN)
-    assert [m.value for m in app.metric] == ["1", "2", "1"]
-    assert [t.label for t in app.tabs] == ["Đến hạn trong 24 giờ (1)", "Quá hạn trả lời (2)", "Quá hạn giải quyết (1)"]
+    assert [m.value for m in app.metric] == ["1", "2", "1", "1"]
+    assert [t.label for t in app.tabs] == ["Đến hạn trong 24 giờ (1)", "Quá hạn trả lời (2)", "Quá hạn giải quyết (1)",
+                                           "Trong hạn (1)"]
     assert board(app, 0) == [due]
     assert board(app, 1) == [far, late]
     assert board(app, 2) == [far]
+    assert board(app, 3) == [fresh]
     remaining = list([d for d in app.dataframe if "Mã hồ sơ" in d.value.columns][0].value["Còn lại / quá hạn"])
     assert remaining[0].startswith("còn 17 giờ") or remaining[0].startswith("còn 18 giờ")
     groups = workload(app)
     rows = {(r["Chi nhánh"], r["Nhân viên"]): (r["Đang mở"], r["Quá hạn trả lời"]) for _, r in groups.iterrows()}
-    assert rows == {("Hà Nội", "lan"): (2, 1), ("Đà Nẵng", "tuan"): (1, 1)}
+    assert rows == {("Hà Nội", "lan"): (2, 1), ("Đà Nẵng", "tuan"): (1, 1), ("Hà Nội", "minh"): (1, 0)}
     assert len(app.get("plotly_chart")) == 2
 
 
@@ -67,5 +70,5 @@ def test_staff_see_their_branch_only(app_env):
 
 def test_empty_desk(app_env):
     app = open_page(ADMIN)
-    assert [m.value for m in app.metric] == ["0", "0", "0"]
+    assert [m.value for m in app.metric] == ["0", "0", "0", "0"]
     assert not app.exception

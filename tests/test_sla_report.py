@@ -57,22 +57,24 @@ def test_board_lists(db, desk):
         late_replies = sla_report.board_rows(cur, "reply_overdue", NOW)
         late_resolutions = sla_report.board_rows(cur, "resolution_overdue", NOW)
         counts = sla_report.list_counts(cur, NOW)
+        on_time = sla_report.board_rows(cur, "on_time", NOW)
     assert codes(due) == [desk["E"], desk["A"]]
     assert [r["clock"] for r in due] == ["resolution", "reply"]
     assert due[1]["due_at"] == NOW + 18 * H
     assert codes(late_replies) == [desk["D"], desk["B"]]
     assert codes(late_resolutions) == [desk["D"]]
-    assert counts == {"due_24h": 2, "reply_overdue": 2, "resolution_overdue": 1}
+    assert counts == {"due_24h": 2, "reply_overdue": 2, "resolution_overdue": 1, "on_time": 1}
+    assert codes(on_time) == [desk["C"]] and on_time[0]["clock"] == "resolution"
 
 
 def test_workload_grouped_by_branch_and_staff(db, desk):
     with db.cursor() as cur:
         rows = sla_report.workload(cur, NOW)
         hanoi = sla_report.workload(cur, NOW, branch_scope="Hà Nội")
-    table = {(r["branch"], r["staff"]): (r["open_cases"], r["due_24h"], r["reply_overdue"], r["resolution_overdue"])
-             for r in rows}
-    assert table == {("Đà Nẵng", "tuan"): (2, 1, 1, 1), ("Hà Nội", "lan"): (2, 1, 1, 0),
-                     ("Hà Nội", "minh"): (1, 0, 0, 0)}
+    table = {(r["branch"], r["staff"]): (r["open_cases"], r["due_24h"], r["reply_overdue"], r["resolution_overdue"],
+                                         r["on_time"]) for r in rows}
+    assert table == {("Đà Nẵng", "tuan"): (2, 1, 1, 1, 0), ("Hà Nội", "lan"): (2, 1, 1, 0, 0),
+                     ("Hà Nội", "minh"): (1, 0, 0, 0, 1)}
     assert [(r["branch"], r["staff"]) for r in rows][0] == ("Đà Nẵng", "tuan")
     assert {(r["branch"], r["staff"]) for r in hanoi} == {("Hà Nội", "lan"), ("Hà Nội", "minh")}
 

@@ -26,10 +26,13 @@ LISTS: dict[str, str] = {
     "reply_overdue": f"({REPLY_PENDING_SQL} AND c.reply_due_at <= $at)",
     "resolution_overdue": "(c.resolution_due_at <= $at)",
 }
+# Open cases on none of the lists above: every clock more than 24 hours away.
+LISTS["on_time"] = "NOT (" + " OR ".join(LISTS.values()) + ")"
 LIST_LABELS = {
     "due_24h": "Đến hạn trong 24 giờ",
     "reply_overdue": "Quá hạn trả lời",
     "resolution_overdue": "Quá hạn giải quyết",
+    "on_time": "Trong hạn",
 }
 # Age buckets of open cases, in local calendar days since receipt: (key, label, lowest, highest).
 AGE_BUCKETS: tuple[tuple[str, str, int, int | None], ...] = (
@@ -66,6 +69,7 @@ def board_rows(cur, list_key: str, at: datetime, branch_scope: str | None = None
                    "THEN 'reply' ELSE 'resolution' END",
         "reply_overdue": "'reply'",
         "resolution_overdue": "'resolution'",
+        "on_time": f"CASE WHEN {REPLY_PENDING_SQL} THEN 'reply' ELSE 'resolution' END",
     }[list_key]
     due_expr = f"CASE WHEN {clock_expr} = 'reply' THEN c.reply_due_at ELSE c.resolution_due_at END"
     sql = (
