@@ -105,7 +105,13 @@ class Analysed:
 
     @property
     def syllables(self) -> tuple[str, ...]:
+        """Diacritics-free syllables, independent of how the words were segmented."""
         return tuple(s for w in self.folded for s in w.split("_"))
+
+    @property
+    def accented_syllables(self) -> tuple[str, ...]:
+        """The same syllables as typed (after normalisation), aligned with `syllables`."""
+        return tuple(s for w in self.words for s in w.split("_"))
 
 
 _KEEP = re.compile(r"\w", re.UNICODE)

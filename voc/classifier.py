@@ -1,0 +1,354 @@
+"""The statistical theme classifier: features, training with cross-validation, storage, retraining.
+
+Features are diacritics-free, so accented and unaccented typing share them: the folded
+underthesea words plus folded syllable unigrams and bigrams (syllables do not depend on how
+the segmenter split an unaccented text). Training adds a diacritics-stripped copy of every
+accented text (augmentation). One logistic regression per label (one-vs-rest, balanced class
+weights, liblinear); the regularisation C and the decision threshold are chosen by
+cross-validation on the training data only, maximising the mean of exact-set accuracy and
+macro-F1 of the out-of-fold label sets. Scoring is one sparse matrix product.
+"""
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import warnings
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from voc.access import Actor, Permission
+from voc.audit import record_event
+from voc.clock import to_db, utcnow
+from voc.evaluate import set_metrics
+from voc.normalize import Analysed, analyse
+from voc.text import strip_diacritics
+
+FEATURE_VERSION = 1
+C_GRID = (0.3, 1.0, 3.0)
+THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.3, 0.96, 0.05))
+DEFAULT_THRESHOLD = 0.5
+CV_FOLDS = 5
+MIN_CV_EXAMPLES = 10
+
+
+def features(doc: Analysed) -> list[str]:
+    """Feature names of one analysed text (module-level so the vectoriser pickles)."""
+    out = ["w:" + w for w in doc.folded if "_" in w]
+    syl = doc.syllables
+    out.extend("s:" + s for s in syl)
+    out.extend("b:" + a + " " + b for a, b in zip(syl, syl[1:]))
+    return out
+
+
+def _make_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=features, sublinear_tf=True, dtype=np.float32)
+
+
+@dataclass
+class ThemeModel:
+    """A trained classifier: vectoriser, one weight column per label, decision threshold."""
+
+    labels: list[str]
+    vectorizer: TfidfVectorizer
+    weights: np.ndarray          # n_features × n_labels
+    intercepts: np.ndarray       # n_labels
+    threshold: float
+    at_least_one: bool
+    cv_score: float | None = None        # cross-validated macro-F1 (label sets, this decision rule)
+    cv_accuracy: float | None = None     # cross-validated exact-set accuracy
+    n_examples: int = 0
+    params: dict = field(default_factory=dict)
+    feature_version: int = FEATURE_VERSION
+    _names: np.ndarray | None = field(default=None, repr=False)
+
+    # -- scoring --
+    def transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
+        return self.vectorizer.transform(docs)
+
+    def proba_matrix(self, x: sparse.csr_matrix) -> np.ndarray:
+        z = np.asarray(x @ self.weights) + self.intercepts
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def predict_proba(self, docs: Sequence[Analysed]) -> np.ndarray:
+        """n_docs × n_labels probabilities (independent per label)."""
+        if not docs:
+            return np.zeros((0, len(self.labels)))
+        return self.proba_matrix(self.transform(docs))
+
+    def decide(self, proba: np.ndarray, at_least_one: bool | None = None) -> list[list[str]]:
+        """Label sets: every label at or above the threshold; with `at_least_one`, the top label too."""
+        return decide(proba, self.labels, self.threshold, self.at_least_one if at_least_one is None else at_least_one)
+
+    def predict_sets(self, docs: Sequence[Analysed], at_least_one: bool | None = None) -> list[list[str]]:
+        return self.decide(self.predict_proba(docs), at_least_one)
+
+    # -- explanation --
+    def evidence(self, x_row: sparse.csr_matrix, label_index: int, doc: Analysed, top: int = 4) -> list[str]:
+        """The words of `doc` that pushed it most towards the label (positive contributions)."""
+        if self._names is None:
+            self._names = self.vectorizer.get_feature_names_out()
+        idx, vals = x_row.indices, x_row.data
+        if not len(idx):
+            return []
+        contrib = vals * self.weights[idx, label_index]
+        order = np.argsort(-contrib)
+        words: list[str] = []
+        for k in order[: top * 3]:
+            if contrib[k] <= 0 or len(words) >= top:
+                break
+            surface = _surface(str(self._names[idx[k]]), doc)
+            if surface and not any(surface in w or w in surface for w in words):
+                words.append(surface)
+        return words
+
+    # -- storage --
+    def to_bytes(self) -> bytes:
+        self._names = None
+        buffer = io.BytesIO()
+        pickle.dump(self, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        return buffer.getvalue()
+
+    @staticmethod
+    def from_bytes(blob: bytes) -> "ThemeModel":
+        model = pickle.loads(blob)
+        if not isinstance(model, ThemeModel):
+            raise TypeError("not a ThemeModel")
+        return model
+
+
+def decide(proba: np.ndarray, labels: Sequence[str], threshold: float, at_least_one: bool) -> list[list[str]]:
+    """Every label scoring at least `threshold`; with `at_least_one`, the top label always comes
+    first and the others join it only at or above the threshold."""
+    out = []
+    for row in proba:
+        above = [int(j) for j in np.flatnonzero(row >= threshold)]
+        if at_least_one and len(row):
+            top = int(row.argmax())
+            above = [top] + [j for j in above if j != top]
+        out.append([labels[j] for j in above])
+    return out
+
+
+def _surface(feature: str, doc: Analysed) -> str | None:
+    """Map a feature back to the words as they appear in the (normalised) text."""
+    kind, _, value = feature.partition(":")
+    if kind == "w":
+        for folded, word in zip(doc.folded, doc.words):
+            if folded == value:
+                return word.replace("_", " ")
+        return None
+    parts = value.split(" ")
+    syl, acc = doc.syllables, doc.accented_syllables
+    n = len(parts)
+    for i in range(len(syl) - n + 1):
+        if list(syl[i:i + n]) == parts:
+            return " ".join(acc[i:i + n])
+    return None
+
+
+# --- training --------------------------------------------------------------------------------
+
+def _analyse_with_copies(texts: Sequence[str], augment: bool) -> tuple[list[Analysed], list[Analysed | None]]:
+    docs = [analyse(t) for t in texts]
+    copies: list[Analysed | None] = []
+    for text in texts:
+        bare = strip_diacritics(text)
+        copies.append(analyse(bare) if augment and bare != text else None)
+    return docs, copies
+
+
+def _fit(docs: list[Analysed], y: np.ndarray, c: float) -> tuple[TfidfVectorizer, np.ndarray, np.ndarray]:
+    vectorizer = _make_vectorizer()
+    x = vectorizer.fit_transform(docs)
+    weights = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
+    intercepts = np.zeros(y.shape[1], dtype=np.float32)
+    for j in range(y.shape[1]):
+        column = y[:, j]
+        if column.min() == column.max():   # a label with no positives (or no negatives) here
+            intercepts[j] = 8.0 if column[0] else -8.0
+            continue
+        clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear")
+        clf.fit(x, column)
+        weights[:, j] = clf.coef_[0]
+        intercepts[j] = clf.intercept_[0]
+    return vectorizer, weights, intercepts
+
+
+def _training_set(idx: Sequence[int], docs: list[Analysed], copies: list[Analysed | None],
+                  y: np.ndarray) -> tuple[list[Analysed], np.ndarray]:
+    train_docs, rows = [], []
+    for i in idx:
+        train_docs.append(docs[i])
+        rows.append(i)
+        if copies[i] is not None:
+            train_docs.append(copies[i])
+            rows.append(i)
+    return train_docs, y[rows]
+
+
+def _folds(y: np.ndarray, seed: int):
+    n = len(y)
+    k = min(CV_FOLDS, n)
+    primary = y.argmax(axis=1)
+    counts = np.bincount(primary)
+    if counts[counts > 0].min() >= k:
+        return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(n), primary))
+    return list(KFold(k, shuffle=True, random_state=seed).split(np.zeros(n)))
+
+
+def _sets(y: np.ndarray, labels: list[str]) -> list[list[str]]:
+    return [[labels[j] for j in np.flatnonzero(row)] for row in y]
+
+
+def train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool = False,
+          augment: bool = True, c_grid: Sequence[float] = C_GRID, seed: int = 0) -> ThemeModel:
+    """Train on labelled texts; choose C and the threshold by cross-validated macro-F1."""
+    if len(texts) != len(labels):
+        raise ValueError("texts and labels differ in length")
+    label_names = sorted({label for row in labels for label in row})
+    if not label_names:
+        raise ValueError("no labels to learn")
+    index = {name: j for j, name in enumerate(label_names)}
+    y = np.zeros((len(texts), len(label_names)), dtype=np.int8)
+    for i, row in enumerate(labels):
+        for label in row:
+            y[i, index[label]] = 1
+    docs, copies = _analyse_with_copies(texts, augment)
+    gold = _sets(y, label_names)
+
+    # (objective, C, threshold, cv accuracy, cv macro-F1); the objective is the mean of the two
+    best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None)
+    if len(texts) >= MIN_CV_EXAMPLES:
+        folds = _folds(y, seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for c in c_grid:
+                oof = np.zeros(y.shape, dtype=np.float64)
+                for train_idx, test_idx in folds:
+                    fold_docs, fold_y = _training_set(train_idx, docs, copies, y)
+                    vec, w, b = _fit(fold_docs, fold_y, c)
+                    z = np.asarray(vec.transform([docs[i] for i in test_idx]) @ w) + b
+                    oof[test_idx] = 1.0 / (1.0 + np.exp(-z))
+                for t in THRESHOLD_GRID:
+                    m = set_metrics(gold, decide(oof, label_names, t, at_least_one))
+                    objective = (m.macro_f1 + m.accuracy) / 2
+                    if objective > best[0] + 1e-9:
+                        best = (objective, c, t, m.accuracy, m.macro_f1)
+    _, c, threshold, accuracy, score = best
+    all_docs, all_y = _training_set(range(len(texts)), docs, copies, y)
+    vectorizer, weights, intercepts = _fit(all_docs, all_y, c)
+    return ThemeModel(
+        labels=label_names, vectorizer=vectorizer, weights=weights, intercepts=intercepts,
+        threshold=threshold, at_least_one=at_least_one,
+        cv_score=score, cv_accuracy=accuracy, n_examples=len(texts),
+        params={"C": c, "threshold": threshold, "augment": augment, "features": "folded words + syllable 1-2 grams",
+                "feature_version": FEATURE_VERSION},
+    )
+
+
+# --- storage in DuckDB -----------------------------------------------------------------------
+
+def save_model(cur, model: ThemeModel, actor: Actor, *, activate: bool) -> int:
+    """Store a model; with `activate` it becomes the one tagging uses. Audited."""
+    if activate:
+        cur.execute("UPDATE theme_models SET active = false WHERE active")
+    model_id = cur.execute(
+        "INSERT INTO theme_models (created_at, created_by, cv_score, n_examples, params, blob, active) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [to_db(utcnow()), actor.username, model.cv_score, model.n_examples,
+         json.dumps(model.params, ensure_ascii=False), model.to_bytes(), activate],
+    ).fetchone()[0]
+    record_event(cur, actor.username, "theme_model", model_id, "trained", None,
+                 {"cv_score": model.cv_score, "n_examples": model.n_examples, "active": activate,
+                  "params": model.params})
+    return model_id
+
+
+def active_model_id(cur) -> int | None:
+    row = cur.execute("SELECT max(id) FROM theme_models WHERE active").fetchone()
+    return row[0] if row else None
+
+
+def load_active_model(cur) -> tuple[int, ThemeModel] | None:
+    row = cur.execute("SELECT id, blob FROM theme_models WHERE active ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    return row[0], ThemeModel.from_bytes(bytes(row[1]))
+
+
+# --- QA corrections and retraining -----------------------------------------------------------
+
+def current_labels(cur) -> dict[int, dict[str, bool]]:
+    """QA's labels: case id -> {theme: is_positive}, the latest label per (case, theme) winning."""
+    rows = cur.execute(
+        "SELECT case_id, theme_code, is_positive FROM ("
+        " SELECT case_id, theme_code, is_positive, row_number() OVER "
+        "   (PARTITION BY case_id, theme_code ORDER BY labelled_at DESC, id DESC) AS rn FROM theme_labels"
+        ") WHERE rn = 1"
+    ).fetchall()
+    out: dict[int, dict[str, bool]] = {}
+    for case_id, code, positive in rows:
+        out.setdefault(case_id, {})[code] = positive
+    return out
+
+
+def training_examples(cur) -> tuple[list[str], list[list[str]]]:
+    """Seeded examples plus every case QA has labelled (its positive themes; [] if only negatives)."""
+    from voc.taxonomy import load_default_examples
+
+    texts, labels = load_default_examples()
+    active = {r[0] for r in cur.execute("SELECT code FROM themes WHERE active").fetchall()}
+    labelled = current_labels(cur)
+    if labelled:
+        rows = cur.execute(
+            "SELECT id, coalesce(content, '') || ' ' || coalesce(request, '') FROM cases WHERE list_contains(?, id)",
+            [list(labelled)],
+        ).fetchall()
+        for case_id, text in rows:
+            texts.append(text)
+            labels.append(sorted(code for code, positive in labelled[case_id].items() if positive and code in active))
+    keep = [i for i, row in enumerate(labels) if all(code in active for code in row)] if active else range(len(texts))
+    return [texts[i] for i in keep], [labels[i] for i in keep]
+
+
+@dataclass(frozen=True)
+class RetrainReport:
+    cv_score: float | None         # the new model's cross-validated macro-F1
+    previous_score: float | None   # the active model's stored score before retraining
+    kept_previous: bool
+    model_id: int | None           # the active model after retraining
+    n_examples: int
+
+    def message(self) -> str:
+        new = f"{self.cv_score:.3f}" if self.cv_score is not None else "—"
+        old = f"{self.previous_score:.3f}" if self.previous_score is not None else "—"
+        if self.kept_previous:
+            return (f"Mô hình mới (macro-F1 kiểm định chéo {new}) kém hơn mô hình đang dùng ({old}); "
+                    f"giữ nguyên mô hình cũ.")
+        return f"Đã huấn luyện lại trên {self.n_examples} ví dụ: macro-F1 kiểm định chéo {new} (trước đó {old})."
+
+
+def retrain(db, actor: Actor, *, force: bool = False) -> RetrainReport:
+    """Train on the seeds plus QA's corrections; activate the new model unless its cross-validated
+    score is lower than the active model's (then the previous one stays, unless `force`)."""
+    actor.require(Permission.EDIT_TAXONOMY)
+    with db.cursor() as cur:
+        texts, labels = training_examples(cur)
+    model = train(texts, labels)
+    with db.transaction() as cur:
+        row = cur.execute("SELECT id, cv_score FROM theme_models WHERE active ORDER BY id DESC LIMIT 1").fetchone()
+        previous_id, previous_score = (row[0], row[1]) if row else (None, None)
+        worse = (previous_score is not None and model.cv_score is not None and model.cv_score < previous_score)
+        keep = worse and not force
+        new_id = save_model(cur, model, actor, activate=not keep)
+        record_event(cur, actor.username, "theme_model", new_id, "kept_previous" if keep else "activated",
+                     {"model_id": previous_id, "cv_score": previous_score},
+                     {"model_id": previous_id if keep else new_id, "cv_score": model.cv_score})
+    return RetrainReport(model.cv_score, previous_score, keep, previous_id if keep else new_id, len(texts))
