@@ -436,6 +436,24 @@ def search_volume(cur, f: Filters, text: str = "") -> pd.DataFrame:
         FROM cases c WHERE {where} GROUP BY ALL ORDER BY week""", params)
 
 
+_OTHER_EVENT_LABELS = {
+    "received": "Tiếp nhận khiếu nại",
+    "imported": "Nhập từ tệp CSV",
+    "followup": "Theo dõi sau giải quyết",
+    "attachment_added": "Thêm tài liệu kèm theo",
+}
+
+
+def event_label(action: str) -> str:
+    """The Vietnamese name of an audit event's action."""
+    from voc.lifecycle import ACTION_LABELS, Action
+
+    try:
+        return ACTION_LABELS[Action(action)]
+    except ValueError:
+        return _OTHER_EVENT_LABELS.get(action, action)
+
+
 @dataclass
 class CaseStory:
     """A complaint's whole story: the case, its themes, its audit events, letters and follow-ups."""

@@ -336,6 +336,36 @@ def backfill(db, *, limit: int | None = None, batch: int = 500, progress=None) -
     return done
 
 
+def check_draft(db, text: str, *, ticket_code: str | None = None, writer: str | None = None) -> ReplyCheck:
+    """Check a reply being written, in the context of its case (48 h clock as if issued now, the case's
+    earlier replies) and of the writer's recent replies to other cases."""
+    from voc import case_store
+
+    others: list[str] = []
+    case = None
+    with db.cursor() as cur:
+        if ticket_code:
+            case = case_store.get_case(cur, ticket_code)
+            others += [r[0] for r in cur.execute(
+                "SELECT body FROM letters WHERE case_id = ? AND kind = 'reply' ORDER BY issued_at DESC LIMIT 10",
+                [case.id]).fetchall()]
+        if writer:
+            others += [r[0] for r in cur.execute(
+                "SELECT body FROM letters WHERE issued_by = ? AND kind = 'reply' AND case_id <> ? "
+                "ORDER BY issued_at DESC LIMIT 20", [writer, case.id if case else -1]).fetchall()]
+    due_known = case is not None and case.round_replied_at is None
+    return check_reply(text, case=case if due_known else None, other_replies=others)
+
+
+def check_stored_letter(db, letter_id: int) -> tuple[str, ReplyCheck] | None:
+    """Re-check an issued letter with the context it was scored in; (body, result)."""
+    with db.cursor() as cur:
+        rows = _letter_rows(cur, [letter_id])
+        if not rows:
+            return None
+        return rows[0].body, check_letter(cur, rows[0])
+
+
 def finding_rows(result: ReplyCheck) -> list[dict]:
     return [asdict(f) for f in result.findings]
 

@@ -1,0 +1,136 @@
+"""Giám sát: theme trends, top and emerging issues, recurrence, follow-up, process and personnel metrics."""
+import plotly.express as px
+import streamlit as st
+
+from ui import charts, filters
+from ui.charts import plain
+from ui.session import current_actor, get_db
+from voc.access import Permission
+from voc.alerts import AlertSettings
+from voc.model import Status
+
+actor = current_actor()
+db = get_db()
+st.title("Giám sát")
+if not actor.can(Permission.VIEW_ANALYTICS):
+    st.error("Bạn không có quyền xem phân tích VOC.")
+    st.stop()
+st.caption("Theo dõi chủ đề khiếu nại theo thời gian, vấn đề lặp lại, kết quả sau giải quyết, "
+           "quy trình và nhân sự. Mọi biểu đồ đều tải được dữ liệu CSV; đường dẫn trang giữ nguyên bộ lọc.")
+f = filters.show(db, actor)
+charts.prepare(db)
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%".replace(".", ",")
+
+
+k = charts.query(db, "kpis", f)
+cols = st.columns(6)
+cols[0].metric("Hồ sơ", f"{k['cases']:,}".replace(",", "."))
+cols[1].metric("Đang mở", f"{k['open']:,}".replace(",", "."))
+cols[2].metric("Trả lời đúng hạn 48 giờ", pct(k["reply_on_time"]))
+cols[3].metric("Giải quyết đúng hạn 20 ngày", pct(k["resolution_on_time"]))
+cols[4].metric("Tỷ lệ sang lần 2", pct(k["round2_rate"]))
+cols[5].metric("Hài lòng trung bình", "—" if k["mean_satisfaction"] is None else f"{k['mean_satisfaction']:.2f}/5")
+
+# --- emerging issues -------------------------------------------------------------------------------
+settings = AlertSettings()
+alerts = charts.query(db, "emerging_issues", f)
+flagged = alerts[alerts["alert"]] if not alerts.empty else alerts
+st.subheader("Cảnh báo vấn đề mới nổi")
+st.caption(settings.describe())
+if flagged.empty:
+    st.success("Không có chủ đề nào tăng bất thường so với mức nền của chính nó.")
+for row in flagged.itertuples():
+    st.warning(f"{charts.md_escape(row.theme_name)}: {row.current} hồ sơ trong 7 ngày gần nhất, mức nền "
+               f"{row.baseline_mean:.1f}/tuần (gấp {row.ratio:.1f} lần), p = {row.p_value:.2g}.", icon="🚨")
+charts.chart("Tuần hiện tại so với mức nền", alerts.head(15), lambda d: px.bar(
+    d.assign(theme_name=d["theme_name"].map(plain)), x="theme_name", y=["current", "baseline_mean"], barmode="group",
+    labels={"theme_name": "Chủ đề", "value": "Hồ sơ", "variable": ""}),
+    key="emerging_issues", labels={"theme": "Mã chủ đề", "theme_name": "Chủ đề", "current": "7 ngày gần nhất",
+                                   "baseline_mean": "Mức nền (TB/tuần)", "ratio": "Tỷ lệ", "p_value": "p",
+                                   "alert": "Cảnh báo"})
+
+tab_trend, tab_recur, tab_process, tab_people = st.tabs(
+    ["Xu hướng chủ đề", "Vấn đề lặp lại & theo dõi", "Quy trình & SLA", "Nhân sự"])
+
+with tab_trend:
+    grain = st.radio("Chu kỳ", ["week", "month"], format_func={"week": "Theo tuần", "month": "Theo tháng"}.get,
+                     horizontal=True, key="monitor_grain")
+    volume = charts.query(db, "theme_volume", f, grain=grain)
+    charts.chart("Số hồ sơ theo chủ đề", volume, lambda d: px.line(
+        d.assign(theme_name=d["theme_name"].map(plain)), x="period", y="cases", color="theme_name", markers=True,
+        labels={"period": "Tuần" if grain == "week" else "Tháng", "cases": "Hồ sơ", "theme_name": "Chủ đề"}),
+        key=f"theme_volume_{grain}", labels={"period": "Kỳ", "theme": "Mã chủ đề", "theme_name": "Chủ đề",
+                                             "cases": "Số hồ sơ"})
+    top = charts.query(db, "top_issues", f)
+    charts.chart("Vấn đề thường gặp nhất", top, lambda d: px.bar(
+        d.assign(theme_name=d["theme_name"].map(plain)), x="cases", y="theme_name", orientation="h",
+        hover_data=["share_pct", "customers", "repeat_customers"],
+        labels={"cases": "Hồ sơ", "theme_name": "", "share_pct": "% hồ sơ", "customers": "Khách hàng",
+                "repeat_customers": "Khách phản ánh lặp lại"}).update_yaxes(autorange="reversed"),
+        key="top_issues", labels={"theme": "Mã chủ đề", "theme_name": "Chủ đề", "cases": "Số hồ sơ",
+                                  "share_pct": "% hồ sơ", "customers": "Số khách hàng",
+                                  "repeat_customers": "Khách phản ánh từ 2 lần"})
+
+with tab_recur:
+    recur = charts.query(db, "recurrence", f)
+    charts.chart("Tái diễn trong 30 ngày sau khi giải quyết", recur, lambda d: px.bar(
+        d.assign(theme_name=d["theme_name"].map(plain)), x="theme_name", y="recurrence_pct",
+        hover_data=["resolved", "recurred"],
+        labels={"theme_name": "Chủ đề", "recurrence_pct": "% tái diễn", "resolved": "Đã giải quyết",
+                "recurred": "Tái diễn"}),
+        caption="Cùng khách hàng (cùng số điện thoại hoặc email) phản ánh lại cùng chủ đề trong vòng 30 ngày "
+                "kể từ khi hồ sơ trước được giải quyết.",
+        key="recurrence", labels={"theme": "Mã chủ đề", "theme_name": "Chủ đề", "resolved": "Đã giải quyết",
+                                  "recurred": "Tái diễn", "recurrence_pct": "% tái diễn"})
+    follow = charts.query(db, "followup_outcomes", f)
+    charts.chart("Kết quả theo dõi sau giải quyết", follow, lambda d: px.scatter(
+        d.assign(theme_name=d["theme_name"].map(plain)), x="followup_pct", y="mean_satisfaction", size="resolved",
+        text="theme_name", labels={"followup_pct": "% hồ sơ được gọi lại", "mean_satisfaction": "Hài lòng TB (1-5)",
+                                   "resolved": "Đã giải quyết", "theme_name": "Chủ đề"}),
+        key="followup_outcomes", table=True,
+        labels={"theme": "Mã chủ đề", "theme_name": "Chủ đề", "resolved": "Đã giải quyết",
+                "followed_up": "Đã theo dõi", "mean_satisfaction": "Hài lòng TB", "followup_pct": "% theo dõi"})
+
+with tab_process:
+    states = charts.query(db, "state_durations", f)
+    states = states.assign(status_label=[Status(s).label for s in states["status"]])
+    charts.chart("Thời gian ở mỗi trạng thái (giờ)", states if states["cases"].sum() else states.iloc[0:0],
+                 lambda d: px.bar(d, x="status_label", y=["median_hours", "p90_hours"], barmode="group",
+                                  labels={"status_label": "Trạng thái", "value": "Giờ", "variable": ""}),
+                 caption="Trung vị và bách phân vị 90 của thời gian hồ sơ nằm ở mỗi trạng thái, tính từ nhật ký "
+                         "sự kiện (chỉ các lần đã chuyển sang trạng thái khác).",
+                 key="state_durations", labels={"status": "Mã trạng thái", "median_hours": "Trung vị (giờ)",
+                                                "p90_hours": "P90 (giờ)", "cases": "Số hồ sơ",
+                                                "status_label": "Trạng thái"})
+    by = st.radio("Tuân thủ SLA theo", ["week", "month", "branch", "channel", "service"], horizontal=True,
+                  format_func={"week": "Tuần", "month": "Tháng", "branch": "Chi nhánh", "channel": "Kênh",
+                               "service": "Dịch vụ"}.get, key="monitor_sla_by")
+    sla = charts.query(db, "sla_compliance", f, by=by)
+    charts.chart("Tuân thủ SLA theo giai đoạn", sla, lambda d: (px.line if by in ("week", "month") else px.bar)(
+        d.assign(bucket=d["bucket"].map(plain) if by not in ("week", "month") else d["bucket"]),
+        x="bucket", y=["reply_pct", "resolution_pct"],
+        labels={"bucket": "", "value": "% đúng hạn", "variable": ""},
+        **({"markers": True} if by in ("week", "month") else {"barmode": "group"})),
+        caption="Trả lời trong 48 giờ (thư đầu tiên của lần 1) và giải quyết trong 20 ngày; hồ sơ chưa đến "
+                "hạn không được tính, hồ sơ quá hạn chưa xử lý tính là trễ.",
+        key=f"sla_{by}", labels={"bucket": "Nhóm", "reply_due": "Đến hạn trả lời",
+                                 "reply_on_time": "Trả lời đúng hạn", "resolution_due": "Đến hạn giải quyết",
+                                 "resolution_on_time": "Giải quyết đúng hạn", "reply_pct": "% trả lời đúng hạn",
+                                 "resolution_pct": "% giải quyết đúng hạn"})
+
+with tab_people:
+    staff = charts.query(db, "staff_performance", f)
+    charts.chart("Theo nhân viên", staff, lambda d: px.scatter(
+        d.assign(staff=d["staff"].map(plain)), x="reply_on_time_pct", y="mean_check_score", size="cases",
+        color="round2_pct", hover_name="staff",
+        labels={"reply_on_time_pct": "% trả lời đúng hạn", "mean_check_score": "Điểm kiểm tra thư TB",
+                "cases": "Hồ sơ", "round2_pct": "% sang lần 2"}),
+        caption="Điểm kiểm tra thư là điểm đã lưu của các thư trả lời đã được chấm (xem trang Trả lời).",
+        key="staff_performance", table=True,
+        labels={"staff": "Nhân viên", "cases": "Hồ sơ", "reply_due": "Đến hạn trả lời",
+                "reply_on_time": "Trả lời đúng hạn", "round2_pct": "% sang lần 2",
+                "reply_on_time_pct": "% trả lời đúng hạn", "mean_check_score": "Điểm kiểm tra thư TB",
+                "checked_replies": "Số thư đã chấm"})

@@ -1,0 +1,74 @@
+"""Trả lời: the reply checker, and QA's review queue of issued replies with their check scores."""
+import pandas as pd
+import streamlit as st
+
+from ui import charts, filters
+from ui.session import current_actor, get_db
+from voc import analytics, reply_check
+from voc.access import Permission
+from voc.errors import DomainError
+
+SEVERITY = {"high": "Nghiêm trọng", "medium": "Trung bình", "low": "Nhẹ"}
+PAGE_SIZE = 50
+actor = current_actor()
+db = get_db()
+st.title("Trả lời")
+st.caption("Một thư trả lời tốt: không rập khuôn theo mẫu, không trễ hạn 48 giờ, không dài dòng, không viện lý do "
+           "hay đổ lỗi, nhận trách nhiệm, nêu kế hoạch khắc phục có thời hạn và cảm ơn khách hàng.")
+
+
+def show_result(result: reply_check.ReplyCheck, key: str) -> None:
+    cols = st.columns(4)
+    cols[0].metric("Điểm", f"{result.score}/100")
+    cols[1].metric("Số từ", f"{result.word_count} / {reply_check.MAX_WORDS}")
+    cols[2].metric("Trùng thư mẫu", f"{result.template_similarity:.0%}",
+                   help=f"Tỷ lệ cụm 3 từ của thư có trong thư mẫu; ngưỡng {reply_check.TEMPLATE_THRESHOLD:.0%}.")
+    cols[3].metric("Trùng thư khác", f"{result.reply_similarity:.0%}",
+                   help=f"Tỷ lệ cụm 3 từ trùng với thư trả lời khác; ngưỡng {reply_check.OTHER_REPLY_THRESHOLD:.0%}.")
+    if not result.findings:
+        st.success("Thư đạt mọi tiêu chí kiểm tra.")
+        return
+    st.dataframe(pd.DataFrame([{"Mức độ": SEVERITY[x.severity], "Vấn đề": x.message_vi, "Câu liên quan": x.sentence or ""}
+                               for x in result.findings]), hide_index=True, key=f"findings_{key}")
+
+
+tab_check, tab_queue = st.tabs(["Kiểm tra thư trả lời", "Hàng đợi duyệt thư"])
+with tab_check:
+    with st.form("reply_check"):
+        code = st.text_input("Mã hồ sơ (không bắt buộc: để kiểm tra hạn 48 giờ và so với các thư khác)", max_chars=40)
+        text = st.text_area("Nội dung thư trả lời", height=280, max_chars=20_000, key="respond_text")
+        submitted = st.form_submit_button("Kiểm tra", type="primary")
+    if submitted:
+        try:
+            result = reply_check.check_draft(db, text, ticket_code=code.strip() or None, writer=actor.username)
+        except DomainError as error:
+            st.error(str(error))
+        else:
+            show_result(result, "draft")
+
+with tab_queue:
+    f = filters.show(db, actor)
+    if not actor.can(Permission.VIEW_ANALYTICS) and actor.branch is None:
+        st.info("Hàng đợi duyệt thư dành cho giám sát chất lượng và quản lý.")
+        st.stop()
+    only_low = st.toggle("Chỉ thư có điểm dưới 70", key="respond_low")
+    page = st.number_input("Trang", 1, 10_000, 1, key="respond_page")
+    queue, total = analytics.review_queue(db, f, PAGE_SIZE, (page - 1) * PAGE_SIZE, 69 if only_low else None)
+    st.caption(f"{total:,} thư trả lời; mới nhất trước. Thư chưa có điểm được chấm khi hiện ra và điểm được lưu lại."
+               .replace(",", "."))
+    shown = queue.assign(issued_at=queue["issued_at"].dt.strftime("%d/%m/%Y %H:%M")).drop(columns=["codes"])
+    labels = {"letter_id": "Mã thư", "doc_number": "Số văn bản", "ticket_code": "Mã hồ sơ", "round": "Lần",
+              "issued_at": "Phát hành", "issued_by": "Người viết", "service": "Dịch vụ", "branch": "Chi nhánh",
+              "score": "Điểm"}
+    picked = st.dataframe(shown.rename(columns=labels), hide_index=True, on_select="rerun",
+                          selection_mode="single-row", key="respond_queue")
+    charts.download(shown, "hang-doi-duyet-thu.csv", "respond_queue", labels)
+    rows = picked.selection.rows if picked else []
+    if rows:
+        letter_id = int(shown.iloc[rows[0]]["letter_id"])
+        checked = reply_check.check_stored_letter(db, letter_id)
+        if checked:
+            body, result = checked
+            st.subheader(f"Thư {shown.iloc[rows[0]]['doc_number']}")
+            st.text(body)
+            show_result(result, "queue")

@@ -1,0 +1,116 @@
+"""Chart helpers of the VOC pages: cached read queries, a Plotly chart with its CSV download, safe text.
+
+Read queries are cached with `st.cache_data`, keyed by the database file, the query, its
+filters and a data fingerprint (`voc.analytics.data_version`): any change to cases, events,
+letters, checks or follow-ups changes the fingerprint, so a cached answer is never stale for
+longer than it takes to read the fingerprint. `clear()` drops everything explicitly.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any, Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from voc import analytics
+from voc.analytics import Filters
+from voc.csvio import safe_cell
+
+# The read queries a page may run through the cache (name -> function).
+QUERIES: dict[str, Callable] = {
+    name: getattr(analytics, name) for name in (
+        "kpis", "theme_volume", "top_issues", "emerging_issues", "recurrence", "followup_outcomes",
+        "state_durations", "sla_compliance", "staff_performance", "search_verbatims", "search_volume",
+    )
+}
+EMPTY_MESSAGE = "Chưa có dữ liệu cho bộ lọc đang chọn."
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text: Any) -> str:
+    """User text made inert for st.markdown/captions: every Markdown/HTML character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+def plain(text: Any) -> str:
+    """A label safe inside a Plotly chart (Plotly reads a few HTML tags in labels)."""
+    return ("" if text is None else str(text)).replace("<", "‹").replace(">", "›")
+
+
+def clear() -> None:
+    st.cache_data.clear()
+
+
+def _version(db) -> tuple:
+    with db.cursor() as cur:
+        return analytics.data_version(cur)
+
+
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def _cached(db_key: str, name: str, filters_json: str, kwargs_json: str, version: tuple, _db) -> Any:
+    fn = QUERIES[name]
+    with _db.cursor() as cur:
+        return fn(cur, Filters.from_json(filters_json), **json.loads(kwargs_json))
+
+
+def query(db, name: str, filters: Filters, **kwargs) -> Any:
+    """Run the read query `name` (see QUERIES) through the cache."""
+    return _cached(str(db.path), name, filters.to_json(), json.dumps(kwargs, sort_keys=True, ensure_ascii=False),
+                   _version(db), db)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _filter_options(db_key: str, version: tuple, _db) -> dict:
+    with _db.cursor() as cur:
+        return {"branches": analytics.branch_options(cur), "themes": dict(analytics.theme_options(cur))}
+
+
+def filter_options(db) -> dict:
+    return _filter_options(str(db.path), _version(db), db)
+
+
+def prepare(db) -> None:
+    """Refresh the pre-aggregates (cheap when nothing changed)."""
+    analytics.prepare(db)
+
+
+def to_csv(df: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:
+    """CSV for Excel (UTF-8 with BOM); text cells made safe against formula injection."""
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(safe_cell)
+        elif isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.strftime("%Y-%m-%d %H:%M")
+    if labels:
+        out = out.rename(columns=labels)
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def download(df: pd.DataFrame, filename: str, key: str, labels: dict[str, str] | None = None) -> None:
+    st.download_button("Tải dữ liệu (CSV)", data=to_csv(df, labels), file_name=filename, mime="text/csv",
+                       key=f"csv_{key}", icon=":material/download:", on_click="ignore")
+
+
+def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figure] | None, *, key: str,
+          labels: dict[str, str] | None = None, caption: str | None = None, table: bool = False) -> None:
+    """A titled chart (and/or table) of `df` with its CSV download; an empty frame gives a notice."""
+    st.subheader(title)
+    if caption:
+        st.caption(caption)
+    if df is None or df.empty:
+        st.info(EMPTY_MESSAGE)
+        return
+    if figure is not None:
+        fig = figure(df)
+        fig.update_layout(margin=dict(l=10, r=10, t=30, b=10), legend_title_text="", height=360)
+        st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
+    if table:
+        st.dataframe(df.rename(columns=labels or {}), hide_index=True, key=f"tbl_{key}")
+    download(df, f"{key}.csv", key, labels)
