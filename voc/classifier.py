@@ -36,6 +36,11 @@ THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.3, 0.96, 0.05))
 DEFAULT_THRESHOLD = 0.5
 CV_FOLDS = 5
 MIN_CV_EXAMPLES = 10
+# Folded function words never shown as evidence on their own.
+STOP_SYLLABLES = frozenset(
+    "bi da dang van cu rat roi luon cung thi la va cua cho khi ma nhu o tai voi cac nhung mot hai ba "
+    "toi minh em anh chi ban ben nay do de tu den sau truoc trong ngoai len xuong ra vao co khong chua "
+    "duoc a ah nhe nha nhi a vay the gi ai nao sao".split())
 
 
 def features(doc: Analysed) -> list[str]:
@@ -90,8 +95,9 @@ class ThemeModel:
         return self.decide(self.predict_proba(docs), at_least_one)
 
     # -- explanation --
-    def evidence(self, x_row: sparse.csr_matrix, label_index: int, doc: Analysed, top: int = 4) -> list[str]:
-        """The words of `doc` that pushed it most towards the label (positive contributions)."""
+    def evidence(self, x_row: sparse.csr_matrix, label_index: int, doc: Analysed, top: int = 3) -> list[str]:
+        """The words of `doc` that pushed it most towards the label: positive contributions of at
+        least a quarter of the strongest one, function words left out."""
         if self._names is None:
             self._names = self.vectorizer.get_feature_names_out()
         idx, vals = x_row.indices, x_row.data
@@ -99,11 +105,15 @@ class ThemeModel:
             return []
         contrib = vals * self.weights[idx, label_index]
         order = np.argsort(-contrib)
+        floor = contrib[order[0]] * 0.25
         words: list[str] = []
-        for k in order[: top * 3]:
-            if contrib[k] <= 0 or len(words) >= top:
+        for k in order[: top * 4]:
+            if contrib[k] <= 0 or contrib[k] < floor or len(words) >= top:
                 break
-            surface = _surface(str(self._names[idx[k]]), doc)
+            name = str(self._names[idx[k]])
+            if all(part in STOP_SYLLABLES for part in name.partition(":")[2].replace("_", " ").split()):
+                continue
+            surface = _surface(name, doc)
             if surface and not any(surface in w or w in surface for w in words):
                 words.append(surface)
         return words
@@ -246,9 +256,9 @@ def train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one
     vectorizer, weights, intercepts = _fit(all_docs, all_y, c)
     return ThemeModel(
         labels=label_names, vectorizer=vectorizer, weights=weights, intercepts=intercepts,
-        threshold=threshold, at_least_one=at_least_one,
+        threshold=float(threshold), at_least_one=at_least_one,
         cv_score=score, cv_accuracy=accuracy, n_examples=len(texts),
-        params={"C": c, "threshold": threshold, "augment": augment, "features": "folded words + syllable 1-2 grams",
+        params={"C": float(c), "threshold": float(threshold), "augment": augment, "features": "folded words + syllable 1-2 grams",
                 "feature_version": FEATURE_VERSION},
     )
 

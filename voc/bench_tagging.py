@@ -1,0 +1,105 @@
+"""Speed of the theme engine: tagging vs underthesea.word_tokenize alone, backfill on 1 vs 2 cores.
+
+tagging_vs_word_tokenize = median time to tag a batch of texts (normalise, segment, glossary,
+classifier, evidence) / median time of `word_tokenize` alone on the same texts, one core.
+backfill_speedup_2_cores = median backfill time with 1 worker / with 2 workers, on a scratch
+DuckDB file holding the texts as cases (database writes included).
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BANK_TEST = Path("/work/shared/data/uts2017_bank/test.csv")
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    texts: int
+    word_tokenize_ms: float
+    tagging_ms: float
+    backfill_cases: int
+    backfill_1_ms: float
+    backfill_2_ms: float
+
+    @property
+    def tagging_ratio(self) -> float:
+        return self.tagging_ms / self.word_tokenize_ms
+
+    @property
+    def backfill_speedup(self) -> float:
+        return self.backfill_1_ms / self.backfill_2_ms
+
+    def lines(self) -> list[str]:
+        return [
+            f"texts: {self.texts} count",
+            f"word_tokenize_median: {self.word_tokenize_ms:.1f} ms",
+            f"tagging_median: {self.tagging_ms:.1f} ms",
+            f"tagging_vs_word_tokenize: {self.tagging_ratio:.3f} ratio",
+            f"backfill_cases: {self.backfill_cases} count",
+            f"backfill_1_core_median: {self.backfill_1_ms:.1f} ms",
+            f"backfill_2_cores_median: {self.backfill_2_ms:.1f} ms",
+            f"backfill_speedup_2_cores: {self.backfill_speedup:.3f} ratio",
+        ]
+
+
+def load_texts(path: Path | None = None) -> list[str]:
+    """Benchmark texts: a labelled CSV's `text` column (default: the bank test set), else the seeds."""
+    from voc.evaluate import load_labelled_csv
+    from voc.taxonomy import load_default_examples
+
+    path = path or (BANK_TEST if BANK_TEST.exists() else None)
+    if path is None:
+        return load_default_examples()[0]
+    return load_labelled_csv(path)[0]
+
+
+def _median_ms(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _seed_cases(db, texts: list[str]) -> None:
+    with db.transaction() as cur:
+        for i, text in enumerate(texts):
+            cur.execute(
+                "INSERT INTO cases (ticket_code, received_at, channel, issue_kind, service, customer_name, content, "
+                "request, status, round_opened_at, reply_due_at, resolution_due_at) "
+                "VALUES (?, now()::TIMESTAMP, 'web', 'quality', 'hosting', 'Bench', ?, '', 'received', "
+                "now()::TIMESTAMP, now()::TIMESTAMP, now()::TIMESTAMP)",
+                [f"BENCH-{i:06d}", text],
+            )
+
+
+def run(texts: list[str], *, repeats: int = 5, backfill_cases: int = 2000, backfill_repeats: int = 3,
+        tagger=None) -> BenchResult:
+    from underthesea import word_tokenize
+
+    from voc.db import Database
+    from voc.normalize import analyse
+    from voc.taxonomy import ensure_defaults
+    from voc.tagging import backfill, tagger_for
+
+    analyse("khởi động")   # load the CRF model before timing
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(os.path.join(tmp, "bench.duckdb"))
+        ensure_defaults(db)
+        with db.cursor() as cur:
+            tagger = tagger or tagger_for(cur)
+        tagger.tag_texts(texts[:20])   # warm caches
+        wt = _median_ms(lambda: [word_tokenize(t) for t in texts], repeats)
+        tg = _median_ms(lambda: tagger.tag_texts(texts), repeats)
+        cases = (texts * (backfill_cases // max(len(texts), 1) + 1))[:backfill_cases]
+        _seed_cases(db, cases)
+        one = _median_ms(lambda: backfill(db, workers=1), backfill_repeats)
+        two = _median_ms(lambda: backfill(db, workers=2), backfill_repeats)
+        db.close()
+    return BenchResult(len(texts), wt, tg, len(cases), one, two)

@@ -1,0 +1,116 @@
+"""Discovery for Clarify (làm sáng tỏ): customer phrases frequent in cases no theme covers well.
+
+A case is "poorly covered" when its best theme score is below `coverage` (or it has no theme).
+Its text goes through underthesea's chunker; candidate phrases are noun-phrase chunks and short
+runs of 2-4 chunk words inside a clause that start with a noun, verb or adjective and end with
+one ("mail bị dội"). Phrases are counted once per case, compared with their frequency in the
+well-covered cases, and ranked; each comes with example cases so QA can judge and add it to
+the glossary. Phrases already covered by a glossary term are left out.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from voc.normalize import fold_phrase, prepare
+from voc.taxonomy import list_glossary
+
+CONTENT_TAGS = {"N", "Np", "Nc", "Nu", "V", "A", "Ny", "Vy"}
+BREAK_TAGS = {"CH", "E", "C", "CC"}      # punctuation, prepositions, conjunctions end a run
+STOP = frozenset("bi da dang van cu rat roi luon cung thi la co khong duoc nay do ay nhe a".split())
+
+
+@dataclass
+class PhraseCandidate:
+    phrase: str                 # as customers wrote it (normalised), e.g. "mail bị dội"
+    key: str                    # folded key
+    cases: int                  # poorly covered cases containing it
+    covered_cases: int          # well covered cases containing it
+    score: float
+    examples: list[tuple[int, str]] = field(default_factory=list)   # (case id, snippet)
+
+
+def _phrases(text: str) -> set[tuple[str, str]]:
+    """(folded key, surface) of the candidate phrases of one text."""
+    from underthesea import chunk
+
+    out: set[tuple[str, str]] = set()
+    tagged = chunk(prepare(text))
+    clause: list[tuple[str, str, str]] = []
+    for word, pos, tag in tagged + [("", "CH", "O")]:
+        if pos in BREAK_TAGS or not any(ch.isalnum() for ch in word):
+            for i in range(len(clause)):
+                for n in (2, 3, 4):
+                    run = clause[i:i + n]
+                    if len(run) < n:
+                        break
+                    if run[0][1] in CONTENT_TAGS and run[-1][1] in CONTENT_TAGS:
+                        surface = " ".join(w for w, _, _ in run)
+                        key = fold_phrase(surface)
+                        if key and not all(s in STOP for s in key.split()):
+                            out.add((key, surface))
+            # multi-syllable noun-phrase chunks on their own
+            for w, p, _ in clause:
+                if " " in w and p in CONTENT_TAGS:
+                    out.add((fold_phrase(w), w))
+            clause = []
+        else:
+            clause.append((word, pos, tag))
+    return out
+
+
+def _snippet(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def discover(db, *, coverage: float = 0.6, min_cases: int = 3, limit: int = 30, max_cases: int = 3000,
+             examples: int = 3) -> list[PhraseCandidate]:
+    """Ranked phrases from poorly covered cases (the most recent `max_cases` of them)."""
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT c.id, coalesce(c.content, '') || ' ' || coalesce(c.request, ''), "
+            "       coalesce(max(t.score), 0) AS best "
+            "FROM cases c LEFT JOIN case_themes t ON t.case_id = c.id "
+            "GROUP BY c.id, c.content, c.request, c.received_at ORDER BY c.received_at DESC, c.id DESC LIMIT ?",
+            [max_cases * 2],
+        ).fetchall()
+        glossary_keys = [t.term_key for t in list_glossary(cur)]
+    poor = [(r[0], r[1]) for r in rows if r[2] < coverage][:max_cases]
+    good = [(r[0], r[1]) for r in rows if r[2] >= coverage][:max_cases]
+    return rank_phrases(poor, good, glossary_keys, min_cases=min_cases, limit=limit, examples=examples)
+
+
+def rank_phrases(poor: list[tuple[int, str]], good: list[tuple[int, str]], glossary_keys: list[str], *,
+                 min_cases: int = 3, limit: int = 30, examples: int = 3) -> list[PhraseCandidate]:
+    """Score = cases × log-odds of appearing in poorly rather than well covered cases."""
+    found: dict[str, PhraseCandidate] = {}
+    for case_id, text in poor:
+        for key, surface in _phrases(text):
+            cand = found.get(key)
+            if cand is None:
+                cand = found[key] = PhraseCandidate(surface, key, 0, 0, 0.0)
+            cand.cases += 1
+            if len(cand.examples) < examples:
+                cand.examples.append((case_id, _snippet(text)))
+    padded = {f" {k} " for k in glossary_keys}
+    keep = {k: c for k, c in found.items()
+            if c.cases >= min_cases and not any(g in f" {k} " for g in padded)}
+    if good and keep:
+        for _, text in good:
+            folded = f" {fold_phrase(text)} "
+            for key, cand in keep.items():
+                if f" {key} " in folded:
+                    cand.covered_cases += 1
+    n_poor, n_good = max(len(poor), 1), max(len(good), 1)
+    for cand in keep.values():
+        odds = ((cand.cases + 0.5) / n_poor) / ((cand.covered_cases + 0.5) / n_good)
+        cand.score = cand.cases * max(math.log(odds), 0.05)
+    # a phrase inside a longer candidate found in as many cases adds nothing: keep the longer one
+    keys = list(keep)
+    dropped = {key for key in keys
+               if any(other != key and f" {key} " in f" {other} " and keep[other].cases >= keep[key].cases
+                      for other in keys)}
+    for key in dropped:
+        del keep[key]
+    return sorted(keep.values(), key=lambda c: (-c.score, -c.cases, c.key))[:limit]
