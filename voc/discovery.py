@@ -10,6 +10,7 @@ the glossary. Phrases already covered by a glossary term are left out.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from voc.normalize import fold_phrase, prepare
@@ -17,6 +18,8 @@ from voc.taxonomy import list_glossary
 
 CONTENT_TAGS = {"N", "Np", "Nc", "Nu", "V", "A", "Ny", "Vy"}
 BREAK_TAGS = {"CH", "E", "C", "CC"}      # punctuation, prepositions, conjunctions end a run
+MAX_PHRASE_SYLLABLES = 10
+_SYLLABLE = re.compile(r"\w+", re.UNICODE)
 STOP = frozenset("bi da dang van cu rat roi luon cung thi la co khong duoc nay do ay nhe a".split())
 
 
@@ -46,16 +49,30 @@ def _phrases(text: str) -> set[tuple[str, str]]:
                         break
                     if run[0][1] in CONTENT_TAGS and run[-1][1] in CONTENT_TAGS:
                         surface = " ".join(w for w, _, _ in run)
-                        key = fold_phrase(surface)
+                        key = _key(surface)
                         if key and not all(s in STOP for s in key.split()):
                             out.add((key, surface))
             # multi-syllable noun-phrase chunks on their own
             for w, p, _ in clause:
                 if " " in w and p in CONTENT_TAGS:
-                    out.add((fold_phrase(w), w))
+                    out.add((_key(w), w))
             clause = []
         else:
             clause.append((word, pos, tag))
+    return out
+
+
+def _key(phrase: str) -> str:
+    return " ".join(_SYLLABLE.findall(fold_phrase(phrase)))
+
+
+def _ngrams(text: str) -> set[str]:
+    """Every run of up to MAX_PHRASE_SYLLABLES folded syllables of a text, space-joined."""
+    syllables = _SYLLABLE.findall(fold_phrase(text))
+    out = set()
+    for i in range(len(syllables)):
+        for n in range(1, min(MAX_PHRASE_SYLLABLES, len(syllables) - i) + 1):
+            out.add(" ".join(syllables[i:i + n]))
     return out
 
 
@@ -93,15 +110,14 @@ def rank_phrases(poor: list[tuple[int, str]], good: list[tuple[int, str]], gloss
             cand.cases += 1
             if len(cand.examples) < examples:
                 cand.examples.append((case_id, _snippet(text)))
-    padded = {f" {k} " for k in glossary_keys}
+    padded = {f" {_key(k)} " for k in glossary_keys}
     keep = {k: c for k, c in found.items()
             if c.cases >= min_cases and not any(g in f" {k} " for g in padded)}
     if good and keep:
         for _, text in good:
-            folded = f" {fold_phrase(text)} "
-            for key, cand in keep.items():
-                if f" {key} " in folded:
-                    cand.covered_cases += 1
+            present = _ngrams(text) & keep.keys()
+            for key in present:
+                keep[key].covered_cases += 1
     n_poor, n_good = max(len(poor), 1), max(len(good), 1)
     for cand in keep.values():
         odds = ((cand.cases + 0.5) / n_poor) / ((cand.covered_cases + 0.5) / n_good)
