@@ -109,6 +109,7 @@ def intake_form(actor: Actor) -> None:
         request = st.text_area("Yêu cầu cần giải quyết *", key=f"request-{k}", height=90)
         files = st.file_uploader(
             "Tài liệu kèm theo", accept_multiple_files=True, key=f"files-{k}",
+            max_upload_size=attachments.MAX_ATTACHMENT_BYTES // 1024 // 1024,
             help=f"PDF, ảnh, tài liệu văn phòng: {', '.join(attachments.ALLOWED_EXTENSIONS)}; "
                  f"tối đa {attachments.MAX_ATTACHMENT_BYTES // 1024 // 1024} MB mỗi tệp.")
         late_reason = None

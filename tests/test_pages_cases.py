@@ -91,6 +91,14 @@ def test_case_file_shows_facts_clocks_and_timeline(app_env):
     assert [t.label for t in app.tabs] == ["Bắt đầu xác minh"]
 
 
+def test_markdown_in_customer_name_is_escaped_in_tables(app_env):
+    case = new_case(customer=Customer("[Nhấn vào](http://evil) **An**", "0912345678"))
+    app = open_page(ticket=case.ticket_code)
+    shown = app.table[0].value.to_string()
+    assert r"\[Nhấn vào\]\(http\:\/\/evil\)" in shown or r"\[Nhấn vào\]\(http\://evil\)" in shown
+    assert r"\*\*An\*\*" in shown
+
+
 def test_contacts_masked_for_qa_and_no_actions(app_env):
     case = new_case()
     app = open_page(QA, ticket=case.ticket_code)

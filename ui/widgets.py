@@ -113,8 +113,9 @@ def customer_lines(actor: Actor, customer: Customer) -> list[tuple[str, str]]:
 
 
 def fields_table(lines: list[tuple[str, str | None]]) -> None:
-    """Label/value pairs as a static table (values shown as text, never rendered)."""
-    st.table(pd.DataFrame({"": [k for k, _ in lines], " ": [v or "—" for _, v in lines]}).set_index(""))
+    """Label/value pairs as a static table. st.table renders Markdown, so values are escaped."""
+    data = pd.DataFrame({"field": [f"**{k}**" for k, _ in lines], "value": [md_escape(v) or "—" for _, v in lines]})
+    st.table(data, hide_header=True, hide_index=True, border="horizontal")
 
 
 def labelled_text(label: str, text: str | None) -> None:
