@@ -322,7 +322,7 @@ def training_examples(cur) -> tuple[list[str], list[list[str]]]:
             [list(labelled)],
         ).fetchall()
         for case_id, text in rows:
-            texts.append(text)
+            texts.append(text.strip())
             labels.append(sorted(code for code, positive in labelled[case_id].items() if positive and code in active))
     keep = [i for i, row in enumerate(labels) if all(code in active for code in row)] if active else range(len(texts))
     return [texts[i] for i in keep], [labels[i] for i in keep]

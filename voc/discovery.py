@@ -101,12 +101,19 @@ def discover(db, *, coverage: float = 0.6, min_cases: int = 3, limit: int = 30, 
 def rank_phrases(poor: list[tuple[int, str]], good: list[tuple[int, str]], glossary_keys: list[str], *,
                  min_cases: int = 3, limit: int = 30, examples: int = 3) -> list[PhraseCandidate]:
     """Score = cases × log-odds of appearing in poorly rather than well covered cases."""
-    found: dict[str, PhraseCandidate] = {}
-    for case_id, text in poor:
+    # candidates come from the chunker; a case "has" a phrase when its folded syllables contain it,
+    # so unaccented typing that the segmenter splits differently still counts
+    poor_grams = [(case_id, text, _ngrams(text)) for case_id, text in poor]
+    surfaces: dict[str, str] = {}
+    for _, text, _grams in poor_grams:
         for key, surface in _phrases(text):
+            surfaces.setdefault(key, surface)
+    found: dict[str, PhraseCandidate] = {}
+    for case_id, text, grams in poor_grams:
+        for key in grams & surfaces.keys():
             cand = found.get(key)
             if cand is None:
-                cand = found[key] = PhraseCandidate(surface, key, 0, 0, 0.0)
+                cand = found[key] = PhraseCandidate(surfaces[key], key, 0, 0, 0.0)
             cand.cases += 1
             if len(cand.examples) < examples:
                 cand.examples.append((case_id, _snippet(text)))

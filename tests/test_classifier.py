@@ -1,0 +1,74 @@
+"""The classifier: training, storage in DuckDB, retraining from QA corrections (keeps the better model)."""
+import numpy as np
+
+from voc import taxonomy
+from voc.classifier import ThemeModel, load_active_model, retrain, train, training_examples
+from voc.normalize import analyse
+from voc.tagging import correct_case
+
+TEXTS = ["web sập từ sáng", "website không vào được", "máy chủ chết cả ngày", "web die liên tục",
+         "bị trừ tiền hai lần", "tính cước sai tháng này", "thu phí không báo trước", "trừ tiền oan",
+         "mail không gửi được", "thư vào spam hết", "không nhận được email", "hộp thư đầy"]
+LABELS = [["downtime"]] * 4 + [["billing"]] * 4 + [["email_delivery"]] * 4
+
+
+def test_train_predicts_unseen_and_unaccented_text():
+    model = train(TEXTS, LABELS, at_least_one=True)
+    assert model.labels == ["billing", "downtime", "email_delivery"]
+    assert model.cv_score is not None and 0 <= model.cv_score <= 1
+    proba = model.predict_proba([analyse("web lại sập"), analyse("bi tru tien")])
+    assert proba.shape == (2, 3) and np.all((proba > 0) & (proba < 1))
+    assert model.predict_sets([analyse("web lai sap"), analyse("bi tru tien"), analyse("mail vao spam")]) == [
+        ["downtime"], ["billing"], ["email_delivery"]]
+
+
+def test_model_round_trips_through_bytes():
+    model = train(TEXTS, LABELS)
+    copy = ThemeModel.from_bytes(model.to_bytes())
+    docs = [analyse(t) for t in TEXTS[:3]]
+    assert np.allclose(copy.predict_proba(docs), model.predict_proba(docs))
+
+
+def _case(db, text):
+    with db.transaction() as cur:
+        return cur.execute(
+            "INSERT INTO cases (ticket_code, received_at, channel, issue_kind, service, customer_name, content, "
+            "status, round_opened_at, reply_due_at, resolution_due_at) VALUES (?, now()::TIMESTAMP, 'web', "
+            "'quality', 'email', 'Khách', ?, 'received', now()::TIMESTAMP, now()::TIMESTAMP, now()::TIMESTAMP) "
+            "RETURNING id", [f"C-{abs(hash(text)) % 10**8}", text]).fetchone()[0]
+
+
+def test_corrections_become_training_examples(db, qa):
+    taxonomy.ensure_defaults(db)
+    case_id = _case(db, "mail bị dội về liên tục")
+    correct_case(db, qa, case_id, "email_delivery", True)
+    with db.cursor() as cur:
+        texts, labels = training_examples(cur)
+    assert labels[texts.index("mail bị dội về liên tục")] == ["email_delivery"]
+
+
+def test_retrain_keeps_the_previous_model_when_the_new_one_is_worse(db, qa):
+    taxonomy.ensure_defaults(db)
+    with db.transaction() as cur:
+        previous_id = cur.execute("SELECT id FROM theme_models WHERE active").fetchone()[0]
+        cur.execute("UPDATE theme_models SET cv_score = 0.999 WHERE id = ?", [previous_id])
+    report = retrain(db, qa)
+    assert report.kept_previous and report.previous_score == 0.999 and report.model_id == previous_id
+    assert "giữ nguyên" in report.message()
+    with db.cursor() as cur:
+        assert load_active_model(cur)[0] == previous_id
+        assert cur.execute("SELECT count(*) FROM theme_models").fetchone()[0] == 2
+        assert cur.execute("SELECT count(*) FROM events WHERE entity = 'theme_model' AND action = 'kept_previous'"
+                           ).fetchone()[0] == 1
+
+
+def test_retrain_activates_a_better_model(db, qa):
+    taxonomy.ensure_defaults(db)
+    with db.transaction() as cur:
+        previous_id = cur.execute("SELECT id FROM theme_models WHERE active").fetchone()[0]
+        cur.execute("UPDATE theme_models SET cv_score = 0.0 WHERE id = ?", [previous_id])
+    report = retrain(db, qa)
+    assert not report.kept_previous and report.model_id != previous_id
+    with db.cursor() as cur:
+        assert load_active_model(cur)[0] == report.model_id
+        assert cur.execute("SELECT count(*) FROM theme_models WHERE active").fetchone()[0] == 1

@@ -1,0 +1,33 @@
+"""Discovery: phrases frequent in poorly covered cases, ranked, with examples; glossary terms left out."""
+from voc import taxonomy
+from voc.discovery import discover, rank_phrases
+
+POOR = [(1, "Mail bị dội liên tục từ sáng"), (2, "khách báo mail bị dội, không gửi được báo giá"),
+        (3, "mail bi doi het, xu ly gap"), (4, "Xin chào, cổng thanh toán lỗi")]
+GOOD = [(10, "Xin chào, web bị sập"), (11, "Xin chào, bị trừ tiền"), (12, "xin chào, hosting chậm")]
+
+
+def test_frequent_uncovered_phrase_ranks_with_examples():
+    found = rank_phrases(POOR, GOOD, glossary_keys=[], min_cases=3)
+    assert found, "expected at least one phrase"
+    top = found[0]
+    assert top.key == "mail bi doi" and top.cases == 3 and top.covered_cases == 0
+    assert [case_id for case_id, _ in top.examples] == [1, 2, 3]
+
+
+def test_phrases_already_in_the_glossary_are_left_out():
+    found = rank_phrases(POOR, GOOD, glossary_keys=["mail bi doi"], min_cases=3)
+    assert all("mail bi doi" not in c.key for c in found)
+
+
+def test_discover_reads_cases_and_their_tags(db):
+    taxonomy.ensure_defaults(db)
+    with db.transaction() as cur:
+        for i, (_, text) in enumerate(POOR):
+            cur.execute(
+                "INSERT INTO cases (ticket_code, received_at, channel, issue_kind, service, customer_name, content, "
+                "status, round_opened_at, reply_due_at, resolution_due_at) VALUES (?, now()::TIMESTAMP, 'web', "
+                "'quality', 'email', 'Khách', ?, 'received', now()::TIMESTAMP, now()::TIMESTAMP, now()::TIMESTAMP)",
+                [f"D-{i}", text])
+    found = discover(db, min_cases=3)
+    assert found and found[0].key == "mail bi doi"
