@@ -228,7 +228,11 @@ _COLUMNS = ["case_id", "theme_code", "score", "evidence", "source", "model_id", 
 
 
 def _write(cur, case_ids: Sequence[int], rows: list[tuple]) -> None:
-    cur.execute("DELETE FROM case_themes WHERE list_contains(?, case_id)", [list(case_ids)])
+    if len(case_ids) == 1:
+        cur.execute("DELETE FROM case_themes WHERE case_id = ?", [case_ids[0]])
+    else:
+        cur.execute("DELETE FROM case_themes WHERE case_id BETWEEN ? AND ? AND list_contains(?, case_id)",
+                    [min(case_ids), max(case_ids), list(case_ids)])
     if rows:
         frame = pd.DataFrame(rows, columns=_COLUMNS)
         cur.register("voc_new_case_themes", frame)
@@ -301,22 +305,27 @@ class BackfillReport:
         return f"Đã gắn chủ đề cho {self.cases} hồ sơ ({self.tags} nhãn) trong {self.seconds:.1f} giây, {self.workers} tiến trình."
 
 
-_worker_tagger: Tagger | None = None
+_worker_state: tuple[Tagger, dict[int, dict[str, bool]]] | None = None
 
 
-def _tag_batch(batch: tuple[list[int], list[str]]) -> list[tuple[int, list[ThemeTag]]]:
+def _tag_batch(batch: tuple[list[int], list[str]]) -> tuple[list[int], list[tuple]]:
+    """Worker side: tag a batch and build its finished case_themes rows (QA labels applied)."""
+    assert _worker_state is not None
+    tagger, labels = _worker_state
     ids, texts = batch
-    tagger = _worker_tagger
-    assert tagger is not None
-    tags = tagger.tag_texts(texts)
-    return list(zip(ids, tags))
+    at = to_db(utcnow())
+    rows: list[tuple] = []
+    for case_id, tags in zip(ids, tagger.tag_texts(texts)):
+        rows.extend(_rows(case_id, _apply_labels(tags, labels.get(case_id), tagger.themes), tagger.model_id, at))
+    return ids, rows
 
 
 def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[int, int], None] | None = None,
              case_ids: Sequence[int] | None = None) -> BackfillReport:
-    """Tag every case (or the given ones) again, in batches: the CPU work on `workers` processes,
-    the database writes in this process, one transaction per batch; progress(done, total)."""
-    global _worker_tagger
+    """Tag every case (or the given ones) again, in batches: the CPU work on `workers` processes
+    (forked, so they share the loaded models), the database writes in this process, one
+    transaction per batch; progress(done, total) after each batch."""
+    global _worker_state
     started = time.perf_counter()
     with db.cursor() as cur:
         tagger = tagger_for(cur)
@@ -331,7 +340,7 @@ def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[in
     batches = [([c[0] for c in cases[i:i + batch_size]], [case_text(c[1], c[2]) for c in cases[i:i + batch_size]])
                for i in range(0, total, batch_size)]
     analyse("khởi động")             # load the segmenter once, before any fork
-    _worker_tagger = tagger
+    _worker_state = (tagger, labels)
     workers = max(1, min(workers, len(batches) or 1))
     done = n_tags = 0
     if progress:
@@ -339,15 +348,10 @@ def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[in
     pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
     try:
         results = pool.imap(_tag_batch, batches) if pool else map(_tag_batch, batches)
-        for batch_result in results:
-            at = to_db(utcnow())
-            rows: list[tuple] = []
-            for case_id, tags in batch_result:
-                tags = _apply_labels(tags, labels.get(case_id), tagger.themes)
-                rows.extend(_rows(case_id, tags, tagger.model_id, at))
+        for ids, rows in results:
             with db.transaction() as cur:
-                _write(cur, [case_id for case_id, _ in batch_result], rows)
-            done += len(batch_result)
+                _write(cur, ids, rows)
+            done += len(ids)
             n_tags += len(rows)
             if progress:
                 progress(done, total)
@@ -355,7 +359,7 @@ def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[in
         if pool:
             pool.close()
             pool.join()
-        _worker_tagger = None
+        _worker_state = None
     return BackfillReport(total, n_tags, time.perf_counter() - started, workers)
 
 
