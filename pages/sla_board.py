@@ -77,6 +77,7 @@ def charts(scope: str | None) -> None:
         fig = px.line(data, x="week", y="rate", color="clock", markers=True,
                       labels={"week": "Tuần (bắt đầu thứ Hai)", "rate": "Tỷ lệ đúng hạn (%)", "clock": ""})
         fig.update_yaxes(range=[0, 105])
+        fig.update_xaxes(tickformat="%d/%m/%Y")
         fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
         st.plotly_chart(fig, key="compliance_chart")
     else:
