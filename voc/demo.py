@@ -12,10 +12,10 @@ take minutes. The same seed and `until` give the same rows.
 """
 from __future__ import annotations
 
-import itertools
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Callable, Iterator
 
 import holidays
@@ -30,7 +30,7 @@ from voc.model import Channel, IssueKind, LetterKind, ReferralBody, Service, Sta
 from voc.policy import CalendarMode, Policy, load_policy
 from voc.sla import is_working_day
 
-CHUNK_CASES = 100_000
+CHUNK_CASES = 50_000
 HISTORY_DAYS = 2 * 365 + 30
 DAY = 86_400
 HOUR = 3_600
@@ -92,8 +92,12 @@ def _day_date(day: int) -> date:
     return date(1970, 1, 1) + timedelta(days=int(day))
 
 
+@lru_cache(maxsize=8192)
 def _fmt_day(day: int) -> str:
     return _day_date(day).strftime("%d/%m/%Y")
+
+
+_fold_part = lru_cache(maxsize=4096)(txt.fold_piece)
 
 
 class _WorkingCalendar:
@@ -174,14 +178,17 @@ def _spikes(rng: np.random.Generator, first_day: int, last_day: int) -> list[Spi
     outage = last_day - int(rng.integers(240, 300))
     price = last_day - int(rng.integers(400, 460))
     spikes = [
-        Spike(outage, 1 + 6 * np.exp(-np.arange(7) / 2.0),
+        Spike(outage, 1 + 10 * np.exp(-np.arange(7) / 2.5),
               {t["downtime"]: 1.0, t["slowness"]: 0.4, t["support_responsiveness"]: 0.45, t["data_loss"]: 0.2},
-              Service.HOSTING, "Tuần sự cố hosting {start}–{end}: khiếu nại gián đoạn dịch vụ, chậm, khó liên hệ hỗ trợ tăng mạnh"),
+              Service.HOSTING, "Tuần sự cố hosting {start}–{end}: khiếu nại gián đoạn dịch vụ, chậm, "
+                               "khó liên hệ hỗ trợ tăng mạnh"),
         Spike(price, 1 + 3 * np.exp(-np.arange(24) / 9.0),
               {t["billing"]: 1.0, t["renewal"]: 0.6, t["refund"]: 0.4, t["contract"]: 0.35},
-              None, "Sau đợt điều chỉnh bảng giá ngày {start}: khiếu nại cước phí, gia hạn, hoàn tiền tăng trong khoảng 3 tuần"),
+              None, "Sau đợt điều chỉnh bảng giá ngày {start}: khiếu nại cước phí, gia hạn, hoàn tiền tăng "
+                    "trong khoảng 3 tuần"),
         Spike(last_day - 13, np.linspace(2.0, 6.5, 14), {t["email_delivery"]: 1.0}, Service.EMAIL,
-              "Email bị trả về / vào spam trong 14 ngày gần nhất ({start}–{end}): khiếu nại gửi nhận email tăng dần, gấp tới ~6 lần"),
+              "Email bị trả về / vào spam trong 14 ngày gần nhất ({start}–{end}): khiếu nại gửi nhận email "
+              "tăng dần, gấp tới ~6 lần"),
     ]
     return spikes + _recurring_incidents(rng, first_day, last_day - 45)
 
@@ -230,7 +237,7 @@ class Arrivals:
 
 
 def _seconds_of_day(rng: np.random.Generator, channel: np.ndarray) -> np.ndarray:
-    """Local time of day by channel: the hotline and e-mail run around the clock, branches and post in office hours."""
+    """Local time of day by channel: hotline and e-mail around the clock, branches and post in office hours."""
     n = len(channel)
     busy = np.clip(rng.normal(14.0, 3.6, n), 7, 23.5)
     anytime = rng.uniform(0, 24, n)
@@ -296,25 +303,28 @@ class Customers:
 
     def person(self, i: int) -> tuple[str, str, str]:
         """(name, folded name, e-mail) of customer i."""
+        if self.company[i]:
+            return self._company(i)
         female = bool(self.female[i])
         middles = txt.MIDDLE_FEMALE if female else txt.MIDDLE_MALE
         givens = txt.GIVEN_FEMALE if female else txt.GIVEN_MALE
-        if self.company[i]:
-            form = txt.COMPANY_FORMS[self.extra[i] % len(txt.COMPANY_FORMS)]
-            trade = txt.COMPANY_TRADES[self.middle[i] % len(txt.COMPANY_TRADES)]
-            brand = txt.COMPANY_BRANDS[self.given[i] % len(txt.COMPANY_BRANDS)]
-            name = f"{form} {trade} {brand}" if form != "Hộ kinh doanh" else f"{form} {brand}"
-            slug = txt.fold_piece(brand).replace(" ", "")
-            box = txt.COMPANY_MAILBOXES[(self.extra[i] >> 3) % len(txt.COMPANY_MAILBOXES)]
-            return name, txt.fold_piece(name), f"{box}@{slug}{'.com.vn' if self.extra[i] & 4 else '.vn'}"
         surname = txt.SURNAMES[self.surname[i]][0]
         middle = middles[self.middle[i] % len(middles)]
         given = givens[self.given[i] % len(givens)]
-        name = f"{surname} {middle} {given}"
-        return name, txt.fold_piece(name), self._email(i, surname, middle, given)
+        folded = f"{_fold_part(surname)} {_fold_part(middle)} {_fold_part(given)}"
+        return f"{surname} {middle} {given}", folded, self._email(i, surname, middle, given)
+
+    def _company(self, i: int) -> tuple[str, str, str]:
+        form = txt.COMPANY_FORMS[self.extra[i] % len(txt.COMPANY_FORMS)]
+        trade = txt.COMPANY_TRADES[self.middle[i] % len(txt.COMPANY_TRADES)]
+        brand = txt.COMPANY_BRANDS[self.given[i] % len(txt.COMPANY_BRANDS)]
+        name = f"{form} {trade} {brand}" if form != "Hộ kinh doanh" else f"{form} {brand}"
+        mailbox = txt.COMPANY_MAILBOXES[(self.extra[i] >> 3) % len(txt.COMPANY_MAILBOXES)]
+        domain = _fold_part(brand).replace(" ", "") + (".com.vn" if self.extra[i] & 4 else ".vn")
+        return name, " ".join(_fold_part(p) for p in name.split(" ")), f"{mailbox}@{domain}"
 
     def _email(self, i: int, surname: str, middle: str, given: str) -> str:
-        s, m, g = (txt.fold_piece(p) for p in (surname, middle, given))
+        s, m, g = _fold_part(surname), _fold_part(middle), _fold_part(given)
         number = int(self.extra[i] % 100)
         local = (f"{g}.{s}{number}", f"{s}{m}{g}", f"{g}{s[0]}{m[0]}{number}", f"{m}{g}.{s}")[self.extra[i] % 4]
         domains = txt.MAIL_DOMAINS
@@ -593,8 +603,13 @@ def _codes(table: tuple[str, ...], idx: np.ndarray) -> pa.Array:
 
 STAFF: tuple[tuple[str, str], ...] = tuple((user, city.branch) for city in txt.CITIES for user in city.staff)
 _BRANCH_STAFF = [np.array([i for i, (_, b) in enumerate(STAFF) if b == city.branch]) for city in txt.CITIES]
-# How carefully each staff member writes replies: (share with an excuse, with a vague plan, without apology).
-_WRITING = tuple(((i * 7) % 5 * 0.04, (i * 3) % 4 * 0.08 + 0.03, (i * 5) % 3 * 0.15) for i in range(len(STAFF)))
+# How each staff member writes replies, in STAFF order: the share of letters with an excuse, with a
+# plan without a date, without an apology (so reply-check scores differ between people).
+_WRITING = (
+    (0.02, 0.05, 0.10), (0.12, 0.20, 0.40), (0.04, 0.08, 0.15), (0.00, 0.03, 0.05), (0.08, 0.25, 0.30),
+    (0.03, 0.10, 0.20), (0.15, 0.30, 0.45), (0.02, 0.05, 0.10), (0.05, 0.12, 0.25),
+    (0.06, 0.15, 0.20), (0.01, 0.04, 0.08), (0.10, 0.22, 0.35),
+)
 
 
 def _pick_staff(rng: np.random.Generator, city: np.ndarray) -> np.ndarray:
@@ -700,30 +715,34 @@ def _letter_rows(cur, plan: Plan, state: State) -> _LetterRows:
     case_row, rnd, issued, invitation, meeting = (a[order] for a in (case_row, rnd, issued, invitation, meeting))
     ids = _reserve(cur, "letter_id_seq", len(case_row))
     years = _local_years(issued).tolist()
-    doc = [f"{i:05d}/{y}/{'GM' if inv else 'TL'}-CSKH" for i, y, inv in zip(ids.tolist(), years, invitation.tolist())]
+    doc = [f"{i:05d}/{y}/{'GM' if inv else 'TL'}-CSKH"   # as voc.letters numbers them
+           for i, y, inv in zip(ids.tolist(), years, invitation.tolist())]
     return _LetterRows(case_row, rnd, issued, invitation, meeting, ids, doc)
 
 
 def _reply_body(rng_u: Iterator[float], name: str, ticket: str, service: str, theme: txt.Theme, round_no: int,
                 event_day: int, issued: int, writing: tuple[float, float, float]) -> str:
+    """A reply letter: cause, what was done, the plan; some staff add excuses or leave out dates."""
     co = company()
-    opening = txt._pick(txt.LETTER_OPENINGS, next(rng_u)).format(
-        short=co.short_name, service=service, ticket=ticket, theme=theme.label.lower())
-    cause = txt._pick(theme.causes, next(rng_u)).replace("{time}", f"ngày {_fmt_day(event_day)}")
-    fix = txt._pick(theme.fixes, next(rng_u))
+    topic = theme.label[:1].lower() + theme.label[1:]
+    opening = txt.pick(txt.LETTER_OPENINGS, next(rng_u)).format(
+        short=co.short_name, service=service, ticket=ticket, theme=topic)
+    cause = txt.pick(theme.causes, next(rng_u)).replace("{time}", f"ngày {_fmt_day(event_day)}")
+    fix = txt.pick(theme.fixes, next(rng_u))
     deadline = _fmt_local(issued + int(3 + next(rng_u) * 5) * DAY, "%d/%m/%Y")
     excuse, vague, no_sorry = (next(rng_u) < p for p in writing)
-    plan = txt._pick(txt.LETTER_VAGUE_PLANS if vague else txt.LETTER_PLANS, next(rng_u)).format(deadline=deadline)
+    plans = txt.LETTER_VAGUE_PLANS if vague else txt.LETTER_PLANS
+    plan = txt.pick(plans, next(rng_u)).format(deadline=deadline)
     lines = [f"Kính gửi Quý khách {name},", "", opening]
     if round_no == 2:
         lines.append(txt.ROUND2_LINE)
     lines += ["", "Sau khi xác minh, chúng tôi xin trả lời như sau:", f"- Nguyên nhân: {cause}.",
               f"- Chúng tôi đã thực hiện: {fix}.", f"- Kế hoạch tiếp theo: {plan}", ""]
     if excuse:
-        lines.append(txt._pick(txt.LETTER_EXCUSES, next(rng_u)))
+        lines.append(txt.pick(txt.LETTER_EXCUSES, next(rng_u)))
     if not no_sorry:
-        lines.append(txt._pick(txt.LETTER_OWNERSHIP, next(rng_u)))
-    lines.append(txt._pick(txt.LETTER_CLOSINGS, next(rng_u)).format(hotline=co.hotline))
+        lines.append(txt.pick(txt.LETTER_OWNERSHIP, next(rng_u)))
+    lines.append(txt.pick(txt.LETTER_CLOSINGS, next(rng_u)).format(hotline=co.hotline))
     return "\n".join(lines)
 
 
@@ -732,8 +751,9 @@ def _invitation_body(name: str, ticket: str, service: str, meeting: int, place: 
     short = content if len(content) <= 120 else content[:117].rstrip() + "…"
     return "\n".join([
         f"Kính gửi Quý khách {name},", "",
-        f"{co.short_name} trân trọng cảm ơn Quý khách đã phản ánh về dịch vụ {service} (hồ sơ {ticket}). Để cùng "
-        "Quý khách làm rõ và thống nhất hướng giải quyết, chúng tôi trân trọng kính mời Quý khách đến làm việc trực tiếp:",
+        f"{co.short_name} trân trọng cảm ơn Quý khách đã phản ánh về dịch vụ {service} (hồ sơ {ticket}). "
+        "Để cùng Quý khách làm rõ và thống nhất hướng giải quyết, chúng tôi trân trọng kính mời Quý khách "
+        "đến làm việc trực tiếp:",
         "", f"- Thời gian: {_fmt_local(meeting)}", f"- Địa điểm: {place}",
         f"- Nội dung: trao đổi, giải quyết khiếu nại “{short}”.", "",
         "Khi đến, Quý khách vui lòng mang theo giấy tờ tùy thân và các tài liệu liên quan đến dịch vụ. Nếu thời gian "
@@ -745,16 +765,18 @@ def _invitation_body(name: str, ticket: str, service: str, meeting: int, place: 
 def _letters_table(rng: np.random.Generator, rows: _LetterRows, chunk: "_Chunk") -> pa.Table:
     u = _uniforms(rng)
     subjects, bodies, places = [], [], []
-    for k, (i, rnd, inv) in enumerate(zip(rows.case_row.tolist(), rows.round.tolist(), rows.invitation.tolist())):
+    rows_of = zip(rows.case_row.tolist(), rows.round.tolist(), rows.invitation.tolist())
+    for k, (i, rnd, inv) in enumerate(rows_of):
         ticket, name = chunk.codes[i], chunk.texts.name[i]
         service = SERVICES[chunk.arr.service[i]].label
+        second = " (lần 2)" if rnd == 2 else ""
         if inv:
-            place = txt.CITIES[chunk.city[i]].office if chunk.city[i] else company().address
-            subjects.append(f"Giấy mời làm việc về khiếu nại số {ticket}" + (" (lần 2)" if rnd == 2 else ""))
+            place = txt.CITIES[chunk.city[i]].office
+            subjects.append(f"Giấy mời làm việc về khiếu nại số {ticket}{second}")
             bodies.append(_invitation_body(name, ticket, service, int(rows.meeting[k]), place, chunk.texts.content[i]))
             places.append(place)
         else:
-            subjects.append(f"Trả lời khiếu nại số {ticket}" + (" (lần 2)" if rnd == 2 else ""))
+            subjects.append(f"Trả lời khiếu nại số {ticket}{second}")
             bodies.append(_reply_body(u, name, ticket, service, txt.THEMES[chunk.arr.theme[i]], rnd,
                                       int(chunk.plan.event_day[i]), int(rows.issued[k]), _WRITING[chunk.staff[i]]))
             places.append(None)
@@ -781,7 +803,8 @@ def _reserve(cur, sequence: str, n: int) -> np.ndarray:
 def _taken(cur, column: str, values: list) -> set:
     cur.register("demo_probe", pa.table({"v": values}))
     try:
-        return {r[0] for r in cur.execute(f"SELECT v FROM demo_probe WHERE v IN (SELECT {column} FROM cases)").fetchall()}
+        sql = f"SELECT v FROM demo_probe WHERE v IN (SELECT {column} FROM cases)"
+        return {r[0] for r in cur.execute(sql).fetchall()}
     finally:
         cur.unregister("demo_probe")
 
@@ -831,7 +854,8 @@ def _build_chunk(cur, rng: np.random.Generator, arr: Arrivals, customers: Custom
     codes = _ticket_codes(cur, arr.received)
     city = customers.city[who]
     reasons = rng.integers(0, len(txt.LATE_REASONS), len(who))
-    late_reason = [txt.LATE_REASONS[r] if late else None for r, late in zip(reasons.tolist(), plan.late_complaint.tolist())]
+    late_reason = [txt.LATE_REASONS[r] if late else None
+                   for r, late in zip(reasons.tolist(), plan.late_complaint.tolist())]
     return _Chunk(arr, ids, codes, city, _pick_staff(rng, city), _pick_staff(rng, city), kind, plan, state,
                   _texts(rng, arr, who, customers, codes), late_reason)
 
@@ -842,11 +866,13 @@ def _cases_table(c: _Chunk) -> pa.Table:
     cols = s.columns
     return pa.table({
         "id": c.ids, "ticket_code": _strings(c.codes), "received_at": _ts(c.arr.received),
-        "channel": _codes(_CHANNEL_NAMES, c.arr.channel), "issue_kind": _codes(("quality", "business"), c.kind.astype(np.int8)),
+        "channel": _codes(_CHANNEL_NAMES, c.arr.channel),
+        "issue_kind": _codes(tuple(k.value for k in IssueKind), c.kind.astype(np.int8)),
         "service": _codes(tuple(sv.value for sv in SERVICES), c.arr.service),
         "customer_name": _strings(c.texts.name), "customer_phone": _strings(c.texts.phone),
         "customer_email": _strings(c.texts.email), "customer_address": _strings(c.texts.address),
-        "event_date": _dates(p.event_day), "content": _strings(c.texts.content), "request": _strings(c.texts.request),
+        "event_date": _dates(p.event_day), "content": _strings(c.texts.content),
+        "request": _strings(c.texts.request),
         "search_text": _strings(c.texts.search), "status": _codes(STATUS_CODES, s.status),
         "round": s.round.astype(np.int32),
         **{name: _ts(cols[name]) for name in ("round_opened_at", "reply_due_at", "resolution_due_at",
@@ -868,7 +894,7 @@ _STEP_COLUMNS = {RECEIVED: "t_recv", VERIFY: "t_verify", LETTER1: "t_letter1", A
                  CLOSE: "t_close", FOLLOWUP: "t_follow"}
 
 
-def _plan_table(c: _Chunk, letters: _LetterRows) -> pa.Table:
+def _plan_table(rng: np.random.Generator, c: _Chunk, letters: _LetterRows) -> pa.Table:
     p, kept = c.plan, c.state.kept
     n = len(c.ids)
     doc = [[None] * n, [None] * n]
@@ -877,7 +903,7 @@ def _plan_table(c: _Chunk, letters: _LetterRows) -> pa.Table:
     for i, rnd, inv, lid, number in zip(letters.case_row.tolist(), letters.round.tolist(),
                                         letters.invitation.tolist(), letters.ids.tolist(), letters.doc):
         doc[rnd - 1][i], kind[rnd - 1][i], letter_id[rnd - 1][i] = number, ("invitation" if inv else "reply"), lid
-    notes_u = np.random.default_rng(int(c.ids[0]) if n else 0).integers(0, 2, n)
+    notes_u = rng.integers(0, 2, n)
     follow_note = [txt.FOLLOWUP_NOTES[int(s)][k] if k or s <= 2 else None
                    for s, k in zip(p.satisfaction.tolist(), notes_u.tolist())]
     columns = {
@@ -946,7 +972,8 @@ def _event_selects() -> list[str]:
         sel(VERIFY, "t_verify", "start_verification", status("received"), status("verifying")),
         sel(LETTER1, "t_letter1", "issue_letter",
             _js(("round_replied_at", _NULL), ("first_reply_at", _NULL), ("status", _lit("verifying"))),
-            _js(("round_replied_at", _t("t_letter1")), ("first_reply_at", _t("t_letter1")), ("status", _lit("replied"))),
+            _js(("round_replied_at", _t("t_letter1")), ("first_reply_at", _t("t_letter1")),
+                ("status", _lit("replied"))),
             f"{_KIND_LABEL.format(k='kind1')} || ' số ' || doc1"),
         letter_event(LETTER1_DOC, "t_letter1", 1),
         sel(AWAIT1, "t_await1", "await_customer", status("replied"), status("awaiting_customer")),
@@ -1022,7 +1049,7 @@ def _write_chunk(cur, rng: np.random.Generator, c: _Chunk, report: DemoReport) -
     ids = _reserve(cur, "event_id_seq", n_events)
     cur.register("demo_event_ids", pa.table({"rn": np.arange(1, n_events + 1, dtype=np.int64), "id": ids}))
     try:
-        _insert(cur, "demo_plan", _plan_table(c, letters), _EVENTS_SQL + "; " + _ROUNDS_SQL + "; " + _FOLLOWUPS_SQL)
+        _insert(cur, "demo_plan", _plan_table(rng, c, letters), "; ".join((_EVENTS_SQL, _ROUNDS_SQL, _FOLLOWUPS_SQL)))
     finally:
         cur.unregister("demo_event_ids")
     _tally(report, c, n_events, len(letters.ids))
@@ -1074,7 +1101,9 @@ def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = 
     """Add `n_cases` labelled demo cases with their whole history up to `until` (default: now).
 
     Existing rows are never touched; ids, ticket codes and letter numbers come from the sequences.
-    The same seed and `until` (to the second) give the same data on an empty database.
+    The same seed and `until` (to the second) give the same data on an empty database. Cases are
+    written in chunks of CHUNK_CASES, each chunk (cases with all their rows) in its own transaction
+    so memory stays bounded; an interrupted run keeps the chunks it had committed.
     """
     if n_cases < 0:
         raise ValueError("n_cases must be >= 0")
@@ -1083,26 +1112,28 @@ def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = 
     first_day = last_day - HISTORY_DAYS
     rng = np.random.default_rng([seed, 1])
     spikes = _spikes(rng, first_day, last_day)
-    report = DemoReport(seed=seed, until=datetime.fromtimestamp(until_s, timezone.utc))
+    arrivals = _arrivals(rng, n_cases, first_day, until_s, spikes)
+    customers = Customers(rng, n_cases)
+    who = customers.draw(rng, n_cases)
+    report = DemoReport(seed=seed, until=datetime.fromtimestamp(until_s, timezone.utc),
+                        spikes=_describe(spikes, arrivals) if n_cases else [])
+    if n_cases:
+        report.first_received = datetime.fromtimestamp(int(arrivals.received[0]), timezone.utc)
+    with db.cursor() as cur:
+        policy = load_policy(cur)
+    clocks = _Clocks(policy, first_day, last_day)
+    desk = _Desk(first_day - 2, last_day + 400)
     progress = progress or (lambda done, total: None)
     progress(0, n_cases)
-    with db.transaction() as cur:
-        policy = load_policy(cur)
-        clocks = _Clocks(policy, first_day, last_day)
-        desk = _Desk(first_day - 2, last_day + 400)
-        arrivals = _arrivals(rng, n_cases, first_day, until_s, spikes)
-        customers = Customers(rng, n_cases)
-        who = customers.draw(rng, n_cases)
-        report.spikes = _describe(spikes, arrivals) if n_cases else []
-        if n_cases:
-            report.first_received = datetime.fromtimestamp(int(arrivals.received[0]), timezone.utc)
-        for k, start in enumerate(range(0, n_cases, CHUNK_CASES)):
-            part = slice(start, min(start + CHUNK_CASES, n_cases))
-            chunk_arr = Arrivals(arrivals.received[part], arrivals.theme[part], arrivals.channel[part],
-                                 arrivals.service[part])
-            chunk_rng = np.random.default_rng([seed, 2, k])
+    for k, start in enumerate(range(0, n_cases, CHUNK_CASES)):
+        part = slice(start, min(start + CHUNK_CASES, n_cases))
+        chunk_arr = Arrivals(arrivals.received[part], arrivals.theme[part], arrivals.channel[part],
+                             arrivals.service[part])
+        chunk_rng = np.random.default_rng([seed, 2, k])
+        with db.transaction() as cur:
             chunk = _build_chunk(cur, chunk_rng, chunk_arr, customers, who[part], clocks, desk, until_s, policy)
             _write_chunk(cur, chunk_rng, chunk, report)
-            progress(part.stop, n_cases)
+        progress(part.stop, n_cases)
+    with db.transaction() as cur:
         _record_generation(cur, report, n_cases)
     return report

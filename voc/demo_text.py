@@ -100,9 +100,11 @@ def _typo(text: str, rng: random.Random) -> str:
 
 @dataclass(frozen=True)
 class Styled:
-    """One fragment in every style and variant: display[style][variant] and its folded twin."""
+    """One fragment in every style and variant: display[style][variant], the same in sentence case,
+    and the folded twin."""
 
     display: tuple[tuple[str, ...], ...]
+    sentence: tuple[tuple[str, ...], ...]
     folded: tuple[tuple[str, ...], ...]
 
 
@@ -111,8 +113,17 @@ def styled(text: str, rng: random.Random) -> Styled:
     chat = _chat(base, rng)
     forms = [base, chat, strip_diacritics(base), strip_diacritics(chat), _formal(base)]
     display = tuple((form, _typo(form, rng)) for form in forms)
+    sentence = tuple(tuple(capitalize(v) for v in variants) for variants in display)
     folded = tuple(tuple(fold_piece(v) for v in variants) for variants in display)
-    return Styled(display, folded)
+    return Styled(display, sentence, folded)
+
+
+def capitalize(text: str) -> str:
+    """Sentence case, leaving words such as "cPanel" or "iPhone" alone."""
+    first = text.split(" ", 1)[0]
+    if any(ch.isupper() for ch in first):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 # --- services as customers name them ------------------------------------------------------------
@@ -187,7 +198,8 @@ THEMES: tuple[Theme, ...] = (
             "đây là lần thứ 3 trong tháng", "check trên mấy trang kiểm tra online đều báo down",
             "uptime cam kết 99,9% mà tháng này sập liên tục",
         ),
-        ("khắc phục ngay để web hoạt động lại", "giải thích nguyên nhân sự cố", "bồi thường thời gian gián đoạn dịch vụ",
+        ("khắc phục ngay để web hoạt động lại", "giải thích nguyên nhân sự cố",
+         "bồi thường thời gian gián đoạn dịch vụ",
          "cộng thêm thời gian sử dụng tương ứng thời gian bị sập", "cam kết không để tái diễn"),
         ("máy chủ đặt dịch vụ của Quý khách gặp sự cố phần cứng (bộ nguồn) lúc {time}",
          "một bản cập nhật hệ điều hành trên máy chủ gây xung đột dịch vụ web",
@@ -324,7 +336,8 @@ THEMES: tuple[Theme, ...] = (
          "giải thích vì sao không có backup"),
         ("tác vụ sao lưu tự động trên máy chủ bị dừng sau đợt bảo trì",
          "ổ cứng của máy chủ gặp lỗi khi đồng bộ mảng lưu trữ RAID"),
-        ("khôi phục dữ liệu từ bản sao lưu ngoài máy chủ", "kích hoạt lại sao lưu hằng ngày và kiểm tra khả năng khôi phục",
+        ("khôi phục dữ liệu từ bản sao lưu ngoài máy chủ",
+         "kích hoạt lại sao lưu hằng ngày và kiểm tra khả năng khôi phục",
          "tặng thêm dịch vụ sao lưu ngoài 6 tháng"),
     ),
     Theme(
@@ -347,7 +360,8 @@ THEMES: tuple[Theme, ...] = (
         ("quét và xử lý mã độc", "mở khóa dịch vụ", "kiểm tra bảo mật server", "khôi phục lại web sạch"),
         ("mã nguồn website dùng plugin có lỗ hổng đã được công bố",
          "mật khẩu tài khoản bị lộ và bị dùng để đăng nhập trái phép"),
-        ("quét, gỡ mã độc và khôi phục website từ bản sạch", "đổi toàn bộ mật khẩu, bật xác thực hai lớp và mở lại dịch vụ"),
+        ("quét, gỡ mã độc và khôi phục website từ bản sạch",
+         "đổi toàn bộ mật khẩu, bật xác thực hai lớp và mở lại dịch vụ"),
     ),
     Theme(
         "control_panel", "Trang quản trị (cPanel/DirectAdmin)", Q, 0.05, {H: 0.65, V: 0.2, E: 0.1, D: 0.05},
@@ -364,7 +378,8 @@ THEMES: tuple[Theme, ...] = (
         ),
         ("đã thử trên Chrome và Firefox", "báo lỗi 403 Forbidden", "reset mật khẩu thì không nhận được mail"),
         ("cấp lại quyền truy cập cPanel", "sửa lỗi trang quản trị", "reset mật khẩu", "hướng dẫn cụ thể"),
-        ("phiên bản bảng điều khiển trên máy chủ bị lỗi sau khi cập nhật", "tài khoản bị khóa tạm thời do nhập sai mật khẩu nhiều lần"),
+        ("phiên bản bảng điều khiển trên máy chủ bị lỗi sau khi cập nhật",
+         "tài khoản bị khóa tạm thời do nhập sai mật khẩu nhiều lần"),
         ("cập nhật bản vá cho bảng điều khiển", "mở khóa tài khoản và đặt lại mật khẩu theo yêu cầu"),
     ),
     Theme(
@@ -401,7 +416,8 @@ THEMES: tuple[Theme, ...] = (
          "công ty cần hóa đơn để quyết toán cuối tháng"),
         ("hoàn lại số tiền bị trừ thừa", "xuất lại hóa đơn VAT đúng thông tin", "giải trình chi tiết các khoản phí",
          "xác nhận thanh toán"),
-        ("hệ thống thanh toán ghi nhận trùng một giao dịch chuyển khoản", "bảng giá mới được áp dụng cho kỳ gia hạn nhưng thông báo chưa tới Quý khách",
+        ("hệ thống thanh toán ghi nhận trùng một giao dịch chuyển khoản",
+         "bảng giá mới được áp dụng cho kỳ gia hạn nhưng thông báo chưa tới Quý khách",
          "thông tin xuất hóa đơn được lấy từ hồ sơ cũ của tài khoản"),
         ("hoàn lại khoản thu trùng vào tài khoản của Quý khách", "áp dụng lại giá cũ cho kỳ gia hạn này",
          "hủy hóa đơn sai và xuất hóa đơn điện tử thay thế"),
@@ -421,8 +437,10 @@ THEMES: tuple[Theme, ...] = (
         ("email nhắc gia hạn không hề nhận được", "tiền gia hạn đã chuyển khoản từ tuần trước"),
         ("mở lại dịch vụ", "gia hạn đúng thời gian đã thanh toán", "miễn phí chuộc tên miền",
          "khôi phục dữ liệu đã bị xóa"),
-        ("email nhắc gia hạn được gửi tới địa chỉ email cũ của tài khoản", "khoản thanh toán gia hạn chưa được đối soát kịp trước ngày hết hạn"),
-        ("mở lại dịch vụ và ghi nhận đúng thời hạn đã thanh toán", "cập nhật email nhận thông báo và miễn phí khôi phục"),
+        ("email nhắc gia hạn được gửi tới địa chỉ email cũ của tài khoản",
+         "khoản thanh toán gia hạn chưa được đối soát kịp trước ngày hết hạn"),
+        ("mở lại dịch vụ và ghi nhận đúng thời hạn đã thanh toán",
+         "cập nhật email nhận thông báo và miễn phí khôi phục"),
     ),
     Theme(
         "refund", "Hoàn tiền", B, 0.05, {H: 0.35, V: 0.2, D: 0.1, E: 0.1, S: 0.05, C: 0.1, O: 0.1},
@@ -547,7 +565,8 @@ FOLLOWUP_NOTES = {
     4: ("Khách hàng hài lòng, góp ý thời gian phản hồi cần nhanh hơn.", "Dịch vụ ổn định lại, khách hàng đồng ý."),
     3: ("Khách hàng tạm chấp nhận kết quả.", "Khách hàng mong được thông báo sớm hơn khi có sự cố."),
     2: ("Khách hàng chưa hài lòng vì phải chờ lâu.", "Khách hàng cho rằng phương án bồi hoàn chưa thỏa đáng."),
-    1: ("Khách hàng không hài lòng, cân nhắc chuyển nhà cung cấp.", "Khách hàng không nghe máy lần đầu, gọi lại vẫn phàn nàn."),
+    1: ("Khách hàng không hài lòng, cân nhắc chuyển nhà cung cấp.",
+        "Khách hàng không nghe máy lần đầu, gọi lại vẫn phàn nàn."),
 }
 NOTE_DEMO = "Dữ liệu mẫu (demo)"
 
@@ -617,8 +636,10 @@ CITIES: tuple[City, ...] = (
 LETTER_OPENINGS = (
     "{short} xin chân thành cảm ơn Quý khách đã dành thời gian phản ánh về dịch vụ {service} (hồ sơ {ticket}).",
     "Cảm ơn Quý khách đã liên hệ và phản ánh về {theme} đối với dịch vụ {service} (hồ sơ {ticket}).",
-    "{short} đã nhận được phản ánh của Quý khách về {theme} (hồ sơ {ticket}) và xin cảm ơn Quý khách đã thông báo kịp thời.",
-    "Trước hết, chúng tôi thành thật xin lỗi Quý khách vì sự cố {theme} đã gây ảnh hưởng đến công việc của Quý khách (hồ sơ {ticket}).",
+    "{short} đã nhận được phản ánh của Quý khách về {theme} (hồ sơ {ticket}) và xin cảm ơn Quý khách đã thông "
+        "báo kịp thời.",
+    "Trước hết, chúng tôi thành thật xin lỗi Quý khách vì sự cố {theme} đã gây ảnh hưởng đến công việc của "
+        "Quý khách (hồ sơ {ticket}).",
 )
 LETTER_EXCUSES = (
     "Sự việc xảy ra do lỗi khách quan từ đơn vị cung cấp đường truyền.",
@@ -722,15 +743,8 @@ def bank() -> TextBank:
     return _BANK
 
 
-def capitalize(text: str) -> str:
-    """Sentence case, leaving words such as "cPanel" or "iPhone" alone."""
-    first = text.split(" ", 1)[0]
-    if any(ch.isupper() for ch in first):
-        return text
-    return text[:1].upper() + text[1:]
-
-
-def _pick(items, u: float):
+def pick(items, u: float):
+    """The item at uniform position u in [0, 1)."""
     return items[int(u * len(items))]
 
 
@@ -759,14 +773,18 @@ class _Writer:
     def add(self, piece: Styled, end: str = ".") -> None:
         style = self._sentence_style()
         variant = 1 if next(self.rolls) < TYPO_RATE else 0
-        text, folded = piece.display[style][variant], piece.folded[style][variant]
+        chatty = self.style in _CHATTY
+        text = (piece.display if chatty else piece.sentence)[style][variant]
+        folded = piece.folded[style][variant]
         if "{" in text:
             for name, (value, value_folded) in self.slots.items():
                 slot = "{" + name + "}"
                 if slot in text:
                     text, folded = text.replace(slot, value), folded.replace(slot, value_folded)
-        if self.style not in _CHATTY:
-            text, folded = capitalize(text) + end, folded + end
+            if not chatty:
+                text = capitalize(text)
+        if not chatty:
+            text, folded = text + end, folded + end
         self._append(text, folded, False)
 
     def add_raw(self, piece: Styled) -> None:
@@ -780,9 +798,9 @@ class _Writer:
 
 def _slot_values(b: TextBank, service_idx: int, style: int, rolls) -> dict[str, tuple[str, str]]:
     style = ACCENT if style == MIXED else style
-    svc = _pick(b.service_words[service_idx], next(rolls))
-    dur = _pick(b.durations, next(rolls))
-    site = _pick(SITES, next(rolls))
+    svc = pick(b.service_words[service_idx], next(rolls))
+    dur = pick(b.durations, next(rolls))
+    site = pick(SITES, next(rolls))
     return {"svc": (svc.display[style][0], svc.folded[style][0]),
             "dur": (dur.display[style][0], dur.folded[style][0]), "site": (site, site)}
 
@@ -792,38 +810,38 @@ def compose_complaint(theme_idx: int, service_idx: int, channel: str, style: int
     """One complaint text (and its folded twin); `rolls` yields uniform numbers in [0, 1)."""
     b = bank()
     w = _Writer(style, rolls, _slot_values(b, service_idx, style, rolls))
-    problem = b.problems[theme_idx][_pick(b.eligible[(theme_idx, service_idx)], next(rolls))]
+    problem = b.problems[theme_idx][pick(b.eligible[(theme_idx, service_idx)], next(rolls))]
     details = b.details[theme_idx]
     if channel == "post":
-        w.add_raw(_pick(b.openers["post"], next(rolls)))
+        w.add_raw(pick(b.openers["post"], next(rolls)))
         w.add(problem)
-        w.add(_pick(details, next(rolls)))
-        w.add(_pick(b.impacts, next(rolls)))
-        w.add_raw(_pick(b.post_closings, next(rolls)))
+        w.add(pick(details, next(rolls)))
+        w.add(pick(b.impacts, next(rolls)))
+        w.add_raw(pick(b.post_closings, next(rolls)))
         return w.result()
     if length == SHORT:
         w.add(problem)
         if next(rolls) < 0.3:
-            w.add(_pick(b.emotions, next(rolls)), "!")
+            w.add(pick(b.emotions, next(rolls)), "!")
         return w.result()
     if next(rolls) < (0.8 if channel == "email" or length == LONG else 0.4):
-        w.add_raw(_pick(b.openers[channel], next(rolls)))
+        w.add_raw(pick(b.openers[channel], next(rolls)))
     w.add(problem)
     if length == MEDIUM:
         extra = next(rolls)
-        w.add(_pick(details if extra < 0.5 else b.impacts, next(rolls)))
+        w.add(pick(details if extra < 0.5 else b.impacts, next(rolls)))
         if next(rolls) < 0.5:
-            w.add(_pick(b.closings, next(rolls)))
+            w.add(pick(b.closings, next(rolls)))
         return w.result()
     if next(rolls) < 0.3:
-        w.add(b.problems[theme_idx][_pick(b.eligible[(theme_idx, service_idx)], next(rolls))])
-    w.add(_pick(details, next(rolls)))
-    w.add(_pick(b.impacts, next(rolls)))
+        w.add(b.problems[theme_idx][pick(b.eligible[(theme_idx, service_idx)], next(rolls))])
+    w.add(pick(details, next(rolls)))
+    w.add(pick(b.impacts, next(rolls)))
     if next(rolls) < 0.5:
-        w.add(_pick(b.gripes, next(rolls)))
+        w.add(pick(b.gripes, next(rolls)))
     if next(rolls) < 0.6:
-        w.add(_pick(b.emotions, next(rolls)), "!" if next(rolls) < 0.5 else "...")
-    w.add(_pick(b.closings, next(rolls)))
+        w.add(pick(b.emotions, next(rolls)), "!" if next(rolls) < 0.5 else "...")
+    w.add(pick(b.closings, next(rolls)))
     return w.result()
 
 
@@ -831,12 +849,11 @@ def compose_request(theme_idx: int, style: int, rolls) -> tuple[str, str]:
     """What the customer asks, in the same writing style as the complaint."""
     b = bank()
     style = (ACCENT if next(rolls) < 0.5 else PLAIN) if style == MIXED else style
-    parts = [_pick(b.prefixes, next(rolls)), _pick(b.requests[theme_idx], next(rolls))]
-    suffix = _pick(b.suffixes, next(rolls))
+    parts = [pick(b.prefixes, next(rolls)), pick(b.requests[theme_idx], next(rolls))]
+    suffix = pick(b.suffixes, next(rolls))
     if suffix is not None:
         parts.append(suffix)
-    text = " ".join(p.display[style][0] for p in parts)
-    folded = " ".join(p.folded[style][0] for p in parts)
-    if style not in _CHATTY:
-        text = capitalize(text)
-    return text, folded
+    chatty = style in _CHATTY
+    text = " ".join([parts[0].display[style][0] if chatty else parts[0].sentence[style][0]]
+                    + [p.display[style][0] for p in parts[1:]])
+    return text, " ".join(p.folded[style][0] for p in parts)
