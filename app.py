@@ -8,7 +8,8 @@ st.set_page_config(page_title="VOC Desk", page_icon="📮", layout="wide")
 
 actor = current_actor()
 if actor is None:
-    login_form()
+    # Before login the navigation holds only the login page, so no other page is listed or reachable.
+    st.navigation([st.Page(login_form, title="Đăng nhập", url_path="dang-nhap")], position="hidden").run()
     st.stop()
 
 home = st.Page("pages/home.py", title="Trang chủ", icon="🏠", default=True)

@@ -215,3 +215,15 @@ def test_diacritics_insensitive_search(db, staff):
         for query in ("mang cham", "MẠNG CHẬM", "duong truyen"):
             rows, total = case_store.list_cases(cur, case_store.CaseFilter(text=query), MONDAY_0910)
             assert total == 1 and "chậm" in rows[0]["excerpt"]
+
+
+def test_second_letter_from_a_stale_view_is_a_conflict(db, staff, draft):
+    case = cases.receive(db, staff, draft, received_at=MONDAY_0910)
+    case = cases.start_verification(db, staff, case.ticket_code, at=MONDAY_0910)
+    case = cases.load_case(db, staff, _reply(db, staff, case, MONDAY_0910 + timedelta(hours=1)) and case.ticket_code)
+    seen = case.version
+    _reply(db, staff, case, MONDAY_0910 + timedelta(hours=2), expected_version=seen)
+    with pytest.raises(ConflictError):
+        _reply(db, staff, case, MONDAY_0910 + timedelta(hours=3), expected_version=seen)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM letters").fetchall()[0][0] == 2

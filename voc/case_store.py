@@ -85,7 +85,10 @@ def insert_round(cur, case_id: int, round_no: int, opened_at: datetime, reply_du
 
 
 def update_case(cur, case: Case, changes: dict[str, Any], updated_at: datetime) -> None:
-    """Apply `changes` if nobody changed the case since it was read (optimistic lock on version)."""
+    """Apply `changes` if nobody changed the case since it was read (optimistic lock on version).
+
+    The version moves on even when `changes` is empty, so every action on a case (a second letter,
+    say) conflicts with a concurrent one made from the same stale view."""
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
@@ -96,10 +99,10 @@ def update_case(cur, case: Case, changes: dict[str, Any], updated_at: datetime) 
         elif hasattr(value, "value") and not isinstance(value, (date, datetime)):
             value = value.value
         values.append(value)
-    assignments = ", ".join(f"{key} = ?" for key in changes)
+    assignments = "".join(f"{key} = ?, " for key in changes)
     try:
         updated = cur.execute(
-            f"UPDATE cases SET {assignments}, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+            f"UPDATE cases SET {assignments}version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
             values + [to_db(updated_at), case.id, case.version],
         ).fetchone()[0]
     except duckdb.TransactionException as error:

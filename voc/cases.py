@@ -172,8 +172,7 @@ def apply_action(cur, actor: Actor, case: Case, action: Action, at: datetime,
     if new_status is not case.status:
         changes["status"] = new_status
     before = {k: getattr(case, k, None) for k in changes}
-    if changes:
-        case_store.update_case(cur, case, changes, at)
+    case_store.update_case(cur, case, changes, at)
     record_event(cur, actor.username, "case", case.id, action.value, before, changes, note, at=at)
     return case_store.get_case_by_id(cur, case.id)
 
