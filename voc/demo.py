@@ -416,7 +416,7 @@ def _reply_on_desk(rng: np.random.Generator, ready_c: np.ndarray, due_c: np.ndar
     window = due_c - ready_c - 600
     late = (rng.random(n) < np.where(backlog, 0.3, 0.055)) | (window <= 0)
     on_time = ready_c + 600 + (rng.beta(1.4, 2.8, n) * np.maximum(window, 0)).astype(np.int64)
-    lag = np.where(backlog, _lognormal(rng, 1.2 * _Desk.DAY, 0.8, n, HOUR, 6 * _Desk.DAY),
+    lag = np.where(backlog, _lognormal(rng, 2.5 * _Desk.DAY, 0.6, n, HOUR, 8 * _Desk.DAY),
                    _lognormal(rng, 5 * HOUR, 1.0, n, 1800, 5 * _Desk.DAY))
     overdue = np.maximum(due_c, ready_c + 600) + lag
     return np.where(late, overdue, on_time), late
@@ -439,7 +439,7 @@ def _run_round(rng: np.random.Generator, desk: _Desk, ready_c: np.ndarray, reply
     late_resolution = rng.random(n) < np.where(backlog, 0.3, 0.045)
     quick = floor_c + (rng.beta(1.3, 3.5, n) * np.maximum(res_c - floor_c, HOUR)).astype(np.int64)
     slow = np.maximum(floor_c, res_c) + np.where(
-        backlog, _lognormal(rng, 8 * desk.DAY, 0.6, n, HOUR, 30 * desk.DAY),
+        backlog, _lognormal(rng, 6 * desk.DAY, 0.6, n, HOUR, 30 * desk.DAY),
         _lognormal(rng, 2 * desk.DAY, 0.8, n, HOUR, 20 * desk.DAY))
     outcome_c = np.where(late_resolution, slow, quick)
     return _Round(
