@@ -43,6 +43,10 @@ def open_page(path: str, actor: Actor, **params) -> AppTest:
     return app
 
 
+def table_with(app: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
 def metric(app: AppTest, label: str) -> str:
     return next(m.value for m in app.metric if m.label == label)
 
@@ -78,7 +82,7 @@ def test_monitor_sidebar_change_updates_the_link(filled, qa):
     app.multiselect(key="voc_filters_branches").set_value(["Đà Nẵng"]).run()
     assert not app.exception
     assert metric(app, "Hồ sơ") == "3"
-    assert app.query_params["branch"] == ["Đà Nẵng"]
+    assert app.query_params["branch"] in ("Đà Nẵng", ["Đà Nẵng"])
 
 
 def test_monitor_refused_to_staff(filled):
@@ -96,7 +100,7 @@ def test_listen_search_without_diacritics_and_story(filled, qa):
     code_box = next(t for t in app.text_input if t.key.startswith("listen_code"))
     code_box.input("KN-2026-000001").run()
     assert not app.exception
-    timeline = app.dataframe(key="listen_timeline").value
+    timeline = table_with(app, "Người thực hiện")
     assert timeline["Việc"].tolist()[0] == "Tiếp nhận khiếu nại"
     assert any(t.value == "Website bị sập từ sáng, mất kết nối hoàn toàn." for t in app.text)
     assert any("tương tự" in s.value for s in app.subheader)
@@ -121,7 +125,7 @@ def test_respond_checker_for_staff(filled):
     app.text_area(key="respond_text").input(BAD_BODY)
     app.button[0].click().run()
     assert not app.exception
-    findings = app.dataframe(key="findings_draft").value
+    findings = table_with(app, "Mức độ")
     assert "Nghiêm trọng" in findings["Mức độ"].tolist()
     assert any("khách quan" in m for m in findings["Vấn đề"])
     assert int(metric(app, "Điểm").split("/")[0]) < 50

@@ -423,7 +423,8 @@ def search_verbatims(cur, f: Filters, text: str = "", limit: int = 50, offset: i
         FROM page ORDER BY received_at DESC, id DESC""", params)
     df["received_at"] = pd.to_datetime(df["received_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
     names = theme_names(cur)
-    df["themes"] = [", ".join(names.get(c, c) for c in (s or "").split(",") if c) for s in df["themes"]]
+    df["themes"] = [", ".join(names.get(c, c) for c in s.split(",") if c) if isinstance(s, str) else ""
+                    for s in df["themes"]]
     return df, total
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Iterable, Sequence
+
+import pandas as pd
 
 from voc.clock import from_db, to_db, utcnow
 from voc.text import fold
@@ -62,13 +65,33 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_SPLIT.split(text or "") if s and s.strip()]
 
 
+class _FoldTable(dict):
+    """A str.translate table filled on demand: each character folded once by voc.text.fold."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold(chr(code)) if not chr(code).isspace() else " "
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fast_fold(text: str) -> str:
+    """voc.text.fold character by character through a cached table (the checker folds a lot of text)."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_FOLD_TABLE).split())
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    return _WORD.findall(fast_fold(text))
+
+
+def _shingles_of(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(tokens[i:i + size]) for i in range(max(len(tokens) - size + 1, 0)))
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
-    tokens = words(text)
-    return frozenset(tuple(tokens[i:i + size]) for i in range(max(len(tokens) - size + 1, 0)))
+    return _shingles_of(words(text), size)
 
 
 def containment(reply: frozenset, other: frozenset) -> float:
@@ -127,14 +150,16 @@ _LEFTOVER_RE = re.compile(r"\[[^\]]*\]|\$\{?[a-z_]+\}?|\b(ngày|ngay|trước|tr
 def _sentence_matching(sents: Sequence[str], pattern: re.Pattern) -> list[tuple[str, re.Match]]:
     found = []
     for sent in sents:
-        match = pattern.search(fold(sent))
+        match = pattern.search(fast_fold(sent))
         if match:
             found.append((sent, match))
     return found
 
 
-def _check_excuses(sents: Sequence[str]) -> list[Finding]:
-    out = []
+def _check_excuses(sents: Sequence[str], folded: str) -> list[Finding]:
+    out: list[Finding] = []
+    if not _EXCUSE_RE.search(folded):
+        return out
     for sent, match in _sentence_matching(sents, _EXCUSE_RE):
         phrase = EXCUSES[match.group(1)]
         out.append(Finding(
@@ -145,23 +170,23 @@ def _check_excuses(sents: Sequence[str]) -> list[Finding]:
     return out
 
 
-def _check_thanks(text: str) -> list[Finding]:
-    if _THANKS_RE.search(fold(text)):
+def _check_thanks(folded: str) -> list[Finding]:
+    if _THANKS_RE.search(folded):
         return []
     return [Finding("no_thanks", "Thư chưa cảm ơn khách hàng (“cảm ơn”/“cám ơn”) đã phản ánh và đã dành "
                     "thời gian cho công ty.", None, "medium")]
 
 
-def _check_plan_time(text: str) -> list[Finding]:
-    if _TIME_RE.search(fold(text)):
+def _check_plan_time(folded: str) -> list[Finding]:
+    if _TIME_RE.search(folded):
         return []
     return [Finding("no_plan_time", "Thư chưa nêu kế hoạch khắc phục với thời hạn cụ thể (ví dụ “trước ngày "
                     "30/11”, “trong 24 giờ”, “trước 17h”). Khách hàng cần biết việc gì sẽ được làm và khi nào.",
                     None, "high")]
 
 
-def _check_ownership(text: str) -> list[Finding]:
-    if _OWNERSHIP_RE.search(fold(text)):
+def _check_ownership(folded: str) -> list[Finding]:
+    if _OWNERSHIP_RE.search(folded):
         return []
     return [Finding("no_ownership", "Thư chưa thể hiện sự nhận trách nhiệm hay lời xin lỗi về sự bất tiện "
                     "khách hàng đã gặp.", None, "low")]
@@ -197,26 +222,26 @@ def _check_late(case, issued_at: datetime | None, reply_due_at: datetime | None)
                     "(quy trình: trả lời bằng văn bản trong 48 giờ kể từ khi tiếp nhận).", None, "high")]
 
 
-def _best_similarity(reply: frozenset, others: Iterable[str]) -> tuple[float, str | None]:
-    best, best_text = 0.0, None
-    for other in others:
-        value = containment(reply, shingles(other))
-        if value > best:
-            best, best_text = value, other
-    return best, best_text
+def _best_similarity(reply: frozenset, others: Iterable[frozenset]) -> float:
+    return max((containment(reply, other) for other in others), default=0.0)
 
 
-def _check_similarity(reply: frozenset, template_texts: Sequence[str],
-                      other_replies: Sequence[str]) -> tuple[list[Finding], float, float]:
+@lru_cache(maxsize=1)
+def _default_template_shingles() -> tuple[frozenset, ...]:
+    return tuple(shingles(t) for t in default_template_texts())
+
+
+def _check_similarity(reply: frozenset, templates: Sequence[frozenset],
+                      others: Sequence[frozenset]) -> tuple[list[Finding], float, float]:
     out = []
-    tmpl, _ = _best_similarity(reply, template_texts)
+    tmpl = _best_similarity(reply, templates)
     if tmpl >= TEMPLATE_THRESHOLD:
         out.append(Finding(
             "generic_template",
             f"Thư gần như nguyên văn thư mẫu: {tmpl:.0%} cụm 3 từ của thư có trong mẫu (ngưỡng "
             f"{TEMPLATE_THRESHOLD:.0%}; đo bằng tỷ lệ chứa cụm 3 từ trên văn bản bỏ dấu). "
             "Hãy viết riêng cho trường hợp của khách hàng.", None, "high"))
-    other, _ = _best_similarity(reply, other_replies)
+    other = _best_similarity(reply, others)
     if other >= OTHER_REPLY_THRESHOLD:
         out.append(Finding(
             "copied_reply",
@@ -235,24 +260,30 @@ def check_reply(text: str, *, case=None, issued_at: datetime | None = None,
     `case` (voc.model.Case) gives the 48 h due time (`reply_due_at` overrides it, e.g. for an
     earlier round); `issued_at` defaults to now. `template_texts` defaults to the shipped template.
     """
+    templates = [shingles(t) for t in template_texts] if template_texts else _default_template_shingles()
+    return _check(text, case, issued_at, reply_due_at, [shingles(o) for o in other_replies], templates)
+
+
+def _check(text: str, case, issued_at: datetime | None, reply_due_at: datetime | None,
+           others: Sequence[frozenset], templates: Sequence[frozenset]) -> ReplyCheck:
     text = text or ""
-    sents = sentences(text)
-    word_count = len(words(text))
     if not text.strip():
         return ReplyCheck(0, [Finding("empty", "Thư trả lời đang trống.", None, "high")])
+    sents = sentences(text)
+    folded = fast_fold(text)
+    tokens = _WORD.findall(folded)
     findings: list[Finding] = []
     findings += _check_leftovers(sents)
-    similar, tmpl, other = _check_similarity(shingles(text), list(template_texts) or default_template_texts(),
-                                             other_replies)
+    similar, tmpl, other = _check_similarity(_shingles_of(tokens), templates, others)
     findings += similar
     findings += _check_late(case, issued_at, reply_due_at)
-    findings += _check_length(word_count)
-    findings += _check_excuses(sents)
-    findings += _check_thanks(text)
-    findings += _check_plan_time(text)
-    findings += _check_ownership(text)
+    findings += _check_length(len(tokens))
+    findings += _check_excuses(sents, folded)
+    findings += _check_thanks(folded)
+    findings += _check_plan_time(folded)
+    findings += _check_ownership(folded)
     score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
-    return ReplyCheck(score, findings, word_count, round(tmpl, 3), round(other, 3))
+    return ReplyCheck(score, findings, len(tokens), round(tmpl, 3), round(other, 3))
 
 
 # --- stored scores of issued letters ------------------------------------------------------------
@@ -265,6 +296,10 @@ class _LetterRow:
     issued_at: datetime
     issued_by: str
     reply_due_at: datetime | None
+
+
+PEER_DAYS = 7     # a reply is compared with the same writer's replies of the week before it
+PEER_LIMIT = 20   # ... at most this many, the most recent first
 
 
 def store_check(cur, letter_id: int, case_id: int, result: ReplyCheck, at: datetime | None = None) -> None:
@@ -283,34 +318,85 @@ def _letter_rows(cur, letter_ids: Sequence[int]) -> list[_LetterRow]:
     return [_LetterRow(r[0], r[1], r[2], from_db(r[3]), r[4], from_db(r[5])) for r in rows]
 
 
-def _peer_replies(cur, row: _LetterRow, limit: int = 20) -> list[str]:
-    """The same writer's replies to other cases just before this one (where copy-paste shows)."""
-    rows = cur.execute(
-        "SELECT body FROM letters WHERE issued_by = $by AND kind = 'reply' AND case_id <> $case "
-        "AND issued_at <= $at AND id <> $id ORDER BY issued_at DESC LIMIT $limit",
-        {"by": row.issued_by, "case": row.case_id, "at": to_db(row.issued_at), "id": row.letter_id,
-         "limit": limit}).fetchall()
-    return [r[0] for r in rows]
+@dataclass(frozen=True)
+class _Peer:
+    letter_id: int
+    case_id: int
+    issued_by: str
+    issued_at: datetime
+    shingles: frozenset
 
 
-def check_letter(cur, row: _LetterRow) -> ReplyCheck:
-    return check_reply(row.body, issued_at=row.issued_at, reply_due_at=row.reply_due_at,
-                       other_replies=_peer_replies(cur, row))
+def _peer_pool(cur, rows: Sequence[_LetterRow], cache: dict[int, frozenset] | None = None
+               ) -> dict[str, list[_Peer]]:
+    """The replies each writer of `rows` issued in the window the rows' peers can come from, newest first."""
+    if not rows:
+        return {}
+    params = {"by": sorted({r.issued_by for r in rows}),
+              "from": to_db(min(r.issued_at for r in rows) - timedelta(days=PEER_DAYS)),
+              "to": to_db(max(r.issued_at for r in rows))}
+    pool: dict[str, list[_Peer]] = {}
+    for lid, cid, by, at, body in cur.execute(
+            "SELECT id, case_id, issued_by, issued_at, body FROM letters WHERE kind = 'reply' "
+            "AND list_contains($by, issued_by) AND issued_at BETWEEN $from AND $to ORDER BY issued_at DESC",
+            params).fetchall():
+        sh = cache.get(lid) if cache is not None else None
+        if sh is None:
+            sh = shingles(body)
+            if cache is not None:
+                cache[lid] = sh
+        pool.setdefault(by, []).append(_Peer(lid, cid, by, from_db(at), sh))
+    return pool
 
 
-def score_letters(cur, letter_ids: Sequence[int]) -> dict[int, int]:
+def _peers_of(row: _LetterRow, pool: dict[str, list[_Peer]]) -> list[frozenset]:
+    since = row.issued_at - timedelta(days=PEER_DAYS)
+    found = []
+    for peer in pool.get(row.issued_by, ()):
+        if peer.issued_at > row.issued_at or peer.letter_id == row.letter_id or peer.case_id == row.case_id:
+            continue
+        if peer.issued_at < since or len(found) >= PEER_LIMIT:
+            break
+        found.append(peer.shingles)
+    return found
+
+
+def check_letter(cur, row: _LetterRow, pool: dict[str, list[_Peer]] | None = None) -> ReplyCheck:
+    """Check an issued reply against its round's 48 h clock and the writer's replies of the week before."""
+    pool = pool if pool is not None else _peer_pool(cur, [row])
+    return _check(row.body, None, row.issued_at, row.reply_due_at, _peers_of(row, pool),
+                  _default_template_shingles())
+
+
+def score_letters(cur, letter_ids: Sequence[int], cache: dict[int, frozenset] | None = None) -> dict[int, int]:
     """Check and store the letters among `letter_ids` that have no current score; return all scores."""
     if not letter_ids:
         return {}
     stored = dict(cur.execute(
         "SELECT letter_id, score FROM reply_checks WHERE list_contains($ids, letter_id) AND checker_version = $v",
         {"ids": list(letter_ids), "v": CHECKER_VERSION}).fetchall())
-    missing = [i for i in letter_ids if i not in stored]
-    for row in _letter_rows(cur, missing):
-        result = check_letter(cur, row)
-        store_check(cur, row.letter_id, row.case_id, result)
-        stored[row.letter_id] = result.score
+    rows = _letter_rows(cur, [i for i in letter_ids if i not in stored])
+    pool = _peer_pool(cur, rows, cache)
+    results = [(row, check_letter(cur, row, pool)) for row in rows]
+    if results:
+        _store_many(cur, results)
+    stored.update({row.letter_id: r.score for row, r in results})
     return stored
+
+
+def _store_many(cur, results: Sequence[tuple[_LetterRow, ReplyCheck]]) -> None:
+    batch = pd.DataFrame({
+        "letter_id": [row.letter_id for row, _ in results], "case_id": [row.case_id for row, _ in results],
+        "score": [r.score for _, r in results], "codes": [json.dumps(r.codes) for _, r in results],
+    })
+    cur.register("reply_check_batch", batch)
+    try:
+        cur.execute(
+            "INSERT OR REPLACE INTO reply_checks (letter_id, case_id, score, codes, checked_at, checker_version) "
+            "SELECT letter_id, case_id, score, codes::JSON, $at, $v FROM reply_check_batch",
+            {"at": to_db(utcnow()), "v": CHECKER_VERSION})
+    finally:
+        cur.unregister("reply_check_batch")
 
 
 def unchecked_letter_ids(cur, limit: int) -> list[int]:
@@ -323,14 +409,17 @@ def unchecked_letter_ids(cur, limit: int) -> list[int]:
 def backfill(db, *, limit: int | None = None, batch: int = 500, progress=None) -> int:
     """Score issued replies without a stored score, newest first, at most `limit`; returns the count."""
     done = 0
+    cache: dict[int, frozenset] = {}
     while limit is None or done < limit:
         size = batch if limit is None else min(batch, limit - done)
         with db.transaction() as cur:
             ids = unchecked_letter_ids(cur, size)
             if not ids:
                 break
-            score_letters(cur, ids)
+            score_letters(cur, ids, cache)
         done += len(ids)
+        if len(cache) > 50_000:
+            cache.clear()
         if progress:
             progress(done, limit or done)
     return done
