@@ -1,9 +1,11 @@
 """Speed of the theme engine: tagging vs underthesea.word_tokenize alone, backfill on 1 vs 2 cores.
 
-tagging_vs_word_tokenize = median time to tag a batch of texts (normalise, segment, glossary,
-classifier, evidence) / median time of `word_tokenize` alone on the same texts, one core.
-backfill_speedup_2_cores = median backfill time with 1 worker / with 2 workers, on a scratch
-DuckDB file holding the texts as cases (database writes included).
+tagging_vs_word_tokenize = time to tag a batch of texts (normalise, segment, glossary, classifier,
+evidence) / time of `word_tokenize` alone on the same texts, one core.
+backfill_speedup_2_cores = backfill time with 1 worker / with 2 workers, on a scratch DuckDB file
+holding the texts as cases (database writes included).
+The two runs of each ratio alternate, round after round, so both see the same load on a shared
+machine; a ratio is the median of the per-round ratios, and the ms figures are medians too.
 """
 from __future__ import annotations
 
@@ -25,14 +27,8 @@ class BenchResult:
     backfill_cases: int
     backfill_1_ms: float
     backfill_2_ms: float
-
-    @property
-    def tagging_ratio(self) -> float:
-        return self.tagging_ms / self.word_tokenize_ms
-
-    @property
-    def backfill_speedup(self) -> float:
-        return self.backfill_1_ms / self.backfill_2_ms
+    tagging_ratio: float        # median of per-round ratios (the two runs of a round are back to back)
+    backfill_speedup: float
 
     def lines(self) -> list[str]:
         return [
@@ -58,13 +54,20 @@ def load_texts(path: Path | None = None) -> list[str]:
     return load_labelled_csv(path)[0]
 
 
-def _median_ms(fn, repeats: int) -> float:
-    times = []
+def _ms(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def _paired(first, second, repeats: int) -> tuple[float, float, float]:
+    """Alternate the two measurements so both see the same machine load; return the median of
+    each and the median of the per-round ratios second/first."""
+    a, b = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        a.append(_ms(first))
+        b.append(_ms(second))
+    return statistics.median(a), statistics.median(b), statistics.median(y / x for x, y in zip(a, b))
 
 
 def _seed_cases(db, texts: list[str]) -> None:
@@ -79,7 +82,7 @@ def _seed_cases(db, texts: list[str]) -> None:
             )
 
 
-def run(texts: list[str], *, repeats: int = 5, backfill_cases: int = 2000, backfill_repeats: int = 3,
+def run(texts: list[str], *, repeats: int = 5, backfill_cases: int = 2000, backfill_repeats: int = 5,
         tagger=None) -> BenchResult:
     from underthesea import word_tokenize
 
@@ -95,11 +98,10 @@ def run(texts: list[str], *, repeats: int = 5, backfill_cases: int = 2000, backf
         with db.cursor() as cur:
             tagger = tagger or tagger_for(cur)
         tagger.tag_texts(texts[:20])   # warm caches
-        wt = _median_ms(lambda: [word_tokenize(t) for t in texts], repeats)
-        tg = _median_ms(lambda: tagger.tag_texts(texts), repeats)
+        wt, tg, ratio = _paired(lambda: [word_tokenize(t) for t in texts], lambda: tagger.tag_texts(texts), repeats)
         cases = (texts * (backfill_cases // max(len(texts), 1) + 1))[:backfill_cases]
         _seed_cases(db, cases)
-        one = _median_ms(lambda: backfill(db, workers=1), backfill_repeats)
-        two = _median_ms(lambda: backfill(db, workers=2), backfill_repeats)
+        one, two, inverse = _paired(lambda: backfill(db, workers=1), lambda: backfill(db, workers=2),
+                                    backfill_repeats)
         db.close()
-    return BenchResult(len(texts), wt, tg, len(cases), one, two)
+    return BenchResult(len(texts), wt, tg, len(cases), one, two, ratio, 1 / inverse)
