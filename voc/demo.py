@@ -1098,7 +1098,8 @@ def _record_generation(cur, report: DemoReport, n_cases: int) -> None:
 
 def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = None,
                   progress: Callable[[int, int], None] | None = None) -> DemoReport:
-    """Add `n_cases` labelled demo cases with their whole history up to `until` (default: now).
+    """Add `n_cases` labelled demo cases with their whole history up to `until` (default: now; a naive
+    datetime is Vietnam local time, as everywhere in voc.clock).
 
     Existing rows are never touched; ids, ticket codes and letter numbers come from the sequences.
     The same seed and `until` (to the second) give the same data on an empty database. Cases are
