@@ -20,8 +20,12 @@ if summary.total_cases == 0:
             n = st.number_input("Số hồ sơ mẫu", min_value=100, max_value=50_000, value=3_000, step=500)
             if st.form_submit_button("Nạp dữ liệu mẫu", type="primary"):
                 bar = st.progress(0.0, text="Đang tạo dữ liệu mẫu…")
-                report = overview.load_demo(db, actor, int(n), progress=lambda d, t: bar.progress(
-                    min(d / max(t, 1), 1.0), text=f"Đang tạo dữ liệu mẫu… {d}/{t}"))
+
+                def show(label: str):
+                    return lambda d, t: bar.progress(min(d / max(t, 1), 1.0), text=f"{label}… {d}/{t}")
+
+                report, _ = overview.generate_and_tag_demo(db, actor, int(n), progress=show("Đang tạo dữ liệu mẫu"),
+                                                           tag_progress=show("Đang gắn chủ đề"))
                 st.cache_data.clear()
                 st.success(f"Đã nạp {report.cases} hồ sơ mẫu.")
                 st.rerun()

@@ -2,29 +2,30 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
-from datetime import datetime
 
+from voc import cli_text
 from voc.access import SYSTEM
 from voc.clock import parse_iso, utcnow
 from voc.db import Database, db_path
 from voc.errors import DomainError
-
-# Modules that add their own subcommands with register(subparsers).
-_PLUGINS = ("voc.cli_text",)
+from voc.progress import console_progress as _progress
 
 
 def _db(args) -> Database:
-    return Database(args.db)
+    from voc.setup import ensure_defaults
+
+    db = Database(args.db)
+    ensure_defaults(db)
+    return db
 
 
 def cmd_init(args) -> int:
-    db = Database(args.db, migrate=False)
-    applied = db.migrate()
     from voc.setup import ensure_defaults
 
+    db = Database(args.db, migrate=False)
+    applied = db.migrate()
     ensure_defaults(db)
     print(f"Cơ sở dữ liệu: {db.path} — phiên bản lược đồ {db.schema_version()}"
           + (f" (vừa áp dụng: {', '.join(map(str, applied))})" if applied else " (đã cập nhật)"))
@@ -32,13 +33,14 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from voc.demo import generate_demo
-    from voc.setup import ensure_defaults
+    from voc.overview import generate_and_tag_demo
 
-    db = _db(args)
-    ensure_defaults(db)
-    report = generate_demo(db, args.cases, seed=args.seed, progress=_progress("Tạo dữ liệu mẫu"))
+    report, tagged = generate_and_tag_demo(_db(args), SYSTEM, args.cases, seed=args.seed, tag=not args.no_tag,
+                                           progress=_progress("Tạo dữ liệu mẫu"),
+                                           tag_progress=_progress("Gắn chủ đề"))
     print(f"\nĐã tạo dữ liệu mẫu (demo): {report}")
+    if tagged:
+        print(tagged.message())
     return 0
 
 
@@ -102,14 +104,6 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def _progress(label: str):
-    def report(done: int, total: int) -> None:
-        pct = 100 * done / total if total else 100
-        print(f"\r{label}: {done}/{total} ({pct:.0f}%)", end="", file=sys.stderr, flush=True)
-
-    return report
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m voc", description="VOC Desk — dòng lệnh")
     common = argparse.ArgumentParser(add_help=False)
@@ -121,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="tạo lịch sử khiếu nại mẫu (demo)")
     demo.add_argument("--cases", type=int, required=True)
     demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--no-tag", action="store_true", help="không gắn chủ đề cho các hồ sơ mẫu")
     demo.set_defaults(func=cmd_demo)
 
     sla = sub.add_parser("sla", parents=[common], help="hồ sơ đang mở theo trạng thái SLA")
@@ -139,15 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", parents=[common], help="đo tốc độ")
     bench.add_argument("--tagging", action="store_true", help="gắn chủ đề so với word_tokenize; backfill 1 và 2 lõi")
     bench.add_argument("--cases", type=int, default=0, help="số hồ sơ cho phép đo truy vấn biểu đồ")
+    cli_text.add_tagging_bench_args(bench)
     bench.set_defaults(func=cmd_bench)
-    for name in _PLUGINS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        module.register(sub)
+    cli_text.register(sub, common)
     return parser
 
 

@@ -10,32 +10,18 @@ import json
 import sys
 from pathlib import Path
 
-from voc.db import db_path
+from voc.progress import console_progress as _progress
 
 _BENCH_FLAGS = ("--bench-texts", "--repeats", "--backfill-cases")
 
 
-def _common() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", default=None, help=f"tệp DuckDB (mặc định {db_path(None)} hoặc $VOC_DB_PATH)")
-    return parent
-
-
 def _open(args):
     from voc.db import Database
-    from voc.taxonomy import ensure_defaults
+    from voc.setup import ensure_defaults
 
     db = Database(args.db)
     ensure_defaults(db)
     return db
-
-
-def _progress(label: str):
-    def report(done: int, total: int) -> None:
-        pct = 100 * done / total if total else 100
-        print(f"\r{label}: {done}/{total} ({pct:.0f}%)", end="", file=sys.stderr, flush=True)
-
-    return report
 
 
 def cmd_tag(args) -> int:
@@ -123,8 +109,7 @@ def run_tagging_bench(args) -> int:
     return 0
 
 
-def register(subparsers) -> None:
-    common = _common()
+def register(subparsers, common: argparse.ArgumentParser) -> None:
 
     tag = subparsers.add_parser("tag", parents=[common], help="gắn chủ đề cho một đoạn văn bản (JSON)")
     tag.add_argument("text")

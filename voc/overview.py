@@ -30,11 +30,20 @@ def summary(db, actor: Actor, at: datetime | None = None) -> Summary:
     return Summary(total, demo, open_, sla)
 
 
-def load_demo(db, actor: Actor, n_cases: int, progress: Callable[[int, int], None] | None = None):
-    """Generate labelled demo data (admin only), then tag it."""
+def generate_and_tag_demo(db, actor: Actor, n_cases: int, *, seed: int = 42, tag: bool = True,
+                          progress: Callable[[int, int], None] | None = None,
+                          tag_progress: Callable[[int, int], None] | None = None):
+    """Generate labelled demo data (admin only), then tag the demo cases that have no theme yet."""
+    from voc import tagging
     from voc.demo import generate_demo
 
     actor.require(Permission.IMPORT_EXPORT)
-    return generate_demo(db, n_cases, progress=progress)
+    report = generate_demo(db, n_cases, seed=seed, progress=progress)
+    tagged = None
+    if tag:
+        with db.cursor() as cur:
+            ids = tagging.untagged_demo_case_ids(cur)
+        tagged = tagging.backfill(db, progress=tag_progress, case_ids=ids)
+    return report, tagged
 
 

@@ -1,18 +1,9 @@
-"""First-start set-up of a database: shipped defaults that later features need."""
+"""First-start set-up of a database: the shipped defaults later features need."""
 from __future__ import annotations
 
-import importlib
-
-# Modules that seed defaults from data/ with ensure_defaults(db); each is idempotent.
-_SEEDERS = ("voc.taxonomy",)
+from voc import taxonomy
 
 
 def ensure_defaults(db) -> None:
-    for name in _SEEDERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        module.ensure_defaults(db)
+    """Idempotent: the default taxonomy and glossary, a first theme model, tagging at intake."""
+    taxonomy.ensure_defaults(db)

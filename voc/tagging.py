@@ -398,3 +398,10 @@ __all__ = [
     "ThemeTag", "GlossaryMatcher", "Tagger", "tag_text", "tag_case", "case_tags", "backfill", "BackfillReport",
     "tagger_for", "default_tagger", "ensure_model", "install_intake_hook", "correct_case",
 ]
+
+
+def untagged_demo_case_ids(cur) -> list[int]:
+    """Demo cases that have no theme row yet (freshly generated demo data)."""
+    return [r[0] for r in cur.execute(
+        "SELECT id FROM cases c WHERE is_demo AND NOT EXISTS (SELECT 1 FROM case_themes t WHERE t.case_id = c.id) "
+        "ORDER BY id").fetchall()]
