@@ -2,40 +2,40 @@
 import streamlit as st
 
 from ui.session import current_actor, login_form, sign_out
-from voc.access import Permission
+from voc.access import Actor, Permission
 
 st.set_page_config(page_title="VOC Desk", page_icon="📮", layout="wide")
 
+# (section, file, title, icon, permission needed to see it; None = every signed-in user)
+PAGES = [
+    ("", "pages/home.py", "Trang chủ", "🏠", None),
+    ("Bàn khiếu nại", "pages/intake.py", "Tiếp nhận", "📝", Permission.HANDLE_CASES),
+    ("Bàn khiếu nại", "pages/cases.py", "Hồ sơ", "📁", None),
+    ("Bàn khiếu nại", "pages/sla_board.py", "SLA", "⏱️", None),
+    ("VOC", "pages/listen.py", "Lắng nghe", "👂", Permission.VIEW_ANALYTICS),
+    ("VOC", "pages/monitor.py", "Giám sát", "📈", Permission.VIEW_ANALYTICS),
+    ("VOC", "pages/respond.py", "Trả lời", "✉️", None),
+    ("Quản trị", "pages/admin.py", "Quản trị", "⚙️", Permission.MANAGE_USERS),
+]
+
+
+def sections_for(actor: Actor | None) -> dict[str, list]:
+    """The pages the actor may open. Before login every page is registered (hidden), so a shared
+    link keeps its page and filters through the login; each page and domain call checks the role again."""
+    sections: dict[str, list] = {}
+    for section, path, title, icon, permission in PAGES:
+        if actor is None or permission is None or actor.can(permission):
+            sections.setdefault(section, []).append(
+                st.Page(path, title=title, icon=icon, default=path == "pages/home.py"))
+    return sections
+
+
 actor = current_actor()
+navigation = st.navigation(sections_for(actor), position="hidden" if actor is None else "sidebar")
 if actor is None:
-    # Before login the navigation holds only the login page, so no other page is listed or reachable.
-    st.navigation([st.Page(login_form, title="Đăng nhập", url_path="dang-nhap")], position="hidden").run()
+    login_form()
     st.stop()
 
-home = st.Page("pages/home.py", title="Trang chủ", icon="🏠", default=True)
-desk = []
-if actor.can(Permission.HANDLE_CASES):
-    desk.append(st.Page("pages/intake.py", title="Tiếp nhận", icon="📝"))
-desk += [
-    st.Page("pages/cases.py", title="Hồ sơ", icon="📁"),
-    st.Page("pages/sla_board.py", title="SLA", icon="⏱️"),
-]
-sections = {"": [home], "Bàn khiếu nại": desk}
-
-# --- VOC: analytics pages for QA, managers and admin; the reply checker for everyone ---
-voc_pages = []
-if actor.can(Permission.VIEW_ANALYTICS):
-    voc_pages += [
-        st.Page("pages/listen.py", title="Lắng nghe", icon="👂"),
-        st.Page("pages/monitor.py", title="Giám sát", icon="📈"),
-    ]
-voc_pages.append(st.Page("pages/respond.py", title="Trả lời", icon="✉️"))
-sections["VOC"] = voc_pages
-# --- end VOC ---
-if actor.can(Permission.MANAGE_USERS):
-    sections["Quản trị"] = [st.Page("pages/admin.py", title="Quản trị", icon="⚙️")]
-
-navigation = st.navigation(sections)
 with st.sidebar:
     st.caption(f"Đăng nhập: **{actor.display_name or actor.username}** — {actor.role.label}"
                + (f" — {actor.branch}" if actor.branch else ""))
