@@ -22,7 +22,7 @@ from voc.access import Actor, Permission
 from voc.audit import record_event
 from voc.clock import LOCAL_TZ, format_local, to_db, utcnow
 from voc.csvio import safe_cell
-from voc.errors import ValidationError
+from voc.errors import NotFound, ValidationError
 from voc.normalize import analyse, fold_phrase
 from voc.tagging import BackfillReport, ThemeTag
 from voc.taxonomy import GlossaryTerm, Theme
@@ -250,7 +250,12 @@ def case_themes(db, ticket_code: str) -> CaseThemes:
     if not code:
         raise ValidationError("Vui lòng nhập mã hồ sơ.", "ticket_code")
     with db.cursor() as cur:
-        case = case_store.get_case(cur, code)
+        try:
+            case = case_store.get_case(cur, code)
+        except NotFound:
+            if code.upper() == code:
+                raise
+            case = case_store.get_case(cur, code.upper())      # "kn-2026-000123" as typed
         tags = tagging.case_tags(cur, case.id)
     return CaseThemes(case.id, case.ticket_code, format_local(case.received_at),
                       _excerpt(tagging.case_text(case.content, case.request)), tuple(tags))
