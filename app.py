@@ -14,7 +14,9 @@ PAGES = [
     ("Bàn khiếu nại", "pages/sla_board.py", "SLA", "⏱️", None),
     ("VOC", "pages/listen.py", "Lắng nghe", "👂", Permission.VIEW_ANALYTICS),
     ("VOC", "pages/monitor.py", "Giám sát", "📈", Permission.VIEW_ANALYTICS),
+    ("VOC", "pages/clarify.py", "Làm sáng tỏ", "🔎", Permission.EDIT_TAXONOMY),
     ("VOC", "pages/respond.py", "Trả lời", "✉️", None),
+    ("VOC", "pages/dictionary.py", "Từ điển khách hàng", "📖", None),
     ("Quản trị", "pages/admin.py", "Quản trị", "⚙️", Permission.MANAGE_USERS),
 ]
 
