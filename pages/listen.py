@@ -46,8 +46,10 @@ labels = {"ticket_code": "Mã hồ sơ", "received_at": "Tiếp nhận", "servic
 st.subheader("Lời khách hàng")
 selection = st.dataframe(shown.rename(columns=labels), hide_index=True, on_select="rerun", selection_mode="single-row",
                          key="listen_table", column_order=[labels[c] for c in (
-                             "ticket_code", "received_at", "service", "channel", "branch", "status", "themes",
-                             "content", "request")])
+                             "ticket_code", "received_at", "content", "request", "themes", "service", "channel",
+                             "branch", "status")],
+                         column_config={labels["content"]: st.column_config.TextColumn(width="large"),
+                                        labels["request"]: st.column_config.TextColumn(width="medium")})
 charts.download(shown, "loi-khach-hang.csv", "listen_rows", labels)
 
 picked = selection.selection.rows if selection else []

@@ -21,18 +21,31 @@ f = filters.show(db, actor)
 charts.prepare(db)
 
 
+TREND_THEMES = 8
+ALERT_SERIES = {"current": "7 ngày gần nhất", "baseline_mean": "Mức nền (TB/tuần)"}
+STATE_SERIES = {"median_hours": "Trung vị", "p90_hours": "Bách phân vị 90"}
+SLA_SERIES = {"reply_pct": "Trả lời trong 48 giờ", "resolution_pct": "Giải quyết trong 20 ngày"}
+
+
+def num(value: float, digits: int = 1) -> str:
+    """Vietnamese number format: 1.234,5."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def pct(value) -> str:
-    return "—" if value is None else f"{100 * value:.1f}%".replace(".", ",")
+    return "—" if value is None else num(100 * value) + "%"
 
 
 k = charts.query(db, "kpis", f)
 cols = st.columns(6)
-cols[0].metric("Hồ sơ", f"{k['cases']:,}".replace(",", "."))
-cols[1].metric("Đang mở", f"{k['open']:,}".replace(",", "."))
-cols[2].metric("Trả lời đúng hạn 48 giờ", pct(k["reply_on_time"]))
-cols[3].metric("Giải quyết đúng hạn 20 ngày", pct(k["resolution_on_time"]))
-cols[4].metric("Tỷ lệ sang lần 2", pct(k["round2_rate"]))
-cols[5].metric("Hài lòng trung bình", "—" if k["mean_satisfaction"] is None else f"{k['mean_satisfaction']:.2f}/5")
+cols[0].metric("Hồ sơ", num(k["cases"], 0))
+cols[1].metric("Đang mở", num(k["open"], 0))
+cols[2].metric("Trả lời ≤ 48 giờ", pct(k["reply_on_time"]), help="Tỷ lệ hồ sơ có thư trả lời đầu tiên trong 48 giờ.")
+cols[3].metric("Giải quyết ≤ 20 ngày", pct(k["resolution_on_time"]), help="Tỷ lệ hồ sơ giải quyết trong 20 ngày.")
+cols[4].metric("Sang lần 2", pct(k["round2_rate"]), help="Tỷ lệ hồ sơ khách hàng không đồng ý, mở giải quyết lần 2.")
+cols[5].metric("Hài lòng TB", "—" if k["mean_satisfaction"] is None else num(k["mean_satisfaction"], 2) + "/5",
+               help="Điểm hài lòng trung bình (1-5) của các lần gọi lại sau giải quyết.")
 
 # --- emerging issues -------------------------------------------------------------------------------
 settings = AlertSettings()
@@ -44,9 +57,10 @@ if flagged.empty:
     st.success("Không có chủ đề nào tăng bất thường so với mức nền của chính nó.")
 for row in flagged.itertuples():
     st.warning(f"{charts.md_escape(row.theme_name)}: {row.current} hồ sơ trong 7 ngày gần nhất, mức nền "
-               f"{row.baseline_mean:.1f}/tuần (gấp {row.ratio:.1f} lần), p = {row.p_value:.2g}.", icon="🚨")
+               f"{num(row.baseline_mean)}/tuần (gấp {num(row.ratio)} lần), p = {row.p_value:.1e}.", icon="🚨")
 charts.chart("Tuần hiện tại so với mức nền", alerts.head(15), lambda d: px.bar(
-    d.assign(theme_name=d["theme_name"].map(plain)), x="theme_name", y=["current", "baseline_mean"], barmode="group",
+    d.assign(theme_name=d["theme_name"].map(plain)).rename(columns=ALERT_SERIES), x="theme_name",
+    y=list(ALERT_SERIES.values()), barmode="group",
     labels={"theme_name": "Chủ đề", "value": "Hồ sơ", "variable": ""}),
     key="emerging_issues", labels={"theme": "Mã chủ đề", "theme_name": "Chủ đề", "current": "7 ngày gần nhất",
                                    "baseline_mean": "Mức nền (TB/tuần)", "ratio": "Tỷ lệ", "p_value": "p",
@@ -59,9 +73,13 @@ with tab_trend:
     grain = st.radio("Chu kỳ", ["week", "month"], format_func={"week": "Theo tuần", "month": "Theo tháng"}.get,
                      horizontal=True, key="monitor_grain")
     volume = charts.query(db, "theme_volume", f, grain=grain)
+    top_names = volume.groupby("theme_name")["cases"].sum().nlargest(TREND_THEMES).index
     charts.chart("Số hồ sơ theo chủ đề", volume, lambda d: px.line(
-        d.assign(theme_name=d["theme_name"].map(plain)), x="period", y="cases", color="theme_name", markers=True,
+        d[d["theme_name"].isin(top_names)].assign(theme_name=lambda x: x["theme_name"].map(plain)),
+        x="period", y="cases", color="theme_name", markers=True,
         labels={"period": "Tuần" if grain == "week" else "Tháng", "cases": "Hồ sơ", "theme_name": "Chủ đề"}),
+        caption=f"Biểu đồ vẽ {TREND_THEMES} chủ đề nhiều hồ sơ nhất (chọn chủ đề ở bộ lọc để xem chủ đề khác); "
+                "tệp CSV có đủ mọi chủ đề.",
         key=f"theme_volume_{grain}", labels={"period": "Kỳ", "theme": "Mã chủ đề", "theme_name": "Chủ đề",
                                              "cases": "Số hồ sơ"})
     top = charts.query(db, "top_issues", f)
@@ -98,7 +116,8 @@ with tab_process:
     states = charts.query(db, "state_durations", f)
     states = states.assign(status_label=[Status(s).label for s in states["status"]])
     charts.chart("Thời gian ở mỗi trạng thái (giờ)", states if states["cases"].sum() else states.iloc[0:0],
-                 lambda d: px.bar(d, x="status_label", y=["median_hours", "p90_hours"], barmode="group",
+                 lambda d: px.bar(d.rename(columns=STATE_SERIES), x="status_label", y=list(STATE_SERIES.values()),
+                                  barmode="group",
                                   labels={"status_label": "Trạng thái", "value": "Giờ", "variable": ""}),
                  caption="Trung vị và bách phân vị 90 của thời gian hồ sơ nằm ở mỗi trạng thái, tính từ nhật ký "
                          "sự kiện (chỉ các lần đã chuyển sang trạng thái khác).",
@@ -110,8 +129,8 @@ with tab_process:
                                "service": "Dịch vụ"}.get, key="monitor_sla_by")
     sla = charts.query(db, "sla_compliance", f, by=by)
     charts.chart("Tuân thủ SLA theo giai đoạn", sla, lambda d: (px.line if by in ("week", "month") else px.bar)(
-        d.assign(bucket=d["bucket"].map(plain) if by not in ("week", "month") else d["bucket"]),
-        x="bucket", y=["reply_pct", "resolution_pct"],
+        d.assign(bucket=d["bucket"].map(plain) if by not in ("week", "month") else d["bucket"])
+        .rename(columns=SLA_SERIES), x="bucket", y=list(SLA_SERIES.values()),
         labels={"bucket": "", "value": "% đúng hạn", "variable": ""},
         **({"markers": True} if by in ("week", "month") else {"barmode": "group"})),
         caption="Trả lời trong 48 giờ (thư đầu tiên của lần 1) và giải quyết trong 20 ngày; hồ sơ chưa đến "

@@ -61,7 +61,7 @@ def test_monitor_filled(filled, manager):
     app = open_page(MONITOR, manager, **NOVEMBER)
     assert metric(app, "Hồ sơ") == "7"
     assert metric(app, "Đang mở") == "3"
-    assert metric(app, "Trả lời đúng hạn 48 giờ") == "57,1%"
+    assert metric(app, "Trả lời ≤ 48 giờ") == "57,1%"
     assert any("Poisson" in c.value and "p < 0,01" in c.value for c in app.caption)
     assert len(app.get("plotly_chart")) >= 8
     assert len(app.get("download_button")) >= 8

@@ -202,27 +202,34 @@ def emerging_issues(cur, f: Filters, settings: alerts.AlertSettings = alerts.Ale
 
 def recurrence(cur, f: Filters, days: int = 30) -> pd.DataFrame:
     """Per theme: resolved cases, and how many saw the same customer (same phone or e-mail) come back
-    with the same theme within `days` after the resolution."""
+    with the same theme within `days` after the resolution.
+
+    Customers are matched on 64-bit hashes of phone and e-mail (one integer join instead of two
+    string joins); the returning case may be outside the other filters (any channel, any branch).
+    """
     params: dict[str, Any] = {"days": days}
     where = _where(f, params, theme_semijoin=False)
-    params["later_from"] = params.get("from_ts", datetime(1970, 1, 1))
+    in_scope = f"{where} AND {_theme_clause(f, params)}"
+    since = "c.received_at >= $from_ts" if "from_ts" in params else "true"
     df = _df(cur, f"""
-        WITH res AS (
-            SELECT c.id, c.customer_phone AS phone, c.customer_email AS email, c.resolved_at, t.theme_code AS theme
-            FROM cases c JOIN case_themes t ON t.case_id = c.id
-            WHERE {where} AND {_theme_clause(f, params)} AND c.resolved_at IS NOT NULL),
-        later AS (
-            SELECT c.customer_phone AS phone, c.customer_email AS email, c.received_at, t.theme_code AS theme
-            FROM cases c JOIN case_themes t ON t.case_id = c.id
-            WHERE c.received_at > $later_from AND t.theme_code IN (SELECT DISTINCT theme FROM res)),
-        matched AS (
-            SELECT r.theme, r.resolved_at, p.received_at AS by_phone, e.received_at AS by_email
-            FROM res r
-            ASOF LEFT JOIN later p ON p.phone = r.phone AND p.theme = r.theme AND p.received_at > r.resolved_at
-            ASOF LEFT JOIN later e ON e.email = r.email AND e.theme = r.theme AND e.received_at > r.resolved_at)
-        SELECT theme, count(*) AS resolved,
-               count(*) FILTER (WHERE least(by_phone, by_email) <= resolved_at + to_days($days)) AS recurred
-        FROM matched GROUP BY theme ORDER BY resolved DESC""", params)
+        WITH b AS MATERIALIZED (
+            SELECT c.id, c.received_at, c.resolved_at, t.theme_code AS theme, ({in_scope}) AS in_scope,
+                   CASE WHEN c.customer_phone IS NOT NULL THEN hash(c.customer_phone) END AS ph,
+                   CASE WHEN c.customer_email IS NOT NULL THEN hash(c.customer_email) END AS em
+            FROM cases c JOIN case_themes t ON t.case_id = c.id WHERE {since}),
+        res AS (SELECT id, theme, resolved_at, ph, em FROM b WHERE in_scope AND resolved_at IS NOT NULL),
+        keyed AS (
+            SELECT id, theme, resolved_at, ph AS k FROM res WHERE ph IS NOT NULL
+            UNION ALL SELECT id, theme, resolved_at, em FROM res WHERE em IS NOT NULL),
+        arrivals AS (
+            SELECT ph AS k, theme, received_at FROM b WHERE ph IS NOT NULL
+            UNION ALL SELECT em, theme, received_at FROM b WHERE em IS NOT NULL),
+        hit AS (
+            SELECT r.id, r.theme FROM keyed r SEMI JOIN arrivals a ON a.k = r.k AND a.theme = r.theme
+             AND a.received_at > r.resolved_at AND a.received_at <= r.resolved_at + to_days($days))
+        SELECT r.theme, count(*) AS resolved, count(h.id) AS recurred
+        FROM res r LEFT JOIN (SELECT DISTINCT id, theme FROM hit) h ON h.id = r.id AND h.theme = r.theme
+        GROUP BY r.theme ORDER BY resolved DESC, r.theme""", params)
     df["recurrence_pct"] = (100.0 * df["recurred"] / df["resolved"].clip(lower=1)).round(1)
     return _with_theme_names(cur, df)
 
@@ -322,18 +329,19 @@ def state_durations(cur, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def _r1_due_sql(alias: str = "c") -> str:
-    """The round-1 reply due time: the case's own column while in round 1, else from case_rounds."""
-    return (f"CASE WHEN {alias}.round = 1 THEN {alias}.reply_due_at ELSE "
-            f"(SELECT r.reply_due_at FROM case_rounds r WHERE r.case_id = {alias}.id AND r.round = 1) END")
+# Round-1 reply due times of the cases now in a later round (the case row holds the current round's).
+_EARLIER_DUE_CTE = """r1 AS (SELECT case_id, reply_due_at FROM case_rounds
+                     WHERE round = 1 AND case_id IN (SELECT case_id FROM case_rounds WHERE round > 1))"""
 
 
 def _sla_states_sql(alias: str = "c") -> str:
-    """Per case: reply_ok / resolution_ok as true (on time), false (late) or NULL (not yet due / n.a.)."""
+    """Per case: reply_ok / resolution_ok as true (on time), false (late) or NULL (not yet due / n.a.).
+    Needs `LEFT JOIN r1 ON r1.case_id = c.id` (see _EARLIER_DUE_CTE)."""
     a = alias
+    due = f"coalesce(r1.reply_due_at, {a}.reply_due_at)"
     return f"""
-        CASE WHEN {a}.first_reply_at IS NOT NULL THEN {a}.first_reply_at <= {_r1_due_sql(a)}
-             WHEN $at > {_r1_due_sql(a)} THEN false END AS reply_ok,
+        CASE WHEN {a}.first_reply_at IS NOT NULL THEN {a}.first_reply_at <= {due}
+             WHEN $at > {due} THEN false END AS reply_ok,
         CASE WHEN {a}.resolved_at IS NOT NULL THEN {a}.resolved_at <= {a}.resolution_due_at
              WHEN {a}.closed_at IS NOT NULL THEN NULL
              WHEN $at > {a}.resolution_due_at THEN false END AS resolution_ok"""
@@ -349,7 +357,9 @@ def sla_compliance(cur, f: Filters, by: str = "week", at: datetime | None = None
     bucket = (f"date_trunc('{by}', c.received_at + {LOCAL_OFFSET})::DATE" if by in GRAINS
               else f"coalesce(c.{by}, '(không rõ)')")
     df = _df(cur, f"""
-        WITH s AS (SELECT {bucket} AS bucket, {_sla_states_sql()} FROM cases c WHERE {where})
+        WITH {_EARLIER_DUE_CTE},
+        s AS (SELECT {bucket} AS bucket, {_sla_states_sql()} FROM cases c LEFT JOIN r1 ON r1.case_id = c.id
+              WHERE {where})
         SELECT bucket, count(reply_ok) AS reply_due, count(*) FILTER (WHERE reply_ok) AS reply_on_time,
                count(resolution_ok) AS resolution_due, count(*) FILTER (WHERE resolution_ok) AS resolution_on_time
         FROM s GROUP BY bucket ORDER BY bucket""", params)
@@ -364,7 +374,9 @@ def kpis(cur, f: Filters, at: datetime | None = None) -> dict[str, Any]:
     params: dict[str, Any] = {"at": to_db(at or utcnow()), "open": list(OPEN_STATUSES)}
     where = _where(f, params)
     row = cur.execute(f"""
-        WITH s AS (SELECT c.id, c.status, c.round, {_sla_states_sql()} FROM cases c WHERE {where})
+        WITH {_EARLIER_DUE_CTE},
+        s AS (SELECT c.id, c.status, c.round, {_sla_states_sql()} FROM cases c LEFT JOIN r1 ON r1.case_id = c.id
+              WHERE {where})
         SELECT count(*), count(*) FILTER (WHERE list_contains($open, status)),
                avg(reply_ok::INTEGER), avg(resolution_ok::INTEGER), avg((round >= 2)::INTEGER),
                (SELECT avg(satisfaction) FROM followups WHERE case_id IN (SELECT id FROM s))
@@ -378,7 +390,9 @@ def staff_performance(cur, f: Filters, at: datetime | None = None) -> pd.DataFra
     params: dict[str, Any] = {"at": to_db(at or utcnow())}
     where = _where(f, params)
     return _df(cur, f"""
-        WITH s AS (SELECT c.staff, c.round, {_sla_states_sql()} FROM cases c WHERE {where}),
+        WITH {_EARLIER_DUE_CTE},
+        s AS (SELECT c.staff, c.round, {_sla_states_sql()} FROM cases c LEFT JOIN r1 ON r1.case_id = c.id
+              WHERE {where}),
         per AS (
             SELECT coalesce(staff, '(không rõ)') AS staff, count(*) AS cases, count(reply_ok) AS reply_due,
                    count(*) FILTER (WHERE reply_ok) AS reply_on_time,
@@ -411,16 +425,18 @@ def search_verbatims(cur, f: Filters, text: str = "", limit: int = 50, offset: i
     """Matching complaints, newest first, searched regardless of diacritics; and the total count."""
     params: dict[str, Any] = {}
     where = f"{_where(f, params)} AND {_text_clause(text, params)}"
-    total = cur.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0]
-    params.update(limit=limit, offset=offset)
+    # One scan: the count and the newest (offset + limit) ids in a single aggregate.
+    total, newest = cur.execute(f"""
+        SELECT count(*), max_by(c.id, c.received_at, $n) FROM cases c WHERE {where}""",
+        {**params, "n": offset + limit}).fetchone()
+    ids = (newest or [])[offset:offset + limit]
     df = _df(cur, f"""
-        WITH page AS (
-            SELECT c.id, {', '.join('c.' + col for col in VERBATIM_COLUMNS)} FROM cases c
-            WHERE {where} ORDER BY c.received_at DESC, c.id DESC LIMIT $limit OFFSET $offset)
-        SELECT page.* EXCLUDE (id),
-               (SELECT string_agg(t.theme_code, ',' ORDER BY t.theme_code) FROM case_themes t
-                WHERE t.case_id = page.id) AS themes
-        FROM page ORDER BY received_at DESC, id DESC""", params)
+        WITH tags AS (
+            SELECT case_id, string_agg(theme_code, ',' ORDER BY theme_code) AS themes FROM case_themes
+            WHERE list_contains($ids, case_id) GROUP BY case_id)
+        SELECT {', '.join('c.' + col for col in VERBATIM_COLUMNS)}, tags.themes
+        FROM cases c LEFT JOIN tags ON tags.case_id = c.id
+        WHERE list_contains($ids, c.id) ORDER BY c.received_at DESC, c.id DESC""", {"ids": ids})
     df["received_at"] = pd.to_datetime(df["received_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
     names = theme_names(cur)
     df["themes"] = [", ".join(names.get(c, c) for c in s.split(",") if c) if isinstance(s, str) else ""
@@ -494,24 +510,29 @@ def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: in
     The period applies to the issue date; the other filters to the letter's case.
     """
     params: dict[str, Any] = {}
-    where = _where(f.without_period(), params)
+    case_where = _where(f.without_period(), params)
+    where = "l.kind = 'reply'"
+    if case_where != "true":
+        where += f" AND l.case_id IN (SELECT c.id FROM cases c WHERE {case_where})"
     if f.start:
         params["l_from"] = local_midnight_utc(f.start)
         where += " AND l.issued_at >= $l_from"
     if f.end:
         params["l_to"] = local_midnight_utc(f.end + timedelta(days=1))
         where += " AND l.issued_at < $l_to"
+    scored = ""
     if max_score is not None:
         params["max_score"] = max_score
-        where += " AND rc.score <= $max_score"
-    base = (f"FROM letters l JOIN cases c ON c.id = l.case_id LEFT JOIN reply_checks rc ON rc.letter_id = l.id "
-            f"WHERE l.kind = 'reply' AND {where}")
-    total = cur.execute(f"SELECT count(*) {base}", params).fetchone()[0]
-    params.update(limit=limit, offset=offset)
-    df = _df(cur, f"""
+        scored = "JOIN reply_checks rs ON rs.letter_id = l.id AND rs.score <= $max_score"
+    total, newest = cur.execute(
+        f"SELECT count(*), max_by(l.id, l.issued_at, $n) FROM letters l {scored} WHERE {where}",
+        {**params, "n": offset + limit}).fetchone()
+    ids = (newest or [])[offset:offset + limit]
+    df = _df(cur, """
         SELECT l.id AS letter_id, l.doc_number, c.ticket_code, l.round, l.issued_at, l.issued_by, c.service,
                c.branch, rc.score, rc.codes
-        {base} ORDER BY l.issued_at DESC, l.id DESC LIMIT $limit OFFSET $offset""", params)
+        FROM letters l JOIN cases c ON c.id = l.case_id LEFT JOIN reply_checks rc ON rc.letter_id = l.id
+        WHERE l.id IN (SELECT unnest($ids)) ORDER BY l.issued_at DESC, l.id DESC""", {"ids": ids})
     df["issued_at"] = pd.to_datetime(df["issued_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
     return df, total
 

@@ -33,7 +33,10 @@ class Figure:
     unit: str = "ms"
 
     def line(self) -> str:
-        return f"{self.name}: {self.value:.1f} {self.unit}" if self.unit == "ms" else f"{self.name}: {self.value:g} {self.unit}"
+        if self.unit == "ms":
+            return f"{self.name}: {self.value:.1f} ms"
+        value = int(self.value) if float(self.value).is_integer() else round(self.value, 2)
+        return f"{self.name}: {value} {self.unit}"
 
 
 def _ms(fn: Callable[[], Any]) -> float:
