@@ -7,6 +7,7 @@ from ui.session import current_actor, get_db
 from voc import analytics, reply_check
 from voc.access import Permission
 from voc.errors import DomainError
+from voc.model import Service
 
 SEVERITY = {"high": "Nghiêm trọng", "medium": "Trung bình", "low": "Nhẹ"}
 PAGE_SIZE = 50
@@ -29,7 +30,9 @@ def show_result(result: reply_check.ReplyCheck, key: str) -> None:
         st.success("Thư đạt mọi tiêu chí kiểm tra.")
         return
     st.dataframe(pd.DataFrame([{"Mức độ": SEVERITY[x.severity], "Vấn đề": x.message_vi, "Câu liên quan": x.sentence or ""}
-                               for x in result.findings]), hide_index=True, key=f"findings_{key}")
+                               for x in result.findings]), hide_index=True, key=f"findings_{key}",
+                 column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
+                                "Câu liên quan": st.column_config.TextColumn(width="medium")})
 
 
 tab_check, tab_queue = st.tabs(["Kiểm tra thư trả lời", "Hàng đợi duyệt thư"])
@@ -56,7 +59,8 @@ with tab_queue:
     queue, total = analytics.review_queue(db, f, PAGE_SIZE, (page - 1) * PAGE_SIZE, 69 if only_low else None)
     st.caption(f"{total:,} thư trả lời; mới nhất trước. Thư chưa có điểm được chấm khi hiện ra và điểm được lưu lại."
                .replace(",", "."))
-    shown = queue.assign(issued_at=queue["issued_at"].dt.strftime("%d/%m/%Y %H:%M")).drop(columns=["codes"])
+    shown = queue.assign(issued_at=queue["issued_at"].dt.strftime("%d/%m/%Y %H:%M"),
+                         service=[Service(v).label for v in queue["service"]]).drop(columns=["codes"])
     labels = {"letter_id": "Mã thư", "doc_number": "Số văn bản", "ticket_code": "Mã hồ sơ", "round": "Lần",
               "issued_at": "Phát hành", "issued_by": "Người viết", "service": "Dịch vụ", "branch": "Chi nhánh",
               "score": "Điểm"}
@@ -69,6 +73,6 @@ with tab_queue:
         checked = reply_check.check_stored_letter(db, letter_id)
         if checked:
             body, result = checked
-            st.subheader(f"Thư {shown.iloc[rows[0]]['doc_number']}")
+            st.subheader(f"Thư {charts.md_escape(shown.iloc[rows[0]]['doc_number'])}")
             st.text(body)
             show_result(result, "queue")
