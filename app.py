@@ -22,21 +22,28 @@ PAGES = [
 
 
 def sections_for(actor: Actor | None) -> dict[str, list]:
-    """The pages the actor may open. Before login every page is registered (hidden), so a shared
-    link keeps its page and filters through the login; each page and domain call checks the role again."""
+    """The pages the actor may open. Before login every page is registered (hidden) behind a
+    default login page, so a shared link keeps its page and filters through the login; each page
+    and domain call checks the role again."""
     sections: dict[str, list] = {}
+    if actor is None:
+        sections[""] = [st.Page(login_form, title="Đăng nhập", url_path="dang-nhap", default=True)]
     for section, path, title, icon, permission in PAGES:
         if actor is None or permission is None or actor.can(permission):
             sections.setdefault(section, []).append(
-                st.Page(path, title=title, icon=icon, default=path == "pages/home.py"))
+                st.Page(path, title=title, icon=icon, default=actor is not None and path == "pages/home.py"))
     return sections
 
 
 actor = current_actor()
-navigation = st.navigation(sections_for(actor), position="hidden" if actor is None else "sidebar")
 if actor is None:
-    login_form()
+    requested = st.navigation(sections_for(None), position="hidden")
+    if requested.url_path == "dang-nhap":
+        requested.run()
+    else:
+        login_form()
     st.stop()
+navigation = st.navigation(sections_for(actor))
 
 with st.sidebar:
     st.caption(f"Đăng nhập: **{actor.display_name or actor.username}** — {actor.role.label}"

@@ -1,13 +1,13 @@
 """Quản trị: accounts and roles, policy values, CSV import/export, the audit log."""
 import streamlit as st
 
-from ui.session import current_actor, get_db
+from ui.session import get_db, page_actor
 from voc import admin_ops, users
-from voc.access import Role
+from voc.access import Permission, Role
 from voc.errors import DomainError
 from voc.policy import CalendarMode, Policy
 
-actor = current_actor()
+actor = page_actor(Permission.MANAGE_USERS)
 db = get_db()
 st.title("Quản trị")
 

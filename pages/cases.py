@@ -6,9 +6,9 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
-from ui.session import current_actor, get_db
+from ui.session import get_db, page_actor
 from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
-                        remaining_text, require, selected_row, show_error)
+                        remaining_text, selected_row, show_error)
 from voc import attachments, case_store, cases, documents, letters, sla_report
 from voc.access import Actor, Permission
 from voc.audit import Event
@@ -377,7 +377,7 @@ def reply_checker_panel(case: Case, kind: LetterKind, subject: str, body: str) -
     return None
 
 
-actor = require(current_actor())
+actor = page_actor()
 ticket = st.query_params.get("ticket")
 if ticket:
     case_file(actor, ticket)

@@ -1,11 +1,11 @@
 """Home: what needs attention today, and on an empty database the offer to load demo data."""
 import streamlit as st
 
-from ui.session import current_actor, get_db
+from ui.session import get_db, page_actor
 from voc import overview
 from voc.access import Permission
 
-actor = current_actor()
+actor = page_actor()
 db = get_db()
 st.title("VOC Desk")
 st.caption("Tiếp nhận và giải quyết khiếu nại khách hàng theo quy trình; lắng nghe tiếng nói khách hàng (VOC).")

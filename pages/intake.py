@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
-from ui.session import current_actor, get_db
-from ui.widgets import after_write, customer_lines, fields_table, frame, labelled_text, require, show_error
+from ui.session import get_db, page_actor
+from ui.widgets import after_write, customer_lines, fields_table, frame, labelled_text, show_error
 from voc import attachments, case_store, cases, documents, letters, similar
 from voc.access import Actor, Permission, Role
 from voc.clock import LOCAL_TZ, format_local, utcnow
@@ -212,7 +212,7 @@ def documents_for_customer(actor: Actor, case: Case, files: list) -> None:
                            type="primary", key="dl_receipt")
 
 
-actor = require(current_actor(), Permission.HANDLE_CASES)
+actor = page_actor(Permission.HANDLE_CASES)
 st.title("Tiếp nhận khiếu nại")
 done = st.session_state.get(DONE)
 if done:

@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from ui.session import current_actor, get_db
-from ui.widgets import frame, open_case, require, selected_row
+from ui.session import get_db, page_actor
+from ui.widgets import frame, open_case, selected_row
 from voc import sla_report
 from voc.clock import format_local, utcnow
 from voc.model import Status
@@ -94,7 +94,7 @@ def charts(scope: str | None) -> None:
     st.plotly_chart(fig, key="aging_chart")
 
 
-actor = require(current_actor())
+actor = page_actor()
 scope = sla_report.branch_scope(actor)
 st.title("Bảng SLA")
 st.caption(f"Cập nhật lúc {format_local(utcnow())}" + (f" — chi nhánh {scope}" if scope else " — tất cả chi nhánh"))

@@ -6,7 +6,9 @@ from datetime import timedelta
 import streamlit as st
 
 from voc import users
-from voc.access import Actor
+from streamlit.errors import StreamlitAPIException
+
+from voc.access import PERMISSION_MESSAGES, Actor, Permission
 from voc.clock import utcnow
 from voc.db import Database
 from voc.errors import DomainError
@@ -39,6 +41,24 @@ def current_actor() -> Actor | None:
         return None
     st.session_state[_SEEN_KEY] = utcnow()
     return user
+
+
+def page_actor(permission: Permission | None = None) -> Actor:
+    """The signed-in user of a page, or stop it.
+
+    A page file opened by its URL as the very first request after the server starts runs without
+    app.py (Streamlit's pages/ folder); such a visitor is sent through app.py and its login gate."""
+    actor = current_actor()
+    if actor is None:
+        try:
+            st.switch_page("app.py")
+        except StreamlitAPIException:
+            st.error("Vui lòng đăng nhập.")
+        st.stop()
+    if permission is not None and not actor.can(permission):
+        st.error(PERMISSION_MESSAGES[permission])
+        st.stop()
+    return actor
 
 
 def sign_in(user: users.User) -> None:

@@ -42,18 +42,6 @@ def md_escape(text: str | None) -> str:
     return _MD_SPECIAL.sub(r"\\\1", (text or "").replace("\n", " "))
 
 
-def require(actor: Actor | None, permission: Permission | None = None) -> Actor:
-    """Stop the page with a Vietnamese message unless a user with `permission` is signed in."""
-    if actor is None:
-        st.error("Vui lòng đăng nhập.")
-        st.stop()
-    if permission is not None and not actor.can(permission):
-        from voc.access import PERMISSION_MESSAGES
-        st.error(PERMISSION_MESSAGES[permission])
-        st.stop()
-    return actor
-
-
 def show_error(error: DomainError) -> None:
     st.error(str(error), icon="⚠️")
 
