@@ -227,3 +227,12 @@ def test_second_letter_from_a_stale_view_is_a_conflict(db, staff, draft):
         _reply(db, staff, case, MONDAY_0910 + timedelta(hours=3), expected_version=seen)
     with db.cursor() as cur:
         assert cur.execute("SELECT count(*) FROM letters").fetchall()[0][0] == 2
+
+
+def test_issued_reply_gets_its_check_score(db, staff, draft):
+    case = cases.receive(db, staff, draft, received_at=MONDAY_0910)
+    cases.start_verification(db, staff, case.ticket_code, at=MONDAY_0910)
+    letter = _reply(db, staff, case, MONDAY_0910 + timedelta(hours=3))
+    with db.cursor() as cur:
+        [(score,)] = cur.execute("SELECT score FROM reply_checks WHERE letter_id = ?", [letter.id]).fetchall()
+    assert 0 <= score <= 100

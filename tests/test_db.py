@@ -57,3 +57,15 @@ def test_events_table_is_only_appended_to():
                 offenders.append(f"{path.name}: {verb}")
     assert offenders == []
     assert duckdb.__version__
+
+
+def test_a_migration_that_arrives_late_is_still_applied(tmp_path, monkeypatch):
+    """A file that has 1 and 3 but not 2 (a branch merged later) gets 2 on the next start."""
+    path = tmp_path / "gap.duckdb"
+    every = available_migrations()
+    monkeypatch.setattr("voc.db.available_migrations", lambda: [m for m in every if m[0] != 2])
+    Database(path).close()
+    monkeypatch.undo()
+    db = Database(path)
+    assert db.applied_versions() == {v for v, _, _ in every}
+    db.close()

@@ -82,12 +82,18 @@ class Database:
                 return 0
             return cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
 
+    def applied_versions(self) -> set[int]:
+        if self.schema_version() == 0:
+            return set()
+        with self.cursor() as cur:
+            return {v for (v,) in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+
     def migrate(self) -> list[int]:
-        """Apply every migration newer than the file's version; return those applied."""
+        """Apply, in order, every migration the file has not had yet; return those applied."""
         applied = []
-        current = self.schema_version()
+        done = self.applied_versions()
         for version, name, path in available_migrations():
-            if version <= current:
+            if version in done:
                 continue
             with self.transaction() as cur:
                 cur.execute(path.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-from voc import case_store
+from voc import case_store, reply_check
 from voc.access import Actor
 from voc.audit import record_event
 from voc.cases import apply_action
@@ -171,6 +171,8 @@ def issue_letter(db, actor: Actor, ticket_code: str, kind: LetterKind, subject: 
                      note=f"{kind.label} số {doc_number}" + (f" (thay thế thư #{supersedes})" if supersedes else ""))
         record_event(cur, actor.username, "letter", letter_id, "issued", None,
                      {"case_id": case.id, "kind": kind, "doc_number": doc_number, "round": case.round}, at=at)
+        if kind is LetterKind.REPLY:
+            reply_check.score_letters(cur, [letter_id])  # the QA queue and staff metrics read this score
         return _get(cur, letter_id, case.id)
 
 
