@@ -26,8 +26,9 @@ st.caption("Khách hàng dùng từ của họ; ở đây QA gắn những cách
 
 state = st.session_state
 state.setdefault("clarify_rev", 0)
+flash_slot = st.empty()       # always present, so the tabs below keep their place
 if flash := state.pop("clarify_flash", None):
-    st.success(flash)
+    flash_slot.success(flash)
 
 
 def show_error(error: DomainError) -> None:
@@ -46,11 +47,8 @@ all_themes = clarify.themes(db)
 names = {t.code: t.name + ("" if t.active else " (ngừng dùng)") for t in all_themes}
 active_codes = [t.code for t in all_themes if t.active]
 
-discover_tab, glossary_tab, theme_tab, retag_tab, qa_tab = st.tabs(
-    ["Cụm từ mới", "Từ điển", "Chủ đề", "Gắn lại chủ đề", "Sửa chủ đề hồ sơ"])
-
-# --- discovery: uncovered customer phrases, ranked, one click into the glossary ---
-with discover_tab:
+def show_discovery() -> None:
+    """Uncovered customer phrases, ranked, each one click away from the glossary."""
     st.caption("Những cụm từ khách hàng hay dùng trong các hồ sơ chưa được gắn chủ đề rõ ràng "
                "và chưa có trong từ điển, xếp theo mức độ đáng chú ý.")
     with st.form("clarify_discover"):
@@ -69,12 +67,16 @@ with discover_tab:
     elif not phrases:
         st.info("Không tìm thấy cụm từ nào chưa có trong từ điển.")
     else:
-        query = st.text_input("Lọc cụm từ (gõ có dấu hoặc không dấu)", key="clarify_phrase_q", max_chars=80,
-                              placeholder="ví dụ: mail bi doi")
+        filter_col, page_col = st.columns([3, 1])
+        query = filter_col.text_input("Lọc cụm từ (gõ có dấu hoặc không dấu)", key="clarify_phrase_q", max_chars=80,
+                                      placeholder="ví dụ: mail bi doi")
         shown = clarify.filter_phrases(phrases, query)
         pages = max(1, -(-len(shown) // PHRASES_PER_PAGE))
-        page = st.number_input(f"Trang (tổng {len(shown)} cụm từ)", 1, pages, 1, key=f"clarify_phrase_page_{query}")
+        page = page_col.number_input(f"Trang (tổng {len(shown)} cụm từ)", 1, pages, 1,
+                                     key=f"clarify_phrase_page_{query}")
         start = (page - 1) * PHRASES_PER_PAGE
+        if not shown:
+            st.info("Không có cụm từ nào khớp với từ khóa lọc.")
         for phrase in shown[start:start + PHRASES_PER_PAGE]:
             with st.container(border=True):
                 st.markdown(f"**{md_escape(phrase.phrase)}**")
@@ -103,8 +105,8 @@ with discover_tab:
                         done(md_escape(f"Đã thêm “{added.term}” vào từ điển (chủ đề {names[added.theme_code]}).")
                              + " Gắn lại chủ đề để áp dụng cho các hồ sơ đã có.")
 
-# --- glossary: customer term → theme + company term + note ---
-with glossary_tab:
+def show_glossary() -> None:
+    """Customer term → theme + company term + note: add, edit, remove."""
     with st.form(f"clarify_term_add_{rev}"):
         st.markdown("**Thêm cách nói của khách hàng**")
         term_col, theme_col = st.columns(2)
@@ -147,8 +149,8 @@ with glossary_tab:
         else:
             done(f"Đã lưu {changed} thay đổi trong từ điển." if changed else "Không có thay đổi nào.")
 
-# --- taxonomy: themes ---
-with theme_tab:
+def show_themes() -> None:
+    """The taxonomy: name, description, group, active; new themes."""
     st.caption("Tên, mô tả và nhóm của từng chủ đề. Bỏ đánh dấu “Đang dùng” để ngừng gắn chủ đề đó cho hồ sơ mới "
                "(các nhãn cũ vẫn giữ).")
     theme_rows = pd.DataFrame(clarify.theme_rows(db), columns=["code", "name", "description", "group", "active"])
@@ -183,8 +185,8 @@ with theme_tab:
         else:
             done(md_escape(f"Đã thêm chủ đề “{theme.name}”."))
 
-# --- retag: apply the current glossary, themes and model to the cases ---
-with retag_tab:
+def show_retag() -> None:
+    """Apply the current glossary, themes and model to all cases or a period."""
     st.caption("Gắn lại chủ đề cho hồ sơ theo từ điển, danh mục chủ đề và mô hình hiện tại. "
                "Đánh giá của QA trên từng hồ sơ luôn được giữ.")
     scope = st.radio("Hồ sơ cần gắn lại", ["period", "all"], horizontal=True, key="clarify_retag_scope",
@@ -210,8 +212,8 @@ with retag_tab:
             st.cache_data.clear()
             st.success(report.message() if report.cases else "Không có hồ sơ nào trong khoảng thời gian đã chọn.")
 
-# --- QA corrections of one case, and retraining ---
-with qa_tab:
+def show_corrections() -> None:
+    """QA corrections of one case, and retraining the model."""
     ticket = st.text_input("Mã hồ sơ", key="clarify_ticket", max_chars=40, placeholder="ví dụ: KN-2026-000123")
     if ticket.strip():
         try:
@@ -261,3 +263,12 @@ with qa_tab:
             old_col.metric("Macro-F1 mô hình trước", "—" if report.previous_score is None
                            else f"{report.previous_score:.3f}")
             examples_col.metric("Số ví dụ huấn luyện", report.n_examples)
+
+
+# a keyed tab set reruns when another tab is chosen, and only the open tab's content runs
+TABS = {"Cụm từ mới": show_discovery, "Từ điển": show_glossary, "Chủ đề": show_themes,
+        "Gắn lại chủ đề": show_retag, "Sửa chủ đề hồ sơ": show_corrections}
+for tab, show in zip(st.tabs(list(TABS), key="clarify_tab", on_change="rerun"), TABS.values()):
+    if tab.open:
+        with tab:
+            show()

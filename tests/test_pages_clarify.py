@@ -36,6 +36,14 @@ def open_page(path: str, actor: Actor) -> AppTest:
     return app
 
 
+def open_tab(app: AppTest, label: str) -> AppTest:
+    """Choose a tab of Làm sáng tỏ (a keyed tab set: only the open tab's content runs)."""
+    app.session_state["clarify_tab"] = label
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
 def click(app: AppTest, label: str, index: int = 0) -> AppTest:
     [b for b in app.button if b.label == label][index].click().run()
     assert not app.exception, app.exception
@@ -71,7 +79,7 @@ def test_staff_may_read_the_dictionary_but_not_clarify(filled, staff):
 
 
 def test_qa_adds_a_glossary_term_through_the_form_and_staff_sees_it(filled, qa, staff):
-    app = open_page(CLARIFY, qa)
+    app = open_tab(open_page(CLARIFY, qa), "Từ điển")
     app.text_input(key="clarify_new_term_0").input("mail bị dội")
     app.selectbox(key="clarify_new_theme_0").select("email_delivery")
     app.text_input(key="clarify_new_company_0").input("Email bị trả về")
@@ -106,11 +114,12 @@ def test_discovery_lists_the_phrase_and_adds_it_in_one_click(filled, qa):
 
 
 def test_retag_from_the_page_and_correct_one_case(filled, qa):
-    app = open_page(CLARIFY, qa)
+    app = open_tab(open_page(CLARIFY, qa), "Gắn lại chủ đề")
     app.radio(key="clarify_retag_scope").set_value("all").run()
     click(app, "Gắn lại chủ đề")
     assert any("Đã gắn chủ đề cho 6 hồ sơ" in s.value for s in app.success)
 
+    open_tab(app, "Sửa chủ đề hồ sơ")
     app.text_input(key="clarify_ticket").input("KN-2026-900001").run()
     assert "Mail bị dội liên tục" in texts(app)
     tags = next(d.value for d in app.dataframe if "evidence" in d.value.columns)
@@ -124,10 +133,12 @@ def test_retag_from_the_page_and_correct_one_case(filled, qa):
 
 
 def test_unknown_ticket_and_empty_period_give_clear_messages(empty, qa):
-    app = open_page(CLARIFY, qa)
+    app = open_tab(open_page(CLARIFY, qa), "Sửa chủ đề hồ sơ")
     app.text_input(key="clarify_ticket").input("KN-0000-000000").run()
     assert "Không tìm thấy hồ sơ" in app.error[0].value
+    open_tab(app, "Gắn lại chủ đề")
     click(app, "Gắn lại chủ đề")
     assert any("Không có hồ sơ nào" in s.value for s in app.success)
+    open_tab(app, "Cụm từ mới")
     click(app, "Tìm cụm từ mới")
     assert any("Không tìm thấy cụm từ" in i.value for i in app.info)
