@@ -6,10 +6,11 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
+from ui.reply_view import show_result
 from ui.session import get_db, page_actor
 from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
                         remaining_text, selected_row, show_error)
-from voc import attachments, case_store, cases, documents, letters, sla_report
+from voc import attachments, case_store, cases, documents, letters, reply_check, sla_report
 from voc.access import Actor, Permission
 from voc.audit import Event
 from voc.clock import LOCAL_TZ, format_local, utcnow
@@ -358,10 +359,12 @@ def letter_composer(actor: Actor, case: Case, issued: list, version: int) -> Non
         names = {letter.id: f"Đính chính / thay thế thư số {letter.doc_number}" for letter in issued}
         supersedes = st.selectbox("Thay thế thư đã phát hành", options, key=f"lsup_{code}",
                                   format_func=lambda i: "(Không — thư mới)" if i is None else names[i])
-        c1, c2 = st.columns(2)
+        c1, c2, c3 = st.columns(3)
         redraft = c1.form_submit_button("Tạo lại bản nháp từ mẫu")
-        issue = c2.form_submit_button("Phát hành thư", type="primary")
-    reply_checker_panel(case, kind, subject, body)
+        check = c2.form_submit_button("Kiểm tra thư trả lời")
+        issue = c3.form_submit_button("Phát hành thư", type="primary")
+    if kind is LetterKind.REPLY and check:
+        reply_checker_panel(actor, case, body)
     if redraft:
         st.session_state[f"ldraft_{code}"] = letters.draft_letter(case, kind, meeting_at, place)
         st.rerun()
@@ -371,10 +374,14 @@ def letter_composer(actor: Actor, case: Case, issued: list, version: int) -> Non
             supersedes=supersedes, expected_version=version))
 
 
-def reply_checker_panel(case: Case, kind: LetterKind, subject: str, body: str) -> None:
-    """REPLY CHECKER SPOT: the reply-quality checker (built separately) shows its findings on the
-    draft here, before the letter is issued. Intentionally empty until it lands."""
-    return None
+def reply_checker_panel(actor: Actor, case: Case, body: str) -> None:
+    """The procedure's reply checklist on the draft, before it is issued (Trả lời's checker)."""
+    with st.expander("Kiểm tra thư trả lời theo tiêu chí của quy trình", expanded=True):
+        try:
+            show_result(reply_check.check_draft(get_db(), body, ticket_code=case.ticket_code,
+                                                writer=actor.username), f"case_{case.ticket_code}")
+        except DomainError as error:
+            show_error(error)
 
 
 actor = page_actor()

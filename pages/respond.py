@@ -1,38 +1,20 @@
 """Trả lời: the reply checker, and QA's review queue of issued replies with their check scores."""
-import pandas as pd
 import streamlit as st
 
 from ui import charts, filters
-from ui.session import current_actor, get_db
+from ui.reply_view import show_result
+from ui.session import get_db, page_actor
 from voc import analytics, reply_check
 from voc.access import Permission
 from voc.errors import DomainError
 from voc.model import Service
 
-SEVERITY = {"high": "Nghiêm trọng", "medium": "Trung bình", "low": "Nhẹ"}
 PAGE_SIZE = 50
-actor = current_actor()
+actor = page_actor()
 db = get_db()
 st.title("Trả lời")
 st.caption("Một thư trả lời tốt: không rập khuôn theo mẫu, không trễ hạn 48 giờ, không dài dòng, không viện lý do "
            "hay đổ lỗi, nhận trách nhiệm, nêu kế hoạch khắc phục có thời hạn và cảm ơn khách hàng.")
-
-
-def show_result(result: reply_check.ReplyCheck, key: str) -> None:
-    cols = st.columns(4)
-    cols[0].metric("Điểm", f"{result.score}/100")
-    cols[1].metric("Số từ", f"{result.word_count} / {reply_check.MAX_WORDS}")
-    cols[2].metric("Trùng thư mẫu", f"{result.template_similarity:.0%}",
-                   help=f"Tỷ lệ cụm 3 từ của thư có trong thư mẫu; ngưỡng {reply_check.TEMPLATE_THRESHOLD:.0%}.")
-    cols[3].metric("Trùng thư khác", f"{result.reply_similarity:.0%}",
-                   help=f"Tỷ lệ cụm 3 từ trùng với thư trả lời khác; ngưỡng {reply_check.OTHER_REPLY_THRESHOLD:.0%}.")
-    if not result.findings:
-        st.success("Thư đạt mọi tiêu chí kiểm tra.")
-        return
-    st.dataframe(pd.DataFrame([{"Mức độ": SEVERITY[x.severity], "Vấn đề": x.message_vi, "Câu liên quan": x.sentence or ""}
-                               for x in result.findings]), hide_index=True, key=f"findings_{key}",
-                 column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
-                                "Câu liên quan": st.column_config.TextColumn(width="medium")})
 
 
 tab_check, tab_queue = st.tabs(["Kiểm tra thư trả lời", "Hàng đợi duyệt thư"])

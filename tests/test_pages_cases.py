@@ -176,3 +176,16 @@ def test_concurrent_change_gives_conflict_message(app_env):
 def test_unknown_ticket(app_env):
     app = open_page(ticket="KN-2099-999999")
     assert "Không tìm thấy hồ sơ" in app.error[0].value
+
+
+def test_reply_checker_in_the_case_file_flags_excuse_and_missing_fix_date(app_env):
+    code = new_case().ticket_code
+    app = click(open_page(ticket=code), "Bắt đầu xác minh")
+    app.text_area(key=f"lb_{code}").set_value(
+        "Kính gửi Quý khách. Sự cố do lỗi khách quan từ nhà cung cấp điện. Chúng tôi sẽ xử lý sớm.")
+    click(app, "Kiểm tra thư trả lời")
+    [panel] = [e for e in app.expander if e.label.startswith("Kiểm tra thư trả lời")]
+    problems = " ".join(panel.dataframe[0].value["Vấn đề"])
+    assert "lý do" in problems or "đổ lỗi" in problems
+    assert "thời hạn" in problems or "thời gian" in problems
+    assert status_of(code) is Status.VERIFYING  # checking issues nothing
