@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import charts, filters
 from ui.charts import md_escape
-from ui.session import current_actor, get_db
+from ui.session import get_db, page_actor
 from voc import analytics
 from voc.access import Permission
 from voc.clock import format_local
@@ -14,12 +14,9 @@ from voc.model import Channel, Service, Status
 from voc.privacy import mask_email, mask_phone
 
 PAGE_SIZE = 50
-actor = current_actor()
-db = get_db()
 st.title("Lắng nghe")
-if not actor.can(Permission.VIEW_ANALYTICS):
-    st.error("Bạn không có quyền xem phân tích VOC.")
-    st.stop()
+actor = page_actor(Permission.VIEW_ANALYTICS)
+db = get_db()
 st.caption("Đọc nguyên văn lời khách hàng. Tìm kiếm không phân biệt dấu: “mat ket noi” tìm được “mất kết nối”.")
 
 if "listen_q" not in st.session_state:

@@ -4,17 +4,14 @@ import streamlit as st
 
 from ui import charts, filters
 from ui.charts import plain
-from ui.session import current_actor, get_db
+from ui.session import get_db, page_actor
 from voc.access import Permission
 from voc.alerts import AlertSettings
 from voc.model import Status
 
-actor = current_actor()
-db = get_db()
 st.title("Giám sát")
-if not actor.can(Permission.VIEW_ANALYTICS):
-    st.error("Bạn không có quyền xem phân tích VOC.")
-    st.stop()
+actor = page_actor(Permission.VIEW_ANALYTICS)
+db = get_db()
 st.caption("Theo dõi chủ đề khiếu nại theo thời gian, vấn đề lặp lại, kết quả sau giải quyết, "
            "quy trình và nhân sự. Mọi biểu đồ đều tải được dữ liệu CSV; đường dẫn trang giữ nguyên bộ lọc.")
 f = filters.show(db, actor)
