@@ -126,6 +126,9 @@ def test_export_masks_contacts_for_roles_without_them(db, tmp_path, staff, qa):
     export_csv(db, qa, out)
     row = next(csv.DictReader(out.open(encoding="utf-8")))
     assert row["customer_phone"] == "•••••••678" and row["customer_email"] == "a•••@example.com"
+    with db.cursor() as cur:
+        [(who, after)] = cur.execute("SELECT actor, CAST(after AS VARCHAR) FROM events WHERE entity = 'export'").fetchall()
+    assert who == "qa1" and '"contacts_masked": true' in after
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -21,6 +21,7 @@ import pandas as pd
 
 from voc import case_store
 from voc.access import Actor, Permission
+from voc.audit import record_event
 from voc.clock import LOCAL_TZ, from_db, local_date, parse_iso, to_db, utcnow
 from voc.errors import ValidationError
 from voc.model import Channel, IssueKind, Service, Status
@@ -338,4 +339,7 @@ def export_csv(db, actor: Actor, path: str | Path, *, mask_contacts: bool | None
                     r["customer_email"] = mask_email(r["customer_email"])
                 writer.writerow([safe_cell(r[c]) for c in COLUMNS])
                 count += 1
+    with db.transaction() as cur:
+        record_event(cur, actor.username, "export", "cases", "exported", None,
+                     {"rows": count, "contacts_masked": mask_contacts, "branch": scope})
     return count
