@@ -35,6 +35,10 @@ def show_error(error: DomainError) -> None:
     st.error(md_escape(str(error)))     # the message may quote the user's own words
 
 
+def score_text(score: float | None) -> str:
+    return "—" if score is None else f"{score:.3f}".replace(".", ",")
+
+
 def done(message: str) -> None:
     """Keep the message (Markdown-safe) across the rerun that shows the change; reset the edit tables."""
     state["clarify_flash"] = message
@@ -132,14 +136,17 @@ def show_glossary() -> None:
                         columns=["id", "term", "theme_code", "company_term", "note", "remove"])
     st.caption(f"{len(rows)} mục. Sửa trực tiếp trong bảng, đánh dấu “Xoá” để bỏ một mục, rồi bấm “Lưu thay đổi”.")
     edited = st.data_editor(rows, key=f"clarify_glossary_{rev}_{only}", hide_index=True, disabled=["id"],
-                            width="stretch", column_config={
+                            width="stretch", height=min(38 + 35 * max(len(rows), 1), 560), column_config={
                                 "id": None,
-                                "term": st.column_config.TextColumn("Khách hàng nói", required=True, max_chars=120),
+                                "term": st.column_config.TextColumn("Khách hàng nói", required=True, max_chars=120,
+                                                                    width="medium"),
                                 "theme_code": st.column_config.SelectboxColumn(
-                                    "Chủ đề", options=list(names), format_func=names.get, required=True),
-                                "company_term": st.column_config.TextColumn("Thuật ngữ nội bộ", max_chars=120),
+                                    "Chủ đề", options=list(names), format_func=names.get, required=True,
+                                    width="medium"),
+                                "company_term": st.column_config.TextColumn("Thuật ngữ nội bộ", max_chars=120,
+                                                                            width="medium"),
                                 "note": st.column_config.TextColumn("Ghi chú", max_chars=1000),
-                                "remove": st.column_config.CheckboxColumn("Xoá"),
+                                "remove": st.column_config.CheckboxColumn("Xoá", width="small"),
                             })
     if st.button("Lưu thay đổi", key="clarify_glossary_save"):
         try:
@@ -259,9 +266,8 @@ def show_corrections() -> None:
         else:
             (st.warning if report.kept_previous else st.success)(report.message())
             new_col, old_col, examples_col = st.columns(3)
-            new_col.metric("Macro-F1 mô hình mới", "—" if report.cv_score is None else f"{report.cv_score:.3f}")
-            old_col.metric("Macro-F1 mô hình trước", "—" if report.previous_score is None
-                           else f"{report.previous_score:.3f}")
+            new_col.metric("Macro-F1 mô hình mới", score_text(report.cv_score))
+            old_col.metric("Macro-F1 mô hình trước", score_text(report.previous_score))
             examples_col.metric("Số ví dụ huấn luyện", report.n_examples)
 
 

@@ -32,5 +32,5 @@ if not entries:
     st.info("Không có mục nào khớp với từ khóa." if query.strip() else "Từ điển chưa có mục nào.")
 for name, items in groups:
     with st.expander(f"{md_escape(name)} ({len(items)})", expanded=bool(query.strip())):
-        st.dataframe(pd.DataFrame(items, columns=list(COLUMNS)).rename(columns=COLUMNS), hide_index=True,
+        st.dataframe(pd.DataFrame(items, columns=list(COLUMNS)).fillna("").rename(columns=COLUMNS), hide_index=True,
                      width="stretch")

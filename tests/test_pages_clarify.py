@@ -142,3 +142,22 @@ def test_unknown_ticket_and_empty_period_give_clear_messages(empty, qa):
     open_tab(app, "Cụm từ mới")
     click(app, "Tìm cụm từ mới")
     assert any("Không tìm thấy cụm từ" in i.value for i in app.info)
+
+
+def test_retrain_shows_the_report(empty, qa):
+    app = open_tab(open_page(CLARIFY, qa), "Sửa chủ đề hồ sơ")
+    click(app, "Huấn luyện lại mô hình")
+    message = (app.success or app.warning)[0].value
+    assert "macro-F1" in message
+    assert [m.label for m in app.metric] == ["Macro-F1 mô hình mới", "Macro-F1 mô hình trước", "Số ví dụ huấn luyện"]
+    assert "," in app.metric[0].value                      # Vietnamese decimal comma
+
+
+def test_user_words_are_shown_as_text_not_markdown(empty, qa):
+    app = open_tab(open_page(CLARIFY, qa), "Từ điển")
+    app.text_input(key="clarify_new_term_0").input("**mail** [dội](javascript:alert(1))")
+    click(app, "Thêm vào từ điển")
+    assert "\\*\\*mail\\*\\* \\[dội\\]\\(javascript" in app.success[0].value
+    reader = open_page(DICTIONARY, qa)
+    reader.text_input(key="dictionary_q").input("javascript").run()
+    assert dictionary_terms(reader) == {"**mail** [dội](javascript:alert(1))"}

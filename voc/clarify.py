@@ -155,9 +155,12 @@ def add_theme(db, actor: Actor, code: str, name: str, description: str = "", gro
 
 
 def glossary_rows(db, theme_code: str | None = None) -> list[dict]:
-    """The glossary editor's rows: id, term, theme_code, company_term, note, remove (False)."""
+    """The glossary editor's rows (id, term, theme_code, company_term, note, remove=False), in the
+    taxonomy's order like the dictionary."""
     with db.cursor() as cur:
-        terms = taxonomy.list_glossary(cur, theme_code=theme_code)
+        order = {t.code: t.sort_order for t in taxonomy.list_themes(cur, include_inactive=True)}
+        terms = sorted(taxonomy.list_glossary(cur, theme_code=theme_code),
+                       key=lambda t: (order.get(t.theme_code, 10**6), t.term_key))
     return [dict(id=t.id, term=t.term, theme_code=t.theme_code, company_term=t.company_term or "",
                  note=t.note or "", remove=False) for t in terms]
 
