@@ -5,9 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import md_escape
-from ui.session import current_actor, get_db
+from ui.session import get_db, page_actor
 from voc import clarify
-from voc.access import PERMISSION_MESSAGES, Permission
+from voc.access import Permission
 from voc.clock import local_date, utcnow
 from voc.errors import DomainError
 
@@ -15,12 +15,9 @@ PHRASES_PER_PAGE = 10
 VERDICTS = {True: "Đúng — xác nhận (hoặc thêm) chủ đề này cho hồ sơ",
             False: "Sai — bỏ chủ đề này khỏi hồ sơ"}
 
-actor = current_actor()
-db = get_db()
 st.title("Làm sáng tỏ")
-if actor is None or not actor.can(Permission.EDIT_TAXONOMY):
-    st.error(PERMISSION_MESSAGES[Permission.EDIT_TAXONOMY])
-    st.stop()
+actor = page_actor(Permission.EDIT_TAXONOMY)
+db = get_db()
 st.caption("Khách hàng dùng từ của họ; ở đây QA gắn những cách nói đó với chủ đề và thuật ngữ của công ty, "
            "rồi chia sẻ cho mọi nhân viên qua “Từ điển khách hàng”.")
 

@@ -3,16 +3,14 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import md_escape
-from ui.session import current_actor, get_db
+from ui.session import get_db, page_actor
 from voc import clarify
 
 COLUMNS = {"term": "Khách hàng nói", "company_term": "Thuật ngữ nội bộ", "note": "Ghi chú"}
 
-db = get_db()
 st.title("Từ điển khách hàng")
-if current_actor() is None:
-    st.error("Vui lòng đăng nhập.")
-    st.stop()
+page_actor()
+db = get_db()
 st.caption("Cách khách hàng thường nói, nghĩa là chủ đề nào và công ty gọi là gì. "
            "Tìm không cần gõ dấu: “mail bi doi” tìm được “mail bị dội”.")
 query = st.text_input("Tìm cụm từ, chủ đề hoặc thuật ngữ", key="dictionary_q", max_chars=120,
