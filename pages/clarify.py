@@ -113,7 +113,8 @@ def show_glossary() -> None:
         term_col, theme_col = st.columns(2)
         term = term_col.text_input("Khách hàng nói", max_chars=120, placeholder="ví dụ: mail bị dội",
                                    key=f"clarify_new_term_{rev}")
-        theme = theme_col.selectbox("Chủ đề", active_codes, format_func=names.get, key=f"clarify_new_theme_{rev}")
+        theme = theme_col.selectbox("Chủ đề", active_codes, format_func=names.get, key=f"clarify_new_theme_{rev}",
+                                    index=None, placeholder="Chọn chủ đề")
         company_col, note_col = st.columns(2)
         company = company_col.text_input("Thuật ngữ nội bộ (không bắt buộc)", max_chars=120,
                                          key=f"clarify_new_company_{rev}")

@@ -157,6 +157,9 @@ def test_user_words_are_shown_as_text_not_markdown(empty, qa):
     app = open_tab(open_page(CLARIFY, qa), "Từ điển")
     app.text_input(key="clarify_new_term_0").input("**mail** [dội](javascript:alert(1))")
     click(app, "Thêm vào từ điển")
+    assert app.error[0].value == "Vui lòng chọn chủ đề cho cụm từ\\."     # no silent default theme
+    app.selectbox(key="clarify_new_theme_0").select("email_delivery")
+    click(app, "Thêm vào từ điển")
     assert "\\*\\*mail\\*\\* \\[dội\\]\\(javascript" in app.success[0].value
     reader = open_page(DICTIONARY, qa)
     reader.text_input(key="dictionary_q").input("javascript").run()

@@ -100,6 +100,8 @@ def suggest_theme(db, phrase: str) -> str | None:
 def add_phrase(db, actor: Actor, phrase: str, theme_code: str, company_term: str | None = None,
                note: str | None = None) -> GlossaryTerm:
     """Add a discovered (or typed) customer phrase to the glossary; audited."""
+    if not theme_code:
+        raise ValidationError("Vui lòng chọn chủ đề cho cụm từ.", "theme_code")
     with db.transaction() as cur:
         return taxonomy.add_glossary_term(cur, actor, phrase, theme_code, company_term or None, note or None)
 
