@@ -1,7 +1,7 @@
 """VOC Desk entry point: the login gate, the navigation for the user's role, the shared sidebar."""
 import streamlit as st
 
-from ui.session import current_actor, login_form, sign_out
+from ui.session import current_actor, login_form, return_to_requested_page, sign_out
 from voc.access import Actor, Permission
 
 st.set_page_config(page_title="VOC Desk", page_icon="📮", layout="wide")
@@ -44,6 +44,7 @@ if actor is None:
         login_form()
     st.stop()
 navigation = st.navigation(sections_for(actor))
+return_to_requested_page()
 
 with st.sidebar:
     st.caption(f"Đăng nhập: **{actor.display_name or actor.username}** — {actor.role.label}"

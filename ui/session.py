@@ -1,6 +1,8 @@
 """The one cached DuckDB connection, the signed-in user and the login gate."""
 from __future__ import annotations
 
+import os
+import sys
 from datetime import timedelta
 
 import streamlit as st
@@ -14,6 +16,8 @@ from voc.db import Database
 from voc.errors import DomainError
 from voc.setup import ensure_defaults
 
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_RETURN_KEY = "voc_return_to"
 _USER_KEY = "voc_user"
 _SEEN_KEY = "voc_last_seen"
 
@@ -50,6 +54,9 @@ def page_actor(permission: Permission | None = None) -> Actor:
     app.py (Streamlit's pages/ folder); such a visitor is sent through app.py and its login gate."""
     actor = current_actor()
     if actor is None:
+        page_file = sys._getframe(1).f_globals.get("__file__")
+        if page_file:
+            st.session_state[_RETURN_KEY] = (os.path.relpath(page_file, _ROOT), st.query_params.to_dict())
         try:
             st.switch_page("app.py")
         except StreamlitAPIException:
@@ -59,6 +66,13 @@ def page_actor(permission: Permission | None = None) -> Actor:
         st.error(PERMISSION_MESSAGES[permission])
         st.stop()
     return actor
+
+
+def return_to_requested_page() -> None:
+    """After login, open the page a visitor asked for before app.py had run (see page_actor)."""
+    target = st.session_state.pop(_RETURN_KEY, None)
+    if target:
+        st.switch_page(target[0], query_params=target[1])
 
 
 def sign_in(user: users.User) -> None:
