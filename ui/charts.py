@@ -110,6 +110,7 @@ def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figu
     if figure is not None:
         fig = figure(df)
         fig.update_layout(margin=dict(l=10, r=10, t=30, b=10), legend_title_text="", height=360)
+        fig.update_xaxes(tickformat="%d/%m/%Y")  # Vietnamese dates; ignored by non-date axes
         st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
     if table:
         st.dataframe(df.rename(columns=labels or {}), hide_index=True, key=f"tbl_{key}")
