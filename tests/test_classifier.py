@@ -72,3 +72,37 @@ def test_retrain_activates_a_better_model(db, qa):
     with db.cursor() as cur:
         assert load_active_model(cur)[0] == report.model_id
         assert cur.execute("SELECT count(*) FROM theme_models WHERE active").fetchone()[0] == 1
+
+
+def test_identical_training_requests_reuse_the_fitted_model():
+    from voc import classifier
+
+    classifier.clear_train_cache()
+    first = train(TEXTS, LABELS)
+    calls = []
+    original = classifier._train
+    classifier._train = lambda *a, **k: calls.append(1) or original(*a, **k)
+    try:
+        again = train(list(TEXTS), [list(row) for row in LABELS])
+        assert calls == []                      # served from the process cache
+        assert again is not first and again.to_bytes() == first.to_bytes()
+        again.threshold = 0.01                  # a copy: mutating it does not touch the cache
+        assert train(TEXTS, LABELS).threshold == first.threshold
+        train(TEXTS, LABELS, at_least_one=True)  # other parameters: trained afresh
+        train(TEXTS[:-1] + ["hộp thư bị đầy"], LABELS)
+        assert len(calls) == 2
+    finally:
+        classifier._train = original
+
+
+def test_character_ngrams_are_features_but_never_evidence():
+    model = train(TEXTS, LABELS, at_least_one=True)
+    names = model.vectorizer.get_feature_names_out()
+    assert any(str(n).startswith("c:") for n in names) and any(str(n).startswith("s:") for n in names)
+    doc = analyse("website sập cả ngày")
+    x = model.transform([doc])
+    j = model.labels.index("downtime")
+    evidence = model.evidence(x[0], j, doc)
+    assert evidence and all(w in doc.text for w in evidence)
+    # a misspelt, unaccented text still lands on the right label through its character n-grams
+    assert model.predict_sets([analyse("webbsite sapp")]) == [["downtime"]]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from voc.text import fold, strip_diacritics
 
@@ -51,12 +51,28 @@ ABBREVIATIONS: dict[str, str] = {
     "sever": "server", "sevơ": "server", "email": "mail", "e-mail": "mail", "web": "website",
     "ws": "website", "host": "hosting", "pass": "mật khẩu", "pw": "mật khẩu",
     "đki": "đăng ký", "dki": "đăng ký", "dky": "đăng ký", "đky": "đăng ký",
+    # banking
+    "nh": "ngân hàng", "stk": "số tài khoản", "tkhoan": "tài khoản", "ls": "lãi suất", "pgd": "phòng giao dịch",
+    "gdv": "giao dịch viên", "tmcp": "thương mại cổ phần", "km": "khuyến mãi",
+    "cmnd": "chứng minh nhân dân", "ebank": "internet banking", "ebanking": "internet banking",
+    "ibank": "internet banking", "ibanking": "internet banking", "ibaking": "internet banking",
+    "mbank": "mobile banking", "mbanking": "mobile banking", "tn": "tin nhắn", "ntin": "nhắn tin",
+    # more chat
+    "adm": "admin", "tks": "cảm ơn", "thks": "cảm ơn", "thanks": "cảm ơn", "thank": "cảm ơn",
+    "mih": "mình", "fai": "phải", "lm": "làm", "đuoc": "được", "đươc": "được",
 }
 
 _WORD = re.compile(r"[\w-]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 # Characters repeated for emphasis ("chậmmmm", "quá quá") are squeezed to one.
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
+
+
+# Only the shorthand itself is matched (as a whole [\w-]+ word), so the replacement callback runs
+# for the few words that change rather than for every word of the text.
+_SHORTHAND = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w-])",
+    re.UNICODE)
 
 
 def _expand(match: re.Match[str]) -> str:
@@ -66,7 +82,7 @@ def _expand(match: re.Match[str]) -> str:
 
 def expand_abbreviations(text: str) -> str:
     """Replace whole-word chat shorthand in lower-case text: "web ko vào dc" -> "website không vào được"."""
-    return _WORD.sub(_expand, text)
+    return _SHORTHAND.sub(_expand, text)
 
 
 def prepare(text: str | None) -> str:
@@ -92,29 +108,31 @@ class Analysed:
     `words` are underthesea words in lower case with syllables joined by "_" ("máy_chủ");
     `folded` is the same list without diacritics ("may_chu"); `text` is the prepared
     text (NFC, lower-case, shorthand expanded) and `folded_text` its diacritics-free copy,
-    which glossary matching uses.
+    which glossary matching uses. The derived forms are computed once per text (cached).
     """
 
     text: str
     words: tuple[str, ...]
     folded: tuple[str, ...]
 
-    @property
+    @cached_property
     def folded_text(self) -> str:
         return " ".join(w.replace("_", " ") for w in self.folded)
 
-    @property
+    @cached_property
     def syllables(self) -> tuple[str, ...]:
         """Diacritics-free syllables, independent of how the words were segmented."""
         return tuple(s for w in self.folded for s in w.split("_"))
 
-    @property
+    @cached_property
     def accented_syllables(self) -> tuple[str, ...]:
         """The same syllables as typed (after normalisation), aligned with `syllables`."""
         return tuple(s for w in self.words for s in w.split("_"))
 
 
 _KEEP = re.compile(r"\w", re.UNICODE)
+# Folding word by word repeats itself (the same words recur in every text): memoised.
+_fold_word = lru_cache(maxsize=200_000)(strip_diacritics)
 
 
 def analyse(text: str | None) -> Analysed:
@@ -124,7 +142,7 @@ def analyse(text: str | None) -> Analysed:
         return Analysed("", (), ())
     tokens = _underthesea()(prepared)
     words = tuple(t.replace(" ", "_") for t in tokens if _KEEP.search(t))
-    folded = tuple(strip_diacritics(w) for w in words)
+    folded = tuple(_fold_word(w) for w in words)
     return Analysed(prepared, words, folded)
 
 

@@ -14,8 +14,9 @@ import multiprocessing as mp
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
+import numpy as np
 import pandas as pd
 
 from voc.access import SYSTEM
@@ -111,10 +112,10 @@ class Tagger:
                     p = float(row[j])
                     if code in scores:
                         score, evidence, source = scores[code]
-                        extra = model.evidence(x[i], j, doc, top=2) if p >= model.threshold else []
+                        extra = model.evidence(_row(x, i), j, doc, top=2) if p >= model.threshold else []
                         scores[code] = (1 - (1 - score) * (1 - p), _merge(evidence, extra), source)
                     elif p >= model.threshold:
-                        scores[code] = (p, model.evidence(x[i], j, doc), "model")
+                        scores[code] = (p, model.evidence(_row(x, i), j, doc), "model")
             tags = [ThemeTag(code, self.themes[code], score, evidence[:MAX_EVIDENCE], source)
                     for code, (score, evidence, source) in scores.items()]
             tags.sort(key=lambda t: (-t.score, t.code))
@@ -126,6 +127,17 @@ class Tagger:
 
     def tag(self, text: str) -> list[ThemeTag]:
         return self.tag_texts([text])[0]
+
+
+class _Row(NamedTuple):
+    """One row of a CSR matrix as the evidence code reads it (slicing x[i] costs ~70 µs a call)."""
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def _row(x, i: int) -> _Row:
+    start, end = x.indptr[i], x.indptr[i + 1]
+    return _Row(x.indices[start:end], x.data[start:end])
 
 
 def _merge(first: list[str], second: list[str]) -> list[str]:
