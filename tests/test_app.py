@@ -30,6 +30,10 @@ def test_generated_admin_password_is_shown_once(app_env, monkeypatch):
     monkeypatch.delenv("VOC_ADMIN_PASSWORD", raising=False)
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert any("admin" in w.value and "chỉ hiện một lần" in w.value for w in app.warning)
+    app.run()  # the same browser session keeps seeing it until it signs in
+    assert any("chỉ hiện một lần" in w.value for w in app.warning)
+    other = AppTest.from_file(APP, default_timeout=60).run()  # any later visitor does not
+    assert not any("chỉ hiện một lần" in w.value for w in other.warning)
 
 
 def test_home_offers_demo_data_to_admin_on_empty_database(app_env, admin):

@@ -31,8 +31,18 @@ def get_db() -> Database:
 
 
 @st.cache_resource
+def _first_admin_password_holder() -> list[str]:
+    """The generated first-admin password, if this start created one; handed to one session only."""
+    password = users.ensure_first_admin(get_db())
+    return [password] if password else []
+
+
 def _first_admin_password() -> str | None:
-    return users.ensure_first_admin(get_db())
+    """Shown once: the first browser session to open the login page keeps it until it signs in."""
+    if "voc_first_admin_password" not in st.session_state:
+        holder = _first_admin_password_holder()
+        st.session_state["voc_first_admin_password"] = holder.pop() if holder else None
+    return st.session_state["voc_first_admin_password"]
 
 
 def current_actor() -> Actor | None:
@@ -76,6 +86,7 @@ def return_to_requested_page() -> None:
 
 
 def sign_in(user: users.User) -> None:
+    st.session_state.pop("voc_first_admin_password", None)
     st.session_state[_USER_KEY] = user.actor()
     st.session_state[_SEEN_KEY] = utcnow()
 
