@@ -1,12 +1,11 @@
 """Use cases on a real DuckDB file: intake, the whole procedure, audit events, errors that change nothing."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from tests.conftest import MONDAY_0910, make_draft
 from voc import case_store, cases, letters
-from voc.access import Actor, Role
 from voc.audit import events_for
 from voc.errors import ConflictError, InvalidTransition, PermissionDenied, ValidationError
 from voc.model import Channel, Customer, IssueKind, LetterKind, ReferralBody, Status

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, make_draft, signed_in

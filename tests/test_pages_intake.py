@@ -1,7 +1,7 @@
 """Tiếp nhận page (AppTest): a case per channel, late complaints, validation messages, no double save."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
