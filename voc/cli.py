@@ -82,6 +82,14 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_score_replies(args) -> int:
+    from voc.reply_check import backfill
+
+    count = backfill(_db(args), limit=args.limit, progress=_progress("Chấm điểm thư trả lời"))
+    print(f"\nĐã chấm điểm {count} thư trả lời.")
+    return 0
+
+
 def cmd_bench(args) -> int:
     ran = False
     if args.tagging:
@@ -130,6 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", parents=[common], help="xuất hồ sơ ra CSV chuẩn")
     exp.add_argument("file")
     exp.set_defaults(func=cmd_export)
+
+    score = sub.add_parser("score-replies", parents=[common], help="chấm điểm các thư trả lời đã phát hành chưa có điểm")
+    score.add_argument("--limit", type=int, default=None)
+    score.set_defaults(func=cmd_score_replies)
 
     bench = sub.add_parser("bench", parents=[common], help="đo tốc độ")
     bench.add_argument("--tagging", action="store_true", help="gắn chủ đề so với word_tokenize; backfill 1 và 2 lõi")

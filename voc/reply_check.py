@@ -457,23 +457,3 @@ def check_stored_letter(db, letter_id: int) -> tuple[str, ReplyCheck] | None:
 
 def finding_rows(result: ReplyCheck) -> list[dict]:
     return [asdict(f) for f in result.findings]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m voc.reply_check backfill [--db PATH] [--limit N]`: store scores of issued replies."""
-    import argparse
-
-    from voc.db import Database
-
-    parser = argparse.ArgumentParser(prog="python -m voc.reply_check")
-    parser.add_argument("command", choices=["backfill"])
-    parser.add_argument("--db", default=None)
-    parser.add_argument("--limit", type=int, default=None)
-    args = parser.parse_args(argv)
-    count = backfill(Database(args.db), limit=args.limit)
-    print(f"Đã chấm điểm {count} thư trả lời.")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
