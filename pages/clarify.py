@@ -10,6 +10,7 @@ from voc import clarify
 from voc.access import Permission
 from voc.clock import local_date, utcnow
 from voc.errors import DomainError
+from voc.numbers import vn_number
 
 PHRASES_PER_PAGE = 10
 VERDICTS = {True: "Đúng — xác nhận (hoặc thêm) chủ đề này cho hồ sơ",
@@ -33,7 +34,7 @@ def show_error(error: DomainError) -> None:
 
 
 def score_text(score: float | None) -> str:
-    return "—" if score is None else f"{score:.3f}".replace(".", ",")
+    return "—" if score is None else vn_number(score, 3)
 
 
 def done(message: str) -> None:
@@ -82,7 +83,7 @@ def show_discovery() -> None:
             with st.container(border=True):
                 st.markdown(f"**{md_escape(phrase.phrase)}**")
                 st.caption(f"{phrase.cases} hồ sơ chưa rõ chủ đề · {phrase.covered_cases} hồ sơ đã rõ chủ đề · "
-                           f"điểm {phrase.score:.1f}".replace(".", ","))
+                           f"điểm {vn_number(phrase.score, 1)}")
                 for example in phrase.examples:
                     st.text(f"{example.ticket_code}: {example.excerpt}")
                 suggested = clarify.suggest_theme(db, phrase.phrase)

@@ -8,6 +8,7 @@ from ui.session import get_db, page_actor
 from voc.access import Permission
 from voc.alerts import AlertSettings
 from voc.model import Status
+from voc.numbers import vn_number
 
 st.title("Giám sát")
 actor = page_actor(Permission.VIEW_ANALYTICS)
@@ -25,9 +26,7 @@ SLA_SERIES = {"reply_pct": "Trả lời trong 48 giờ", "resolution_pct": "Gi�
 
 
 def num(value: float, digits: int = 1) -> str:
-    """Vietnamese number format: 1.234,5."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return vn_number(value, digits)
 
 
 def pct(value) -> str:

@@ -34,6 +34,7 @@ from voc.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.evaluate import set_metrics
 from voc.normalize import Analysed, analyse
+from voc.numbers import vn_number
 from voc.text import strip_diacritics
 
 FEATURE_VERSION = 2
@@ -497,8 +498,8 @@ class RetrainReport:
     n_examples: int
 
     def message(self) -> str:
-        new = f"{self.cv_score:.3f}" if self.cv_score is not None else "—"
-        old = f"{self.previous_score:.3f}" if self.previous_score is not None else "—"
+        new = vn_number(self.cv_score, 3) if self.cv_score is not None else "—"
+        old = vn_number(self.previous_score, 3) if self.previous_score is not None else "—"
         if self.kept_previous:
             return (f"Mô hình mới (macro-F1 kiểm định chéo {new}) kém hơn mô hình đang dùng ({old}); "
                     f"giữ nguyên mô hình cũ.")

@@ -23,6 +23,7 @@ from voc.access import SYSTEM
 from voc.classifier import ThemeModel, current_labels, load_active_model, save_model, train, training_examples
 from voc.clock import to_db, utcnow
 from voc.normalize import Analysed, analyse, fold_phrase
+from voc.numbers import vn_number
 from voc.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
 
 RULE_SCORE = 0.9            # confidence of a glossary match on its own
@@ -314,7 +315,7 @@ class BackfillReport:
     workers: int
 
     def message(self) -> str:
-        return f"Đã gắn chủ đề cho {self.cases} hồ sơ ({self.tags} nhãn) trong {self.seconds:.1f} giây, {self.workers} tiến trình."
+        return f"Đã gắn chủ đề cho {self.cases} hồ sơ ({self.tags} nhãn) trong {vn_number(self.seconds, 1)} giây, {self.workers} tiến trình."
 
 
 _worker_state: tuple[Tagger, dict[int, dict[str, bool]]] | None = None
