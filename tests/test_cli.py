@@ -66,3 +66,20 @@ def test_domain_errors_exit_nonzero_with_vietnamese_message(tmp_path):
     result = run("import", str(empty), "--db", str(tmp_path / "e.duckdb"))
     assert result.returncode == 1
     assert "rỗng" in result.stderr
+
+
+def test_database_held_by_another_process_gives_a_clear_message(tmp_path):
+    import duckdb
+
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
+                               "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = run("sla", "--json", "--db", str(path))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1
+    assert "không mở được cơ sở dữ liệu" in result.stderr
+    assert duckdb.__version__

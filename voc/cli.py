@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+import duckdb
+
 from voc import cli_text
 from voc.access import SYSTEM
 from voc.clock import parse_iso, utcnow
@@ -158,4 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DomainError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
+        return 1
+    except duckdb.IOException as error:
+        print(f"Lỗi: không mở được cơ sở dữ liệu {db_path(args.db)} — tệp có thể đang được ứng dụng "
+              f"(streamlit) giữ; hãy dừng ứng dụng hoặc dùng --db với tệp khác. Chi tiết: {error}", file=sys.stderr)
         return 1
