@@ -69,8 +69,6 @@ def test_domain_errors_exit_nonzero_with_vietnamese_message(tmp_path):
 
 
 def test_database_held_by_another_process_gives_a_clear_message(tmp_path):
-    import duckdb
-
     path = tmp_path / "held.duckdb"
     holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
                                "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
@@ -82,4 +80,3 @@ def test_database_held_by_another_process_gives_a_clear_message(tmp_path):
         holder.wait()
     assert result.returncode == 1
     assert "không mở được cơ sở dữ liệu" in result.stderr
-    assert duckdb.__version__
