@@ -4,7 +4,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from ui.charts import md_escape
+from ui.widgets import md_escape
 from ui.session import get_db, page_actor
 from voc import clarify
 from voc.access import Permission

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from ui.charts import md_escape
+from ui.widgets import md_escape
 from ui.session import get_db, page_actor
 from voc import clarify
 

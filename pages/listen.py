@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from ui import charts, filters
-from ui.charts import md_escape
+from ui.widgets import md_escape
 from ui.session import get_db, page_actor
 from voc import analytics
 from voc.access import Permission

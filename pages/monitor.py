@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import charts, filters
 from ui.charts import plain
+from ui.widgets import md_escape
 from ui.session import get_db, page_actor
 from voc.access import Permission
 from voc.alerts import AlertSettings
@@ -52,7 +53,7 @@ st.caption(settings.describe())
 if flagged.empty:
     st.success("Không có chủ đề nào tăng bất thường so với mức nền của chính nó.")
 for row in flagged.itertuples():
-    st.warning(f"{charts.md_escape(row.theme_name)}: {row.current} hồ sơ trong 7 ngày gần nhất, mức nền "
+    st.warning(f"{md_escape(row.theme_name)}: {row.current} hồ sơ trong 7 ngày gần nhất, mức nền "
                f"{num(row.baseline_mean)}/tuần (gấp {num(row.ratio)} lần), p = {row.p_value:.1e}.", icon="🚨")
 charts.chart("Tuần hiện tại so với mức nền", alerts.head(15), lambda d: px.bar(
     d.assign(theme_name=d["theme_name"].map(plain)).rename(columns=ALERT_SERIES), x="theme_name",

@@ -3,6 +3,7 @@ import streamlit as st
 
 from ui import charts, filters
 from ui.reply_view import show_result
+from ui.widgets import md_escape
 from ui.session import get_db, page_actor
 from voc import analytics, reply_check
 from voc.access import Permission
@@ -55,6 +56,6 @@ with tab_queue:
         checked = reply_check.check_stored_letter(db, letter_id)
         if checked:
             body, result = checked
-            st.subheader(f"Thư {charts.md_escape(shown.iloc[rows[0]]['doc_number'])}")
+            st.subheader(f"Thư {md_escape(shown.iloc[rows[0]]['doc_number'])}")
             st.text(body)
             show_result(result, "queue")

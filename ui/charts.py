@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from typing import Any, Callable
 
 import pandas as pd
@@ -28,14 +27,6 @@ QUERIES: dict[str, Callable] = {
     )
 }
 EMPTY_MESSAGE = "Chưa có dữ liệu cho bộ lọc đang chọn."
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def md_escape(text: Any) -> str:
-    """User text made inert for st.markdown/captions: every Markdown/HTML character escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
-
-
 def plain(text: Any) -> str:
     """A label safe inside a Plotly chart (Plotly reads a few HTML tags in labels)."""
     return ("" if text is None else str(text)).replace("<", "‹").replace(">", "›")

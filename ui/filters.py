@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from ui import charts
+from ui.widgets import md_escape
 from voc.access import Actor, Permission
 from voc.analytics import Filters
 from voc.clock import local_date, utcnow
@@ -79,7 +80,7 @@ def show(db, actor: Actor, key: str = "voc_filters", extra_url: dict[str, str] |
         if scope is None:
             branches = st.multiselect("Chi nhánh", options["branches"], key=f"{key}_branches", placeholder="Tất cả")
         else:
-            st.caption(f"Chi nhánh: {charts.md_escape(scope)}")
+            st.caption(f"Chi nhánh: {md_escape(scope)}")
             branches = []
         names = options["themes"]
         themes = st.multiselect("Chủ đề", list(names), key=f"{key}_themes",

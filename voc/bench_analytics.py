@@ -18,6 +18,7 @@ from voc import analytics, reply_check
 from voc.analytics import Filters
 from voc.clock import local_date, utcnow
 from voc.db import Database
+from voc.progress import console_progress
 
 BENCH_DIR = Path(__file__).resolve().parent.parent / "bench-data"
 REPEATS = 7
@@ -55,12 +56,6 @@ def _count(db: Database, table: str) -> int:
         return cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names are constants here
 
 
-def _progress(label: str):
-    def report(done: int, total: int) -> None:
-        print(f"\r{label}: {done}/{total}", end="", file=sys.stderr, flush=True)
-    return report
-
-
 def open_dataset(args) -> tuple[Database, list[Figure]]:
     """The bench database holding exactly `args.cases` cases (built once, then reused)."""
     from voc.setup import ensure_defaults
@@ -82,7 +77,7 @@ def open_dataset(args) -> tuple[Database, list[Figure]]:
         from voc.demo import generate_demo
 
         figures.append(Figure("setup_demo_generate", _ms(lambda: generate_demo(
-            db, args.cases - have, progress=_progress("demo"))) / 1000, "s"))
+            db, args.cases - have, progress=console_progress("demo"))) / 1000, "s"))
         print(file=sys.stderr)
     if _count(db, "case_themes") == 0:
         figures.append(Figure("setup_tagging", _ms(lambda: tag_cases(db)) / 1000, "s"))

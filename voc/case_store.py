@@ -51,11 +51,14 @@ def row_to_case(row: tuple) -> Case:
     )
 
 
+def format_ticket_code(year: int, number: int) -> str:
+    return f"KN-{year}-{number:06d}"
+
+
 def next_ticket_code(cur, year: int) -> str:
     """KN-YYYY-NNNNNN from a sequence: never reused, even after a rollback; skips imported codes."""
     while True:
-        number = cur.execute("SELECT nextval('ticket_no_seq')").fetchall()[0][0]
-        code = f"KN-{year}-{number:06d}"
+        code = format_ticket_code(year, cur.execute("SELECT nextval('ticket_no_seq')").fetchall()[0][0])
         if not ticket_exists(cur, code):
             return code
 

@@ -25,7 +25,8 @@ import pyarrow as pa
 from voc import demo_text as txt
 from voc.audit import record_event
 from voc.clock import to_db, utcnow
-from voc.letters import company
+from voc.case_store import format_ticket_code
+from voc.letters import company, format_doc_number
 from voc.model import Channel, IssueKind, LetterKind, ReferralBody, Service, Status
 from voc.policy import CalendarMode, Policy, load_policy
 from voc.sla import is_working_day
@@ -715,7 +716,7 @@ def _letter_rows(cur, plan: Plan, state: State) -> _LetterRows:
     case_row, rnd, issued, invitation, meeting = (a[order] for a in (case_row, rnd, issued, invitation, meeting))
     ids = _reserve(cur, "letter_id_seq", len(case_row))
     years = _local_years(issued).tolist()
-    doc = [f"{i:05d}/{y}/{'GM' if inv else 'TL'}-CSKH"   # as voc.letters numbers them
+    doc = [format_doc_number(i, y, LetterKind.INVITATION if inv else LetterKind.REPLY)
            for i, y, inv in zip(ids.tolist(), years, invitation.tolist())]
     return _LetterRows(case_row, rnd, issued, invitation, meeting, ids, doc)
 
@@ -820,11 +821,11 @@ def _ticket_codes(cur, received: np.ndarray) -> list[str]:
     """KN-YYYY-NNNNNN in order of receipt, skipping codes already in the desk (e.g. imported ones)."""
     numbers = _reserve(cur, "ticket_no_seq", len(received))
     years = _local_years(received).tolist()
-    codes = [f"KN-{y}-{n:06d}" for y, n in zip(years, numbers.tolist())]
+    codes = [format_ticket_code(y, n) for y, n in zip(years, numbers.tolist())]
     while taken := _taken(cur, "ticket_code", codes):
         bad = [i for i, c in enumerate(codes) if c in taken]
         for i, n in zip(bad, _reserve(cur, "ticket_no_seq", len(bad)).tolist()):
-            codes[i] = f"KN-{years[i]}-{n:06d}"
+            codes[i] = format_ticket_code(years[i], n)
     return codes
 
 

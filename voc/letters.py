@@ -119,10 +119,15 @@ def receipt_form(case: Case, attachment_names: list[str]) -> Draft:
     return render("receipt_form", case, attachments=listed)
 
 
-def _doc_number(cur, kind: LetterKind, at: datetime) -> str:
-    number = cur.execute("SELECT nextval('letter_id_seq')").fetchone()[0]
+def format_doc_number(number: int, year: int, kind: LetterKind) -> str:
+    """Số văn bản: 00012/2026/TL-CSKH for a reply letter, .../GM-CSKH for an invitation."""
     suffix = "TL-CSKH" if kind is LetterKind.REPLY else "GM-CSKH"
-    return f"{number:05d}/{local(at).year}/{suffix}"
+    return f"{number:05d}/{year}/{suffix}"
+
+
+def _doc_number(cur, kind: LetterKind, at: datetime) -> str:
+    number = cur.execute("SELECT nextval('letter_id_seq')").fetchall()[0][0]
+    return format_doc_number(number, local(at).year, kind)
 
 
 def validate_letter(kind: LetterKind, subject: str, body: str, meeting_at: datetime | None,
