@@ -4,20 +4,20 @@ import streamlit as st
 from ui.session import current_actor, login_form, return_to_requested_page, sign_out
 from voc.access import Actor, Permission
 
-st.set_page_config(page_title="VOC Desk", page_icon="📮", layout="wide")
+st.set_page_config(page_title="VOC Desk", page_icon=":material/inbox:", layout="wide")
 
 # (section, file, title, icon, permission needed to see it; None = every signed-in user)
 PAGES = [
-    ("", "pages/home.py", "Trang chủ", "🏠", None),
-    ("Bàn khiếu nại", "pages/intake.py", "Tiếp nhận", "📝", Permission.HANDLE_CASES),
-    ("Bàn khiếu nại", "pages/cases.py", "Hồ sơ", "📁", None),
-    ("Bàn khiếu nại", "pages/sla_board.py", "SLA", "⏱️", None),
-    ("VOC", "pages/listen.py", "Lắng nghe", "👂", Permission.VIEW_ANALYTICS),
-    ("VOC", "pages/monitor.py", "Giám sát", "📈", Permission.VIEW_ANALYTICS),
-    ("VOC", "pages/clarify.py", "Làm sáng tỏ", "🔎", Permission.EDIT_TAXONOMY),
-    ("VOC", "pages/respond.py", "Trả lời", "✉️", None),
-    ("VOC", "pages/dictionary.py", "Từ điển khách hàng", "📖", None),
-    ("Quản trị", "pages/admin.py", "Quản trị", "⚙️", Permission.MANAGE_USERS),
+    ("", "pages/home.py", "Trang chủ", ":material/home:", None),
+    ("Bàn khiếu nại", "pages/intake.py", "Tiếp nhận", ":material/edit_note:", Permission.HANDLE_CASES),
+    ("Bàn khiếu nại", "pages/cases.py", "Hồ sơ", ":material/folder_open:", None),
+    ("Bàn khiếu nại", "pages/sla_board.py", "SLA", ":material/timer:", None),
+    ("VOC", "pages/listen.py", "Lắng nghe", ":material/hearing:", Permission.VIEW_ANALYTICS),
+    ("VOC", "pages/monitor.py", "Giám sát", ":material/monitoring:", Permission.VIEW_ANALYTICS),
+    ("VOC", "pages/clarify.py", "Làm sáng tỏ", ":material/manage_search:", Permission.EDIT_TAXONOMY),
+    ("VOC", "pages/respond.py", "Trả lời", ":material/mail:", None),
+    ("VOC", "pages/dictionary.py", "Từ điển khách hàng", ":material/menu_book:", None),
+    ("Quản trị", "pages/admin.py", "Quản trị", ":material/settings:", Permission.MANAGE_USERS),
 ]
 
 

@@ -159,7 +159,7 @@ def case_file(actor: Actor, code: str) -> None:
     st.caption(f"{case.status.label} — lần giải quyết {case.round} — {case.channel.label} — {case.service.label}"
                f" — chi nhánh {case.branch or '—'} — nhân viên {case.staff or '—'}")
     if flash := st.session_state.pop(FLASH, None):
-        st.success(flash, icon="✅")
+        st.success(flash, icon=":material/check_circle:")
     with db.cursor() as cur:
         files = attachments.list_attachments(cur, case.id)
         issued = letters.letters_of(cur, case.id)
@@ -186,7 +186,7 @@ def facts(actor: Actor, case: Case) -> None:
     labelled_text("Nội dung phản ánh", case.content)
     labelled_text("Yêu cầu cần giải quyết", case.request)
     if case.late_complaint:
-        st.warning("Khiếu nại quá thời hiệu, được chấp nhận với lý do:", icon="⏳")
+        st.warning("Khiếu nại quá thời hiệu, được chấp nhận với lý do:", icon=":material/hourglass_bottom:")
         st.text(case.late_reason or "")
     if case.referral_body:
         st.info(f"Đã chuyển {case.referral_body.label} ngày {case.referral_date:%d/%m/%Y}.")

@@ -22,9 +22,9 @@ terms_col, themes_col, csv_col, pdf_col = st.columns([1, 1, 1, 1], vertical_alig
 terms_col.metric("Mục từ", len(entries))
 themes_col.metric("Chủ đề", len(groups))
 csv_col.download_button("Tải CSV (Excel)", clarify.dictionary_csv(entries), "tu-dien-khach-hang.csv", "text/csv",
-                        key="dictionary_csv", icon="⬇️")
+                        key="dictionary_csv", icon=":material/download:")
 pdf_col.download_button("Tải PDF", lambda: clarify.dictionary_pdf(entries, query=query), "tu-dien-khach-hang.pdf",
-                        "application/pdf", key="dictionary_pdf", icon="⬇️")
+                        "application/pdf", key="dictionary_pdf", icon=":material/download:")
 
 if not entries:
     st.info("Không có mục nào khớp với từ khóa." if query.strip() else "Từ điển chưa có mục nào.")

@@ -41,5 +41,5 @@ else:
     cols[3].metric("Quá hạn giải quyết", summary.sla["resolution_overdue"])
     cols[4].metric("Tổng số hồ sơ", f"{summary.total_cases:,}".replace(",", "."))
     if actor.can(Permission.HANDLE_CASES):
-        st.page_link("pages/intake.py", label="Tiếp nhận khiếu nại mới", icon="📝")
-    st.page_link("pages/sla_board.py", label="Xem bảng SLA", icon="⏱️")
+        st.page_link("pages/intake.py", label="Tiếp nhận khiếu nại mới", icon=":material/edit_note:")
+    st.page_link("pages/sla_board.py", label="Xem bảng SLA", icon=":material/timer:")

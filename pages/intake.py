@@ -114,7 +114,7 @@ def intake_form(actor: Actor) -> None:
                  f"tối đa {attachments.MAX_ATTACHMENT_BYTES // 1024 // 1024} MB mỗi tệp.")
         late_reason = None
         if st.session_state.get(LATE):
-            st.warning(st.session_state[LATE], icon="⏳")
+            st.warning(st.session_state[LATE], icon=":material/hourglass_bottom:")
             late_reason = st.text_area("Lý do chấp nhận *", key=f"late-{k}",
                                        help="Ghi rõ vì sao vẫn tiếp nhận khiếu nại đã quá thời hiệu.")
         submitted = st.form_submit_button("Lưu hồ sơ", type="primary")
@@ -157,13 +157,13 @@ def result(actor: Actor, ticket_code: str) -> None:
         files = attachments.list_attachments(cur, case.id)
         others = case_store.open_cases_of_customer(cur, case)
         alike = similar.similar_cases(cur, case, limit=5, within_days=SIMILAR_WITHIN_DAYS)
-    st.success(f"Đã lưu hồ sơ **{case.ticket_code}** — {case.status.label}.", icon="✅")
+    st.success(f"Đã lưu hồ sơ **{case.ticket_code}** — {case.status.label}.", icon=":material/check_circle:")
     c1, c2, c3 = st.columns(3)
     c1.metric("Mã hồ sơ", case.ticket_code)
     c2.metric("Hạn gửi thư trả lời", format_local(case.reply_due_at))
     c3.metric("Hạn giải quyết", format_local(case.resolution_due_at))
     if case.late_complaint:
-        st.warning("Khiếu nại quá thời hiệu, được tiếp nhận với lý do:", icon="⏳")
+        st.warning("Khiếu nại quá thời hiệu, được tiếp nhận với lý do:", icon=":material/hourglass_bottom:")
         st.text(case.late_reason or "")
     documents_for_customer(actor, case, files)
     st.subheader(f"Hồ sơ khác đang mở của khách hàng ({len(others)})")

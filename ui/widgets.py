@@ -43,7 +43,7 @@ def md_escape(text: str | None) -> str:
 
 
 def show_error(error: DomainError) -> None:
-    st.error(str(error), icon="⚠️")
+    st.error(str(error), icon=":material/error:")
 
 
 def enum_label(enum: type[LabelledEnum], value: str | None) -> str:
@@ -121,7 +121,7 @@ def open_case(ticket_code: str) -> None:
 
 def case_link(ticket_code: str) -> None:
     try:
-        st.page_link(CASES_PAGE, label=f"Mở hồ sơ {ticket_code}", icon="📁", query_params={"ticket": ticket_code})
+        st.page_link(CASES_PAGE, label=f"Mở hồ sơ {ticket_code}", icon=":material/folder_open:", query_params={"ticket": ticket_code})
     except StreamlitAPIException:
         st.caption(f"Hồ sơ {ticket_code}: mở ở trang Hồ sơ.")
 
