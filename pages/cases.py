@@ -9,7 +9,7 @@ import streamlit as st
 from ui.reply_view import show_result
 from ui.session import get_db, page_actor
 from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
-                        remaining_text, selected_row, show_error)
+                        md_escape, remaining_text, selected_row, show_error)
 from voc import attachments, case_store, cases, documents, letters, reply_check, sla_report
 from voc.access import Actor, Permission
 from voc.audit import Event
@@ -17,6 +17,7 @@ from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError
 from voc.lifecycle import ACTION_LABELS, Action, allowed_actions
 from voc.model import Case, Channel, LetterKind, ReferralBody, Service, SlaState, Status
+from voc.numbers import vn_number
 from voc.sla import sla_state
 
 PAGE_SIZE = 50
@@ -213,9 +214,10 @@ def attachment_downloads(case: Case, files: list) -> None:
         st.caption("Không có tài liệu kèm theo.")
     with get_db().cursor() as cur:
         for f in files:
-            st.download_button(f"⬇ {f.filename} ({f.size_bytes / 1024:.0f} KB)",
+            st.download_button(f"{md_escape(f.filename)} ({vn_number(f.size_bytes / 1024)} KB)",
                                attachments.attachment_content(cur, case.id, f.id), file_name=f.filename,
-                               mime=f.mime_type, key=f"att_{f.id}", help=f"SHA-256: {f.sha256}")
+                               mime=f.mime_type, key=f"att_{f.id}", help=f"SHA-256: {f.sha256}",
+                               icon=":material/download:")
 
 
 def letters_panel(case: Case, issued: list) -> None:
@@ -242,7 +244,7 @@ def letters_panel(case: Case, issued: list) -> None:
 
 def timeline_panel(events: list[Event]) -> None:
     st.subheader("Diễn biến hồ sơ")
-    rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.actor,
+    rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
              "Hành động": EVENT_LABELS.get(e.action, e.action), "Ghi chú": e.note or "",
              "Chi tiết": describe(e)} for e in events]
     st.dataframe(rows, hide_index=True, width="stretch")

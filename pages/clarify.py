@@ -4,7 +4,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from ui.widgets import md_escape
+from ui.widgets import md_escape, show_error
 from ui.session import get_db, page_actor
 from voc import clarify
 from voc.access import Permission
@@ -27,10 +27,6 @@ state.setdefault("clarify_rev", 0)
 flash_slot = st.empty()       # always present, so the tabs below keep their place
 if flash := state.pop("clarify_flash", None):
     flash_slot.success(flash)
-
-
-def show_error(error: DomainError) -> None:
-    st.error(md_escape(str(error)))     # the message may quote the user's own words
 
 
 def score_text(score: float | None) -> str:

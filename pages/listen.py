@@ -85,7 +85,7 @@ with left:
         st.text(", ".join(name for _, name, _ in story.themes))
 with right:
     st.markdown("**Diễn biến**")
-    timeline = pd.DataFrame([{"Thời điểm": format_local(e.at), "Người thực hiện": e.actor,
+    timeline = pd.DataFrame([{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
                               "Việc": analytics.event_label(e.action), "Ghi chú": e.note or ""}
                              for e in story.events])
     st.dataframe(timeline, hide_index=True, key="listen_timeline")

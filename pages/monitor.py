@@ -9,7 +9,7 @@ from ui.session import get_db, page_actor
 from voc.access import Permission
 from voc.alerts import AlertSettings
 from voc.model import Status
-from voc.numbers import vn_number
+from voc.numbers import vn_number, vn_p_value
 
 st.title("Giám sát")
 actor = page_actor(Permission.VIEW_ANALYTICS)
@@ -54,7 +54,7 @@ if flagged.empty:
     st.success("Không có chủ đề nào tăng bất thường so với mức nền của chính nó.")
 for row in flagged.itertuples():
     st.warning(f"{md_escape(row.theme_name)}: {row.current} hồ sơ trong 7 ngày gần nhất, mức nền "
-               f"{num(row.baseline_mean)}/tuần (gấp {num(row.ratio)} lần), p = {row.p_value:.1e}.", icon=":material/campaign:")
+               f"{num(row.baseline_mean)}/tuần (gấp {num(row.ratio)} lần), {vn_p_value(row.p_value)}.", icon=":material/campaign:")
 charts.chart("Tuần hiện tại so với mức nền", alerts.head(15), lambda d: px.bar(
     d.assign(theme_name=d["theme_name"].map(plain)).rename(columns=ALERT_SERIES), x="theme_name",
     y=list(ALERT_SERIES.values()), barmode="group",

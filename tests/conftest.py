@@ -1,6 +1,7 @@
 """Shared fixtures: a real DuckDB file per test, actors of each role, a valid intake draft, AppTest runs."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -85,3 +86,8 @@ def signed_in(app, actor: Actor):
     app.session_state["voc_user"] = actor
     app.session_state["voc_last_seen"] = datetime.now(timezone.utc)
     return app
+
+
+def errors_shown(app) -> list[str]:
+    """The error boxes' texts as the user reads them (Markdown escapes removed)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in app.error]

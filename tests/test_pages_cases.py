@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, make_draft, signed_in
-from voc import cases
+from tests.conftest import ROOT, errors_shown, make_draft, signed_in
+from voc import cases, users
 from voc.access import Actor, Role
 from voc.clock import local_date, utcnow
 from voc.model import Customer, LetterKind, Service, Status
@@ -87,7 +87,17 @@ def test_case_file_shows_facts_clocks_and_timeline(app_env):
     assert all("<b>" not in m.value for m in app.markdown)
     timeline = app.dataframe[-1].value
     assert list(timeline["Hành động"]) == ["Tiếp nhận hồ sơ"]
+    assert list(timeline["Người thực hiện"]) == ["lan"]       # not an account: the username
     assert [t.label for t in app.tabs] == ["Bắt đầu xác minh"]
+
+
+def test_timeline_names_account_holders(app_env):
+    users.create_user(db(), Actor("root", Role.ADMIN), "lan", "Nguyễn Thị Lan", Role.STAFF, "Hà Nội",
+                      "mat-khau-dai-123")
+    case = new_case()
+    cases.start_verification(db(), STAFF, case.ticket_code)
+    timeline = open_page(ticket=case.ticket_code).dataframe[-1].value
+    assert list(timeline["Người thực hiện"]) == ["Nguyễn Thị Lan (lan)"] * 2
 
 
 def test_markdown_in_customer_name_is_escaped_in_tables(app_env):
@@ -163,7 +173,7 @@ def test_concurrent_change_gives_conflict_message(app_env):
     # Someone else marks it sent after this page was rendered; "agrees" is still offered in both states.
     cases.mark_awaiting_customer(db(), STAFF, code)
     click(app, "Khách hàng đồng ý")
-    assert [e.value for e in app.error] == [
+    assert errors_shown(app) == [
         "Hồ sơ vừa được người khác cập nhật nên thay đổi của bạn chưa được lưu. "
         "Vui lòng tải lại hồ sơ và thực hiện lại."]
     assert status_of(code) is Status.AWAITING_CUSTOMER

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, signed_in
+from tests.conftest import ROOT, errors_shown, signed_in
 from voc.access import Actor, Role
 from voc.clock import local_date, utcnow
 from voc.model import Channel, IssueKind, Service
@@ -94,20 +94,20 @@ def test_each_channel_saves_a_case(app_env, channel, contacts):
 
 def test_channel_requires_its_contact(app_env):
     app = submit(fill(open_page(), Channel.EMAIL, phone="0912345678"))
-    assert [e.value for e in app.error] == ["Kênh email / web ticket: vui lòng nhập email của khách hàng."]
+    assert errors_shown(app) == ["Kênh email / web ticket: vui lòng nhập email của khách hàng."]
     assert count_cases(app_env) == 0
 
 
 def test_missing_required_field(app_env):
     app = submit(fill(open_page(), request="", phone="0912345678"))
-    assert [e.value for e in app.error] == ["Vui lòng nhập yêu cầu cần giải quyết."]
+    assert errors_shown(app) == ["Vui lòng nhập yêu cầu cần giải quyết."]
     assert "intake_done" not in app.session_state
     assert count_cases(app_env) == 0
 
 
 def test_future_event_date(app_env):
     app = submit(fill(open_page(), event=TODAY + timedelta(days=3), phone="0912345678"))
-    assert [e.value for e in app.error] == ["Ngày xảy ra sự việc không thể sau ngày tiếp nhận."]
+    assert errors_shown(app) == ["Ngày xảy ra sự việc không thể sau ngày tiếp nhận."]
     assert count_cases(app_env) == 0
 
 
@@ -115,7 +115,17 @@ def test_forbidden_attachment_type(app_env):
     app = fill(open_page(), phone="0912345678")
     app.file_uploader(key=f"files-{key(app)}").set_value(("virus.exe", b"MZ\x90\x00", "application/octet-stream"))
     submit(app)
-    assert len(app.error) == 1 and "virus.exe" in app.error[0].value and "không thuộc loại được phép" in app.error[0].value
+    assert len(app.error) == 1 and "virus.exe" in errors_shown(app)[0] and "không thuộc loại được phép" in errors_shown(app)[0]
+    assert count_cases(app_env) == 0
+
+
+def test_error_quoting_a_file_name_shows_it_as_text(app_env):
+    app = fill(open_page(), phone="0912345678")
+    hostile = "[bấm](javascript:alert(1))**x**.exe"
+    app.file_uploader(key=f"files-{key(app)}").set_value((hostile, b"MZ", "application/octet-stream"))
+    submit(app)
+    assert hostile in errors_shown(app)[0]
+    assert "\\[bấm\\]\\(javascript" in app.error[0].value and "\\*\\*x" in app.error[0].value
     assert count_cases(app_env) == 0
 
 

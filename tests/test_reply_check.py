@@ -99,7 +99,7 @@ def test_late_against_the_48_hour_clock():
     late = check_reply(GOOD, case=case, issued_at=OPENED + timedelta(hours=50, minutes=30))
     assert "late" not in on_time.codes
     assert late.codes == ["late"]
-    assert "2.5 giờ" in late.findings[0].message_vi
+    assert "2,5 giờ" in late.findings[0].message_vi
     # without issued_at the check is "if issued now"
     assert "late" in check_reply(GOOD, case=case).codes
 

@@ -43,7 +43,8 @@ def md_escape(text: str | None) -> str:
 
 
 def show_error(error: DomainError) -> None:
-    st.error(str(error), icon=":material/error:")
+    """A refusal from voc/, shown as text: the message may quote the user's own words."""
+    st.error(md_escape(str(error)), icon=":material/error:")
 
 
 def enum_label(enum: type[LabelledEnum], value: str | None) -> str:

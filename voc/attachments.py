@@ -10,6 +10,7 @@ from voc.access import Actor, Permission
 from voc.audit import record_event
 from voc.clock import from_db, to_db
 from voc.errors import NotFound, ValidationError
+from voc.numbers import vn_number
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
@@ -69,7 +70,7 @@ def validate_upload(upload: Upload) -> CheckedUpload:
         raise ValidationError(f"Tệp “{name}” rỗng.", "attachments")
     if size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            f"Tệp “{name}” quá lớn ({size / 1024 / 1024:.1f} MB); tối đa {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.",
+            f"Tệp “{name}” quá lớn ({vn_number(size / 1024 / 1024, 1)} MB); tối đa {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.",
             "attachments")
     mime, magics = ALLOWED_TYPES[ext]
     if magics and not any(upload.content.startswith(m) for m in magics):

@@ -60,18 +60,25 @@ class Event:
     before: dict | None
     after: dict | None
     note: str | None
+    actor_name: str | None = None    # the account's display name, when the actor is an account
+
+    @property
+    def who(self) -> str:
+        """The person as users know them: "Display Name (username)", or the bare username."""
+        return f"{self.actor_name} ({self.actor})" if self.actor_name else self.actor
 
 
 def events_for(cur, entity: str, entity_id: str | int) -> list[Event]:
     from voc.clock import from_db
 
     rows = cur.execute(
-        "SELECT id, occurred_at, actor, entity, entity_id, action, before, after, note FROM events "
-        "WHERE entity = ? AND entity_id = ? ORDER BY id",
+        "SELECT e.id, e.occurred_at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.note, "
+        "u.display_name FROM events e LEFT JOIN users u ON u.username = e.actor "
+        "WHERE e.entity = ? AND e.entity_id = ? ORDER BY e.id",
         [entity, str(entity_id)],
     ).fetchall()
     return [
         Event(r[0], from_db(r[1]), r[2], r[3], r[4], r[5],
-              json.loads(r[6]) if r[6] else None, json.loads(r[7]) if r[7] else None, r[8])
+              json.loads(r[6]) if r[6] else None, json.loads(r[7]) if r[7] else None, r[8], r[9])
         for r in rows
     ]

@@ -22,6 +22,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from voc.clock import from_db, to_db, utcnow
+from voc.numbers import vn_number
 from voc.text import fold
 
 CHECKER_VERSION = 1
@@ -218,7 +219,7 @@ def _check_late(case, issued_at: datetime | None, reply_due_at: datetime | None)
         return []
     hours = (at - due).total_seconds() / 3600
     when = "phát hành" if issued_at else "nếu phát hành bây giờ"
-    return [Finding("late", f"Thư trễ hạn trả lời 48 giờ: {when} là sau hạn {hours:.1f} giờ "
+    return [Finding("late", f"Thư trễ hạn trả lời 48 giờ: {when} là sau hạn {vn_number(hours, 1)} giờ "
                     "(quy trình: trả lời bằng văn bản trong 48 giờ kể từ khi tiếp nhận).", None, "high")]
 
 
