@@ -1,7 +1,8 @@
 """VOC Desk entry point: the login gate, the navigation for the user's role, the shared sidebar."""
 import streamlit as st
 
-from ui.session import current_actor, login_form, return_to_requested_page, sign_out
+from ui.session import current_actor, keep_session_cookie, login_form, return_to_requested_page, sign_out
+from ui.widgets import md_escape
 from voc.access import Actor, Permission
 
 st.set_page_config(page_title="VOC Desk", page_icon=":material/inbox:", layout="wide")
@@ -47,9 +48,10 @@ navigation = st.navigation(sections_for(actor))
 return_to_requested_page()
 
 with st.sidebar:
-    st.caption(f"Đăng nhập: **{actor.display_name or actor.username}** — {actor.role.label}"
-               + (f" — {actor.branch}" if actor.branch else ""))
+    st.caption(f"Đăng nhập: **{md_escape(actor.display_name or actor.username)}** — {actor.role.label}"
+               + (f" — {md_escape(actor.branch)}" if actor.branch else ""))
     if st.button("Đăng xuất", key="sign_out"):
         sign_out()
         st.rerun()
+    keep_session_cookie()
 navigation.run()

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui.session import get_db, page_actor
+from ui.widgets import md_escape, show_error
 from voc import admin_ops, users
 from voc.access import Permission, Role
 from voc.errors import DomainError
@@ -17,7 +18,7 @@ with tab_users:
     try:
         st.dataframe(admin_ops.users_table(db, actor), hide_index=True, width="stretch")
     except DomainError as error:
-        st.error(str(error))
+        show_error(error)
     roles = list(Role)
     with st.form("new_user", clear_on_submit=True):
         st.subheader("Tạo tài khoản")
@@ -30,9 +31,9 @@ with tab_users:
         if st.form_submit_button("Tạo tài khoản", type="primary"):
             try:
                 users.create_user(db, actor, username, display, role, branch or None, password)
-                st.success(f"Đã tạo tài khoản {username.strip().lower()}.")
+                st.success(f"Đã tạo tài khoản {md_escape(username.strip().lower())}.")
             except DomainError as error:
-                st.error(str(error))
+                show_error(error)
     with st.form("change_password", clear_on_submit=True):
         st.subheader("Đặt lại mật khẩu")
         who = st.text_input("Tên đăng nhập", value=actor.username)
@@ -42,7 +43,7 @@ with tab_users:
                 users.set_password(db, actor, who.strip().lower(), new)
                 st.success("Đã đổi mật khẩu.")
             except DomainError as error:
-                st.error(str(error))
+                show_error(error)
     with st.form("update_user"):
         st.subheader("Đổi vai trò / khóa tài khoản")
         who = st.text_input("Tên đăng nhập ", key="upd_user")
@@ -54,7 +55,7 @@ with tab_users:
                 users.update_user(db, actor, who.strip().lower(), role=new_role, branch=new_branch, active=active)
                 st.success("Đã cập nhật tài khoản.")
             except DomainError as error:
-                st.error(str(error))
+                show_error(error)
 
 with tab_policy:
     current = admin_ops.current_policy(db)
@@ -73,7 +74,7 @@ with tab_policy:
                                                          int(business_days), mode))
                 st.success("Đã lưu chính sách.")
             except DomainError as error:
-                st.error(str(error))
+                show_error(error)
 
 with tab_import:
     st.subheader("Nhập hồ sơ từ CSV chuẩn")
@@ -87,7 +88,7 @@ with tab_import:
                 db, actor, upload.name, upload.getvalue(),
                 progress=lambda done, total: bar.progress(min(done / max(total, 1), 1.0), text=f"Đã đọc {done} dòng…"))
         except DomainError as error:
-            st.error(str(error))
+            show_error(error)
         else:
             bar.progress(1.0, text="Hoàn tất")
             st.cache_data.clear()

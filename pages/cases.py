@@ -117,7 +117,7 @@ def case_list(actor: Actor) -> None:
                                             limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     save_filters(filt, page)
-    st.caption(f"{total:,} hồ sơ".replace(",", ".") + (f" — trang {page}/{pages}" if total else "")
+    st.caption(f"{vn_number(total)} hồ sơ" + (f" — trang {page}/{pages}" if total else "")
                + ". Chọn một dòng để mở hồ sơ.")
     if not rows:
         st.info("Không có hồ sơ nào khớp bộ lọc.")

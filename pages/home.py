@@ -1,9 +1,12 @@
 """Home: what needs attention today, and on an empty database the offer to load demo data."""
 import streamlit as st
 
-from ui.session import get_db, page_actor
-from voc import overview
+from ui.session import get_db, page_actor, session_token
+from ui.widgets import show_error
+from voc import overview, users
 from voc.access import Permission
+from voc.errors import DomainError
+from voc.numbers import vn_number
 
 actor = page_actor()
 db = get_db()
@@ -33,13 +36,25 @@ if summary.total_cases == 0:
         st.write("Hãy bắt đầu ở trang **Tiếp nhận**.")
 else:
     if summary.demo_cases:
-        st.warning(f"Đang có {summary.demo_cases:,} hồ sơ **dữ liệu mẫu (demo)**.".replace(",", "."))
+        st.warning(f"Đang có {vn_number(summary.demo_cases)} hồ sơ **dữ liệu mẫu (demo)**.")
     cols = st.columns(5)
-    cols[0].metric("Hồ sơ đang mở", f"{summary.open_cases:,}".replace(",", "."))
+    cols[0].metric("Hồ sơ đang mở", vn_number(summary.open_cases))
     cols[1].metric("Đến hạn trong 24 giờ", summary.sla["due_24h"])
     cols[2].metric("Quá hạn trả lời", summary.sla["reply_overdue"])
     cols[3].metric("Quá hạn giải quyết", summary.sla["resolution_overdue"])
-    cols[4].metric("Tổng số hồ sơ", f"{summary.total_cases:,}".replace(",", "."))
+    cols[4].metric("Tổng số hồ sơ", vn_number(summary.total_cases))
     if actor.can(Permission.HANDLE_CASES):
         st.page_link("pages/intake.py", label="Tiếp nhận khiếu nại mới", icon=":material/edit_note:")
     st.page_link("pages/sla_board.py", label="Xem bảng SLA", icon=":material/timer:")
+
+with st.expander("Đổi mật khẩu của tôi"):
+    with st.form("own_password", clear_on_submit=True):
+        current = st.text_input("Mật khẩu hiện tại", type="password")
+        new = st.text_input(f"Mật khẩu mới (ít nhất {users.MIN_PASSWORD_CHARS} ký tự)", type="password")
+        repeated = st.text_input("Nhập lại mật khẩu mới", type="password")
+        if st.form_submit_button("Đổi mật khẩu"):
+            try:
+                users.change_own_password(db, actor, current, new, repeated, keep_session=session_token())
+                st.success("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.")
+            except DomainError as error:
+                show_error(error)

@@ -4,13 +4,14 @@ import plotly.express as px
 import streamlit as st
 
 from ui import charts, filters
-from ui.widgets import md_escape
+from ui.widgets import md_escape, show_error
 from ui.session import get_db, page_actor
 from voc import analytics
 from voc.access import Permission
 from voc.clock import format_local
 from voc.errors import DomainError
 from voc.model import Channel, Service, Status
+from voc.numbers import vn_number
 from voc.privacy import mask_email, mask_phone
 
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ charts.chart("Số hồ sơ khớp theo tuần", volume, lambda d: px.bar(
 
 total = int(volume["cases"].sum()) if not volume.empty else 0
 pages = max(1, -(-total // PAGE_SIZE))
-page = st.number_input(f"Trang (tổng {total:,} hồ sơ)".replace(",", "."), 1, pages, 1, key="listen_page")
+page = st.number_input(f"Trang (tổng {vn_number(total)} hồ sơ)", 1, pages, 1, key="listen_page")
 rows, _ = charts.query(db, "search_verbatims", f, text=text, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 shown = rows.assign(
     service=[Service(v).label for v in rows["service"]], channel=[Channel(v).label for v in rows["channel"]],
@@ -60,7 +61,7 @@ try:
     with db.cursor() as cur:
         story = analytics.case_story(cur, code.strip())
 except DomainError as error:
-    st.error(str(error))
+    show_error(error)
     st.stop()
 case = story.case
 if not actor.may_touch_branch(case.branch):

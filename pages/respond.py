@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui import charts, filters
 from ui.reply_view import show_result
-from ui.widgets import md_escape
+from ui.widgets import md_escape, show_error
 from ui.session import get_db, page_actor
 from voc import analytics, reply_check
 from voc.access import Permission
@@ -28,7 +28,7 @@ with tab_check:
         try:
             result = reply_check.check_draft(db, text, ticket_code=code.strip() or None, writer=actor.username)
         except DomainError as error:
-            st.error(str(error))
+            show_error(error)
         else:
             show_result(result, "draft")
 

@@ -1,15 +1,20 @@
-"""The one cached DuckDB connection, the signed-in user and the login gate."""
+"""The one cached DuckDB connection, the signed-in user and the login gate.
+
+A signed-in user is kept in the tab's session state. The browser also holds the session token in a
+cookie (a session cookie: it goes when the browser closes), so a reload or a new tab resumes the
+login; every run checks the token against DuckDB, so signing out, a password change or a
+deactivated account ends the login in every tab."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import timedelta
 
 import streamlit as st
-
-from voc import users
 from streamlit.errors import StreamlitAPIException
 
+from voc import sessions, users
 from voc.access import PERMISSION_MESSAGES, Actor, Permission
 from voc.clock import utcnow
 from voc.db import Database
@@ -20,6 +25,7 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _RETURN_KEY = "voc_return_to"
 _USER_KEY = "voc_user"
 _SEEN_KEY = "voc_last_seen"
+_TOKEN_KEY = "voc_session_token"
 
 
 @st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
@@ -46,15 +52,62 @@ def _first_admin_password() -> str | None:
 
 
 def current_actor() -> Actor | None:
-    user = st.session_state.get(_USER_KEY)
-    seen = st.session_state.get(_SEEN_KEY)
+    state = st.session_state
+    user = state.get(_USER_KEY)
     if user is None:
-        return None
+        return _resume_from_cookie()
+    seen = state.get(_SEEN_KEY)
     if seen is None or utcnow() - seen > timedelta(hours=users.SESSION_HOURS):
         sign_out(expired=True)
         return None
-    st.session_state[_SEEN_KEY] = utcnow()
+    token = state.get(_TOKEN_KEY)
+    if token is not None:
+        user = sessions.resume_session(get_db(), token)
+        if user is None:              # signed out in another tab, password changed, deactivated
+            sign_out(expired=True)
+            return None
+        state[_USER_KEY] = user       # a changed role or branch applies at once
+    state[_SEEN_KEY] = utcnow()
     return user
+
+
+def _cookie_token() -> str | None:
+    """The session cookie the browser sent when this tab connected (AppTest has no browser)."""
+    token = st.context.cookies.get(sessions.COOKIE_NAME)
+    return token if isinstance(token, str) and token else None
+
+
+def _resume_from_cookie() -> Actor | None:
+    token = _cookie_token()
+    user = sessions.resume_session(get_db(), token) if token else None
+    if user is not None:
+        st.session_state.update({_USER_KEY: user, _SEEN_KEY: utcnow(), _TOKEN_KEY: token})
+    return user
+
+
+def session_token() -> str | None:
+    return st.session_state.get(_TOKEN_KEY)
+
+
+def keep_session_cookie() -> None:
+    """Hand the session token to the browser as a cookie, for reloads and new tabs."""
+    token = session_token()
+    if token and _cookie_token() != token:
+        _run_in_browser(f"document.cookie = {json.dumps(_cookie(token))} + "
+                        "(location.protocol === 'https:' ? '; Secure' : '');")
+
+
+def _forget_session_cookie() -> None:
+    if _cookie_token():
+        _run_in_browser(f"document.cookie = {json.dumps(_cookie('') + '; Max-Age=0')};")
+
+
+def _cookie(value: str) -> str:
+    return f"{sessions.COOKIE_NAME}={value}; Path=/; SameSite=Strict"
+
+
+def _run_in_browser(script: str) -> None:
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
 def page_actor(permission: Permission | None = None) -> Actor:
@@ -89,11 +142,15 @@ def sign_in(user: users.User) -> None:
     st.session_state.pop("voc_first_admin_password", None)
     st.session_state[_USER_KEY] = user.actor()
     st.session_state[_SEEN_KEY] = utcnow()
+    st.session_state[_TOKEN_KEY] = sessions.open_session(get_db(), user)
 
 
 def sign_out(expired: bool = False) -> None:
-    for key in (_USER_KEY, _SEEN_KEY):
+    token = st.session_state.get(_TOKEN_KEY)
+    for key in (_USER_KEY, _SEEN_KEY, _TOKEN_KEY):
         st.session_state.pop(key, None)
+    if token and not expired:
+        sessions.end_session(get_db(), token)
     if expired:
         st.session_state["voc_expired"] = True
 
@@ -107,6 +164,7 @@ def login_form() -> None:
             "Lần khởi động đầu tiên: đã tạo tài khoản quản trị **admin** với mật khẩu "
             f"`{generated}`. Mật khẩu này chỉ hiện một lần — hãy ghi lại và đổi ngay sau khi đăng nhập."
         )
+    _forget_session_cookie()
     if st.session_state.pop("voc_expired", False):
         st.info("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại.")
     with st.form("login"):
@@ -117,6 +175,6 @@ def login_form() -> None:
         try:
             sign_in(users.authenticate(get_db(), username, password))
         except DomainError as error:
-            st.error(str(error))
+            st.error(str(error))      # fixed messages: they never quote what was typed
         else:
             st.rerun()

@@ -156,7 +156,12 @@ def _record_failure(db, user: User, now: datetime) -> None:
                      {"failed_attempts": failures, "locked": bool(locked)}, at=now)
 
 
-def set_password(db, actor: Actor, username: str, new_password: str, now: datetime | None = None) -> None:
+def set_password(db, actor: Actor, username: str, new_password: str, now: datetime | None = None,
+                 keep_session: str | None = None) -> None:
+    """Change a password; every session of that user ends, except `keep_session` (the session of a
+    user changing their own password)."""
+    from voc.sessions import EndReason, end_user_sessions
+
     if actor.username != username:
         actor.require(Permission.MANAGE_USERS)
     validate_password(new_password)
@@ -165,11 +170,36 @@ def set_password(db, actor: Actor, username: str, new_password: str, now: dateti
         get_user(cur, username)
         cur.execute("UPDATE users SET password_hash = ?, password_changed_at = ?, failed_attempts = 0, "
                     "locked_until = NULL WHERE username = ?", [_HASHER.hash(new_password), to_db(now), username])
+        end_user_sessions(cur, username, EndReason.PASSWORD_CHANGED, now, keep_token=keep_session)
         record_event(cur, actor.username, "user", username, "password_changed", None, None, at=now)
+
+
+def change_own_password(db, actor: Actor, current_password: str, new_password: str, repeated: str,
+                        keep_session: str | None = None, now: datetime | None = None) -> None:
+    """A user changes their own password: the current one must be right (a wrong one counts towards
+    the lock-out like a failed login); their other sessions end."""
+    now = now or utcnow()
+    if new_password != repeated:
+        raise ValidationError("Hai lần nhập mật khẩu mới không khớp.", "password")
+    with db.cursor() as cur:
+        row = cur.execute(f"SELECT {_COLUMNS}, password_hash FROM users WHERE username = ?", [actor.username]).fetchone()
+    if row is None:
+        raise NotFound("Không tìm thấy tài khoản.")
+    user, stored = _row(row[:7]), row[7]
+    try:
+        _HASHER.verify(stored, current_password or "")
+    except (VerificationError, InvalidHashError):
+        _record_failure(db, user, now)
+        raise ValidationError("Mật khẩu hiện tại không đúng.", "current_password") from None
+    if new_password == current_password:
+        raise ValidationError("Mật khẩu mới phải khác mật khẩu hiện tại.", "password")
+    set_password(db, actor, actor.username, new_password, now, keep_session=keep_session)
 
 
 def update_user(db, actor: Actor, username: str, *, role: Role | None = None, branch: str | None = None,
                 active: bool | None = None, now: datetime | None = None) -> User:
+    from voc.sessions import EndReason, end_user_sessions
+
     actor.require(Permission.MANAGE_USERS)
     now = now or utcnow()
     with db.transaction() as cur:
@@ -180,6 +210,8 @@ def update_user(db, actor: Actor, username: str, *, role: Role | None = None, br
             raise ValidationError("Không thể tự bỏ quyền quản trị hoặc tự vô hiệu hóa tài khoản của mình.", "role")
         cur.execute("UPDATE users SET role = ?, branch = ?, active = ? WHERE username = ?",
                     [after["role"].value, after["branch"] or None, after["active"], username])
+        if not after["active"]:
+            end_user_sessions(cur, username, EndReason.DEACTIVATED, now)
         record_event(cur, actor.username, "user", username, "user_updated",
                      {"role": before.role, "branch": before.branch, "active": before.active}, after, at=now)
         return get_user(cur, username)
