@@ -31,3 +31,19 @@ def test_discover_reads_cases_and_their_tags(db):
                 [f"D-{i}", text])
     found = discover(db, min_cases=3)
     assert found and found[0].key == "mail bi doi"
+
+
+def test_each_text_is_chunked_once_per_process(monkeypatch):
+    import underthesea
+
+    from voc import discovery
+
+    calls = []
+    real_chunk = underthesea.chunk
+    monkeypatch.setattr(underthesea, "chunk", lambda text: calls.append(text) or real_chunk(text))
+    discovery._phrases.cache_clear()
+    first = rank_phrases(POOR, GOOD, glossary_keys=[], min_cases=3)
+    assert len(calls) == len(POOR)
+    again = rank_phrases(POOR, GOOD, glossary_keys=["cong thanh toan"], min_cases=3)
+    assert len(calls) == len(POOR)                     # the refresh after a glossary edit re-chunks nothing
+    assert [c.key for c in again] == [c.key for c in first if "cong thanh toan" not in c.key]
