@@ -61,7 +61,8 @@ def show_discovery() -> None:
                 db, coverage=coverage, min_cases=int(min_cases), max_cases=max_cases, limit=200)
     phrases = state.get("clarify_phrases")
     if phrases is None:
-        st.info("Bấm “Tìm cụm từ mới” để bắt đầu (lần đầu khoảng 10–20 giây với vài nghìn hồ sơ; các lần sau chỉ xử lý hồ sơ mới nên nhanh hơn).")
+        st.info("Bấm “Tìm cụm từ mới” để bắt đầu (lần đầu khoảng 10–20 giây với vài nghìn hồ sơ; "
+                "các lần sau chỉ xử lý hồ sơ mới nên nhanh hơn).")
     elif not phrases:
         st.info("Không tìm thấy cụm từ nào chưa có trong từ điển.")
     else:
