@@ -55,3 +55,27 @@ def test_evaluate_command_prints_summary_last(tmp_path, capsys):
     last = re.fullmatch(r"macro_f1=([\d.]+) accuracy=([\d.]+) stripped_accuracy=([\d.]+)", out[-1])
     assert last, out[-1]
     assert float(last.group(2)) == 1.0 and float(last.group(3)) == 1.0
+
+
+def test_in_domain_check_never_trains_on_the_row_it_predicts(monkeypatch):
+    from voc import classifier
+    from voc.evaluate import in_domain_check
+
+    seen_by_model: list[set[str]] = []
+    real_train = classifier.train
+
+    def recording_train(texts, labels, **kwargs):
+        seen_by_model.append(set(texts))
+        return real_train(texts, labels, **kwargs)
+
+    monkeypatch.setattr(classifier, "train", recording_train)
+    train_rows = ["web sập", "website chết", "bị trừ tiền", "tính cước sai"]
+    test_rows = ["web sập rồi", "máy chủ chết", "trừ tiền hai lần", "cước sai", "web lỗi", "thu tiền sai"]
+    gold = [["downtime"], ["downtime"], ["billing"], ["billing"], ["downtime"], ["billing"]]
+    m = in_domain_check(train_rows, [["downtime"], ["downtime"], ["billing"], ["billing"]], test_rows, gold, folds=3)
+    assert len(seen_by_model) == 3
+    for seen in seen_by_model:
+        assert set(train_rows) <= seen
+        assert len(set(test_rows) & seen) == 4          # two thirds of the test file, never the held-out third
+    assert sum(len(set(test_rows) - seen) for seen in seen_by_model) == len(test_rows)  # each row held out once
+    assert m.rows == len(test_rows) and 0.0 <= m.accuracy <= 1.0
