@@ -12,11 +12,10 @@ import secrets
 from datetime import datetime, timedelta
 from enum import Enum
 
-from voc.access import Actor
+from voc.access import Actor, Role
 from voc.audit import record_event
 from voc.clock import from_db, to_db, utcnow
-from voc.errors import NotFound
-from voc.users import SESSION_HOURS, User, get_user
+from voc.users import SESSION_HOURS, User
 
 COOKIE_NAME = "voc_session"
 TOUCH_EVERY = timedelta(minutes=5)   # last activity is written at most this often
@@ -52,26 +51,24 @@ def resume_session(db, token: str | None, now: datetime | None = None) -> Actor 
         return None
     now = now or utcnow()
     key = _hash(token)
-    with db.cursor() as cur:
-        row = cur.execute("SELECT username, last_seen_at FROM user_sessions WHERE token_hash = ? AND ended_at IS NULL",
-                          [key]).fetchone()
-        if row is None:
-            return None
-        username, last_seen = row[0], from_db(row[1])
-        try:
-            user = get_user(cur, username)
-        except NotFound:
-            user = None
-    if now - last_seen > timedelta(hours=SESSION_HOURS):
+    with db.cursor() as cur:       # one query: this runs on every rerun of a signed-in page
+        row = cur.execute(
+            "SELECT s.last_seen_at, u.username, u.display_name, u.role, u.branch, u.active FROM user_sessions s "
+            "LEFT JOIN users u ON u.username = s.username WHERE s.token_hash = ? AND s.ended_at IS NULL",
+            [key]).fetchone()
+    if row is None:
+        return None
+    last_seen, username, display_name, role, branch, active = row
+    if now - from_db(last_seen) > timedelta(hours=SESSION_HOURS):
         _end(db, key, now, EndReason.IDLE)
         return None
-    if user is None or not user.active:
+    if username is None or not active:
         _end(db, key, now, EndReason.DEACTIVATED)
         return None
-    if now - last_seen >= TOUCH_EVERY:
+    if now - from_db(last_seen) >= TOUCH_EVERY:
         with db.transaction() as cur:
             cur.execute("UPDATE user_sessions SET last_seen_at = ? WHERE token_hash = ?", [to_db(now), key])
-    return user.actor()
+    return Actor(username, Role(role), branch, display_name)
 
 
 def _end(db, key: str, now: datetime, reason: EndReason) -> bool:
