@@ -47,3 +47,11 @@ def test_each_text_is_chunked_once_per_process(monkeypatch):
     again = rank_phrases(POOR, GOOD, glossary_keys=["cong thanh toan"], min_cases=3)
     assert len(calls) == len(POOR)                     # the refresh after a glossary edit re-chunks nothing
     assert [c.key for c in again] == [c.key for c in first if "cong thanh toan" not in c.key]
+
+
+def test_overlapping_windows_of_one_phrase_are_shown_once():
+    poor = [(1, "mail den cham ca tieng moi nhan"), (2, "sang nay mail den cham ca tieng moi nhan, bao gap"),
+            (3, "mail den cham ca tieng moi nhan duoc")]
+    found = rank_phrases(poor, GOOD, glossary_keys=[], min_cases=3)
+    windows = [c.key for c in found if "ca tieng" in c.key]
+    assert len(windows) == 1, [c.key for c in found]

@@ -5,7 +5,8 @@ Its text goes through underthesea's chunker; candidate phrases are noun-phrase c
 runs of 2-4 chunk words inside a clause that start with a noun, verb or adjective and end with
 one ("mail bị dội"). Phrases are counted once per case, compared with their frequency in the
 well-covered cases, and ranked; each comes with example cases so QA can judge and add it to
-the glossary. Phrases already covered by a glossary term are left out.
+the glossary. Phrases already covered by a glossary term are left out, and overlapping windows
+of one longer phrase (found in nearly the same cases) are shown once.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from voc.taxonomy import list_glossary
 CONTENT_TAGS = {"N", "Np", "Nc", "Nu", "V", "A", "Ny", "Vy"}
 BREAK_TAGS = {"CH", "E", "C", "CC"}      # punctuation, prepositions, conjunctions end a run
 MAX_PHRASE_SYLLABLES = 10
+SAME_CASES = 0.8     # case-set Jaccard above which two overlapping phrases count as one
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 STOP = frozenset("bi da dang van cu rat roi luon cung thi la co khong duoc nay do ay nhe a".split())
 
@@ -32,6 +34,7 @@ class PhraseCandidate:
     covered_cases: int          # well covered cases containing it
     score: float
     examples: list[tuple[int, str]] = field(default_factory=list)   # (case id, snippet)
+    case_ids: set[int] = field(default_factory=set, repr=False)
 
 
 @lru_cache(maxsize=20_000)
@@ -119,6 +122,7 @@ def rank_phrases(poor: list[tuple[int, str]], good: list[tuple[int, str]], gloss
             if cand is None:
                 cand = found[key] = PhraseCandidate(surfaces[key], key, 0, 0, 0.0)
             cand.cases += 1
+            cand.case_ids.add(case_id)
             if len(cand.examples) < examples:
                 cand.examples.append((case_id, _snippet(text)))
     padded = {f" {_key(k)} " for k in glossary_keys}
@@ -140,4 +144,23 @@ def rank_phrases(poor: list[tuple[int, str]], good: list[tuple[int, str]], gloss
                       for other in keys)}
     for key in dropped:
         del keep[key]
-    return sorted(keep.values(), key=lambda c: (-c.score, -c.cases, c.key))[:limit]
+    # overlapping runs found in (nearly) the same cases are one phrase seen through different windows
+    # ("mail den cham ca", "ca tieng moi nhan"): the best-ranked one stands for the others
+    shown: list[PhraseCandidate] = []
+    for cand in sorted(keep.values(), key=lambda c: (-c.score, -c.cases, c.key)):
+        if not any(_overlap(other.key, cand.key) and _jaccard(other.case_ids, cand.case_ids) >= SAME_CASES
+                   for other in shown):
+            shown.append(cand)
+            if len(shown) == limit:
+                break
+    return shown
+
+
+def _jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Whether one run of syllables ends where the other begins (by at least one syllable)."""
+    x, y = a.split(), b.split()
+    return any(x[-k:] == y[:k] or y[-k:] == x[:k] for k in range(1, min(len(x), len(y))))
