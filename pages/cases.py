@@ -9,8 +9,8 @@ import streamlit as st
 from ui.reply_view import show_result
 from ui.session import get_db, page_actor
 from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
-                        md_escape, remaining_text, selected_row, show_error)
-from voc import attachments, case_store, cases, documents, letters, reply_check, sla_report
+                        md_escape, remaining_text, selected_row, show_error, themes_table)
+from voc import attachments, case_store, cases, documents, letters, reply_check, sla_report, tagging
 from voc.access import Actor, Permission
 from voc.audit import Event
 from voc.clock import LOCAL_TZ, format_local, utcnow
@@ -158,18 +158,21 @@ def case_file(actor: Actor, code: str) -> None:
     seen_version = st.session_state.get(seen_key, case.version)
     st.title(f"Hồ sơ {case.ticket_code}")
     st.caption(f"{case.status.label} — lần giải quyết {case.round} — {case.channel.label} — {case.service.label}"
-               f" — chi nhánh {case.branch or '—'} — nhân viên {case.staff or '—'}")
+               f" — chi nhánh {md_escape(case.branch) or '—'} — nhân viên {md_escape(case.staff) or '—'}")
     if flash := st.session_state.pop(FLASH, None):
         st.success(flash, icon=":material/check_circle:")
     with db.cursor() as cur:
         files = attachments.list_attachments(cur, case.id)
         issued = letters.letters_of(cur, case.id)
+        tags = tagging.case_tags(cur, case.id)
     left, right = st.columns([3, 2])
     with left:
         facts(actor, case)
     with right:
         clocks(case)
         attachment_downloads(case, files)
+    st.subheader("Chủ đề")
+    themes_table(tags)
     letters_panel(case, issued)
     if actor.can(Permission.HANDLE_CASES):
         actions_panel(actor, case, issued, seen_version)

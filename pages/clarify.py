@@ -4,7 +4,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from ui.widgets import md_escape, show_error
+from ui.widgets import md_escape, show_error, themes_table
 from ui.session import get_db, page_actor
 from voc import clarify
 from voc.access import Permission
@@ -226,14 +226,7 @@ def show_corrections() -> None:
         else:
             st.text(f"{found.ticket_code} — tiếp nhận {found.received}")
             st.text(found.excerpt)
-            if found.tags:
-                st.dataframe(pd.DataFrame(clarify.tag_rows(found.tags)), hide_index=True, width="stretch",
-                             column_order=["theme", "score", "source", "evidence"], column_config={
-                                 "theme": "Chủ đề", "source": "Nguồn", "evidence": "Bằng chứng (từ ngữ của khách)",
-                                 "score": st.column_config.ProgressColumn("Điểm", min_value=0.0, max_value=1.0,
-                                                                          format="%.2f")})
-            else:
-                st.info("Hồ sơ này chưa có chủ đề nào.")
+            themes_table(found.tags)
             current = [t.code for t in found.tags if t.code in active_codes]
             with st.form(f"clarify_correct_{found.ticket_code}_{rev}"):
                 theme = st.selectbox("Chủ đề", active_codes, format_func=names.get,

@@ -91,6 +91,14 @@ def test_case_file_shows_facts_clocks_and_timeline(app_env):
     assert [t.label for t in app.tabs] == ["Bắt đầu xác minh"]
 
 
+def test_case_file_shows_the_themes_and_their_evidence(app_env):
+    case = new_case(content="web bi sap tu sang, goi ko ai nghe may")
+    app = open_page(ticket=case.ticket_code)
+    [themes] = [d.value for d in app.dataframe if "evidence" in d.value.columns]
+    assert {"downtime", "support_responsiveness"} <= set(themes["code"])
+    assert all(themes["evidence"].str.len() > 0)
+
+
 def test_timeline_names_account_holders(app_env):
     users.create_user(db(), Actor("root", Role.ADMIN), "lan", "Nguyễn Thị Lan", Role.STAFF, "Hà Nội",
                       "mat-khau-dai-123")

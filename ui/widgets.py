@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitAPIException
 from ui.session import get_db
 from voc import case_store
 from voc.access import Actor, Permission
+from voc.clarify import tag_rows
 from voc.clock import format_local, utcnow
 from voc.errors import DomainError
 from voc.model import Channel, Customer, LabelledEnum, Service, SlaState, Status
@@ -105,6 +106,17 @@ def fields_table(lines: list[tuple[str, str | None]]) -> None:
     """Label/value pairs as a static table. st.table renders Markdown, so values are escaped."""
     data = pd.DataFrame({"field": [f"**{k}**" for k, _ in lines], "value": [md_escape(v) or "—" for _, v in lines]})
     st.table(data, hide_header=True, hide_index=True, border="horizontal")
+
+
+def themes_table(tags) -> None:
+    """A case's themes: name, score, where it came from (glossary, model, QA) and the evidence."""
+    if not tags:
+        st.caption("Hồ sơ này chưa có chủ đề nào.")
+        return
+    st.dataframe(pd.DataFrame(tag_rows(tags)), hide_index=True, width="stretch",
+                 column_order=["theme", "score", "source", "evidence"], column_config={
+                     "theme": "Chủ đề", "source": "Nguồn", "evidence": "Bằng chứng (từ ngữ của khách)",
+                     "score": st.column_config.ProgressColumn("Điểm", min_value=0.0, max_value=1.0, format="%.2f")})
 
 
 def labelled_text(label: str, text: str | None) -> None:
