@@ -9,6 +9,7 @@ from voc import analytics, reply_check
 from voc.access import Permission
 from voc.errors import DomainError
 from voc.model import Service
+from voc.numbers import vn_number
 
 PAGE_SIZE = 50
 actor = page_actor()
@@ -40,8 +41,8 @@ with tab_queue:
     only_low = st.toggle("Chỉ thư có điểm dưới 70", key="respond_low")
     page = st.number_input("Trang", 1, 10_000, 1, key="respond_page")
     queue, total = analytics.review_queue(db, f, PAGE_SIZE, (page - 1) * PAGE_SIZE, 69 if only_low else None)
-    st.caption(f"{total:,} thư trả lời; mới nhất trước. Thư chưa có điểm được chấm khi hiện ra và điểm được lưu lại."
-               .replace(",", "."))
+    st.caption(f"{vn_number(total)} thư trả lời; mới nhất trước. Thư chưa có điểm được chấm khi hiện ra và điểm "
+               "được lưu lại.")
     shown = queue.assign(issued_at=queue["issued_at"].dt.strftime("%d/%m/%Y %H:%M"),
                          service=[Service(v).label for v in queue["service"]]).drop(columns=["codes"])
     labels = {"letter_id": "Mã thư", "doc_number": "Số văn bản", "ticket_code": "Mã hồ sơ", "round": "Lần",

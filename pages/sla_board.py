@@ -7,7 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from ui.session import get_db, page_actor
-from ui.widgets import frame, open_case, selected_row
+from ui.widgets import frame, md_escape, open_case, selected_row
 from voc import sla_report
 from voc.clock import format_local, utcnow
 from voc.model import Status
@@ -97,6 +97,6 @@ def charts(scope: str | None) -> None:
 actor = page_actor()
 scope = sla_report.branch_scope(actor)
 st.title("Bảng SLA")
-st.caption(f"Cập nhật lúc {format_local(utcnow())}" + (f" — chi nhánh {scope}" if scope else " — tất cả chi nhánh"))
+st.caption(f"Cập nhật lúc {format_local(utcnow())}" + (f" — chi nhánh {md_escape(scope)}" if scope else " — tất cả chi nhánh"))
 board(scope)
 charts(scope)
