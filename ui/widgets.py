@@ -17,7 +17,6 @@ from streamlit.errors import StreamlitAPIException
 from ui.session import get_db
 from voc import case_store
 from voc.access import Actor, Permission
-from voc.clarify import tag_rows
 from voc.clock import format_local, utcnow
 from voc.errors import DomainError
 from voc.model import Channel, Customer, LabelledEnum, Service, SlaState, Status
@@ -110,6 +109,8 @@ def fields_table(lines: list[tuple[str, str | None]]) -> None:
 
 def themes_table(tags) -> None:
     """A case's themes: name, score, where it came from (glossary, model, QA) and the evidence."""
+    from voc.clarify import tag_rows     # here, so that pages without themes do not load scikit-learn
+
     if not tags:
         st.caption("Hồ sơ này chưa có chủ đề nào.")
         return
