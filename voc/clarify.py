@@ -276,11 +276,9 @@ def correct(db, actor: Actor, ticket_code: str, theme_code: str, is_positive: bo
 
 def tag_rows(tags: Iterable[ThemeTag]) -> list[dict]:
     """Tags as table rows for display."""
-    return [dict(theme=t.name, code=t.code, score=round(float(t.score), 3), source=SOURCE_LABELS.get(t.source, t.source),
+    return [dict(theme=t.name, code=t.code, score=round(float(t.score), 3), source=t.source.label,
                  evidence=", ".join(t.evidence)) for t in tags]
 
-
-SOURCE_LABELS = {"rule": "Từ điển", "model": "Mô hình", "qa": "QA"}
 
 
 def retrain(db, actor: Actor, *, force: bool = False) -> classifier.RetrainReport:

@@ -85,6 +85,14 @@ class SlaState(LabelledEnum):
     RESOLUTION_OVERDUE = "resolution_overdue"
 
 
+class TagSource(LabelledEnum):
+    """Where a case's theme came from; QA's corrections always win over the machine."""
+
+    RULE = "rule"        # a glossary term matched (the model may agree)
+    MODEL = "model"      # the classifier alone
+    QA = "qa"            # a QA correction
+
+
 LABELS: dict[Enum, str] = {
     Channel.IN_PERSON: "Trực tiếp",
     Channel.HOTLINE: "Điện thoại",
@@ -114,6 +122,9 @@ LABELS: dict[Enum, str] = {
     SlaState.DUE_24H: "Đến hạn trong 24 giờ",
     SlaState.REPLY_OVERDUE: "Quá hạn trả lời",
     SlaState.RESOLUTION_OVERDUE: "Quá hạn giải quyết",
+    TagSource.RULE: "Từ điển",
+    TagSource.MODEL: "Mô hình",
+    TagSource.QA: "QA",
 }
 
 

@@ -1,8 +1,8 @@
 """Tagging complaints by theme: glossary rules + the statistical classifier, with evidence.
 
 Every case gets zero or more themes, each with a score in [0, 1], the words that triggered it
-and its source: "rule" (a glossary term matched; the model may agree), "model" (the classifier
-alone) or "qa" (a QA correction, which always wins over the machine).
+and its source (`TagSource`: a glossary rule, the classifier alone, or a QA correction, which
+always wins over the machine).
 
 The tagging path is one underthesea word_tokenize per text plus vectorised work: glossary
 matching on the folded syllables and one sparse matrix product for the classifier.
@@ -22,6 +22,7 @@ import pandas as pd
 from voc.access import SYSTEM
 from voc.classifier import ThemeModel, current_labels, load_active_model, save_model, train, training_examples
 from voc.clock import to_db, utcnow
+from voc.model import TagSource
 from voc.normalize import Analysed, analyse, fold_phrase
 from voc.numbers import vn_number
 from voc.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
@@ -39,11 +40,11 @@ class ThemeTag:
     name: str
     score: float
     evidence: list[str]
-    source: str          # rule, model or qa
+    source: TagSource
 
     def as_dict(self) -> dict:
         return {"code": self.code, "name": self.name, "score": round(self.score, 4),
-                "evidence": list(self.evidence), "source": self.source}
+                "evidence": list(self.evidence), "source": self.source.value}
 
 
 # --- glossary rules ----------------------------------------------------------------------------
@@ -103,10 +104,10 @@ class Tagger:
         results = []
         for i, doc in enumerate(docs):
             rules = self.matcher.match(doc)
-            scores: dict[str, tuple[float, list[str], str]] = {}
+            scores: dict[str, tuple[float, list[str], TagSource]] = {}
             for code, evidence in rules.items():
                 if code in self.themes:
-                    scores[code] = (RULE_SCORE, list(evidence), "rule")
+                    scores[code] = (RULE_SCORE, list(evidence), TagSource.RULE)
             if model is not None:
                 row = proba[i]
                 for j, code in columns:
@@ -116,7 +117,7 @@ class Tagger:
                         extra = model.evidence(_row(x, i), j, doc, top=2) if p >= model.threshold else []
                         scores[code] = (1 - (1 - score) * (1 - p), _merge(evidence, extra), source)
                     elif p >= model.threshold:
-                        scores[code] = (p, model.evidence(_row(x, i), j, doc), "model")
+                        scores[code] = (p, model.evidence(_row(x, i), j, doc), TagSource.MODEL)
             tags = [ThemeTag(code, self.themes[code], score, evidence[:MAX_EVIDENCE], source)
                     for code, (score, evidence, source) in scores.items()]
             tags.sort(key=lambda t: (-t.score, t.code))
@@ -228,13 +229,13 @@ def _apply_labels(tags: list[ThemeTag], labels: dict[str, bool] | None, themes: 
     for code, positive in labels.items():
         if positive and code in themes:
             machine = by_code.get(code)
-            by_code[code] = ThemeTag(code, themes[code], 1.0, machine.evidence if machine else [], "qa")
+            by_code[code] = ThemeTag(code, themes[code], 1.0, machine.evidence if machine else [], TagSource.QA)
     return sorted(by_code.values(), key=lambda t: (-t.score, t.code))
 
 
 def _rows(case_id: int, tags: list[ThemeTag], model_id: int | None, at) -> list[tuple]:
-    return [(case_id, t.code, float(t.score), json.dumps(t.evidence, ensure_ascii=False), t.source, model_id, at)
-            for t in tags]
+    return [(case_id, t.code, float(t.score), json.dumps(t.evidence, ensure_ascii=False), t.source.value,
+             model_id, at) for t in tags]
 
 
 _COLUMNS = ["case_id", "theme_code", "score", "evidence", "source", "model_id", "tagged_at"]
@@ -282,7 +283,7 @@ def case_tags(cur, case_id: int) -> list[ThemeTag]:
         "SELECT ct.theme_code, coalesce(t.name_vi, ct.theme_code), ct.score, ct.evidence, ct.source "
         "FROM case_themes ct LEFT JOIN themes t ON t.code = ct.theme_code WHERE ct.case_id = ? "
         "ORDER BY ct.score DESC, ct.theme_code", [case_id]).fetchall()
-    return [ThemeTag(r[0], r[1], r[2], json.loads(r[3]) if r[3] else [], r[4]) for r in rows]
+    return [ThemeTag(r[0], r[1], r[2], json.loads(r[3]) if r[3] else [], TagSource(r[4])) for r in rows]
 
 
 # --- intake hook -------------------------------------------------------------------------------
