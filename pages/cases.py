@@ -10,13 +10,14 @@ from ui.reply_view import show_result
 from ui.session import get_db, page_actor
 from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
                         md_escape, remaining_text, selected_row, show_error, themes_table)
-from voc import attachments, case_store, cases, documents, letters, reply_check, sla_report, tagging
+from voc import (analytics, attachments, case_store, cases, documents, letters, reply_check, root_causes, sla_report,
+                 tagging)
 from voc.access import Actor, Permission
 from voc.audit import Event
 from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError
-from voc.lifecycle import ACTION_LABELS, Action, allowed_actions
-from voc.model import Case, Channel, LetterKind, ReferralBody, Service, SlaState, Status
+from voc.lifecycle import Action, allowed_actions
+from voc.model import Case, Channel, LetterKind, ReferralBody, RootCauseCategory, Service, SlaState, Status
 from voc.numbers import vn_number
 from voc.sla import sla_state
 
@@ -24,10 +25,6 @@ PAGE_SIZE = 50
 FLASH = "cases_flash"
 LIST_COLUMNS = ["ticket_code", "received_at", "customer_name", "service", "channel", "status", "round",
                 "sla_state", "reply_due_at", "resolution_due_at", "staff", "branch", "excerpt"]
-EVENT_LABELS = {
-    "received": "Tiếp nhận hồ sơ", "attachment_added": "Thêm tài liệu kèm theo",
-    "followup": "Ghi nhận theo dõi sau giải quyết", **{a.value: label for a, label in ACTION_LABELS.items()},
-}
 # (query parameter, widget key, enum or None for plain strings)
 MULTI_FILTERS = (("status", "f_status", Status), ("channel", "f_channel", Channel), ("service", "f_service", Service),
                  ("sla", "f_sla", SlaState), ("branch", "f_branch", None), ("staff", "f_staff", None))
@@ -165,6 +162,7 @@ def case_file(actor: Actor, code: str) -> None:
         files = attachments.list_attachments(cur, case.id)
         issued = letters.letters_of(cur, case.id)
         tags = tagging.case_tags(cur, case.id)
+        cause = root_causes.root_cause_of(cur, case.id)
     left, right = st.columns([3, 2])
     with left:
         facts(actor, case)
@@ -176,6 +174,7 @@ def case_file(actor: Actor, code: str) -> None:
     letters_panel(case, issued)
     if actor.can(Permission.HANDLE_CASES):
         actions_panel(actor, case, issued, seen_version)
+    root_cause_panel(actor, case, cause)
     timeline_panel(events)
     st.session_state[seen_key] = case.version
 
@@ -245,10 +244,47 @@ def letters_panel(case: Case, issued: list) -> None:
                                mime="application/pdf", key=f"pdf_{letter.id}")
 
 
+def root_cause_panel(actor: Actor, case: Case, cause: root_causes.RootCause | None) -> None:
+    """The internal side of the resolution: root cause, the internal fix, its owner and date."""
+    st.subheader("Nguyên nhân gốc & khắc phục nội bộ")
+    if cause is None:
+        st.caption("Chưa ghi nhận nguyên nhân gốc. Khắc phục tận gốc trong nội bộ quan trọng không kém việc "
+                   "giải quyết cho khách hàng.")
+    else:
+        today = datetime.now(LOCAL_TZ).date()
+        state = (f"Đã khắc phục lúc {format_local(cause.done_at)}" if cause.done_at
+                 else "Quá hạn khắc phục" if cause.is_overdue(today) else "Đang thực hiện")
+        fields_table([("Nhóm nguyên nhân", cause.category.label), ("Nguyên nhân", cause.cause),
+                      ("Biện pháp khắc phục nội bộ", cause.action), ("Người / bộ phận phụ trách", cause.owner),
+                      ("Hạn khắc phục", f"{cause.due_date:%d/%m/%Y}" if cause.due_date else None),
+                      ("Tình trạng", state if cause.action else None),
+                      ("Ghi nhận", f"{cause.recorded_by}, {format_local(cause.recorded_at)}")])
+    if not actor.can(Permission.HANDLE_CASES):
+        return
+    categories = list(RootCauseCategory)
+    with st.expander("Cập nhật nguyên nhân gốc" if cause else "Ghi nhận nguyên nhân gốc"):
+        with st.form("root_cause"):
+            category = st.selectbox("Nhóm nguyên nhân *", categories, format_func=lambda c: c.label,
+                                    index=categories.index(cause.category) if cause else None,
+                                    placeholder="Chọn nhóm nguyên nhân")
+            text = st.text_area("Nguyên nhân *", value=cause.cause if cause else "", height=80,
+                                max_chars=root_causes.MAX_TEXT_CHARS)
+            action = st.text_area("Biện pháp khắc phục nội bộ", value=(cause.action or "") if cause else "",
+                                  height=80, max_chars=root_causes.MAX_TEXT_CHARS)
+            c1, c2 = st.columns(2)
+            owner = c1.text_input("Người / bộ phận phụ trách", value=(cause.owner or "") if cause else "",
+                                  max_chars=root_causes.MAX_OWNER_CHARS)
+            due = c2.date_input("Hạn khắc phục", value=cause.due_date if cause else None, format="DD/MM/YYYY")
+            done = st.checkbox("Đã khắc phục xong", value=bool(cause and cause.done_at))
+            if st.form_submit_button("Lưu nguyên nhân gốc", type="primary"):
+                run_action("Lưu nguyên nhân gốc", lambda: root_causes.record_root_cause(
+                    get_db(), actor, case.ticket_code, category or "", text, action, owner, due, done))
+
+
 def timeline_panel(events: list[Event]) -> None:
     st.subheader("Diễn biến hồ sơ")
     rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
-             "Hành động": EVENT_LABELS.get(e.action, e.action), "Ghi chú": e.note or "",
+             "Hành động": analytics.event_label(e.action), "Ghi chú": e.note or "",
              "Chi tiết": describe(e)} for e in events]
     st.dataframe(rows, hide_index=True, width="stretch")
 

@@ -24,6 +24,7 @@ TREND_THEMES = 8
 ALERT_SERIES = {"current": "7 ngày gần nhất", "baseline_mean": "Mức nền (TB/tuần)"}
 STATE_SERIES = {"median_hours": "Trung vị", "p90_hours": "Bách phân vị 90"}
 SLA_SERIES = {"reply_pct": "Trả lời trong 48 giờ", "resolution_pct": "Giải quyết trong 20 ngày"}
+FIX_SERIES = {"fixed": "Đã khắc phục", "in_progress": "Đang khắc phục", "overdue_fixes": "Quá hạn khắc phục"}
 
 
 def num(value: float, digits: int = 1) -> str:
@@ -108,6 +109,20 @@ with tab_recur:
         key="followup_outcomes", table=True,
         labels={"theme": "Mã chủ đề", "theme_name": "Chủ đề", "resolved": "Đã giải quyết",
                 "followed_up": "Đã theo dõi", "mean_satisfaction": "Hài lòng TB", "followup_pct": "% theo dõi"})
+    causes = charts.query(db, "root_cause_summary", f)
+    charts.chart("Nguyên nhân gốc và khắc phục nội bộ", causes, lambda d: px.bar(
+        d.rename(columns=FIX_SERIES), x="category_name", y=list(FIX_SERIES.values()), barmode="stack",
+        labels={"category_name": "Nhóm nguyên nhân", "value": "Hồ sơ", "variable": ""}),
+        caption="Nguyên nhân gốc mà nhân viên ghi ở từng hồ sơ, và biện pháp khắc phục nội bộ: đã xong, "
+                "đang làm, quá hạn.",
+        key="root_causes", labels={"category": "Mã nhóm", "category_name": "Nhóm nguyên nhân", "cases": "Số hồ sơ",
+                                   **FIX_SERIES})
+    fixes = charts.query(db, "open_fixes", f)
+    charts.chart("Khắc phục nội bộ chưa xong", fixes.assign(overdue=fixes["overdue"].map({True: "Quá hạn",
+                                                                                         False: ""})),
+                 None, table=True, key="open_fixes",
+                 labels={"ticket_code": "Mã hồ sơ", "category": "Mã nhóm", "category_name": "Nhóm nguyên nhân",
+                         "action": "Biện pháp", "owner": "Phụ trách", "due_date": "Hạn", "overdue": "Tình trạng"})
 
 with tab_process:
     states = charts.query(db, "state_durations", f)

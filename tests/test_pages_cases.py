@@ -6,10 +6,10 @@ from datetime import timedelta
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, errors_shown, make_draft, signed_in
-from voc import cases, users
+from voc import cases, root_causes, users
 from voc.access import Actor, Role
 from voc.clock import local_date, utcnow
-from voc.model import Customer, LetterKind, Service, Status
+from voc.model import Customer, LetterKind, RootCauseCategory, Service, Status
 
 PAGE = str(ROOT / "pages" / "cases.py")
 STAFF = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
@@ -206,3 +206,34 @@ def test_reply_checker_in_the_case_file_flags_excuse_and_missing_fix_date(app_en
     assert "lý do" in problems or "đổ lỗi" in problems
     assert "thời hạn" in problems or "thời gian" in problems
     assert status_of(code) is Status.VERIFYING  # checking issues nothing
+
+
+def test_root_cause_recorded_from_the_case_file(app_env):
+    case = new_case()
+    app = open_page(ticket=case.ticket_code)
+    assert any("Chưa ghi nhận nguyên nhân gốc" in c.value for c in app.caption)
+    click(app, "Lưu nguyên nhân gốc")                      # nothing chosen yet
+    assert errors_shown(app) == ["Vui lòng chọn nhóm nguyên nhân."]
+    [category] = [s for s in app.selectbox if s.label == "Nhóm nguyên nhân *"]
+    category.set_value(RootCauseCategory.SOFTWARE)
+    [cause] = [t for t in app.text_area if t.label == "Nguyên nhân *"]
+    cause.input("Bản cập nhật PHP 8.3 làm hỏng plugin bộ nhớ đệm")
+    [fix] = [t for t in app.text_area if t.label == "Biện pháp khắc phục nội bộ"]
+    fix.input("Kiểm thử plugin trước mỗi lần nâng cấp PHP")
+    click(app, "Lưu nguyên nhân gốc")
+    assert any("Lưu nguyên nhân gốc" in s.value for s in app.success)
+    tables = [t.value for t in app.table]
+    facts = next(t for t in tables if any("Nhóm nguyên nhân" in str(v) for v in t.iloc[:, 0]))
+    assert "Phần mềm / cấu hình" in facts.iloc[:, 1].tolist()
+    assert "Đang thực hiện" in facts.iloc[:, 1].tolist()
+    timeline = app.dataframe[-1].value
+    assert "Ghi nhận nguyên nhân gốc / khắc phục nội bộ" in list(timeline["Hành động"])
+
+
+def test_qa_reads_the_root_cause_but_cannot_edit_it(app_env):
+    case = new_case()
+    root_causes.record_root_cause(db(), STAFF, case.ticket_code, RootCauseCategory.PROCESS, "Thiếu bước kiểm tra")
+    app = open_page(QA, ticket=case.ticket_code)
+    assert not [b for b in app.button if b.label == "Lưu nguyên nhân gốc"]
+    tables = [t.value for t in app.table]
+    assert any("Thiếu bước kiểm tra" in t.iloc[:, 1].tolist() for t in tables)

@@ -101,7 +101,7 @@ def test_listen_search_without_diacritics_and_story(filled, qa):
     code_box.input("KN-2026-000001").run()
     assert not app.exception
     timeline = table_with(app, "Người thực hiện")
-    assert timeline["Việc"].tolist()[0] == "Tiếp nhận khiếu nại"
+    assert timeline["Việc"].tolist()[0] == "Tiếp nhận hồ sơ"
     assert any(t.value == "Website bị sập từ sáng, mất kết nối hoàn toàn." for t in app.text)
     assert any("tương tự" in s.value for s in app.subheader)
 
@@ -147,3 +147,19 @@ def test_csv_cells_are_safe_against_formula_injection():
                   {"content": "Nội dung", "cases": "Số hồ sơ"})
     text = data.decode("utf-8-sig")
     assert text.splitlines() == ["Nội dung,Số hồ sơ", "\"'=HYPERLINK(\"\"x\"\")\",-1", "bình thường,2"]
+
+
+def test_monitor_shows_root_causes_and_open_fixes(filled, manager):
+    from datetime import date
+
+    from voc import root_causes
+    from voc.model import RootCauseCategory
+
+    with get_db().cursor() as cur:
+        code = cur.execute("SELECT ticket_code FROM cases WHERE id = 2").fetchone()[0]   # C2, Hà Nội, 03/11
+    root_causes.record_root_cause(get_db(), STAFF, code, RootCauseCategory.INFRASTRUCTURE, "Ổ đĩa hỏng",
+                                  action="Thay ổ đĩa", owner="Hạ tầng", due_date=date(2026, 11, 10))
+    app = open_page(MONITOR, manager, **NOVEMBER)
+    fixes = table_with(app, "Biện pháp")
+    assert fixes["Mã hồ sơ"].tolist() == [code]
+    assert fixes["Tình trạng"].tolist() == ["Quá hạn"]

@@ -24,6 +24,7 @@ QUERIES: dict[str, Callable] = {
     name: getattr(analytics, name) for name in (
         "kpis", "theme_volume", "top_issues", "emerging_issues", "recurrence", "followup_outcomes",
         "state_durations", "sla_compliance", "staff_performance", "search_verbatims", "search_volume",
+        "root_cause_summary", "open_fixes",
     )
 }
 EMPTY_MESSAGE = "Chưa có dữ liệu cho bộ lọc đang chọn."

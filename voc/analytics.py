@@ -15,7 +15,8 @@ import duckdb
 import pandas as pd
 
 from voc import alerts
-from voc.clock import LOCAL_TZ, from_db, to_db, utcnow
+from voc.clock import LOCAL_TZ, from_db, local_date, to_db, utcnow
+from voc.model import RootCauseCategory
 from voc.text import fold
 
 LOCAL_OFFSET = "INTERVAL 7 HOUR"
@@ -249,6 +250,39 @@ def followup_outcomes(cur, f: Filters) -> pd.DataFrame:
     return _with_theme_names(cur, df)
 
 
+# --- Giám sát: root causes and internal fixes ---------------------------------------------------
+
+def root_cause_summary(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Per root-cause category: cases, and their internal fixes done, in progress and overdue (not done
+    after their date); a record with a cause but no fix counts in `cases` only."""
+    params: dict[str, Any] = {"today": today or local_date(utcnow())}
+    where = _where(f, params)
+    df = _df(cur, f"""
+        WITH r AS (SELECT *, action IS NOT NULL AND done_at IS NULL AS pending,
+                          coalesce(due_date < $today, false) AS late FROM root_causes)
+        SELECT r.category, count(*) AS cases, count(r.done_at) AS fixed,
+               count(*) FILTER (WHERE r.pending AND NOT r.late) AS in_progress,
+               count(*) FILTER (WHERE r.pending AND r.late) AS overdue_fixes
+        FROM r JOIN cases c ON c.id = r.case_id
+        WHERE {where} GROUP BY r.category ORDER BY cases DESC, r.category""", params)
+    df["category_name"] = [RootCauseCategory(v).label for v in df["category"]]
+    return df
+
+
+def open_fixes(cur, f: Filters, today: date | None = None, limit: int = 100) -> pd.DataFrame:
+    """Internal fixes not done yet: overdue first, then by due date."""
+    params: dict[str, Any] = {"today": today or local_date(utcnow()), "limit": limit}
+    where = _where(f, params)
+    df = _df(cur, f"""
+        SELECT c.ticket_code, r.category, r.action, r.owner, r.due_date,
+               coalesce(r.due_date < $today, false) AS overdue
+        FROM root_causes r JOIN cases c ON c.id = r.case_id
+        WHERE {where} AND r.done_at IS NULL AND r.action IS NOT NULL
+        ORDER BY overdue DESC, r.due_date NULLS LAST, c.ticket_code LIMIT $limit""", params)
+    df["category_name"] = [RootCauseCategory(v).label for v in df["category"]]
+    return df
+
+
 # --- Giám sát: process metrics ------------------------------------------------------------------
 
 _STATE_SPANS_SQL = """
@@ -454,10 +488,11 @@ def search_volume(cur, f: Filters, text: str = "") -> pd.DataFrame:
 
 
 _OTHER_EVENT_LABELS = {
-    "received": "Tiếp nhận khiếu nại",
+    "received": "Tiếp nhận hồ sơ",
     "imported": "Nhập từ tệp CSV",
-    "followup": "Theo dõi sau giải quyết",
+    "followup": "Ghi nhận theo dõi sau giải quyết",
     "attachment_added": "Thêm tài liệu kèm theo",
+    "root_cause_recorded": "Ghi nhận nguyên nhân gốc / khắc phục nội bộ",
 }
 
 

@@ -17,6 +17,7 @@ from voc.lifecycle import Action, next_status
 from voc.model import Case, CaseDraft, ReferralBody, Status
 from voc.policy import Policy, load_policy
 from voc.sla import days_since_event, is_past_limitation, limitation_days, reply_due_at, resolution_due_at
+from voc.text import clean_text
 
 MAX_TEXT_CHARS = 50_000
 MAX_NAME_CHARS = 200
@@ -47,26 +48,22 @@ class LateComplaint(ValidationError):
         self.limit = limit
 
 
-def _clean(text: str | None) -> str:
-    return (text or "").replace("\x00", "").strip()
-
-
 def validate_draft(draft: CaseDraft, received_at: datetime) -> None:
     """Required fields (R2), a contact, sane sizes, an event date not in the future."""
     c = draft.customer
-    if not _clean(c.name):
+    if not clean_text(c.name):
         raise ValidationError("Vui lòng nhập tên khách hàng.", "customer_name")
     if len(c.name) > MAX_NAME_CHARS:
         raise ValidationError(f"Tên khách hàng quá dài (tối đa {MAX_NAME_CHARS} ký tự).", "customer_name")
-    if not (_clean(c.phone) or _clean(c.email) or _clean(c.address)):
+    if not (clean_text(c.phone) or clean_text(c.email) or clean_text(c.address)):
         raise ValidationError("Vui lòng nhập ít nhất một thông tin liên hệ: điện thoại, email hoặc địa chỉ.", "contact")
-    if _clean(c.phone) and not _PHONE.match(_clean(c.phone)):
+    if clean_text(c.phone) and not _PHONE.match(clean_text(c.phone)):
         raise ValidationError("Số điện thoại không hợp lệ.", "customer_phone")
-    if _clean(c.email) and not _EMAIL.match(_clean(c.email)):
+    if clean_text(c.email) and not _EMAIL.match(clean_text(c.email)):
         raise ValidationError("Địa chỉ email không hợp lệ.", "customer_email")
-    if not _clean(draft.content):
+    if not clean_text(draft.content):
         raise ValidationError("Vui lòng nhập nội dung phản ánh.", "content")
-    if not _clean(draft.request):
+    if not clean_text(draft.request):
         raise ValidationError("Vui lòng nhập yêu cầu cần giải quyết.", "request")
     for name, value in (("content", draft.content), ("request", draft.request)):
         if len(value) > MAX_TEXT_CHARS:
@@ -120,7 +117,7 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
                 return existing
         policy = load_policy(cur)
         limitation = check_limitation(draft, received_at, policy)
-        reason = _clean(late_reason)
+        reason = clean_text(late_reason)
         if limitation.late and not reason:
             raise LateComplaint(limitation.days, limitation.limit)
         branch = draft.branch or actor.branch
@@ -130,10 +127,10 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
         reply_due, resolution_due = reply_due_at(received_at, policy), resolution_due_at(received_at, policy)
         values = dict(
             ticket_code=code, received_at=received_at, channel=draft.channel, issue_kind=draft.issue_kind,
-            service=draft.service, customer_name=_clean(draft.customer.name),
-            customer_phone=_clean(draft.customer.phone) or None, customer_email=_clean(draft.customer.email) or None,
-            customer_address=_clean(draft.customer.address) or None, event_date=draft.event_date,
-            content=_clean(draft.content), request=_clean(draft.request), status=Status.RECEIVED, round=1,
+            service=draft.service, customer_name=clean_text(draft.customer.name),
+            customer_phone=clean_text(draft.customer.phone) or None, customer_email=clean_text(draft.customer.email) or None,
+            customer_address=clean_text(draft.customer.address) or None, event_date=draft.event_date,
+            content=clean_text(draft.content), request=clean_text(draft.request), status=Status.RECEIVED, round=1,
             round_opened_at=received_at, reply_due_at=reply_due, resolution_due_at=resolution_due,
             late_complaint=limitation.late, late_reason=reason if limitation.late else None,
             staff=draft.staff or actor.username, branch=branch, intake_key=intake_key,
@@ -259,10 +256,10 @@ def record_followup(db, actor: Actor, ticket_code: str, satisfaction: int, note:
             raise ValidationError("Chỉ ghi nhận theo dõi sau khi hồ sơ đã được giải quyết.", "status")
         cur.execute(
             "INSERT INTO followups (case_id, contacted_at, satisfaction, note, recorded_by) VALUES (?, ?, ?, ?, ?)",
-            [case.id, to_db(at), satisfaction, _clean(note) or None, actor.username],
+            [case.id, to_db(at), satisfaction, clean_text(note) or None, actor.username],
         )
         record_event(cur, actor.username, "case", case.id, "followup", None,
-                     {"satisfaction": satisfaction}, _clean(note) or None, at=at)
+                     {"satisfaction": satisfaction}, clean_text(note) or None, at=at)
 
 
 def timeline(db, actor: Actor, ticket_code: str):

@@ -85,6 +85,17 @@ class SlaState(LabelledEnum):
     RESOLUTION_OVERDUE = "resolution_overdue"
 
 
+class RootCauseCategory(LabelledEnum):
+    """Where the fault behind a complaint lay, for the internal fix (SPEC, Respond)."""
+
+    INFRASTRUCTURE = "infrastructure"
+    SOFTWARE = "software"
+    PROCESS = "process"
+    THIRD_PARTY = "third_party"
+    CUSTOMER_SIDE = "customer_side"
+    OTHER = "other"
+
+
 class TagSource(LabelledEnum):
     """Where a case's theme came from; QA's corrections always win over the machine."""
 
@@ -122,6 +133,12 @@ LABELS: dict[Enum, str] = {
     SlaState.DUE_24H: "Đến hạn trong 24 giờ",
     SlaState.REPLY_OVERDUE: "Quá hạn trả lời",
     SlaState.RESOLUTION_OVERDUE: "Quá hạn giải quyết",
+    RootCauseCategory.INFRASTRUCTURE: "Hạ tầng / máy chủ / mạng",
+    RootCauseCategory.SOFTWARE: "Phần mềm / cấu hình",
+    RootCauseCategory.PROCESS: "Quy trình / con người",
+    RootCauseCategory.THIRD_PARTY: "Nhà cung cấp bên thứ ba",
+    RootCauseCategory.CUSTOMER_SIDE: "Phía khách hàng / cách sử dụng",
+    RootCauseCategory.OTHER: "Khác",
     TagSource.RULE: "Từ điển",
     TagSource.MODEL: "Mô hình",
     TagSource.QA: "QA",

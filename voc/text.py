@@ -21,3 +21,8 @@ def fold(text: str | None) -> str:
         return ""
     text = _CONTROLS.sub("", text)
     return _SPACES.sub(" ", strip_diacritics(unicodedata.normalize("NFC", text)).lower()).strip()
+
+
+def clean_text(text: str | None) -> str:
+    """Typed text as stored: NUL bytes removed (DuckDB and exports choke on them), ends trimmed."""
+    return (text or "").replace("\x00", "").strip()
