@@ -612,6 +612,8 @@ PAGE_CHARTS: dict[str, dict[str, tuple]] = {
         "sla_by_week": (sla_compliance, {"by": "week"}),
         "sla_by_branch": (sla_compliance, {"by": "branch"}),
         "staff_performance": (staff_performance, {}),
+        "root_cause_summary": (root_cause_summary, {}),
+        "open_fixes": (open_fixes, {}),
     },
     "listen": {
         "search_volume": (search_volume, {}),
