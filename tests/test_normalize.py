@@ -48,3 +48,22 @@ def test_search_folding_behaviour_is_unchanged():
 def test_empty_text():
     doc = analyse("   ")
     assert doc.words == () and doc.syllables == ()
+
+
+def test_evidence_is_traced_back_to_the_words_as_typed():
+    from voc.normalize import as_typed
+
+    text = "Web bi sậpppp từ sáng, gọi ko ai nghe máy!"
+    assert as_typed("website bi sap", text) == "Web bi sậpppp"
+    assert as_typed("không ai nghe máy", text) == "ko ai nghe máy"
+    assert as_typed("hóa đơn", text) == "hóa đơn"                  # not in the text: unchanged
+    assert as_typed("", text) == ""
+
+
+def test_tags_shown_in_the_customers_words():
+    from voc.tagging import in_customers_words, tag_text
+
+    text = "web bi sap tu sang, goi ko ai nghe may"
+    shown = {t.code: t.evidence for t in in_customers_words(tag_text(text), text)}
+    assert "web bi sap" in shown["downtime"]
+    assert all(e in text for evidence in shown.values() for e in evidence)

@@ -25,7 +25,7 @@ def _open(args):
 
 
 def cmd_tag(args) -> int:
-    from voc.tagging import tag_text, tagger_for
+    from voc.tagging import in_customers_words, tag_text, tagger_for
 
     if args.defaults:
         tags = tag_text(args.text)
@@ -33,6 +33,7 @@ def cmd_tag(args) -> int:
         db = _open(args)
         with db.cursor() as cur:
             tags = tagger_for(cur).tag(args.text)
+    tags = in_customers_words(tags, args.text)
     print(json.dumps([t.as_dict() for t in tags], ensure_ascii=False, indent=2))
     return 0
 

@@ -163,3 +163,20 @@ def normalize_text(text: str | None) -> str:
 def fold_phrase(text: str | None) -> str:
     """The accent-free matching key of a phrase: "Web  SẬP" -> "website sap"."""
     return fold(prepare(text))
+
+
+def as_typed(phrase: str, text: str) -> str:
+    """The words of `text`, as the customer typed them, that a normalised phrase came from:
+    as_typed("website bị sập", "Web bi sập từ sáng") -> "Web bi sập". Evidence is found on the
+    normalised text (shorthand expanded, accents folded); this shows it in the customer's words.
+    The phrase itself when it cannot be traced back."""
+    target = fold_phrase(phrase).split()
+    if not target:
+        return phrase
+    words = list(_WORD.finditer(text or ""))
+    flat = [(syllable, k) for k, m in enumerate(words) for syllable in fold_phrase(m.group(0)).split()]
+    n = len(target)
+    for i in range(len(flat) - n + 1):
+        if all(flat[i + j][0] == target[j] for j in range(n)):
+            return text[words[flat[i][1]].start():words[flat[i + n - 1][1]].end()]
+    return phrase

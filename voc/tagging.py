@@ -13,7 +13,7 @@ import json
 import multiprocessing as mp
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
@@ -23,7 +23,7 @@ from voc.access import SYSTEM
 from voc.classifier import ThemeModel, current_labels, load_active_model, save_model, train, training_examples
 from voc.clock import to_db, utcnow
 from voc.model import TagSource
-from voc.normalize import Analysed, analyse, fold_phrase
+from voc.normalize import Analysed, analyse, as_typed, fold_phrase
 from voc.numbers import vn_number
 from voc.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
 
@@ -219,6 +219,11 @@ def ensure_model(db) -> int:
 
 def case_text(content: str | None, request: str | None) -> str:
     return f"{content or ''} {request or ''}".strip()
+
+
+def in_customers_words(tags: Iterable[ThemeTag], text: str) -> list[ThemeTag]:
+    """The tags with their evidence shown as the customer typed it (see `normalize.as_typed`)."""
+    return [replace(t, evidence=list(dict.fromkeys(as_typed(e, text) for e in t.evidence))) for t in tags]
 
 
 def _apply_labels(tags: list[ThemeTag], labels: dict[str, bool] | None, themes: dict[str, str]) -> list[ThemeTag]:
