@@ -232,8 +232,9 @@ def test_root_cause_recorded_from_the_case_file(app_env):
 
 def test_qa_reads_the_root_cause_but_cannot_edit_it(app_env):
     case = new_case()
-    root_causes.record_root_cause(db(), STAFF, case.ticket_code, RootCauseCategory.PROCESS, "Thiếu bước kiểm tra")
+    root_causes.record_root_cause(db(), STAFF, case.ticket_code, RootCauseCategory.PROCESS, "Thiếu bước kiểm tra",
+                                  owner="[Nhóm](javascript:alert(1))")
     app = open_page(QA, ticket=case.ticket_code)
     assert not [b for b in app.button if b.label == "Lưu nguyên nhân gốc"]
-    tables = [t.value for t in app.table]
-    assert any("Thiếu bước kiểm tra" in t.iloc[:, 1].tolist() for t in tables)
+    facts = next(t.value for t in app.table if "Thiếu bước kiểm tra" in t.value.iloc[:, 1].tolist())
+    assert "\\[Nhóm\\]\\(javascript\\:alert\\(1\\)\\)" in facts.iloc[:, 1].tolist()    # shown as text

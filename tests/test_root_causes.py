@@ -88,3 +88,11 @@ def test_monitor_counts_fixes_by_category_and_lists_open_ones(db, staff):
     assert fixes["overdue"].tolist() == [True, False]
     with db.cursor() as cur:       # the filters apply: another branch sees nothing
         assert analytics.root_cause_summary(cur, Filters(branches=("Đà Nẵng",)), today=today).empty
+
+
+def test_hostile_text_is_stored_verbatim(db, staff, case):
+    hostile = "<script>alert(1)</script> '; DROP TABLE cases; -- [x](javascript:alert(1))"
+    saved = record(db, staff, case.ticket_code, cause=hostile, owner="<b>Nhóm</b>")
+    with db.cursor() as cur:
+        assert root_causes.root_cause_of(cur, case.id).cause == hostile == saved.cause
+        assert cur.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
