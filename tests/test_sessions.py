@@ -122,3 +122,6 @@ def test_guessing_the_current_password_counts_towards_the_lock_out(db, lan):
                                       now=MONDAY_0910)
     with pytest.raises(users.LoginFailed, match="tạm khóa"):
         users.authenticate(db, "lan", PASSWORD, MONDAY_0910)
+    with pytest.raises(users.LoginFailed, match="tạm khóa"):        # the right password no longer helps
+        users.change_own_password(db, lan.actor(), PASSWORD, "mat-khau-moi-2026", "mat-khau-moi-2026",
+                                  now=MONDAY_0910)

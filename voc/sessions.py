@@ -46,7 +46,8 @@ def open_session(db, user: User, now: datetime | None = None) -> str:
 def resume_session(db, token: str | None, now: datetime | None = None) -> Actor | None:
     """The account behind a live session token, read afresh; None when the token is unknown or the
     session has ended, been idle longer than SESSION_HOURS, or belongs to a deactivated account
-    (a lock-out after wrong passwords stops new logins, not the owner's open sessions). Records activity at most every TOUCH_EVERY."""
+    (a lock-out after wrong passwords stops new logins, not the owner's open sessions).
+    Records activity at most every TOUCH_EVERY."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
     now = now or utcnow()

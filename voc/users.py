@@ -121,7 +121,18 @@ def authenticate(db, username: str, password: str, now: datetime | None = None) 
     """Check a password; 5 failures lock the account for 15 minutes. Errors never say which part was wrong."""
     now = now or utcnow()
     username = (username or "").strip().lower()
-    wrong = LoginFailed("Tên đăng nhập hoặc mật khẩu không đúng.")
+    stored = _verified_hash(db, username, password, now, LoginFailed("Tên đăng nhập hoặc mật khẩu không đúng."))
+    with db.transaction() as cur:
+        if _HASHER.check_needs_rehash(stored):
+            cur.execute("UPDATE users SET password_hash = ? WHERE username = ?", [_HASHER.hash(password), username])
+        cur.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE username = ?", [username])
+        record_event(cur, username, "user", username, "login", None, None, at=now)
+        return get_user(cur, username)
+
+
+def _verified_hash(db, username: str, password: str, now: datetime, wrong: LoginFailed) -> str:
+    """The stored hash when `password` is the account's; raises `wrong` otherwise (counting the failure
+    towards the lock-out), or LoginFailed when the account is deactivated or locked."""
     with db.cursor() as cur:
         row = cur.execute(f"SELECT {_COLUMNS}, password_hash FROM users WHERE username = ?", [username]).fetchone()
     if row is None:
@@ -138,12 +149,7 @@ def authenticate(db, username: str, password: str, now: datetime | None = None) 
     except (VerificationError, InvalidHashError):
         _record_failure(db, user, now)
         raise wrong from None
-    with db.transaction() as cur:
-        if _HASHER.check_needs_rehash(stored):
-            cur.execute("UPDATE users SET password_hash = ? WHERE username = ?", [_HASHER.hash(password), username])
-        cur.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE username = ?", [username])
-        record_event(cur, username, "user", username, "login", None, None, at=now)
-        return get_user(cur, username)
+    return stored
 
 
 def _record_failure(db, user: User, now: datetime) -> None:
@@ -177,20 +183,11 @@ def set_password(db, actor: Actor, username: str, new_password: str, now: dateti
 def change_own_password(db, actor: Actor, current_password: str, new_password: str, repeated: str,
                         keep_session: str | None = None, now: datetime | None = None) -> None:
     """A user changes their own password: the current one must be right (a wrong one counts towards
-    the lock-out like a failed login); their other sessions end."""
+    the lock-out like a failed login, and a locked account cannot); their other sessions end."""
     now = now or utcnow()
     if new_password != repeated:
         raise ValidationError("Hai lần nhập mật khẩu mới không khớp.", "password")
-    with db.cursor() as cur:
-        row = cur.execute(f"SELECT {_COLUMNS}, password_hash FROM users WHERE username = ?", [actor.username]).fetchone()
-    if row is None:
-        raise NotFound("Không tìm thấy tài khoản.")
-    user, stored = _row(row[:7]), row[7]
-    try:
-        _HASHER.verify(stored, current_password or "")
-    except (VerificationError, InvalidHashError):
-        _record_failure(db, user, now)
-        raise ValidationError("Mật khẩu hiện tại không đúng.", "current_password") from None
+    _verified_hash(db, actor.username, current_password, now, LoginFailed("Mật khẩu hiện tại không đúng."))
     if new_password == current_password:
         raise ValidationError("Mật khẩu mới phải khác mật khẩu hiện tại.", "password")
     set_password(db, actor, actor.username, new_password, now, keep_session=keep_session)
