@@ -1,7 +1,7 @@
 """Quản trị: accounts and roles, policy values, CSV import/export, the audit log."""
 import streamlit as st
 
-from ui.session import get_db, page_actor
+from ui.session import get_db, page_actor, session_token
 from ui.widgets import md_escape, show_error
 from voc import admin_ops, users
 from voc.access import Permission, Role
@@ -40,7 +40,7 @@ with tab_users:
         new = st.text_input("Mật khẩu mới", type="password")
         if st.form_submit_button("Đổi mật khẩu"):
             try:
-                users.set_password(db, actor, who.strip().lower(), new)
+                users.set_password(db, actor, who.strip().lower(), new, keep_session=session_token())
                 st.success("Đã đổi mật khẩu.")
             except DomainError as error:
                 show_error(error)
