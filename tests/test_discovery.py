@@ -55,3 +55,11 @@ def test_overlapping_windows_of_one_phrase_are_shown_once():
     found = rank_phrases(poor, GOOD, glossary_keys=[], min_cases=3)
     windows = [c.key for c in found if "ca tieng" in c.key]
     assert len(windows) == 1, [c.key for c in found]
+
+
+def test_runs_that_start_or_end_on_a_function_word_are_not_offered():
+    poor = POOR + [(5, "mail bị trả về hoài"), (6, "sáng nay mail bị trả về"), (7, "mail bị chặn rồi")]
+    found = rank_phrases(poor, GOOD, glossary_keys=[], min_cases=3)
+    keys = [c.key for c in found]
+    assert "mail bi doi" in keys
+    assert "mail bi" not in keys            # in 6 cases, more than any longer phrase, but a fragment

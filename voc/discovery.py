@@ -55,18 +55,23 @@ def _phrases(text: str) -> frozenset[tuple[str, str]]:
                     if len(run) < n:
                         break
                     if run[0][1] in CONTENT_TAGS and run[-1][1] in CONTENT_TAGS:
-                        surface = " ".join(w for w, _, _ in run)
-                        key = _key(surface)
-                        if key and not all(s in STOP for s in key.split()):
-                            out.add((key, surface))
+                        _add_candidate(out, " ".join(w for w, _, _ in run))
             # multi-syllable noun-phrase chunks on their own
             for w, p, _ in clause:
                 if " " in w and p in CONTENT_TAGS:
-                    out.add((_key(w), w))
+                    _add_candidate(out, w)
             clause = []
         else:
             clause.append((word, pos, tag))
     return frozenset(out)
+
+
+def _add_candidate(out: set[tuple[str, str]], surface: str) -> None:
+    """Keep a phrase unless it starts or ends on a function word ("mail bị", "thì báo": fragments)."""
+    key = _key(surface)
+    parts = key.split()
+    if parts and parts[0] not in STOP and parts[-1] not in STOP:
+        out.add((key, surface))
 
 
 def _key(phrase: str) -> str:
