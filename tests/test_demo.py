@@ -123,7 +123,7 @@ def test_lifecycle_replays_through_the_state_machine(demo):
         assert times == sorted(times)
         state, round_no, transitions, replies = Status.RECEIVED, 1, 0, {1: [], 2: []}
         for _, at, actor, action, before, after, _ in history[1:]:
-            if action == "followup":
+            if action in ("followup", "root_cause_recorded"):
                 assert state in (Status.RESOLVED, Status.CLOSED)
                 continue
             assert json.loads(before).get("status", state.value) == state.value
@@ -220,6 +220,27 @@ def test_followups_come_after_resolution(demo):
     assert 0.3 < len(rows) / resolved < 0.5
     for satisfaction, at, resolved_at, status in rows:
         assert 1 <= satisfaction <= 5 and resolved_at < at <= UNTIL_DB and status in ("resolved", "closed")
+
+
+def test_root_causes_follow_resolution_and_match_their_audit_event(demo):
+    from voc.root_causes import root_cause_of
+
+    db, _, _ = demo
+    rows = _rows(db, "SELECT r.case_id, r.recorded_at, c.resolved_at, r.due_date, c.received_at, r.recorded_by, c.staff "
+                     "FROM root_causes r JOIN cases c ON c.id = r.case_id")
+    resolved = _rows(db, "SELECT count(*) FROM cases WHERE resolved_at IS NOT NULL")[0][0]
+    assert 0.3 * resolved < len(rows) < 0.6 * resolved
+    events = {int(e[0]): e[1] for e in _rows(db, "SELECT entity_id, after FROM events "
+                                                 "WHERE action = 'root_cause_recorded'")}
+    assert len(events) == len(rows)
+    with db.cursor() as cur:
+        for case_id, recorded, resolved_at, due, received, by, staff in rows:
+            assert resolved_at is not None and recorded > resolved_at and due >= received.date()
+            assert by == staff
+            assert json.loads(events[case_id]) == root_cause_of(cur, case_id).audit_view()
+    categories = {r[0] for r in _rows(db, "SELECT DISTINCT category FROM root_causes")}
+    assert {"infrastructure", "third_party", "process", "customer_side"} <= categories
+    assert _rows(db, "SELECT count(*) FROM root_causes WHERE done_at IS NULL")[0][0] > 0
 
 
 def test_late_complaints_have_reasons(demo):

@@ -27,7 +27,7 @@ from voc.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.case_store import format_ticket_code
 from voc.letters import company, format_doc_number
-from voc.model import Channel, IssueKind, LetterKind, ReferralBody, Service, Status
+from voc.model import Channel, IssueKind, LetterKind, ReferralBody, RootCauseCategory, Service, Status
 from voc.policy import CalendarMode, Policy, load_policy
 from voc.sla import is_working_day
 
@@ -350,8 +350,8 @@ class Customers:
 
 # Steps of a case's history, in order; the letter event follows its case event at the same moment.
 (RECEIVED, VERIFY, LETTER1, LETTER1_DOC, AWAIT1, OUTCOME1, LETTER2, LETTER2_DOC, AWAIT2, OUTCOME2,
- CLOSE, FOLLOWUP) = range(12)
-N_STEPS = 12
+ CLOSE, FOLLOWUP, ROOT_CAUSE) = range(13)
+N_STEPS = 13
 TRANSITIONS = (VERIFY, LETTER1, AWAIT1, OUTCOME1, LETTER2, AWAIT2, OUTCOME2, CLOSE)
 BACKLOG_DAYS = 45          # cases this recent to `until` meet a busier, slower desk
 
@@ -465,6 +465,53 @@ class Plan:
     satisfaction: np.ndarray
     event_day: np.ndarray          # local day number
     late_complaint: np.ndarray
+    root_causes: _RootCausePlan | None = None
+
+
+@dataclass
+class _RootCausePlan:
+    """The root cause staff record after resolving about half of the cases (SPEC, Respond)."""
+
+    category: np.ndarray           # index into RootCauseCategory
+    pick: np.ndarray               # which of the theme's cause and fix texts
+    due_day: np.ndarray            # local day number of the internal fix's deadline
+    done: np.ndarray               # recorded once the fix was done (else while still in progress)
+
+
+# Where the fault usually lay for each demo theme; some cases turn out to be on the customer's side.
+_THEME_CAUSE = {"downtime": RootCauseCategory.INFRASTRUCTURE, "slowness": RootCauseCategory.INFRASTRUCTURE,
+                "email_delivery": RootCauseCategory.THIRD_PARTY, "domain_dns": RootCauseCategory.THIRD_PARTY,
+                "ssl": RootCauseCategory.SOFTWARE, "data_loss": RootCauseCategory.INFRASTRUCTURE,
+                "security": RootCauseCategory.SOFTWARE, "control_panel": RootCauseCategory.SOFTWARE}
+_CAUSE_OWNERS = {RootCauseCategory.INFRASTRUCTURE: "Phòng hạ tầng", RootCauseCategory.SOFTWARE: "Nhóm phát triển",
+                 RootCauseCategory.PROCESS: "Phòng CSKH", RootCauseCategory.THIRD_PARTY: "Nhóm đối tác",
+                 RootCauseCategory.CUSTOMER_SIDE: "Phòng CSKH", RootCauseCategory.OTHER: "Ban chất lượng"}
+_CUSTOMER_SIDE = (("khách hàng cấu hình sai trên phía mình", "hướng dẫn khách cấu hình lại và bổ sung bài hướng dẫn"),
+                  ("khách hàng dùng vượt giới hạn của gói dịch vụ", "tư vấn gói phù hợp và cảnh báo sớm khi sắp vượt"))
+
+
+def _plan_root_causes(plan: Plan, arr: Arrivals, desk: _Desk, until_s: int) -> None:
+    """Add the ROOT_CAUSE step. Its own random stream (seeded from the arrivals), so the rest of the
+    demo stays as it was: staff record the cause within two office days of resolving; when the fix
+    is done by then (70%) the record says so, else it is recorded as in progress with a deadline."""
+    n = len(arr.received)
+    if n == 0:
+        return
+    rng = np.random.default_rng([int(arr.received[0]), n, 11])
+    t = plan.times
+    resolved_at = np.where(plan.agree1, t[:, OUTCOME1], np.where(plan.agree2, t[:, OUTCOME2], NEVER))
+    has = (resolved_at < NEVER) & (rng.random(n) < 0.5)
+    done = rng.random(n) < 0.7
+    found_c = desk.coord(np.where(has, resolved_at, 0)) + rng.integers(HOUR, 2 * desk.DAY, n)
+    recorded_c = found_c + np.where(done, rng.integers(desk.DAY, 10 * desk.DAY, n), 0)
+    t[:, ROOT_CAUSE] = np.where(has, desk.time(recorded_c), NEVER)
+    by_theme = np.array([list(RootCauseCategory).index(_THEME_CAUSE.get(th.key, RootCauseCategory.PROCESS))
+                         for th in txt.THEMES], dtype=np.int8)[arr.theme]
+    roll = rng.random(n)
+    category = np.where(roll < 0.12, list(RootCauseCategory).index(RootCauseCategory.CUSTOMER_SIDE),
+                        np.where(roll < 0.15, list(RootCauseCategory).index(RootCauseCategory.OTHER), by_theme))
+    plan.root_causes = _RootCausePlan(category.astype(np.int8), rng.integers(0, 1_000, n),
+                                      _local_day(desk.time(found_c)) + rng.integers(3, 30, n), done)
 
 
 def _verification(rng: np.random.Generator, desk: _Desk, received: np.ndarray, backlog: np.ndarray) -> np.ndarray:
@@ -850,6 +897,7 @@ def _build_chunk(cur, rng: np.random.Generator, arr: Arrivals, customers: Custom
                  clocks: _Clocks, desk: _Desk, until_s: int, policy: Policy) -> _Chunk:
     kind = np.array([t.kind is IssueKind.BUSINESS for t in txt.THEMES])[arr.theme]
     plan = _plan(rng, arr, kind, clocks, desk, until_s, (policy.quality_limit_days, policy.business_limit_days))
+    _plan_root_causes(plan, arr, desk, until_s)
     state = _state(plan, until_s)
     ids = _case_ids(cur, len(who))
     codes = _ticket_codes(cur, arr.received)
@@ -892,7 +940,7 @@ def _cases_table(c: _Chunk) -> pa.Table:
 
 _STEP_COLUMNS = {RECEIVED: "t_recv", VERIFY: "t_verify", LETTER1: "t_letter1", AWAIT1: "t_await1",
                  OUTCOME1: "t_out1", LETTER2: "t_letter2", AWAIT2: "t_await2", OUTCOME2: "t_out2",
-                 CLOSE: "t_close", FOLLOWUP: "t_follow"}
+                 CLOSE: "t_close", FOLLOWUP: "t_follow", ROOT_CAUSE: "t_cause"}
 
 
 def _plan_table(rng: np.random.Generator, c: _Chunk, letters: _LetterRows) -> pa.Table:
@@ -921,10 +969,48 @@ def _plan_table(rng: np.random.Generator, c: _Chunk, letters: _LetterRows) -> pa
         "doc1": _strings(doc[0]), "doc2": _strings(doc[1]), "kind1": _strings(kind[0]), "kind2": _strings(kind[1]),
         "letter1_id": letter_id[0], "letter2_id": letter_id[1],
         "satisfaction": p.satisfaction.astype(np.int32), "follow_note": _strings(follow_note),
+        **_root_cause_columns(c),
     }
     for step, name in _STEP_COLUMNS.items():
         columns[name] = _ts(np.where(kept[:, step], p.times[:, step], NEVER))
     return pa.table(columns)
+
+
+def _root_cause_columns(c: _Chunk) -> dict[str, pa.Array]:
+    """The recorded root causes of a chunk, with the audit event's `after` exactly as
+    voc.root_causes writes it."""
+    p, kept = c.plan, c.state.kept[:, ROOT_CAUSE]
+    rows = np.flatnonzero(kept)
+    n = len(c.ids)
+    out: dict[str, list] = {name: [None] * n for name in ("rc_category", "rc_cause", "rc_action", "rc_owner",
+                                                           "rc_after")}
+    due = np.zeros(n, dtype=np.int64)
+    done_at = np.full(n, NEVER, dtype=np.int64)
+    categories = list(RootCauseCategory)
+    rc = p.root_causes
+    for i in rows.tolist():
+        theme = txt.THEMES[int(c.arr.theme[i])]
+        category = categories[int(rc.category[i])]
+        k = int(rc.pick[i])
+        if category is RootCauseCategory.CUSTOMER_SIDE:
+            cause, fix = _CUSTOMER_SIDE[k % len(_CUSTOMER_SIDE)]
+        else:
+            cause = theme.causes[k % len(theme.causes)].replace("{time}", f"ngày {_fmt_day(p.event_day[i])}")
+            fix = theme.fixes[k % len(theme.fixes)]
+        cause, fix = cause[:1].upper() + cause[1:], fix[:1].upper() + fix[1:]
+        due[i] = rc.due_day[i]
+        recorded = int(p.times[i, ROOT_CAUSE])
+        if rc.done[i]:
+            done_at[i] = recorded
+        after = {"category": category.value, "cause": cause, "action": fix, "owner": _CAUSE_OWNERS[category],
+                 "due_date": _day_date(due[i]).isoformat(),
+                 "done_at": datetime.fromtimestamp(recorded, timezone.utc).replace(tzinfo=None).isoformat()
+                 if rc.done[i] else None}
+        for name, value in (("rc_category", category.value), ("rc_cause", cause), ("rc_action", fix),
+                            ("rc_owner", after["owner"]), ("rc_after", json.dumps(after, ensure_ascii=False))):
+            out[name][i] = value
+    return {**{name: _strings(values) for name, values in out.items()},
+            "rc_due": _dates(due, mask=~kept), "rc_done_at": _ts(done_at)}
 
 
 def _js(*pairs: tuple[str, str]) -> str:
@@ -1004,6 +1090,7 @@ def _event_selects() -> list[str]:
             _js(("closed_at", _t("t_close")), ("status", _lit("closed")))),
         sel(FOLLOWUP, "t_follow", "followup", "NULL", _js(("satisfaction", "satisfaction::VARCHAR")),
             "follow_note", actor="follow_staff"),
+        sel(ROOT_CAUSE, "t_cause", "root_cause_recorded", "NULL", "rc_after"),
     ]
 
 
@@ -1018,6 +1105,11 @@ _ROUNDS_SQL = (
     "INSERT INTO case_rounds (case_id, round, opened_at, reply_due_at, resolution_due_at) "
     "SELECT case_id, 1, t_recv, due_r1, due_res1 FROM demo_plan UNION ALL "
     "SELECT case_id, 2, t_out1, due_r2, due_res2 FROM demo_plan WHERE t_out1 IS NOT NULL AND NOT agree1"
+)
+_ROOT_CAUSES_SQL = (
+    "INSERT INTO root_causes (case_id, category, cause, action, owner, due_date, done_at, recorded_by, recorded_at) "
+    "SELECT case_id, rc_category, rc_cause, rc_action, rc_owner, rc_due, rc_done_at, staff, t_cause "
+    "FROM demo_plan WHERE t_cause IS NOT NULL"
 )
 _FOLLOWUPS_SQL = (
     "INSERT INTO followups (case_id, contacted_at, satisfaction, note, recorded_by) "
@@ -1050,7 +1142,8 @@ def _write_chunk(cur, rng: np.random.Generator, c: _Chunk, report: DemoReport) -
     ids = _reserve(cur, "event_id_seq", n_events)
     cur.register("demo_event_ids", pa.table({"rn": np.arange(1, n_events + 1, dtype=np.int64), "id": ids}))
     try:
-        _insert(cur, "demo_plan", _plan_table(rng, c, letters), "; ".join((_EVENTS_SQL, _ROUNDS_SQL, _FOLLOWUPS_SQL)))
+        _insert(cur, "demo_plan", _plan_table(rng, c, letters), "; ".join((_EVENTS_SQL, _ROUNDS_SQL, _FOLLOWUPS_SQL,
+                                                                         _ROOT_CAUSES_SQL)))
     finally:
         cur.unregister("demo_event_ids")
     _tally(report, c, n_events, len(letters.ids))
