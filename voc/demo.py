@@ -492,8 +492,9 @@ _CUSTOMER_SIDE = (("khách hàng cấu hình sai trên phía mình", "hướng d
 
 def _plan_root_causes(plan: Plan, arr: Arrivals, desk: _Desk, until_s: int) -> None:
     """Add the ROOT_CAUSE step. Its own random stream (seeded from the arrivals), so the rest of the
-    demo stays as it was: staff record the cause within two office days of resolving; when the fix
-    is done by then (70%) the record says so, else it is recorded as in progress with a deadline."""
+    demo stays as it was: staff find the cause within two office days of resolving. A fix done soon
+    after (70% of recent cases, every older one) is recorded once done; the others are recorded as
+    in progress with a deadline, some of which have passed."""
     n = len(arr.received)
     if n == 0:
         return
@@ -501,7 +502,7 @@ def _plan_root_causes(plan: Plan, arr: Arrivals, desk: _Desk, until_s: int) -> N
     t = plan.times
     resolved_at = np.where(plan.agree1, t[:, OUTCOME1], np.where(plan.agree2, t[:, OUTCOME2], NEVER))
     has = (resolved_at < NEVER) & (rng.random(n) < 0.5)
-    done = rng.random(n) < 0.7
+    done = (rng.random(n) < 0.7) | (resolved_at < until_s - BACKLOG_DAYS * DAY)   # old fixes are all done
     found_c = desk.coord(np.where(has, resolved_at, 0)) + rng.integers(HOUR, 2 * desk.DAY, n)
     recorded_c = found_c + np.where(done, rng.integers(desk.DAY, 10 * desk.DAY, n), 0)
     t[:, ROOT_CAUSE] = np.where(has, desk.time(recorded_c), NEVER)
