@@ -2,6 +2,7 @@
 import numpy as np
 
 from voc import taxonomy
+from voc.bench_tagging import seed_untagged_cases
 from voc.classifier import ThemeModel, load_active_model, retrain, train, training_examples
 from voc.normalize import analyse
 from voc.tagging import correct_case
@@ -29,18 +30,9 @@ def test_model_round_trips_through_bytes():
     assert np.allclose(copy.predict_proba(docs), model.predict_proba(docs))
 
 
-def _case(db, text):
-    with db.transaction() as cur:
-        return cur.execute(
-            "INSERT INTO cases (ticket_code, received_at, channel, issue_kind, service, customer_name, content, "
-            "status, round_opened_at, reply_due_at, resolution_due_at) VALUES (?, now()::TIMESTAMP, 'web', "
-            "'quality', 'email', 'Khách', ?, 'received', now()::TIMESTAMP, now()::TIMESTAMP, now()::TIMESTAMP) "
-            "RETURNING id", [f"C-{abs(hash(text)) % 10**8}", text]).fetchone()[0]
-
-
 def test_corrections_become_training_examples(db, qa):
     taxonomy.ensure_defaults(db)
-    case_id = _case(db, "mail bị dội về liên tục")
+    [case_id] = seed_untagged_cases(db, ["mail bị dội về liên tục"])
     correct_case(db, qa, case_id, "email_delivery", True)
     with db.cursor() as cur:
         texts, labels = training_examples(cur)

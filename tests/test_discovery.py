@@ -1,5 +1,6 @@
 """Discovery: phrases frequent in poorly covered cases, ranked, with examples; glossary terms left out."""
 from voc import taxonomy
+from voc.bench_tagging import seed_untagged_cases
 from voc.discovery import discover, rank_phrases
 
 POOR = [(1, "Mail bị dội liên tục từ sáng"), (2, "khách báo mail bị dội, không gửi được báo giá"),
@@ -22,13 +23,7 @@ def test_phrases_already_in_the_glossary_are_left_out():
 
 def test_discover_reads_cases_and_their_tags(db):
     taxonomy.ensure_defaults(db)
-    with db.transaction() as cur:
-        for i, (_, text) in enumerate(POOR):
-            cur.execute(
-                "INSERT INTO cases (ticket_code, received_at, channel, issue_kind, service, customer_name, content, "
-                "status, round_opened_at, reply_due_at, resolution_due_at) VALUES (?, now()::TIMESTAMP, 'web', "
-                "'quality', 'email', 'Khách', ?, 'received', now()::TIMESTAMP, now()::TIMESTAMP, now()::TIMESTAMP)",
-                [f"D-{i}", text])
+    seed_untagged_cases(db, [text for _, text in POOR])
     found = discover(db, min_cases=3)
     assert found and found[0].key == "mail bi doi"
 

@@ -6,6 +6,7 @@ import pytest
 from tests.conftest import make_draft
 from voc import cases, taxonomy
 from voc.audit import events_for
+from voc.bench_tagging import seed_untagged_cases
 from voc.tagging import backfill, case_tags, correct_case, tag_case, tag_text
 
 
@@ -24,17 +25,6 @@ def test_text_without_any_theme_gets_none():
     assert tag_text("") == []
 
 
-def _insert_cases(db, texts):
-    with db.transaction() as cur:
-        for i, text in enumerate(texts):
-            cur.execute(
-                "INSERT INTO cases (ticket_code, received_at, channel, issue_kind, service, customer_name, content, "
-                "request, status, round_opened_at, reply_due_at, resolution_due_at) VALUES (?, now()::TIMESTAMP, "
-                "'web', 'quality', 'hosting', 'Khách', ?, '', 'received', now()::TIMESTAMP, now()::TIMESTAMP, "
-                "now()::TIMESTAMP)", [f"T-{i:05d}", text])
-        return [r[0] for r in cur.execute("SELECT id FROM cases ORDER BY id").fetchall()]
-
-
 def test_a_received_case_is_tagged_in_its_intake_transaction(db, staff):
     taxonomy.ensure_defaults(db)
     case = cases.receive(db, staff, make_draft())
@@ -48,7 +38,7 @@ def test_a_received_case_is_tagged_in_its_intake_transaction(db, staff):
 
 def test_retagging_replaces_rows(db):
     taxonomy.ensure_defaults(db)
-    [case_id] = _insert_cases(db, ["Web bị sập, gọi tổng đài không ai nghe máy"])
+    [case_id] = seed_untagged_cases(db, ["Web bị sập, gọi tổng đài không ai nghe máy"])
     for _ in range(2):
         with db.transaction() as cur:
             tag_case(cur, case_id)
@@ -60,7 +50,7 @@ def test_retagging_replaces_rows(db):
 
 def test_qa_corrections_override_the_machine_and_are_audited(db, qa, staff):
     taxonomy.ensure_defaults(db)
-    [case_id] = _insert_cases(db, ["Web bị sập từ sáng"])
+    [case_id] = seed_untagged_cases(db, ["Web bị sập từ sáng"])
     tags = correct_case(db, qa, case_id, "downtime", False)
     assert "downtime" not in {t.code for t in tags}
     tags = correct_case(db, qa, case_id, "security", True, note="khách xác nhận bị hack")
@@ -80,7 +70,7 @@ def test_backfill_tags_every_case_in_batches_on_two_processes(db, qa):
     taxonomy.ensure_defaults(db)
     texts = ["Web bị sập từ sáng", "web bi sap, goi ko ai nghe may", "Tôi bị trừ tiền hai lần",
              "Chứng chỉ SSL hết hạn", "Nhân viên trả lời cáu gắt", "Xin cảm ơn"] * 5
-    ids = _insert_cases(db, texts)
+    ids = seed_untagged_cases(db, texts)
     correct_case(db, qa, ids[0], "downtime", False)
     seen = []
     report = backfill(db, workers=2, batch_size=7, progress=lambda done, total: seen.append((done, total)))

@@ -70,16 +70,16 @@ def _paired(first, second, repeats: int) -> tuple[float, float, float]:
     return statistics.median(a), statistics.median(b), statistics.median(y / x for x, y in zip(a, b))
 
 
-def _seed_cases(db, texts: list[str]) -> None:
+def seed_untagged_cases(db, texts: list[str], prefix: str = "BENCH") -> list[int]:
+    """Received cases with these texts and no themes yet, as an import leaves them (for the backfill
+    benchmark and tests); their ids in order."""
     with db.transaction() as cur:
-        for i, text in enumerate(texts):
-            cur.execute(
-                "INSERT INTO cases (ticket_code, received_at, channel, issue_kind, service, customer_name, content, "
-                "request, status, round_opened_at, reply_due_at, resolution_due_at) "
-                "VALUES (?, now()::TIMESTAMP, 'web', 'quality', 'hosting', 'Bench', ?, '', 'received', "
-                "now()::TIMESTAMP, now()::TIMESTAMP, now()::TIMESTAMP)",
-                [f"BENCH-{i:06d}", text],
-            )
+        return [cur.execute(
+            "INSERT INTO cases (ticket_code, received_at, channel, issue_kind, service, customer_name, content, "
+            "request, status, round_opened_at, reply_due_at, resolution_due_at) "
+            "VALUES (?, now()::TIMESTAMP, 'web', 'quality', 'hosting', 'Khách', ?, '', 'received', "
+            "now()::TIMESTAMP, now()::TIMESTAMP, now()::TIMESTAMP) RETURNING id",
+            [f"{prefix}-{i:06d}", text]).fetchone()[0] for i, text in enumerate(texts)]
 
 
 def run(texts: list[str], *, repeats: int = 5, backfill_cases: int = 2000, backfill_repeats: int = 5,
@@ -100,7 +100,7 @@ def run(texts: list[str], *, repeats: int = 5, backfill_cases: int = 2000, backf
         tagger.tag_texts(texts[:20])   # warm caches
         wt, tg, ratio = _paired(lambda: [word_tokenize(t) for t in texts], lambda: tagger.tag_texts(texts), repeats)
         cases = (texts * (backfill_cases // max(len(texts), 1) + 1))[:backfill_cases]
-        _seed_cases(db, cases)
+        seed_untagged_cases(db, cases)
         one, two, inverse = _paired(lambda: backfill(db, workers=1), lambda: backfill(db, workers=2),
                                     backfill_repeats)
         db.close()
