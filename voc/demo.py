@@ -29,6 +29,7 @@ from voc.case_store import format_ticket_code
 from voc.letters import company, format_doc_number
 from voc.model import Channel, IssueKind, LetterKind, ReferralBody, RootCauseCategory, Service, Status
 from voc.policy import CalendarMode, Policy, load_policy
+from voc.root_causes import RootCause
 from voc.sla import is_working_day
 
 CHUNK_CASES = 50_000
@@ -978,18 +979,13 @@ def _plan_table(rng: np.random.Generator, c: _Chunk, letters: _LetterRows) -> pa
 
 
 def _root_cause_columns(c: _Chunk) -> dict[str, pa.Array]:
-    """The recorded root causes of a chunk, with the audit event's `after` exactly as
-    voc.root_causes writes it."""
+    """The recorded root causes of a chunk, with the audit event's `after` as voc.root_causes writes it."""
     p, kept = c.plan, c.state.kept[:, ROOT_CAUSE]
-    rows = np.flatnonzero(kept)
-    n = len(c.ids)
-    out: dict[str, list] = {name: [None] * n for name in ("rc_category", "rc_cause", "rc_action", "rc_owner",
-                                                           "rc_after")}
-    due = np.zeros(n, dtype=np.int64)
-    done_at = np.full(n, NEVER, dtype=np.int64)
+    out: dict[str, list] = {name: [None] * len(c.ids) for name in ("rc_category", "rc_cause", "rc_action",
+                                                                    "rc_owner", "rc_after")}
     categories = list(RootCauseCategory)
     rc = p.root_causes
-    for i in rows.tolist():
+    for i in np.flatnonzero(kept).tolist():
         theme = txt.THEMES[int(c.arr.theme[i])]
         category = categories[int(rc.category[i])]
         k = int(rc.pick[i])
@@ -999,19 +995,16 @@ def _root_cause_columns(c: _Chunk) -> dict[str, pa.Array]:
             cause = theme.causes[k % len(theme.causes)].replace("{time}", f"ngày {_fmt_day(p.event_day[i])}")
             fix = theme.fixes[k % len(theme.fixes)]
         cause, fix = cause[:1].upper() + cause[1:], fix[:1].upper() + fix[1:]
-        due[i] = rc.due_day[i]
-        recorded = int(p.times[i, ROOT_CAUSE])
-        if rc.done[i]:
-            done_at[i] = recorded
-        after = {"category": category.value, "cause": cause, "action": fix, "owner": _CAUSE_OWNERS[category],
-                 "due_date": _day_date(due[i]).isoformat(),
-                 "done_at": datetime.fromtimestamp(recorded, timezone.utc).replace(tzinfo=None).isoformat()
-                 if rc.done[i] else None}
+        recorded = datetime.fromtimestamp(int(p.times[i, ROOT_CAUSE]), timezone.utc)
+        record = RootCause(int(c.ids[i]), category, cause, fix, _CAUSE_OWNERS[category], _day_date(rc.due_day[i]),
+                           recorded if rc.done[i] else None, "", recorded)
         for name, value in (("rc_category", category.value), ("rc_cause", cause), ("rc_action", fix),
-                            ("rc_owner", after["owner"]), ("rc_after", json.dumps(after, ensure_ascii=False))):
+                            ("rc_owner", record.owner),
+                            ("rc_after", json.dumps(record.audit_view(), ensure_ascii=False))):
             out[name][i] = value
     return {**{name: _strings(values) for name, values in out.items()},
-            "rc_due": _dates(due, mask=~kept), "rc_done_at": _ts(done_at)}
+            "rc_due": _dates(rc.due_day, mask=~kept),
+            "rc_done_at": _ts(np.where(kept & rc.done, p.times[:, ROOT_CAUSE], NEVER))}
 
 
 def _js(*pairs: tuple[str, str]) -> str:
