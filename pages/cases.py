@@ -161,8 +161,7 @@ def case_file(actor: Actor, code: str) -> None:
     with db.cursor() as cur:
         files = attachments.list_attachments(cur, case.id)
         issued = letters.letters_of(cur, case.id)
-        text = tagging.case_text(case.content, case.request)
-        tags = tagging.in_customers_words(tagging.case_tags(cur, case.id), text)
+        tags = tagging.shown_tags(cur, case)
         cause = root_causes.root_cause_of(cur, case.id)
     left, right = st.columns([3, 2])
     with left:

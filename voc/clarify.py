@@ -261,9 +261,9 @@ def case_themes(db, ticket_code: str) -> CaseThemes:
             if code.upper() == code:
                 raise
             case = case_store.get_case(cur, code.upper())      # "kn-2026-000123" as typed
-        text = tagging.case_text(case.content, case.request)
-        tags = tagging.in_customers_words(tagging.case_tags(cur, case.id), text)
-    return CaseThemes(case.id, case.ticket_code, format_local(case.received_at), _excerpt(text), tuple(tags))
+        tags = tagging.shown_tags(cur, case)
+    return CaseThemes(case.id, case.ticket_code, format_local(case.received_at),
+                      _excerpt(tagging.case_text(case.content, case.request)), tuple(tags))
 
 
 def correct(db, actor: Actor, ticket_code: str, theme_code: str, is_positive: bool,

@@ -226,6 +226,11 @@ def in_customers_words(tags: Iterable[ThemeTag], text: str) -> list[ThemeTag]:
     return [replace(t, evidence=list(dict.fromkeys(as_typed(e, text) for e in t.evidence))) for t in tags]
 
 
+def shown_tags(cur, case) -> list[ThemeTag]:
+    """A case's stored tags as users see them: evidence in the customer's words."""
+    return in_customers_words(case_tags(cur, case.id), case_text(case.content, case.request))
+
+
 def _apply_labels(tags: list[ThemeTag], labels: dict[str, bool] | None, themes: dict[str, str]) -> list[ThemeTag]:
     """QA's corrections win: negatives remove a theme, positives add or confirm it (source qa)."""
     if not labels:
