@@ -7,7 +7,7 @@ from tests.conftest import MONDAY_0910
 from voc import sessions, users
 from voc.access import Role
 from voc.audit import events_for
-from voc.users import SESSION_HOURS
+from voc.sessions import SESSION_HOURS
 
 PASSWORD = "mat-khau-dai-2026"
 

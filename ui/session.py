@@ -57,7 +57,7 @@ def current_actor() -> Actor | None:
     if user is None:
         return _resume_from_cookie()
     seen = state.get(_SEEN_KEY)
-    if seen is None or utcnow() - seen > timedelta(hours=users.SESSION_HOURS):
+    if seen is None or utcnow() - seen > timedelta(hours=sessions.SESSION_HOURS):
         sign_out(expired=True)
         return None
     token = state.get(_TOKEN_KEY)

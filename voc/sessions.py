@@ -11,12 +11,16 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from voc.access import Actor, Role
 from voc.audit import record_event
 from voc.clock import from_db, to_db, utcnow
-from voc.users import SESSION_HOURS, User
 
+if TYPE_CHECKING:
+    from voc.users import User
+
+SESSION_HOURS = 8                    # a session idle this long ends
 COOKIE_NAME = "voc_session"
 TOUCH_EVERY = timedelta(minutes=5)   # last activity is written at most this often
 MAX_TOKEN_CHARS = 100

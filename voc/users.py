@@ -15,12 +15,12 @@ from voc.access import Actor, Permission, Role
 from voc.audit import record_event
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import NotFound, ValidationError
+from voc.sessions import EndReason, end_user_sessions
 
 _HASHER = PasswordHasher()  # Argon2id with the library's current recommended parameters
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_CHARS = 10
-SESSION_HOURS = 8
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,32}$")
 ADMIN_PASSWORD_ENV = "VOC_ADMIN_PASSWORD"
 
@@ -166,8 +166,6 @@ def set_password(db, actor: Actor, username: str, new_password: str, now: dateti
                  keep_session: str | None = None) -> None:
     """Change a password; every session of that user ends, except `keep_session` (the session of a
     user changing their own password)."""
-    from voc.sessions import EndReason, end_user_sessions
-
     if actor.username != username:
         actor.require(Permission.MANAGE_USERS)
     validate_password(new_password)
@@ -195,8 +193,6 @@ def change_own_password(db, actor: Actor, current_password: str, new_password: s
 
 def update_user(db, actor: Actor, username: str, *, role: Role | None = None, branch: str | None = None,
                 active: bool | None = None, now: datetime | None = None) -> User:
-    from voc.sessions import EndReason, end_user_sessions
-
     actor.require(Permission.MANAGE_USERS)
     now = now or utcnow()
     with db.transaction() as cur:
