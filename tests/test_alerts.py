@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from voc import analytics
-from voc.alerts import AlertSettings, detect, poisson_p_value
-from voc.analytics import Filters
-from voc.db import Database
+from voc.insight import analytics
+from voc.insight.alerts import AlertSettings, detect, poisson_p_value
+from voc.insight.analytics import Filters
+from voc.store.db import Database
 from tests.test_analytics import ensure_theme_tables, insert_theme
 
 

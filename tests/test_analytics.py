@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from voc import analytics
-from voc.analytics import Filters
-from voc.db import Database
-from voc.text import fold
+from voc.insight import analytics
+from voc.insight.analytics import Filters
+from voc.store.db import Database
+from voc.plaintext import fold
 
 NOW_LOCAL = datetime(2026, 12, 15, 10, 0)
 NOW = NOW_LOCAL - timedelta(hours=7)  # naive UTC, as stored

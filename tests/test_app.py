@@ -3,8 +3,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, signed_in
 from ui.session import get_db
-from voc import sessions, users
-from voc.db import Database
+from voc.accounts import sessions, users
+from voc.store.db import Database
 
 APP = str(ROOT / "app.py")
 

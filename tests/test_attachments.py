@@ -4,8 +4,8 @@ import hashlib
 import pytest
 
 from tests.conftest import MONDAY_0910
-from voc import attachments, cases
-from voc.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Upload, validate_upload, validate_uploads
+from voc.desk import attachments, cases
+from voc.desk.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Upload, validate_upload, validate_uploads
 from voc.errors import ValidationError
 
 PDF = b"%PDF-1.4\n"

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910, make_draft
-from voc import case_store, cases, letters
-from voc.audit import events_for
+from voc.store import case_store
+from voc.desk import cases, letters
+from voc.store.audit import events_for
 from voc.errors import ConflictError, InvalidTransition, PermissionDenied, ValidationError
 from voc.model import Channel, Customer, IssueKind, LetterKind, ReferralBody, Status
 
@@ -162,7 +163,7 @@ def test_illegal_action_changes_nothing_and_writes_no_event(db, staff, draft):
 
 def test_audit_event_is_atomic_with_the_change(db, staff, draft, monkeypatch):
     case = cases.receive(db, staff, draft, received_at=MONDAY_0910)
-    import voc.cases as module
+    import voc.desk.cases as module
 
     def failing_record_event(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -11,7 +11,8 @@ from datetime import date, datetime, timezone
 import pytest
 from pypdf import PdfReader
 
-from voc import clarify, tagging
+from voc.insight import clarify
+from voc.text import tagging
 from voc.errors import PermissionDenied, ValidationError
 from voc.setup import ensure_defaults
 

@@ -1,11 +1,11 @@
 """The classifier: training, storage in DuckDB, retraining from QA corrections (keeps the better model)."""
 import numpy as np
 
-from voc import taxonomy
-from voc.bench_tagging import seed_untagged_cases
-from voc.classifier import ThemeModel, load_active_model, retrain, train, training_examples
-from voc.normalize import analyse
-from voc.tagging import correct_case
+from voc.text import taxonomy
+from voc.cli.bench_tagging import seed_untagged_cases
+from voc.text.classifier import ThemeModel, load_active_model, retrain, train, training_examples
+from voc.text.normalize import analyse
+from voc.text.tagging import correct_case
 
 TEXTS = ["web sập từ sáng", "website không vào được", "máy chủ chết cả ngày", "web die liên tục",
          "bị trừ tiền hai lần", "tính cước sai tháng này", "thu phí không báo trước", "trừ tiền oan",
@@ -67,7 +67,7 @@ def test_retrain_activates_a_better_model(db, qa):
 
 
 def test_identical_training_requests_reuse_the_fitted_model():
-    from voc import classifier
+    from voc.text import classifier
 
     classifier.clear_train_cache()
     first = train(TEXTS, LABELS)

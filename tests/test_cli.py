@@ -5,9 +5,9 @@ import sys
 from datetime import date, timedelta
 
 from tests.conftest import MONDAY_0910, ROOT, make_draft
-from voc import cases
-from voc.access import Actor, Role
-from voc.db import Database
+from voc.desk import cases
+from voc.accounts.access import Actor, Role
+from voc.store.db import Database
 
 
 def run(*args):

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910, make_draft
-from voc import case_store, cases
-from voc.access import SYSTEM
-from voc.csvio import COLUMNS, export_csv, import_csv, safe_cell
+from voc.store import case_store
+from voc.desk import cases
+from voc.accounts.access import SYSTEM
+from voc.desk.csvio import COLUMNS, export_csv, import_csv, safe_cell
 from voc.errors import PermissionDenied, ValidationError
 
 HEADER = ",".join(COLUMNS)
@@ -75,7 +76,7 @@ def test_export_import_round_trip(db, tmp_path, staff):
     text = out.read_text(encoding="utf-8")
     assert "'=HYPERLINK" in text  # Excel will not run it
     assert "+07:00" in text
-    from voc.db import Database
+    from voc.store.db import Database
 
     other = Database(tmp_path / "other.duckdb")
     report = import_csv(other, SYSTEM, out)

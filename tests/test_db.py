@@ -1,6 +1,6 @@
 """Numbered migrations: a new file gets the whole schema; an old file is upgraded without losing data."""
 
-from voc.db import Database, available_migrations
+from voc.store.db import Database, available_migrations
 
 
 def test_fresh_database_gets_every_migration(tmp_path):
@@ -15,7 +15,7 @@ def test_fresh_database_gets_every_migration(tmp_path):
 def test_older_file_is_migrated_keeping_its_data(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
     only_first = [m for m in available_migrations() if m[0] == 1]
-    monkeypatch.setattr("voc.db.available_migrations", lambda: only_first)
+    monkeypatch.setattr("voc.store.db.available_migrations", lambda: only_first)
     old = Database(path)
     assert old.schema_version() == 1
     with old.transaction() as cur:
@@ -36,7 +36,7 @@ def test_older_file_is_migrated_keeping_its_data(tmp_path, monkeypatch):
 
 
 def test_database_path_from_environment(tmp_path, monkeypatch):
-    from voc.db import db_path
+    from voc.store.db import db_path
 
     monkeypatch.setenv("VOC_DB_PATH", str(tmp_path / "env.duckdb"))
     assert db_path(None) == tmp_path / "env.duckdb"
@@ -61,7 +61,7 @@ def test_a_migration_that_arrives_late_is_still_applied(tmp_path, monkeypatch):
     """A file that has 1 and 3 but not 2 (a branch merged later) gets 2 on the next start."""
     path = tmp_path / "gap.duckdb"
     every = available_migrations()
-    monkeypatch.setattr("voc.db.available_migrations", lambda: [m for m in every if m[0] != 2])
+    monkeypatch.setattr("voc.store.db.available_migrations", lambda: [m for m in every if m[0] != 2])
     Database(path).close()
     monkeypatch.undo()
     db = Database(path)

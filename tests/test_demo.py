@@ -11,16 +11,17 @@ import numpy as np
 import pytest
 
 from tests.conftest import make_draft
-from voc import case_store, cases
-from voc.access import Actor, Role
-from voc.db import Database
-from voc.demo import SETTINGS_KEY, STAFF, _WorkingCalendar, generate_demo
-from voc.demo_text import LATE_REASONS, NOTE_DEMO
-from voc.lifecycle import Action, next_status
+from voc.store import case_store
+from voc.desk import cases
+from voc.accounts.access import Actor, Role
+from voc.store.db import Database
+from voc.demo.generate import SETTINGS_KEY, STAFF, _WorkingCalendar, generate_demo
+from voc.demo.texts import LATE_REASONS, NOTE_DEMO
+from voc.desk.lifecycle import Action, next_status
 from voc.model import Channel, Service, SlaState, Status
-from voc.policy import CalendarMode, Policy, save_policy
-from voc.sla import add_working_time, reply_due_at, resolution_due_at
-from voc.text import fold, strip_diacritics
+from voc.desk.policy import CalendarMode, Policy, save_policy
+from voc.desk.sla import add_working_time, reply_due_at, resolution_due_at
+from voc.plaintext import fold, strip_diacritics
 
 UNTIL = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)   # Friday 10:00 in Hà Nội
 UNTIL_DB = UNTIL.replace(tzinfo=None)
@@ -223,7 +224,7 @@ def test_followups_come_after_resolution(demo):
 
 
 def test_root_causes_follow_resolution_and_match_their_audit_event(demo):
-    from voc.root_causes import root_cause_of
+    from voc.desk.root_causes import root_cause_of
 
     db, _, _ = demo
     rows = _rows(db, "SELECT r.case_id, r.recorded_at, c.resolved_at, r.due_date, c.received_at, r.recorded_by, c.staff "

@@ -1,7 +1,7 @@
 """Discovery: phrases frequent in poorly covered cases, ranked, with examples; glossary terms left out."""
-from voc import taxonomy
-from voc.bench_tagging import seed_untagged_cases
-from voc.discovery import discover, rank_phrases
+from voc.text import taxonomy
+from voc.cli.bench_tagging import seed_untagged_cases
+from voc.text.discovery import discover, rank_phrases
 
 POOR = [(1, "Mail bị dội liên tục từ sáng"), (2, "khách báo mail bị dội, không gửi được báo giá"),
         (3, "mail bi doi het, xu ly gap"), (4, "Xin chào, cổng thanh toán lỗi")]
@@ -31,7 +31,7 @@ def test_discover_reads_cases_and_their_tags(db):
 def test_each_text_is_chunked_once_per_process(monkeypatch):
     import underthesea
 
-    from voc import discovery
+    from voc.text import discovery
 
     calls = []
     real_chunk = underthesea.chunk

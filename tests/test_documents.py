@@ -9,7 +9,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from tests.conftest import MONDAY_0910, make_draft
-from voc import cases, documents, letters
+from voc.desk import cases, documents, letters
 from voc.model import Customer, LetterKind
 
 NAME = "Đặng Thị Ngọc Ánh"

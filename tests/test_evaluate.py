@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from voc.evaluate import load_labelled_csv, set_metrics
+from voc.text.evaluate import load_labelled_csv, set_metrics
 
 
 def test_set_metrics_hand_computed():
@@ -37,7 +37,7 @@ def test_load_labelled_csv(tmp_path):
 
 
 def test_evaluate_command_prints_summary_last(tmp_path, capsys):
-    from voc.cli import main
+    from voc.cli.commands import main
 
     rows = [("web sập không vào được", "downtime"), ("website chết từ sáng", "downtime"),
             ("máy chủ sập cả ngày", "downtime"), ("web không truy cập được", "downtime"),
@@ -58,8 +58,8 @@ def test_evaluate_command_prints_summary_last(tmp_path, capsys):
 
 
 def test_in_domain_check_never_trains_on_the_row_it_predicts(monkeypatch):
-    from voc import classifier
-    from voc.evaluate import in_domain_check
+    from voc.text import classifier
+    from voc.text.evaluate import in_domain_check
 
     seen_by_model: list[set[str]] = []
     real_train = classifier.train

@@ -1,12 +1,12 @@
 """Taxonomy and glossary: idempotent defaults, accent-insensitive matching with evidence, audited QA edits."""
 import pytest
 
-from voc import taxonomy
-from voc.audit import events_for
+from voc.text import taxonomy
+from voc.store.audit import events_for
 from voc.errors import PermissionDenied, ValidationError
-from voc.normalize import analyse
-from voc.tagging import GlossaryMatcher, tag_case, tagger_for
-from voc.taxonomy import GlossaryTerm
+from voc.text.normalize import analyse
+from voc.text.tagging import GlossaryMatcher, tag_case, tagger_for
+from voc.text.taxonomy import GlossaryTerm
 
 
 def _matcher(*pairs):

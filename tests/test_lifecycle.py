@@ -2,7 +2,7 @@
 import pytest
 
 from voc.errors import InvalidTransition
-from voc.lifecycle import Action, allowed_actions, next_status
+from voc.desk.lifecycle import Action, allowed_actions, next_status
 from voc.model import Status
 
 LEGAL = [

@@ -1,8 +1,8 @@
 """Normalisation: NFC, chat shorthand, accent-free equivalence, and the folding search relies on."""
 import unicodedata
 
-from voc.normalize import analyse, expand_abbreviations, fold_phrase, normalize_text, prepare
-from voc.text import fold, strip_diacritics
+from voc.text.normalize import analyse, expand_abbreviations, fold_phrase, normalize_text, prepare
+from voc.plaintext import fold, strip_diacritics
 
 
 def test_accented_and_unaccented_text_share_their_folded_syllables():
@@ -51,7 +51,7 @@ def test_empty_text():
 
 
 def test_evidence_is_traced_back_to_the_words_as_typed():
-    from voc.normalize import as_typed
+    from voc.text.normalize import as_typed
 
     text = "Web bi sậpppp từ sáng, gọi ko ai nghe máy!"
     assert as_typed("website bi sap", text) == "Web bi sậpppp"
@@ -61,7 +61,7 @@ def test_evidence_is_traced_back_to_the_words_as_typed():
 
 
 def test_tags_shown_in_the_customers_words():
-    from voc.tagging import in_customers_words, tag_text
+    from voc.text.tagging import in_customers_words, tag_text
 
     text = "web bi sap tu sang, goi ko ai nghe may"
     shown = {t.code: t.evidence for t in in_customers_words(tag_text(text), text)}

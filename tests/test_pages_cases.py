@@ -6,8 +6,9 @@ from datetime import timedelta
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, errors_shown, make_draft, signed_in
-from voc import cases, root_causes, users
-from voc.access import Actor, Role
+from voc.desk import cases, root_causes
+from voc.accounts import users
+from voc.accounts.access import Actor, Role
 from voc.clock import local_date, utcnow
 from voc.model import Customer, LetterKind, RootCauseCategory, Service, Status
 
@@ -161,7 +162,7 @@ def test_round_one_reply_then_round_two_invitation_then_referral(app_env):
 def test_agreement_close_and_followup(app_env):
     code = new_case().ticket_code
     cases.start_verification(db(), STAFF, code)
-    from voc import letters
+    from voc.desk import letters
     letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY)
     app = click(open_page(ticket=code), "Khách hàng đồng ý")
     assert status_of(code) is Status.RESOLVED
@@ -173,7 +174,7 @@ def test_agreement_close_and_followup(app_env):
 
 
 def test_concurrent_change_gives_conflict_message(app_env):
-    from voc import letters
+    from voc.desk import letters
     code = new_case().ticket_code
     cases.start_verification(db(), STAFF, code)
     letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY)

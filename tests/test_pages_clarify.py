@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, signed_in
 from tests.test_clarify import add_cases
-from voc.access import Actor
+from voc.accounts.access import Actor
 
 CLARIFY = str(ROOT / "pages" / "clarify.py")
 DICTIONARY = str(ROOT / "pages" / "dictionary.py")

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, errors_shown, signed_in
-from voc.access import Actor, Role
+from voc.accounts.access import Actor, Role
 from voc.clock import local_date, utcnow
 from voc.model import Channel, IssueKind, Service
 
@@ -83,7 +83,7 @@ def test_each_channel_saves_a_case(app_env, channel, contacts):
     app = submit(fill(open_page(), channel, **contacts))
     code = saved_code(app)
     from ui.session import get_db
-    from voc.cases import load_case
+    from voc.desk.cases import load_case
     case = load_case(get_db(), STAFF, code)
     assert case.channel is channel and case.branch == "Hà Nội"
     downloads = [b.label for b in app.get("download_button")]
@@ -137,7 +137,7 @@ def test_late_complaint_needs_a_reason(app_env):
     submit(app)
     code = saved_code(app)
     from ui.session import get_db
-    from voc.cases import load_case
+    from voc.desk.cases import load_case
     assert load_case(get_db(), STAFF, code).late_complaint
 
 
@@ -148,7 +148,7 @@ def test_same_form_submitted_twice_saves_once(app_env):
     first = saved_code(app)
     # A second submit of the same form instance (e.g. a double click) reuses its intake key.
     from ui.session import get_db
-    from voc import cases
+    from voc.desk import cases
     from voc.model import CaseDraft, Customer
     draft = CaseDraft(Customer("Nguyễn Văn An", "0912345678"), Channel.IN_PERSON, Service.HOSTING,
                       IssueKind.QUALITY, TODAY, "x", "y", branch="Hà Nội")

@@ -6,8 +6,8 @@ from datetime import timedelta
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, make_draft, signed_in
-from voc import cases
-from voc.access import Actor, Role
+from voc.desk import cases
+from voc.accounts.access import Actor, Role
 from voc.clock import local_date, utcnow
 
 PAGE = str(ROOT / "pages" / "sla_board.py")

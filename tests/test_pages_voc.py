@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, signed_in
 from tests.test_analytics import BAD_BODY, ensure_theme_tables, fill
-from voc.access import Actor, Role
+from voc.accounts.access import Actor, Role
 
 LISTEN = str(ROOT / "pages" / "listen.py")
 RESPOND = str(ROOT / "pages" / "respond.py")
@@ -152,7 +152,7 @@ def test_csv_cells_are_safe_against_formula_injection():
 def test_monitor_shows_root_causes_and_open_fixes(filled, manager):
     from datetime import date
 
-    from voc import root_causes
+    from voc.desk import root_causes
     from voc.model import RootCauseCategory
 
     with get_db().cursor() as cur:

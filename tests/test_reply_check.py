@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from voc import reply_check
+from voc.text import reply_check
 from voc.model import Case, Channel, Customer, IssueKind, Service, Status
-from voc.reply_check import check_reply, default_template_texts
-from voc.text import strip_diacritics
+from voc.text.reply_check import check_reply, default_template_texts
+from voc.plaintext import strip_diacritics
 
 GOOD = (
     "Kính gửi anh An,\n"

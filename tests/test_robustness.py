@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910, ROOT, make_draft
-from voc import case_store, cases
-from voc.access import SYSTEM
-from voc.csvio import COLUMNS, import_csv
-from voc.db import Database
+from voc.store import case_store
+from voc.desk import cases
+from voc.accounts.access import SYSTEM
+from voc.desk.csvio import COLUMNS, import_csv
+from voc.store.db import Database
 from voc.errors import ConflictError, ValidationError
 from voc.model import Customer
 

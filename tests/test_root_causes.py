@@ -4,9 +4,10 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910, make_draft
-from voc import analytics, cases, root_causes
-from voc.analytics import Filters
-from voc.audit import events_for
+from voc.insight import analytics
+from voc.desk import cases, root_causes
+from voc.insight.analytics import Filters
+from voc.store.audit import events_for
 from voc.errors import PermissionDenied, ValidationError
 from voc.model import RootCauseCategory
 

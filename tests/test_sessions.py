@@ -4,10 +4,10 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910
-from voc import sessions, users
-from voc.access import Role
-from voc.audit import events_for
-from voc.sessions import SESSION_HOURS
+from voc.accounts import sessions, users
+from voc.accounts.access import Role
+from voc.store.audit import events_for
+from voc.accounts.sessions import SESSION_HOURS
 
 PASSWORD = "mat-khau-dai-2026"
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910, make_draft
-from voc import cases
+from voc.desk import cases
 from voc.clock import local_date
 from voc.model import Service
-from voc.similar import similar_cases, tokens
+from voc.text.similar import similar_cases, tokens
 
 
 def log(db, actor, content: str, request: str, days_before: int = 1, service: Service = Service.HOSTING):

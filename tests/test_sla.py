@@ -5,8 +5,8 @@ import pytest
 
 from voc.clock import LOCAL_TZ
 from voc.model import Case, Channel, Customer, IssueKind, Service, SlaState, Status
-from voc.policy import CalendarMode, Policy
-from voc.sla import (add_working_time, is_on_time, is_past_limitation, is_working_day, reply_due_at,
+from voc.desk.policy import CalendarMode, Policy
+from voc.desk.sla import (add_working_time, is_on_time, is_past_limitation, is_working_day, reply_due_at,
                      resolution_due_at, sla_state)
 
 CALENDAR = Policy()

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910 as NOW, make_draft
-from voc import cases, letters, sla_report
-from voc.access import Actor, Role
+from voc.desk import cases, letters
+from voc.insight import sla_report
+from voc.accounts.access import Actor, Role
 from voc.clock import local_date
 from voc.model import LetterKind
 

@@ -4,10 +4,11 @@ import json
 import pytest
 
 from tests.conftest import make_draft
-from voc import cases, taxonomy
-from voc.audit import events_for
-from voc.bench_tagging import seed_untagged_cases
-from voc.tagging import backfill, case_tags, correct_case, tag_case, tag_text
+from voc.desk import cases
+from voc.text import taxonomy
+from voc.store.audit import events_for
+from voc.cli.bench_tagging import seed_untagged_cases
+from voc.text.tagging import backfill, case_tags, correct_case, tag_case, tag_text
 
 
 def test_unaccented_chat_text_is_tagged_like_accented_text():

@@ -4,10 +4,10 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910
-from voc import users
-from voc.access import Role
+from voc.accounts import users
+from voc.accounts.access import Role
 from voc.errors import PermissionDenied, ValidationError
-from voc.policy import Policy, save_policy
+from voc.desk.policy import Policy, save_policy
 
 
 def test_first_admin_from_environment_and_hash_only(db, monkeypatch):
