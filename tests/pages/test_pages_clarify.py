@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, signed_in
-from tests.test_clarify import add_cases
+from tests.insight.test_clarify import add_cases
 from voc.accounts.access import Actor
 
 CLARIFY = str(ROOT / "pages" / "clarify.py")

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, signed_in
-from tests.test_analytics import BAD_BODY, ensure_theme_tables, fill
+from tests.insight.test_analytics import BAD_BODY, ensure_theme_tables, fill
 from voc.accounts.access import Actor, Role
 
 LISTEN = str(ROOT / "pages" / "listen.py")

@@ -47,7 +47,7 @@ def test_events_table_is_only_appended_to():
     """R11: no code path updates or deletes audit events."""
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     offenders = []
     for path in list((root / "voc").rglob("*.py")) + list((root / "pages").rglob("*.py")):
         text = path.read_text(encoding="utf-8").lower()

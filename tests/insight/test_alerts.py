@@ -10,7 +10,7 @@ from voc.insight import analytics
 from voc.insight.alerts import AlertSettings, detect, poisson_p_value
 from voc.insight.analytics import Filters
 from voc.store.db import Database
-from tests.test_analytics import ensure_theme_tables, insert_theme
+from tests.insight.test_analytics import ensure_theme_tables, insert_theme
 
 
 def weekly(counts: dict[str, list[int]]) -> pd.DataFrame:
