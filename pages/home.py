@@ -48,6 +48,22 @@ else:
         st.page_link("pages/intake.py", label="Tiếp nhận khiếu nại mới", icon=":material/edit_note:")
     st.page_link("pages/sla_board.py", label="Xem bảng SLA", icon=":material/timer:")
 
+try:
+    account = users.own_account(db, actor)
+except DomainError:          # a system actor without an account row has no address to keep
+    account = None
+if account is not None:
+    with st.expander("E-mail của tôi"):
+        st.caption("Địa chỉ nhận thông báo của hệ thống (để trống nếu không dùng).")
+        with st.form("own_email"):
+            email = st.text_input("Địa chỉ e-mail", value=account.email or "")
+            if st.form_submit_button("Lưu e-mail"):
+                try:
+                    users.set_own_email(db, actor, email)
+                    st.success("Đã lưu địa chỉ e-mail.")
+                except DomainError as error:
+                    show_error(error)
+
 with st.expander("Đổi mật khẩu của tôi"):
     with st.form("own_password", clear_on_submit=True):
         current = st.text_input("Mật khẩu hiện tại", type="password")

@@ -18,7 +18,7 @@ from ui.session import get_db
 from voc.store import case_store
 from voc.accounts.access import Actor, Permission
 from voc.clock import format_local, utcnow
-from voc.errors import DomainError
+from voc.errors import DomainError, ValidationErrors
 from voc.model import Channel, Customer, LabelledEnum, Service, SlaState, Status
 from voc.accounts.privacy import mask_address, mask_email, mask_phone
 
@@ -43,8 +43,13 @@ def md_escape(text: str | None) -> str:
 
 
 def show_error(error: DomainError) -> None:
-    """A refusal from voc/, shown as text: the message may quote the user's own words."""
-    st.error(md_escape(str(error)), icon=":material/error:")
+    """A refusal from voc/, shown as text: the message may quote the user's own words. Several
+    problems found at once (ValidationErrors) are listed one per line."""
+    if isinstance(error, ValidationErrors) and len(error.problems) > 1:
+        text = "\n".join(f"- {md_escape(str(problem))}" for problem in error.problems)
+    else:
+        text = md_escape(str(error))
+    st.error(text, icon=":material/error:")
 
 
 def enum_label(enum: type[LabelledEnum], value: str | None) -> str:

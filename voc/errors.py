@@ -25,3 +25,11 @@ class PermissionDenied(DomainError):
 
 class ConflictError(DomainError):
     """Someone else changed the same record first; nothing was saved."""
+
+
+class ValidationErrors(ValidationError):
+    """Every problem found when a form is checked as a whole; `problems` lists them one by one."""
+
+    def __init__(self, problems: list[ValidationError]):
+        super().__init__(" ".join(str(p) for p in problems), problems[0].field if problems else None)
+        self.problems = problems

@@ -125,3 +125,14 @@ def test_guessing_the_current_password_counts_towards_the_lock_out(db, lan):
     with pytest.raises(users.LoginFailed, match="tạm khóa"):        # the right password no longer helps
         users.change_own_password(db, lan.actor(), PASSWORD, "mat-khau-moi-2026", "mat-khau-moi-2026",
                                   now=MONDAY_0910)
+
+
+def test_a_staff_row_that_lost_its_branch_resumes_nothing(db, lan):
+    """A corrupt row must not become a branchless staff actor (which used to mean every branch)."""
+    token = sessions.open_session(db, lan, MONDAY_0910)
+    with db.transaction() as cur:
+        cur.execute("UPDATE users SET branch = NULL WHERE username = 'lan'")
+    assert sessions.resume_session(db, token, MONDAY_0910) is None
+    with db.cursor() as cur:
+        reason = cur.execute("SELECT end_reason FROM user_sessions").fetchone()[0]
+    assert reason == sessions.EndReason.INVALID_ACCOUNT

@@ -99,3 +99,17 @@ def test_changing_my_password_on_the_home_page(app_env, monkeypatch):
     assert any("Đã đổi mật khẩu" in s.value for s in app.success)
     assert app.title[0].value == "VOC Desk"                       # this session goes on
     assert users.authenticate(get_db(), "admin", "Mat-khau-moi-hon-2").username == "admin"
+
+
+def test_setting_my_email_on_the_home_page(app_env, monkeypatch):
+    app = login(monkeypatch)
+    field = next(t for t in app.text_input if t.label == "Địa chỉ e-mail")
+    assert field.value == ""
+    field.input("admin@bkns")
+    app.button(key="FormSubmitter:own_email-Lưu e-mail").click().run()
+    assert any("không hợp lệ" in e.value for e in app.error)
+    next(t for t in app.text_input if t.label == "Địa chỉ e-mail").input("Admin@BKNS.vn")
+    app.button(key="FormSubmitter:own_email-Lưu e-mail").click().run()
+    assert any("Đã lưu địa chỉ e-mail" in s.value for s in app.success)
+    with get_db().cursor() as cur:
+        assert users.get_user(cur, "admin").email == "Admin@bkns.vn"

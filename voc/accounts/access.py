@@ -55,6 +55,8 @@ PERMISSION_MESSAGES = {
     Permission.IMPORT_EXPORT: "Chỉ quản trị mới được nhập/xuất dữ liệu.",
 }
 
+STAFF_WITHOUT_BRANCH = "Tài khoản nhân viên CSKH chưa được gán chi nhánh nên chưa thể làm việc. Liên hệ quản trị."
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -65,6 +67,11 @@ class Actor:
     branch: str | None = None
     display_name: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.role is Role.STAFF and not self.branch:
+            # A branch is staff's whole scope: without one they must not act at all (never "every branch").
+            raise PermissionDenied(STAFF_WITHOUT_BRANCH)
+
     def can(self, permission: Permission) -> bool:
         return permission in GRANTS[self.role]
 
@@ -73,10 +80,11 @@ class Actor:
             raise PermissionDenied(PERMISSION_MESSAGES[permission])
 
     def may_touch_branch(self, branch: str | None) -> bool:
-        """Staff work on their own branch's cases; broader roles on all."""
+        """Staff work on their own branch's cases; broader roles on all. An actor without a branch of
+        their own touches none (a second guard behind the constructor's)."""
         if self.can(Permission.READ_ALL_CASES) or self.role is Role.ADMIN:
             return True
-        return self.branch is None or branch == self.branch
+        return self.branch is not None and branch == self.branch
 
 
 # The actor for command-line and system jobs (imports, demo data, backfills).

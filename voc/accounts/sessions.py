@@ -3,7 +3,8 @@ SHA-256 stored in DuckDB.
 
 A session ends when its user signs out, after `SESSION_HOURS` without activity, when the user's
 password changes (their other sessions), or when the account is deactivated. Resuming re-reads
-the account, so a changed role or branch applies at once.
+the account, so a changed role or branch applies at once; a row that makes no valid account (a
+staff account without a branch) ends the session rather than acting with no branch scope.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from voc.accounts.access import Actor, Role
 from voc.store.audit import record_event
 from voc.clock import from_db, to_db, utcnow
+from voc.errors import DomainError
 
 if TYPE_CHECKING:
     from voc.accounts.users import User
@@ -31,6 +33,7 @@ class EndReason(str, Enum):
     IDLE = "idle"
     PASSWORD_CHANGED = "password_changed"
     DEACTIVATED = "deactivated"
+    INVALID_ACCOUNT = "invalid_account"
 
 
 def _hash(token: str) -> str:
@@ -70,10 +73,15 @@ def resume_session(db, token: str | None, now: datetime | None = None) -> Actor 
     if username is None or not active:
         _end(db, key, now, EndReason.DEACTIVATED)
         return None
+    try:
+        actor = Actor(username, Role(role), branch, display_name)
+    except (ValueError, DomainError):      # unknown role, or staff without a branch
+        _end(db, key, now, EndReason.INVALID_ACCOUNT)
+        return None
     if now - from_db(last_seen) >= TOUCH_EVERY:
         with db.transaction() as cur:
             cur.execute("UPDATE user_sessions SET last_seen_at = ? WHERE token_hash = ?", [to_db(now), key])
-    return Actor(username, Role(role), branch, display_name)
+    return actor
 
 
 def _end(db, key: str, now: datetime, reason: EndReason) -> bool:

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from voc.demo import texts as txt
+from voc.accounts.branches import ensure_branches
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.store.case_store import format_ticket_code
@@ -1208,8 +1209,9 @@ def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = 
                         spikes=_describe(spikes, arrivals) if n_cases else [])
     if n_cases:
         report.first_received = datetime.fromtimestamp(int(arrivals.received[0]), timezone.utc)
-    with db.cursor() as cur:
+    with db.transaction() as cur:
         policy = load_policy(cur)
+        ensure_branches(cur, [city.branch for city in txt.CITIES], "system", "Chi nhánh của dữ liệu mẫu (demo)")
     clocks = _Clocks(policy, first_day, last_day)
     desk = _Desk(first_day - 2, last_day + 400)
     progress = progress or (lambda done, total: None)

@@ -1,4 +1,4 @@
-"""What the Quản trị page does: tables of users and events, policy changes, imports from an upload."""
+"""What the Quản trị page does: tables of users, branches and events, policy changes, imports from an upload."""
 from __future__ import annotations
 
 import tempfile
@@ -7,18 +7,28 @@ from typing import Callable
 
 import pandas as pd
 
-from voc.accounts import users
+from voc.accounts import branches, users
 from voc.accounts.access import Actor, Permission
 from voc.clock import format_local, from_db
 from voc.desk.csvio import ImportReport, export_csv, import_csv
 from voc.desk.policy import Policy, load_policy, save_policy
 
 
-def users_table(db, actor: Actor) -> pd.DataFrame:
+def users_table(accounts: list[users.User]) -> pd.DataFrame:
+    """The accounts as admins see them (e-mail addresses unmasked)."""
     rows = [{"Tên đăng nhập": u.username, "Họ tên": u.display_name, "Vai trò": u.role.label,
-             "Chi nhánh": u.branch or "", "Hoạt động": u.active,
-             "Khóa đến": format_local(u.locked_until) if u.locked_until else ""} for u in users.list_users(db, actor)]
-    return pd.DataFrame(rows)
+             "Chi nhánh": u.branch or "", "E-mail": u.email or "", "Hoạt động": u.active,
+             "Khóa đến": format_local(u.locked_until) if u.locked() else ""} for u in accounts]
+    return pd.DataFrame(rows, columns=["Tên đăng nhập", "Họ tên", "Vai trò", "Chi nhánh", "E-mail", "Hoạt động",
+                                       "Khóa đến"])
+
+
+def branches_table(db, actor: Actor) -> pd.DataFrame:
+    actor.require(Permission.MANAGE_USERS)
+    with db.cursor() as cur:
+        rows = [{"Chi nhánh": b.name, "Hoạt động": b.active, "Tài khoản": b.accounts, "Hồ sơ": b.cases}
+                for b in branches.list_branches(cur)]
+    return pd.DataFrame(rows, columns=["Chi nhánh", "Hoạt động", "Tài khoản", "Hồ sơ"])
 
 
 def current_policy(db) -> Policy:
@@ -54,7 +64,8 @@ def recent_events(db, actor: Actor, limit: int = 500) -> pd.DataFrame:
     actor.require(Permission.MANAGE_USERS)
     with db.cursor() as cur:
         rows = cur.execute(
-            "SELECT occurred_at, actor, entity, entity_id, action, CAST(after AS VARCHAR), note FROM events "
-            "ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+            "SELECT occurred_at, actor, entity, entity_id, action, CAST(before AS VARCHAR), CAST(after AS VARCHAR), "
+            "note FROM events ORDER BY id DESC LIMIT ?", [limit]).fetchall()
     return pd.DataFrame([{"Thời điểm": format_local(from_db(r[0])), "Người thực hiện": r[1], "Đối tượng": r[2],
-                          "Mã": r[3], "Hành động": r[4], "Sau": r[5] or "", "Ghi chú": r[6] or ""} for r in rows])
+                          "Mã": r[3], "Hành động": r[4], "Trước": r[5] or "", "Sau": r[6] or "", "Ghi chú": r[7] or ""}
+                         for r in rows])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
 
+from voc.accounts import branches
 from voc.store import case_store
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
@@ -120,7 +121,7 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
         reason = clean_text(late_reason)
         if limitation.late and not reason:
             raise LateComplaint(limitation.days, limitation.limit)
-        branch = draft.branch or actor.branch
+        branch = branches.resolve(cur, draft.branch or actor.branch)     # one of the managed, active branches
         if not actor.may_touch_branch(branch):
             raise PermissionDenied("Bạn chỉ được tiếp nhận hồ sơ cho chi nhánh của mình.")
         code = case_store.next_ticket_code(cur, local_date(received_at).year)

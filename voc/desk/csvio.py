@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
+from voc.accounts import branches
 from voc.store import case_store
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
@@ -173,6 +174,7 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
     batch: list[dict] = []
     seen_codes: set[str] = set()
     policy = _policy(db)
+    known_branch = _branch_resolver(db)
 
     def flush() -> None:
         if batch:
@@ -203,6 +205,7 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
         row = {h: unescape_cell(c.strip()) for h, c in zip(header, cells)}
         try:
             values = _validate_row(row, now)
+            values["branch"] = known_branch(values["branch"])
         except ValidationError as error:
             rejects.append((line_no, str(error), cells))
             continue
@@ -219,6 +222,24 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
     report.rejected = len(rejects)
     _write_rejects(report.rejects_path, header, rejects)
     return report
+
+
+def _branch_resolver(db) -> Callable[[str | None], str | None]:
+    """A row's branch as one of the managed branches (deactivated ones too: old tickets keep theirs);
+    an unknown branch rejects the row, it never adds a branch."""
+    cache: dict[str | None, str | ValidationError | None] = {}
+
+    def resolve(name: str | None) -> str | None:
+        if name not in cache:
+            with db.cursor() as cur:
+                try:
+                    cache[name] = branches.resolve(cur, name, require_active=False)
+                except ValidationError as error:
+                    cache[name] = ValidationError(f"Cột branch: {error}")
+        if isinstance(cache[name], ValidationError):
+            raise cache[name]
+        return cache[name]
+    return resolve
 
 
 def _policy(db):

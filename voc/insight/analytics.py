@@ -493,6 +493,7 @@ _OTHER_EVENT_LABELS = {
     "followup": "Ghi nhận theo dõi sau giải quyết",
     "attachment_added": "Thêm tài liệu kèm theo",
     "root_cause_recorded": "Ghi nhận nguyên nhân gốc / khắc phục nội bộ",
+    "branch_renamed": "Chuyển chi nhánh (đổi tên / gộp chi nhánh)",
 }
 
 
