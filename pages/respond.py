@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import charts, filters
 from ui.reply_view import FLASH, show_result, show_under_review
-from ui.widgets import md_escape, show_error
+from ui.widgets import show_error
 from ui.session import get_db, page_actor
 from voc import analytics, reply_check
 from voc.access import Permission

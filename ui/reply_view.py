@@ -62,5 +62,6 @@ def show_under_review(db, actor: Actor, letter_id: int) -> None:
         except DomainError as error:
             show_error(error)
         else:
-            st.session_state[FLASH] = f"Đã duyệt thư {letter.doc_number}" + (" và gửi nhận xét cho người viết." if comment.strip() else ".")
+            sent = " và gửi nhận xét cho người viết" if comment.strip() else ""
+            st.session_state[FLASH] = f"Đã duyệt thư {letter.doc_number}{sent}."
             st.rerun()

@@ -155,7 +155,8 @@ _LEFTOVER_RE = re.compile(r"\[[^\]]*\]|\$\{?[a-z_]+\}?|\b(ngày|ngay|trước|tr
 # The slot the reply template leaves for the complaint in the customer's own terms (never the intake note).
 SUMMARY_SLOT = "[TÓM TẮT NỘI DUNG KHIẾU NẠI THEO LỜI KHÁCH HÀNG]"
 SUMMARY_SLOT_MESSAGE = ("Thư còn chỗ trống của mẫu “" + SUMMARY_SLOT + "”: hãy tóm tắt điều khách hàng phản ánh "
-                        "bằng lời của khách hàng (viết có dấu, xưng “Quý khách”), không dán ghi chú nội bộ lúc tiếp nhận.")
+                        "bằng lời của khách hàng (viết có dấu, xưng “Quý khách”), không dán ghi chú nội bộ lúc "
+                        "tiếp nhận.")
 _SUMMARY_SLOT_RE = re.compile(r"\btom tat noi dung khieu nai theo loi khach hang\b")
 
 # Plan sentences: what we will do or have done to fix the problem (folded text).
