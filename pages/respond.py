@@ -6,12 +6,13 @@ from ui import charts, filters
 from ui.reply_view import FLASH, show_result, show_under_review
 from ui.widgets import show_error
 from ui.session import get_db, page_actor
-from voc import analytics, reply_check
-from voc.access import Permission
+from voc.insight import analytics
+from voc.text import reply_check
+from voc.accounts.access import Permission
 from voc.errors import DomainError
 from voc.model import Service
 from voc.numbers import vn_number
-from voc.reply_review import ReviewState
+from voc.text.reply_review import ReviewState
 
 PAGE_SIZE = 50
 TAB_CHECK, TAB_QUEUE = "Kiểm tra thư trả lời", "Hàng đợi duyệt thư"

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from ui.widgets import md_escape, show_error
-from voc import reply_check, reply_review
-from voc.access import Actor
+from voc.text import reply_check, reply_review
+from voc.accounts.access import Actor
 from voc.clock import format_local
 from voc.errors import DomainError
 
