@@ -133,7 +133,7 @@ def test_respond_checker_for_staff(filled):
 
 def test_respond_queue_scores_every_letter_shown(filled, qa):
     app = open_page(RESPOND, qa, **NOVEMBER)
-    queue = app.dataframe(key="respond_queue").value
+    queue = table_with(app, "Mã thư")
     assert queue["Mã thư"].tolist() == [2, 3, 4, 1]
     assert not queue["Điểm"].isna().any()
     with get_db().cursor() as cur:

@@ -35,12 +35,15 @@ class Permission(str, Enum):
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     IMPORT_EXPORT = "import_export"
+    REVIEW_REPLIES = "review_replies"          # mark issued replies reviewed, comment to their writer
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.STAFF: frozenset({Permission.HANDLE_CASES, Permission.SEE_CONTACTS}),
-    Role.QA: frozenset({Permission.READ_ALL_CASES, Permission.EDIT_TAXONOMY, Permission.VIEW_ANALYTICS}),
-    Role.MANAGER: frozenset({Permission.READ_ALL_CASES, Permission.VIEW_ANALYTICS, Permission.SEE_CONTACTS}),
+    Role.QA: frozenset({Permission.READ_ALL_CASES, Permission.EDIT_TAXONOMY, Permission.VIEW_ANALYTICS,
+                        Permission.REVIEW_REPLIES}),
+    Role.MANAGER: frozenset({Permission.READ_ALL_CASES, Permission.VIEW_ANALYTICS, Permission.SEE_CONTACTS,
+                             Permission.REVIEW_REPLIES}),
     Role.ADMIN: frozenset(Permission),
 }
 
@@ -53,6 +56,7 @@ PERMISSION_MESSAGES = {
     Permission.MANAGE_USERS: "Chỉ quản trị mới được quản lý tài khoản.",
     Permission.MANAGE_POLICY: "Chỉ quản trị mới được đổi các giá trị chính sách.",
     Permission.IMPORT_EXPORT: "Chỉ quản trị mới được nhập/xuất dữ liệu.",
+    Permission.REVIEW_REPLIES: "Chỉ giám sát chất lượng (QA), quản lý hoặc quản trị mới được duyệt thư trả lời.",
 }
 
 STAFF_WITHOUT_BRANCH = "Tài khoản nhân viên CSKH chưa được gán chi nhánh nên chưa thể làm việc. Liên hệ quản trị."

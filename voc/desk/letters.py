@@ -105,7 +105,7 @@ def draft_letter(case: Case, kind: LetterKind, meeting_at: datetime | None = Non
                  meeting_place: str | None = None) -> Draft:
     """A first draft of a reply letter or invitation for staff to edit before issuing."""
     extra = {"meeting_local": format_local(meeting_at) if meeting_at else "[thời gian]",
-             "meeting_place": meeting_place or "[địa điểm]"}
+             "meeting_place": meeting_place or "[địa điểm]", "complaint_summary": reply_check.SUMMARY_SLOT}
     return render(kind.value, case, **extra)
 
 
@@ -141,6 +141,8 @@ def validate_letter(kind: LetterKind, subject: str, body: str, meeting_at: datet
         raise ValidationError(f"Thư quá dài (tối đa {MAX_LETTER_CHARS:,} ký tự).".replace(",", "."), "body")
     if "[" in body and "]" in body and any(p in body for p in ("[nêu", "[thời gian]", "[địa điểm]")):
         raise ValidationError("Thư còn chỗ trống của mẫu trong ngoặc vuông [...]: hãy điền trước khi phát hành.", "body")
+    if reply_check.unfilled_summary_slot(body):
+        raise ValidationError(reply_check.SUMMARY_SLOT_MESSAGE, "body")
     if kind is LetterKind.INVITATION:
         if meeting_at is None or not (meeting_place or "").strip():
             raise ValidationError("Giấy mời cần ghi rõ thời gian và địa điểm làm việc.", "meeting_at")

@@ -17,6 +17,7 @@ import pandas as pd
 from voc.insight import alerts
 from voc.clock import LOCAL_TZ, from_db, local_date, to_db, utcnow
 from voc.model import RootCauseCategory
+from voc.text.reply_review import EVENT_ACTION as REVIEW_EVENT, ReviewState
 from voc.plaintext import fold
 
 LOCAL_OFFSET = "INTERVAL 7 HOUR"
@@ -494,6 +495,7 @@ _OTHER_EVENT_LABELS = {
     "attachment_added": "Thêm tài liệu kèm theo",
     "root_cause_recorded": "Ghi nhận nguyên nhân gốc / khắc phục nội bộ",
     "branch_renamed": "Chuyển chi nhánh (đổi tên / gộp chi nhánh)",
+    REVIEW_EVENT: "Duyệt thư trả lời",
 }
 
 
@@ -539,11 +541,13 @@ def case_story(cur, ticket_code: str) -> CaseStory:
 
 # --- Trả lời: the QA review queue -----------------------------------------------------------------
 
-def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: int | None = None
-                ) -> tuple[pd.DataFrame, int]:
-    """Issued reply letters, newest first, with their stored check score (NULL = not checked yet).
+def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: int | None = None, *,
+                review: ReviewState = ReviewState.ALL, writer: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Issued reply letters, newest first, with their stored check score (NULL = not checked yet) and their
+    latest review (reviews = how many, 0 = not reviewed yet).
 
-    The period applies to the issue date; the other filters to the letter's case.
+    The period applies to the issue date; the other filters to the letter's case; `writer` keeps the
+    replies one person issued.
     """
     params: dict[str, Any] = {}
     case_where = _where(f.without_period(), params)
@@ -556,6 +560,12 @@ def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: in
     if f.end:
         params["l_to"] = local_midnight_utc(f.end + timedelta(days=1))
         where += " AND l.issued_at < $l_to"
+    if review is not ReviewState.ALL:
+        negate = "NOT " if review is ReviewState.UNREVIEWED else ""
+        where += f" AND {negate}EXISTS (SELECT 1 FROM reply_reviews rr WHERE rr.letter_id = l.id)"
+    if writer is not None:
+        params["writer"] = writer
+        where += " AND l.issued_by = $writer"
     scored = ""
     if max_score is not None:
         params["max_score"] = max_score
@@ -566,20 +576,29 @@ def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: in
     ids = (newest or [])[offset:offset + limit]
     df = _df(cur, """
         SELECT l.id AS letter_id, l.doc_number, c.ticket_code, l.round, l.issued_at, l.issued_by, c.service,
-               c.branch, rc.score, rc.codes
+               c.branch, rc.score, rc.codes, coalesce(rv.reviews, 0) AS reviews, rv.reviewer, rv.reviewed_at,
+               rv.comment
         FROM letters l JOIN cases c ON c.id = l.case_id LEFT JOIN reply_checks rc ON rc.letter_id = l.id
+        LEFT JOIN (SELECT letter_id, count(*) AS reviews, arg_max(reviewer, id) AS reviewer,
+                          max(reviewed_at) AS reviewed_at, arg_max(comment, id) AS comment  -- latest non-empty
+                   FROM reply_reviews WHERE letter_id IN (SELECT unnest($ids)) GROUP BY letter_id) rv
+               ON rv.letter_id = l.id
         WHERE l.id IN (SELECT unnest($ids)) ORDER BY l.issued_at DESC, l.id DESC""", {"ids": ids})
-    df["issued_at"] = pd.to_datetime(df["issued_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
+    for column in ("issued_at", "reviewed_at"):
+        df[column] = pd.to_datetime(df[column]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
     return df, total
 
 
-def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: int | None = None
-                 ) -> tuple[pd.DataFrame, int]:
+def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: int | None = None, *,
+                 review: ReviewState = ReviewState.ALL, writer: str | None = None) -> tuple[pd.DataFrame, int]:
     """The review queue with a score for every letter shown: unchecked ones are checked and stored now."""
     from voc.text import reply_check
 
+    def query(cur):
+        return reply_queue(cur, f, limit, offset, max_score, review=review, writer=writer)
+
     with db.cursor() as cur:
-        df, total = reply_queue(cur, f, limit, offset, max_score)
+        df, total = query(cur)
     missing = [int(i) for i in df.loc[df["score"].isna(), "letter_id"]]
     if missing:
         try:
@@ -588,7 +607,7 @@ def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: in
         except duckdb.TransactionException:
             pass  # another session stored them meanwhile
         with db.cursor() as cur:
-            df, total = reply_queue(cur, f, limit, offset, max_score)
+            df, total = query(cur)
     return df, total
 
 

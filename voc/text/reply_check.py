@@ -5,6 +5,11 @@ situation, states the plan to fix the problem (with a time), thanks the customer
 works on folded text (lower-case, no diacritics, đ -> d), so an unaccented reply is judged like
 an accented one. Each finding names the sentence concerned and explains itself in Vietnamese.
 
+The fix date is looked for only in the plan sentences (what we will do / have done to fix it), never
+in quoted words of the customer, sentences reporting what the customer said, or the intake time.
+The reply template leaves `SUMMARY_SLOT` for staff to summarise the complaint in the customer's terms;
+the checker flags it while it is there and `voc.letters` refuses to issue a letter that still has it.
+
 Scores of issued letters are stored in `reply_checks` (migration 004) so that analytics never
 re-checks a million letters per page view: `score_letters` fills the rows of the letters a page
 shows, `backfill` fills the rest in bounded batches.
@@ -25,7 +30,7 @@ from voc.clock import from_db, to_db, utcnow
 from voc.numbers import vn_number
 from voc.plaintext import fold
 
-CHECKER_VERSION = 1
+CHECKER_VERSION = 2  # 2: the fix date is looked for in the plan sentences only
 MAX_WORDS = 350
 SHINGLE_WORDS = 3
 TEMPLATE_THRESHOLD = 0.75   # share of the reply's 3-word shingles found in one template
@@ -147,6 +152,68 @@ _TIME_RE = re.compile(
 )
 _LEFTOVER_RE = re.compile(r"\[[^\]]*\]|\$\{?[a-z_]+\}?|\b(ngày|ngay|trước|truoc)\s*(\.\.\.|…)")
 
+# The slot the reply template leaves for the complaint in the customer's own terms (never the intake note).
+SUMMARY_SLOT = "[TÓM TẮT NỘI DUNG KHIẾU NẠI THEO LỜI KHÁCH HÀNG]"
+SUMMARY_SLOT_MESSAGE = ("Thư còn chỗ trống của mẫu “" + SUMMARY_SLOT + "”: hãy tóm tắt điều khách hàng phản ánh "
+                        "bằng lời của khách hàng (viết có dấu, xưng “Quý khách”), không dán ghi chú nội bộ lúc "
+                        "tiếp nhận.")
+_SUMMARY_SLOT_RE = re.compile(r"\btom tat noi dung khieu nai theo loi khach hang\b")
+
+# Plan sentences: what we will do or have done to fix the problem (folded text).
+_PLAN_RE = re.compile(
+    r"(?<!chia )\bse\b|\b(du kien|ke hoach|khac phuc|hoan tat|hoan thanh|xu ly|khoi phuc|cam ket|trien khai"
+    r"|bo sung|nang cap|bien phap|da thuc hien|cham nhat|muon nhat|han chot|boi thuong|hoan tien|hoan tra"
+    r"|dieu chinh|sua loi|hoat dong lai)\b")
+# A sentence that reports what the customer said is theirs, not our plan.
+_CUSTOMER_SAYS_RE = re.compile(
+    r"^[-+*•\s]*(theo |nhu |noi dung )?(quy khach|khach hang|anh|chi)( da)? (phan anh|cho biet|bao|trinh bay|noi"
+    r"|viet|khieu nai|mo ta|yeu cau)\b"
+    r"|^[-+*•\s]*(theo |nhu )?(phan anh|khieu nai|y kien) cua (quy khach|khach hang)\b")
+# Quoted words (the customer's) and the template's [slots] are not the writer's plan.
+_QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|\[[^\]]*\]")
+# The time of an event already past (intake, the complaint, the incident) is not a deadline.
+_EVENT_WORD = r"(\d[\d:/.h]*|ngay|luc|gio|sang|trua|chieu|toi|dem)"
+_EVENT_TIME_RE = re.compile(
+    r"\b(tiep nhan|phan anh|khieu nai|xay ra)( (luc|ngay|vao|tu|hoi))* " + _EVENT_WORD + r"( " + _EVENT_WORD + r")*")
+_BULLET_RE = re.compile(r"^\s*([-+*•]|\d+[.)])\s*")
+
+
+def _plan_core(sentence: str) -> str:
+    """The folded sentence without past events' times, where a fix date is looked for."""
+    return _EVENT_TIME_RE.sub(" ", fast_fold(sentence))
+
+
+def _masked(text: str) -> str:
+    """`text` with quotes and slots replaced by "…"; a quote ending a sentence still ends it."""
+    return _QUOTED_RE.sub(lambda m: "….\n" if m.group(0)[-2:-1] in ".!?" else "…", text or "")
+
+
+def plan_sentences(text: str) -> list[str]:
+    """The sentences of `text` stating what we will do or have done to fix the problem, with quotes and
+    slots masked; a plan heading ending in ":" makes the bullet lines under it plan sentences too."""
+    found: list[str] = []
+    under_heading = False
+    for sent in sentences(_masked(text)):
+        folded = fast_fold(sent)
+        if under_heading and _BULLET_RE.match(sent):
+            found.append(sent)
+            continue
+        under_heading = False
+        if _PLAN_RE.search(folded) and not _CUSTOMER_SAYS_RE.search(folded):
+            found.append(sent)
+            under_heading = folded.endswith(":")
+    return found
+
+
+def unfilled_summary_slot(text: str) -> bool:
+    """Whether the template's slot for the complaint summary is still in `text` (with or without accents)."""
+    return bool(_SUMMARY_SLOT_RE.search(fast_fold(text or "")))
+
+
+def _check_summary_slot(sents: Sequence[str]) -> list[Finding]:
+    return [Finding("summary_slot", SUMMARY_SLOT_MESSAGE, sent, "high")
+            for sent in sents if unfilled_summary_slot(sent)]
+
 
 def _sentence_matching(sents: Sequence[str], pattern: re.Pattern) -> list[tuple[str, re.Match]]:
     found = []
@@ -178,12 +245,17 @@ def _check_thanks(folded: str) -> list[Finding]:
                     "thời gian cho công ty.", None, "medium")]
 
 
-def _check_plan_time(folded: str) -> list[Finding]:
-    if _TIME_RE.search(folded):
+def _check_plan_time(text: str) -> list[Finding]:
+    plans = plan_sentences(text)
+    if any(_TIME_RE.search(_plan_core(sent)) for sent in plans):
         return []
-    return [Finding("no_plan_time", "Thư chưa nêu kế hoạch khắc phục với thời hạn cụ thể (ví dụ “trước ngày "
-                    "30/11”, “trong 24 giờ”, “trước 17h”). Khách hàng cần biết việc gì sẽ được làm và khi nào.",
-                    None, "high")]
+    if not plans:
+        return [Finding("no_plan_time", "Thư chưa có câu nêu kế hoạch khắc phục (“chúng tôi sẽ…”, “dự kiến…”, "
+                        "“hoàn tất trước…”) với thời hạn cụ thể (ví dụ “trước ngày 30/11”, “trong 24 giờ”, "
+                        "“trước 17h”). Khách hàng cần biết việc gì sẽ được làm và khi nào.", None, "high")]
+    return [Finding("no_plan_time", "Câu nêu kế hoạch khắc phục chưa có thời hạn cụ thể (ví dụ “trước ngày 30/11”, "
+                    "“trong 24 giờ”, “trước 17h”). Ngày giờ ở chỗ khác trong thư (thời điểm tiếp nhận, lời khách "
+                    "hàng) không được tính là thời hạn khắc phục.", plans[-1], "high")]
 
 
 def _check_ownership(folded: str) -> list[Finding]:
@@ -196,7 +268,7 @@ def _check_ownership(folded: str) -> list[Finding]:
 def _check_leftovers(sents: Sequence[str]) -> list[Finding]:
     out = []
     for sent in sents:
-        if _LEFTOVER_RE.search(sent):
+        if _LEFTOVER_RE.search(sent) and not unfilled_summary_slot(sent):
             out.append(Finding("placeholder", "Câu này còn chỗ trống của mẫu ([...], $..., “ngày ...”) chưa được "
                                "điền nội dung cụ thể.", sent, "high"))
     return out
@@ -274,6 +346,7 @@ def _check(text: str, case, issued_at: datetime | None, reply_due_at: datetime |
     folded = fast_fold(text)
     tokens = _WORD.findall(folded)
     findings: list[Finding] = []
+    findings += _check_summary_slot(sents)
     findings += _check_leftovers(sents)
     similar, tmpl, other = _check_similarity(_shingles_of(tokens), templates, others)
     findings += similar
@@ -281,7 +354,7 @@ def _check(text: str, case, issued_at: datetime | None, reply_due_at: datetime |
     findings += _check_length(len(tokens))
     findings += _check_excuses(sents, folded)
     findings += _check_thanks(folded)
-    findings += _check_plan_time(folded)
+    findings += _check_plan_time(text)
     findings += _check_ownership(folded)
     score = max(0, 100 - sum(PENALTY[f.severity] for f in findings))
     return ReplyCheck(score, findings, len(tokens), round(tmpl, 3), round(other, 3))
