@@ -142,7 +142,7 @@ def sign_in(user: users.User) -> None:
     st.session_state.pop("voc_first_admin_password", None)
     st.session_state[_USER_KEY] = user.actor()
     st.session_state[_SEEN_KEY] = utcnow()
-    st.session_state[_TOKEN_KEY] = sessions.open_session(get_db(), user)
+    st.session_state[_TOKEN_KEY] = sessions.open_session(get_db(), user.username)
 
 
 def sign_out(expired: bool = False) -> None:

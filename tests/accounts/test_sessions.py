@@ -18,24 +18,24 @@ def lan(db, admin):
 
 
 def test_token_resumes_the_account_and_only_its_hash_is_stored(db, lan):
-    token = sessions.open_session(db, lan, MONDAY_0910)
+    token = sessions.open_session(db, lan.username, MONDAY_0910)
     actor = sessions.resume_session(db, token, MONDAY_0910 + timedelta(minutes=1))
     assert (actor.username, actor.role, actor.branch, actor.display_name) == ("lan", Role.STAFF, "Hà Nội",
                                                                               "Nguyễn Thị Lan")
     with db.cursor() as cur:
         stored = cur.execute("SELECT token_hash FROM user_sessions").fetchall()
     assert len(stored) == 1 and token not in stored[0][0] and len(stored[0][0]) == 64
-    assert sessions.open_session(db, lan, MONDAY_0910) != token
+    assert sessions.open_session(db, lan.username, MONDAY_0910) != token
 
 
 @pytest.mark.parametrize("token", [None, "", "khong-co-that", "x" * 10_000, "' OR 1=1 --"])
 def test_unknown_or_hostile_tokens_resume_nothing(db, lan, token):
-    sessions.open_session(db, lan, MONDAY_0910)
+    sessions.open_session(db, lan.username, MONDAY_0910)
     assert sessions.resume_session(db, token, MONDAY_0910) is None
 
 
 def test_idle_for_exactly_eight_hours_still_works_one_second_more_does_not(db, lan):
-    token = sessions.open_session(db, lan, MONDAY_0910)
+    token = sessions.open_session(db, lan.username, MONDAY_0910)
     limit = MONDAY_0910 + timedelta(hours=SESSION_HOURS)
     assert sessions.resume_session(db, token, limit) is not None          # touched: idle clock restarts
     assert sessions.resume_session(db, token, limit + timedelta(hours=SESSION_HOURS)) is not None
@@ -47,7 +47,7 @@ def test_idle_for_exactly_eight_hours_still_works_one_second_more_does_not(db, l
 
 
 def test_activity_is_written_at_most_every_five_minutes(db, lan):
-    token = sessions.open_session(db, lan, MONDAY_0910)
+    token = sessions.open_session(db, lan.username, MONDAY_0910)
 
     def last_seen():
         with db.cursor() as cur:
@@ -61,7 +61,7 @@ def test_activity_is_written_at_most_every_five_minutes(db, lan):
 
 
 def test_signing_out_ends_the_token_everywhere_and_is_audited(db, lan):
-    token = sessions.open_session(db, lan, MONDAY_0910)
+    token = sessions.open_session(db, lan.username, MONDAY_0910)
     assert sessions.end_session(db, token, MONDAY_0910 + timedelta(minutes=3))
     assert sessions.resume_session(db, token, MONDAY_0910 + timedelta(minutes=4)) is None
     assert not sessions.end_session(db, token)            # a second sign-out changes nothing
@@ -70,8 +70,8 @@ def test_signing_out_ends_the_token_everywhere_and_is_audited(db, lan):
 
 
 def test_password_change_ends_the_other_sessions(db, lan, admin):
-    here = sessions.open_session(db, lan, MONDAY_0910)
-    elsewhere = sessions.open_session(db, lan, MONDAY_0910)
+    here = sessions.open_session(db, lan.username, MONDAY_0910)
+    elsewhere = sessions.open_session(db, lan.username, MONDAY_0910)
     users.set_password(db, lan.actor(), "lan", "mat-khau-moi-2026", MONDAY_0910, keep_session=here)
     assert sessions.resume_session(db, here, MONDAY_0910) is not None
     assert sessions.resume_session(db, elsewhere, MONDAY_0910) is None
@@ -80,7 +80,7 @@ def test_password_change_ends_the_other_sessions(db, lan, admin):
 
 
 def test_deactivation_ends_sessions_and_a_role_change_applies_at_once(db, lan, admin):
-    token = sessions.open_session(db, lan, MONDAY_0910)
+    token = sessions.open_session(db, lan.username, MONDAY_0910)
     users.update_user(db, admin, "lan", role=Role.QA, branch="", now=MONDAY_0910)
     changed = sessions.resume_session(db, token, MONDAY_0910)
     assert (changed.role, changed.branch) == (Role.QA, None)
@@ -91,7 +91,7 @@ def test_deactivation_ends_sessions_and_a_role_change_applies_at_once(db, lan, a
 
 
 def test_a_lock_out_does_not_throw_the_owner_out(db, lan):
-    token = sessions.open_session(db, lan, MONDAY_0910)
+    token = sessions.open_session(db, lan.username, MONDAY_0910)
     for _ in range(users.MAX_FAILED_ATTEMPTS):
         with pytest.raises(users.LoginFailed):
             users.authenticate(db, "lan", "doan-mo-sai", MONDAY_0910)
@@ -99,8 +99,8 @@ def test_a_lock_out_does_not_throw_the_owner_out(db, lan):
 
 
 def test_changing_ones_own_password(db, lan):
-    here = sessions.open_session(db, lan, MONDAY_0910)
-    elsewhere = sessions.open_session(db, lan, MONDAY_0910)
+    here = sessions.open_session(db, lan.username, MONDAY_0910)
+    elsewhere = sessions.open_session(db, lan.username, MONDAY_0910)
     me = lan.actor()
     with pytest.raises(users.ValidationError, match="không khớp"):
         users.change_own_password(db, me, PASSWORD, "mat-khau-moi-2026", "mat-khau-moi-2027", here, MONDAY_0910)
@@ -129,7 +129,7 @@ def test_guessing_the_current_password_counts_towards_the_lock_out(db, lan):
 
 def test_a_staff_row_that_lost_its_branch_resumes_nothing(db, lan):
     """A corrupt row must not become a branchless staff actor (which used to mean every branch)."""
-    token = sessions.open_session(db, lan, MONDAY_0910)
+    token = sessions.open_session(db, lan.username, MONDAY_0910)
     with db.transaction() as cur:
         cur.execute("UPDATE users SET branch = NULL WHERE username = 'lan'")
     assert sessions.resume_session(db, token, MONDAY_0910) is None

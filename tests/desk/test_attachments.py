@@ -45,11 +45,11 @@ def test_too_many_files_at_once():
 def test_one_bad_file_adds_none(db, staff, draft):
     case = cases.receive(db, staff, draft, received_at=MONDAY_0910)
     with pytest.raises(ValidationError):
-        attachments.add_attachments(db, staff, case.ticket_code,
+        cases.add_attachments(db, staff, case.ticket_code,
                                     [Upload("a.pdf", PDF), Upload("b.pdf", b"not a pdf")], MONDAY_0910)
     with db.cursor() as cur:
         assert attachments.list_attachments(cur, case.id) == []
-    attachments.add_attachments(db, staff, case.ticket_code, [Upload("a.pdf", PDF)], MONDAY_0910)
+    cases.add_attachments(db, staff, case.ticket_code, [Upload("a.pdf", PDF)], MONDAY_0910)
     with db.cursor() as cur:
         [stored] = attachments.list_attachments(cur, case.id)
         assert attachments.attachment_content(cur, case.id, stored.id) == PDF

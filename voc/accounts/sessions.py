@@ -12,15 +12,10 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING
-
 from voc.accounts.access import Actor, Role
 from voc.store.audit import record_event
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import DomainError
-
-if TYPE_CHECKING:
-    from voc.accounts.users import User
 
 SESSION_HOURS = 8                    # a session idle this long ends
 COOKIE_NAME = "voc_session"
@@ -40,13 +35,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def open_session(db, user: User, now: datetime | None = None) -> str:
-    """Start a session for a user who has just authenticated; returns the token for the cookie."""
+def open_session(db, username: str, now: datetime | None = None) -> str:
+    """Start a session for an account that has just authenticated; returns the token for the cookie."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     with db.transaction() as cur:
         cur.execute("INSERT INTO user_sessions (token_hash, username, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
-                    [_hash(token), user.username, to_db(now), to_db(now)])
+                    [_hash(token), username, to_db(now), to_db(now)])
     return token
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 
-from voc.accounts.access import Actor, Permission
+from voc.accounts.access import Actor
 from voc.store.audit import record_event
 from voc.clock import from_db, to_db
 from voc.errors import NotFound, ValidationError
@@ -99,17 +99,6 @@ def store(cur, actor: Actor, case_id: int, upload: CheckedUpload, at: datetime) 
     record_event(cur, actor.username, "case", case_id, "attachment_added", None,
                  {"attachment_id": attachment_id, "filename": upload.filename, "sha256": upload.sha256}, at=at)
     return attachment_id
-
-
-def add_attachments(db, actor: Actor, ticket_code: str, uploads: list[Upload], at: datetime) -> list[int]:
-    """Attach files to an existing case (all or none)."""
-    from voc.desk.cases import load_case
-
-    actor.require(Permission.HANDLE_CASES)
-    checked = validate_uploads(uploads)
-    case = load_case(db, actor, ticket_code)
-    with db.transaction() as cur:
-        return [store(cur, actor, case.id, u, at) for u in checked]
 
 
 def list_attachments(cur, case_id: int) -> list[Attachment]:

@@ -10,6 +10,7 @@ from typing import Callable
 
 from voc.accounts import branches
 from voc.store import case_store
+from voc.desk import attachments as attachment_store
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import local_date, to_db, utcnow
@@ -105,8 +106,6 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
     `intake_key` makes a repeated submission of the same form return the case it already saved.
     `attachments` are `attachments.Upload` values stored in the same transaction.
     """
-    from voc.desk import attachments as attachment_store
-
     actor.require(Permission.HANDLE_CASES)
     received_at = received_at or utcnow()
     validate_draft(draft, received_at)
@@ -157,6 +156,15 @@ def load_case(db, actor: Actor, ticket_code: str) -> Case:
     if not actor.may_touch_branch(case.branch):
         raise PermissionDenied("Bạn chỉ được xem hồ sơ của chi nhánh mình.")
     return case
+
+
+def add_attachments(db, actor: Actor, ticket_code: str, uploads: list, at: datetime) -> list[int]:
+    """Attach files (`attachments.Upload`) to an existing case, all or none, with their audit events."""
+    actor.require(Permission.HANDLE_CASES)
+    checked = attachment_store.validate_uploads(uploads)
+    case = load_case(db, actor, ticket_code)
+    with db.transaction() as cur:
+        return [attachment_store.store(cur, actor, case.id, u, at) for u in checked]
 
 
 def apply_action(cur, actor: Actor, case: Case, action: Action, at: datetime,

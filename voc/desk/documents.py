@@ -13,7 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Sequence
 
 from docx import Document as DocxDocument
@@ -22,11 +21,11 @@ from docx.shared import Cm, Pt
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from voc.paths import FONT_DIR
 from voc.clock import local, utcnow
 from voc.desk.letters import Letter, company, confirmation, receipt_form
 from voc.model import Case, LetterKind
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "data" / "fonts"
 FONT_FAMILY = "DejaVuSerif"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"

@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from string import Template
 
 from voc.store import case_store
@@ -17,13 +16,12 @@ from voc.text import reply_check
 from voc.accounts.access import Actor
 from voc.store.audit import record_event
 from voc.desk.cases import apply_action
+from voc.paths import DATA_DIR, TEMPLATES_DIR
 from voc.clock import format_local, from_db, local, to_db, utcnow
 from voc.errors import ConflictError, NotFound, ValidationError
 from voc.desk.lifecycle import Action
 from voc.model import Case, Channel, LetterKind
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-TEMPLATES_DIR = DATA_DIR / "templates"
 MAX_LETTER_CHARS = 20_000
 
 

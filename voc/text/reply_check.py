@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
+from voc.paths import TEMPLATES_DIR
 from voc.clock import from_db, to_db, utcnow
 from voc.numbers import vn_number
 from voc.plaintext import fold
@@ -110,8 +111,6 @@ def containment(reply: frozenset, other: frozenset) -> float:
 @lru_cache(maxsize=1)
 def default_template_texts() -> tuple[str, ...]:
     """The shipped reply template's body with its $fields and [fill-in] slots removed."""
-    from voc.desk.letters import TEMPLATES_DIR
-
     text = (TEMPLATES_DIR / "reply.txt").read_text(encoding="utf-8")
     body = text.partition("\n")[2]
     return (_PLACEHOLDER.sub(" ", body),)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from voc.accounts.access import SYSTEM, Actor, Permission
 from voc.store.audit import record_event
+from voc.paths import DATA_DIR
 from voc.clock import to_db, utcnow
 from voc.errors import NotFound, ValidationError
 from voc.text.normalize import fold_phrase
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 GLOSSARY_FILE = DATA_DIR / "glossary.csv"
 EXAMPLES_FILE = DATA_DIR / "theme_examples.csv"
