@@ -4,6 +4,7 @@ shown, retried by an admin), a pass that died mid-way, TLS and login, sending of
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from datetime import timedelta
@@ -209,3 +210,31 @@ def test_bench_send_delivers_every_mail():
     result = bench_send(50)
     assert (result.sent, result.received) == (50, 50)
     assert result.per_second > 0 and any(line.startswith("send_rate:") for line in result.lines())
+
+
+def test_killed_between_acceptance_and_mark_sends_once_more_with_the_same_message_id(tmp_path, smtp_server):
+    """The README's window, for real: the server takes the mail, the sender process dies before it
+    hears the 250 (so before any mark). Nothing is lost; the mail goes once more, same Message-ID."""
+    path = tmp_path / "killed.duckdb"
+    db = Database(path)
+    [mid] = queue(db, 1)
+    db.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOC_")}
+    env |= {"VOC_SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}", "VOC_MAIL_FROM": SENDER}
+    child = subprocess.Popen([sys.executable, "-m", "voc", "mail", "send", "--once", "--db", str(path)],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    smtp_server.handler.on_accept = lambda: os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=120)
+    assert child.returncode == -signal.SIGKILL
+    smtp_server.handler.on_accept = None
+    db = Database(path)
+    try:
+        [held] = rows(db).values()
+        assert (held.status, held.attempts) == (MailStatus.QUEUED, 1)        # claimed, never marked
+        settings = settings_for(smtp_server)
+        assert send_pending(db, settings).sent == 0                           # still within its lease
+        later = send_pending(db, settings, now=utcnow() + sender.DEFAULT_POLICY.lease + timedelta(seconds=1))
+        assert later.sent == 1 and send_pending(db, settings, now=utcnow() + timedelta(days=1)).sent == 0
+    finally:
+        db.close()
+    assert [c.message["Message-ID"] for c in smtp_server.received] == [mid, mid]

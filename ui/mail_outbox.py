@@ -39,11 +39,10 @@ def _state(mail: OutboxMail) -> str:
 
 def _table(mails: list[OutboxMail]) -> pd.DataFrame:
     return pd.DataFrame([{
-        "Mã thư": m.id, "Loại": m.kind.label, "Người nhận": m.to_address, "Tiêu đề": m.subject,
-        "Trạng thái": _state(m), "Số lần thử": m.attempts,
+        "Mã thư": m.id, "Trạng thái": _state(m), "Số lần thử": m.attempts, "Lỗi gần nhất": m.last_error or "",
         "Lần thử tới": format_local(m.next_attempt_at) if m.status is MailStatus.QUEUED else "",
-        "Lỗi gần nhất": m.last_error or "", "Xếp hàng lúc": format_local(m.queued_at),
-        "Gửi lúc": format_local(m.sent_at), "Message-ID": m.message_id,
+        "Người nhận": m.to_address, "Tiêu đề": m.subject, "Loại": m.kind.label,
+        "Xếp hàng lúc": format_local(m.queued_at), "Gửi lúc": format_local(m.sent_at), "Message-ID": m.message_id,
     } for m in mails])
 
 
@@ -94,7 +93,7 @@ def show(db, actor: Actor, key: str = "mail_outbox") -> None:
     if not waiting:
         return
     with st.form(f"{key}_retry"):
-        picked = st.multiselect("Thư cần gửi lại ngay", [m.id for m in waiting],
+        picked = st.multiselect("Thư cần gửi lại ngay", [m.id for m in waiting], placeholder="Chọn thư",
                                 format_func=lambda i: next(f"#{m.id} — {m.to_address} — {_state(m)}"
                                                            for m in waiting if m.id == i))
         c1, c2 = st.columns(2)

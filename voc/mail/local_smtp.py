@@ -1,12 +1,14 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives: for the tests and the
 send benchmark. It can be stopped and started again on the same port (a server that is down, then
-up), made to refuse (5xx at RCPT or DATA), and given STARTTLS / implicit TLS and a login."""
+up), made to refuse (5xx at RCPT or DATA), given STARTTLS / implicit TLS and a login, and told to
+call a function when it has taken a mail, before it answers 250 (to kill a sender in that window)."""
 from __future__ import annotations
 
 import email
 import socket
 import ssl
 from dataclasses import dataclass
+from typing import Callable
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
@@ -38,6 +40,7 @@ class _Handler:
         self.received: list[CapturedMail] = []
         self.refuse_rcpt: str | None = None   # e.g. "550 5.1.1 No such user"
         self.refuse_data: str | None = None   # e.g. "554 5.7.1 Rejected"
+        self.on_accept: Callable[[], None] | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_rcpt:
@@ -49,6 +52,8 @@ class _Handler:
         if self.refuse_data:
             return self.refuse_data
         self.received.append(CapturedMail(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.original_content))
+        if self.on_accept:
+            self.on_accept()
         return "250 Message accepted for delivery"
 
 

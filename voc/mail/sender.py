@@ -2,16 +2,18 @@
 
 A pass claims due rows by pushing their next attempt a lease ahead and counting the attempt, in one
 transaction; so a crash mid-pass leaves nothing stuck (the rows come due again when the lease ends).
-Each mail is marked sent right after the server accepts it. A refused or failed attempt is retried
-with exponential backoff (1, 2, 4 … minutes, capped); after the last allowed attempt the mail is
-marked failed and stays in the outbox until an admin retries it. Nothing is ever deleted.
+Each mail is marked sent as soon as the server accepts it (on a marker thread, so the commit
+overlaps the next mail's SMTP exchange). A refused or failed attempt is retried with exponential
+backoff (1, 2, 4 … minutes, capped); after the last allowed attempt the mail is marked failed and
+stays in the outbox until an admin retries it. Nothing is ever deleted.
 
-The one window that cannot be closed: the server accepted a mail and the process died before the
-mark was written. That mail is sent again when its lease ends — at most one duplicate, with the
-same Message-ID, so the receiving side can recognise it.
+The one window that cannot be closed: the server accepted a mail and the process died before its
+mark was committed. Such a mail (at most MARK_AHEAD + 1 of them: the last ones accepted) is sent
+once more when its lease ends, with the same Message-ID, so the receiving side can recognise it.
 """
 from __future__ import annotations
 
+import queue
 import smtplib
 import ssl
 import threading
@@ -36,6 +38,7 @@ from voc.mail.settings import MailSettings, SmtpSecurity, SmtpSettings
 
 SYSTEM_ACTOR = "system"
 CLAIM_CHUNK = 100
+MARK_AHEAD = 2     # accepted mails whose "sent" mark may still be in flight (see _Marker)
 DEFAULT_LIMIT = 1000
 MAX_ERROR_CHARS = 500
 
@@ -160,35 +163,41 @@ def connect(smtp: SmtpSettings, timeout: float = DEFAULT_POLICY.timeout_s) -> sm
 
 # --- the outbox rows -----------------------------------------------------------------------------
 
+def _retrying(work, tries: int = 5):
+    """Run `work()` (one transaction); a write conflict with another writer is retried, never dropped."""
+    for attempt in range(tries):
+        try:
+            return work()
+        except duckdb.TransactionException:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 def _claim(db, at: datetime, limit: int, policy: RetryPolicy) -> list[OutboxMail]:
     """Take up to `limit` due mails: count the attempt and hold them for the lease, in one transaction."""
-    try:
+    def claim() -> list[tuple]:
         with db.transaction() as cur:
-            rows = cur.execute(
+            return cur.execute(
                 f"UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ? "
                 f"WHERE status = ? AND next_attempt_at <= ? AND id IN (SELECT id FROM mail_outbox "
                 f"WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?) "
                 f"RETURNING {OUTBOX_COLUMNS}, attachment",
                 [to_db(at + policy.lease), MailStatus.QUEUED.value, to_db(at), MailStatus.QUEUED.value, to_db(at),
                  limit]).fetchall()
-    except duckdb.TransactionException:      # another writer holds these rows: leave them to it
-        return []
-    return sorted((row_to_mail(r) for r in rows), key=lambda m: m.id)
+
+    return sorted((row_to_mail(r) for r in _retrying(claim)), key=lambda m: m.id)
 
 
-def _write(db, statement: str, params: list, event: tuple | None = None, tries: int = 5) -> None:
-    """One small update (and its audit event); a write conflict is retried, never dropped."""
-    for attempt in range(tries):
-        try:
-            with db.transaction() as cur:
-                cur.execute(statement, params)
-                if event:
-                    record_event(cur, SYSTEM_ACTOR, "mail", *event)
-            return
-        except duckdb.TransactionException:
-            if attempt == tries - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
+def _write(db, statement: str, params: list, event: tuple | None = None) -> None:
+    """One small update of outbox rows (and the system's audit event for it)."""
+    def write() -> None:
+        with db.transaction() as cur:
+            cur.execute(statement, params)
+            if event:
+                record_event(cur, SYSTEM_ACTOR, "mail", *event)
+
+    _retrying(write)
 
 
 def _mark_sent(db, mail: OutboxMail, at: datetime) -> None:
@@ -224,71 +233,115 @@ def queued_count(db) -> int:
         return cur.execute("SELECT count(*) FROM mail_outbox WHERE status = ?", [MailStatus.QUEUED.value]).fetchone()[0]
 
 
+class _Marker:
+    """Writes the "sent" marks on a thread of its own as the server accepts each mail, so a mark's
+    commit overlaps the next mail's SMTP exchange instead of holding it up. At most MARK_AHEAD
+    accepted mails wait for their mark; a failed mark stops the pass."""
+
+    def __init__(self, db) -> None:
+        self._db = db
+        self._queue: queue.Queue = queue.Queue(maxsize=MARK_AHEAD)
+        self.error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, name="voc-mail-marker", daemon=True)
+        self._thread.start()
+
+    def mark(self, mail: OutboxMail, at: datetime) -> None:
+        if self.error is not None:
+            raise self.error
+        self._queue.put((mail, at))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self.error is None:
+                try:
+                    _mark_sent(self._db, *item)
+                except Exception as error:     # raised again on the pass's thread by mark() / close()
+                    self.error = error
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 # --- a pass --------------------------------------------------------------------------------------
 
 def send_pending(db, settings: MailSettings, now: datetime | None = None, limit: int = DEFAULT_LIMIT,
                  policy: RetryPolicy = DEFAULT_POLICY) -> SendReport:
-    """One pass: send up to `limit` due mails. With sending off it only counts what waits."""
+    """One pass: send up to `limit` due mails over one connection. With sending off it only counts."""
     report = SendReport(sending=settings.sending)
     started = time.monotonic()
     if settings.sending:
         with _pass_lock:
-            _send(db, settings, now or utcnow(), limit, policy, report)
+            _Pass(db, settings, now or utcnow(), policy, report).run(limit)
     report.queued = queued_count(db)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _send(db, settings: MailSettings, now: datetime, limit: int, policy: RetryPolicy, report: SendReport) -> None:
-    started = time.monotonic()
+class _Pass:
+    def __init__(self, db, settings: MailSettings, now: datetime, policy: RetryPolicy, report: SendReport) -> None:
+        self.db, self.settings, self.policy, self.report = db, settings, policy, report
+        self._now, self._started = now, time.monotonic()
+        self.envelope_from = parseaddr(settings.sender)[1] or settings.sender
+        # Stop sending a claimed mail well before its lease ends (another pass may take it after that).
+        self.safe_for_s = policy.lease.total_seconds() - 2 * policy.timeout_s
+        self.conn: smtplib.SMTP | None = None
 
-    def clock() -> datetime:
-        return now + timedelta(seconds=time.monotonic() - started)
+    def clock(self) -> datetime:
+        return self._now + timedelta(seconds=time.monotonic() - self._started)
 
-    # Stop sending a claimed mail well before its lease ends (another pass may take it after that).
-    safe_for = policy.lease.total_seconds() - 2 * policy.timeout_s
-    envelope_from = parseaddr(settings.sender)[1] or settings.sender
-    conn: smtplib.SMTP | None = None
-    try:
-        while limit > 0:
-            batch = _claim(db, clock(), min(CLAIM_CHUNK, limit), policy)
-            if not batch:
-                return
-            limit -= len(batch)
-            claimed_at = time.monotonic()
-            if conn is None:
-                try:
-                    conn = connect(settings.smtp, policy.timeout_s)
-                except (OSError, smtplib.SMTPException) as error:    # server down, TLS or login refused
-                    for mail in batch:
-                        _mark_failed_attempt(db, mail, error, clock(), policy, report)
+    def fail(self, mail: OutboxMail, error: BaseException) -> None:
+        _mark_failed_attempt(self.db, mail, error, self.clock(), self.policy, self.report)
+
+    def run(self, limit: int) -> None:
+        marker = _Marker(self.db)
+        try:
+            while limit > 0:
+                batch = _claim(self.db, self.clock(), min(CLAIM_CHUNK, limit), self.policy)
+                if not batch or not self._send_batch(batch, marker):
                     return
-            for index, mail in enumerate(batch):
-                if time.monotonic() - claimed_at > safe_for:
-                    _release(db, batch[index:], clock())
-                    return
+                limit -= len(batch)
+        finally:
+            marker.close()
+            if self.conn is not None:
                 try:
-                    message = build_message(mail, settings.sender)
-                except Exception as error:     # a row that cannot become a message must not stop the pass
-                    _mark_failed_attempt(db, mail, error, clock(), policy, report)
-                    continue
-                try:
-                    conn.send_message(message, envelope_from, [mail.to_address])
-                except (smtplib.SMTPServerDisconnected, OSError) as error:   # the connection is gone
-                    _mark_failed_attempt(db, mail, error, clock(), policy, report)
-                    _release(db, batch[index + 1:], clock())
-                    return
-                except smtplib.SMTPException as error:                       # this mail refused
-                    _mark_failed_attempt(db, mail, error, clock(), policy, report)
-                    continue
-                _mark_sent(db, mail, clock())
-                report.sent += 1
-    finally:
-        if conn is not None:
+                    self.conn.quit()
+                except (OSError, smtplib.SMTPException):
+                    self.conn.close()
+
+    def _send_batch(self, batch: list[OutboxMail], marker: _Marker) -> bool:
+        """Send a claimed batch; False when the pass must end (server gone, lease nearly over)."""
+        claimed_at = time.monotonic()
+        if self.conn is None:
             try:
-                conn.quit()
-            except (OSError, smtplib.SMTPException):
-                conn.close()
+                self.conn = connect(self.settings.smtp, self.policy.timeout_s)
+            except (OSError, smtplib.SMTPException) as error:    # server down, TLS or login refused
+                for mail in batch:
+                    self.fail(mail, error)
+                return False
+        for index, mail in enumerate(batch):
+            if time.monotonic() - claimed_at > self.safe_for_s:
+                _release(self.db, batch[index:], self.clock())
+                return False
+            try:
+                message = build_message(mail, self.settings.sender)
+            except Exception as error:     # a row that cannot become a message must not stop the pass
+                self.fail(mail, error)
+                continue
+            try:
+                self.conn.send_message(message, self.envelope_from, [mail.to_address])
+            except (smtplib.SMTPServerDisconnected, OSError) as error:   # the connection is gone
+                self.fail(mail, error)
+                _release(self.db, batch[index + 1:], self.clock())
+                return False
+            except smtplib.SMTPException as error:                       # this mail refused
+                self.fail(mail, error)
+                continue
+            marker.mark(mail, self.clock())
+            self.report.sent += 1
+        return True
 
 
 def retry_now(db, actor: Actor, mail_ids: list[int], at: datetime | None = None,

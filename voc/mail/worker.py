@@ -7,6 +7,7 @@ worker for another database is stopped before the new one starts, so two never r
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from dataclasses import dataclass
@@ -133,3 +134,9 @@ def stop_worker(timeout_s: float = 60.0) -> bool:
         if stopped:
             _worker = None
         return stopped
+
+
+@atexit.register
+def _stop_at_exit() -> None:
+    """On a normal shutdown, let the pass in progress finish and write its marks."""
+    stop_worker(timeout_s=30.0)
