@@ -107,10 +107,9 @@ def row_to_mail(r: tuple) -> OutboxMail:
 
 # --- building a mail ---------------------------------------------------------------------------
 
-def default_domain(environ: dict[str, str] | None = None) -> str:
+def default_domain() -> str:
     """Our Message-ID domain from VOC_MAIL_FROM alone: queueing never depends on the SMTP setting."""
-    env = os.environ if environ is None else environ
-    return MailSettings(None, None, (env.get("VOC_MAIL_FROM") or "").strip() or None).domain
+    return MailSettings(None, None, (os.environ.get("VOC_MAIL_FROM") or "").strip() or None).domain
 
 
 def new_message_id(domain: str) -> str:
@@ -164,8 +163,8 @@ def queue_mail(cur, *, kind: MailKind, to_address: str, subject: str, body: str,
     elif in_reply_to and in_reply_to not in references:
         references = (*references, in_reply_to)
     message_id = new_message_id(domain)
-    # The row itself is the record of the queueing (who, when, to whom, which Message-ID); the
-    # sender's events (sent, gave_up) and an admin's retries go to the audit log.
+    # The row itself is the record of the mail (who queued it when, to whom, its Message-ID, when it
+    # was sent); the sender's give-ups and an admin's retries also go to the audit log.
     cur.execute(
         "INSERT INTO mail_outbox (message_id, case_id, letter_id, kind, to_address, to_name, subject, body_text, "
         "in_reply_to, references_ids, auto_submitted, attachment_name, attachment_type, attachment, status, "
@@ -181,15 +180,16 @@ def queue_mail(cur, *, kind: MailKind, to_address: str, subject: str, body: str,
 
 # --- the mails of the procedure ----------------------------------------------------------------
 
-def queue_confirmation(cur, case: Case, queued_by: str, *, domain: str | None = None,
-                       in_reply_to: str | None = None, at: datetime | None = None) -> str | None:
+def queue_confirmation(cur, case: Case, queued_by: str, *, in_reply_to: str | None = None,
+                       at: datetime | None = None) -> str | None:
     """R3: the confirmation e-mail (ticket code, status, due dates) for a case with an e-mail address,
-    whatever its channel. Returns the Message-ID, or None when the customer has no e-mail."""
+    whatever its channel. Returns the Message-ID, or None when the customer has no e-mail.
+    `in_reply_to`: the customer's own Message-ID when the case came by e-mail."""
     if not case.customer.email:
         return None
     draft = render("confirmation_email", case)
     return queue_mail(cur, kind=MailKind.CONFIRMATION, to_address=case.customer.email, to_name=case.customer.name,
-                      subject=draft.subject, body=draft.body, queued_by=queued_by, domain=domain or default_domain(),
+                      subject=draft.subject, body=draft.body, queued_by=queued_by, domain=default_domain(),
                       case_id=case.id, ticket_code=case.ticket_code, in_reply_to=in_reply_to, at=at)
 
 
@@ -218,7 +218,7 @@ def queue_letter_mail(cur, case: Case, letter, pdf_bytes: bytes, pdf_name: str, 
                       attachment=MailAttachment(name, PDF_TYPE, pdf_bytes), at=at)
 
 
-# --- reading and retrying (Quản trị, the case file) --------------------------------------------
+# --- reading (Quản trị, the case file) ---------------------------------------------------------
 
 def mails_of_case(cur, case_id: int) -> list[OutboxMail]:
     """How, when and to whom each mail of a case went (oldest first)."""

@@ -8,8 +8,9 @@ backoff (1, 2, 4 … minutes, capped); after the last allowed attempt the mail i
 stays in the outbox until an admin retries it. Nothing is ever deleted.
 
 The one window that cannot be closed: the server accepted a mail and the process died before its
-mark was committed. Such a mail (at most MARK_AHEAD + 1 of them: the last ones accepted) is sent
-once more when its lease ends, with the same Message-ID, so the receiving side can recognise it.
+mark was committed. Such a mail is sent once more when its lease ends, with the same Message-ID,
+so the receiving side can recognise it. That is at most MARK_AHEAD + 2 = 3 mails, the last ones
+accepted: one waiting in the marker's queue, one being committed, one the sender just had accepted.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ from voc.mail.settings import MailSettings, SmtpSecurity, SmtpSettings
 
 SYSTEM_ACTOR = "system"
 CLAIM_CHUNK = 100
-MARK_AHEAD = 2     # accepted mails whose "sent" mark may still be in flight (see _Marker)
+MARK_AHEAD = 1     # accepted mails waiting for the marker thread (see _Marker)
 DEFAULT_LIMIT = 1000
 MAX_ERROR_CHARS = 500
 
@@ -70,7 +71,6 @@ class SendReport:
     failed: int = 0        # attempts that failed in this pass (retried later, or given up)
     gave_up: int = 0       # of those, mails now marked failed
     queued: int = 0        # mails still waiting after the pass
-    seconds: float = 0.0
 
     def counts(self) -> str:
         return f"sent={self.sent} failed={self.failed} queued={self.queued}"
@@ -236,7 +236,7 @@ def queued_count(db) -> int:
 class _Marker:
     """Writes the "sent" marks on a thread of its own as the server accepts each mail, so a mark's
     commit overlaps the next mail's SMTP exchange instead of holding it up. At most MARK_AHEAD
-    accepted mails wait for their mark; a failed mark stops the pass."""
+    accepted mails wait in its queue; a failed mark stops the pass."""
 
     def __init__(self, db) -> None:
         self._db = db
@@ -271,12 +271,10 @@ def send_pending(db, settings: MailSettings, now: datetime | None = None, limit:
                  policy: RetryPolicy = DEFAULT_POLICY) -> SendReport:
     """One pass: send up to `limit` due mails over one connection. With sending off it only counts."""
     report = SendReport(sending=settings.sending)
-    started = time.monotonic()
     if settings.sending:
         with _pass_lock:
             _Pass(db, settings, now or utcnow(), policy, report).run(limit)
     report.queued = queued_count(db)
-    report.seconds = time.monotonic() - started
     return report
 
 
