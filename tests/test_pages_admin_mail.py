@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, make_draft, signed_in
 from tests.mail_fixtures import SENDER
-from voc import cases
-from voc.access import Actor, Role
+from voc.desk import cases
+from voc.accounts.access import Actor, Role
 from voc.mail.local_smtp import LocalSmtpServer
 from voc.mail.sender import RetryPolicy, send_pending
 from voc.mail.settings import mail_settings

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui.session import get_db
 from ui.widgets import md_escape, show_error
-from voc.access import Actor
+from voc.accounts.access import Actor
 from voc.clock import format_local
 from voc.errors import DomainError
 from voc.mail import outbox, sender, worker

@@ -38,7 +38,7 @@ class SendBench:
 
 
 def bench_send(mails: int = 1000) -> SendBench:
-    from voc.db import Database
+    from voc.store.db import Database
     from voc.mail.local_smtp import LocalSmtpServer
     from voc.mail.outbox import MailKind, queue_mail
     from voc.mail.sender import send_pending

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from voc.access import Actor, Permission
+from voc.accounts.access import Actor, Permission
 from voc.clock import format_local, from_db, to_db, utcnow
 from voc.errors import PermissionDenied, ValidationError
-from voc.letters import render
+from voc.desk.letters import render
 from voc.mail.settings import MailSettings
 from voc.model import Case, LetterKind
 

@@ -30,8 +30,8 @@ from email.utils import format_datetime, formataddr, parseaddr
 
 import duckdb
 
-from voc.access import Actor, Permission
-from voc.audit import record_event
+from voc.accounts.access import Actor, Permission
+from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.errors import ConflictError
 from voc.mail.outbox import OUTBOX_COLUMNS, MailStatus, OutboxMail, row_to_mail
