@@ -1,6 +1,7 @@
-"""Quản trị: accounts and roles, branches, policy values, CSV import/export, the audit log."""
+"""Quản trị: accounts and roles, branches, policy values, CSV import/export, the mail outbox, the audit log."""
 import streamlit as st
 
+from ui import mail_outbox
 from ui.session import get_db, page_actor, session_token
 from ui.widgets import md_escape, show_error
 from voc.desk import admin_ops
@@ -33,8 +34,8 @@ def branch_label(branch: str | None) -> str:
     return branch or "— không thuộc chi nhánh —"
 
 
-tab_users, tab_branches, tab_policy, tab_import, tab_audit = st.tabs(
-    ["Tài khoản", "Chi nhánh", "Chính sách thời hạn", "Nhập / xuất CSV", "Nhật ký"])
+tab_users, tab_branches, tab_policy, tab_import, tab_mail, tab_audit = st.tabs(
+    ["Tài khoản", "Chi nhánh", "Chính sách thời hạn", "Nhập / xuất CSV", "Thư điện tử", "Nhật ký"])
 
 with tab_users:
     accounts = users.list_users(db, actor)
@@ -188,6 +189,9 @@ with tab_import:
     if st.button("Chuẩn bị tệp xuất"):
         st.download_button("Tải CSV", admin_ops.export_bytes(db, actor), file_name="voc-desk-export.csv",
                            mime="text/csv")
+
+with tab_mail:
+    mail_outbox.show(db, actor)
 
 with tab_audit:
     st.caption("Nhật ký chỉ được ghi thêm, không bao giờ sửa hoặc xóa.")

@@ -7,7 +7,7 @@ import sys
 
 import duckdb
 
-from voc.cli import text_commands
+from voc.cli import mail_commands, text_commands
 from voc.accounts.access import SYSTEM
 from voc.clock import parse_iso, utcnow
 from voc.store.db import Database, db_path
@@ -108,8 +108,13 @@ def cmd_bench(args) -> int:
         code = run_analytics_bench(args)
         if code:
             return code
+    if args.mail:
+        ran = True
+        code = mail_commands.run_mail_bench(args)
+        if code:
+            return code
     if not ran:
-        print("Chọn --tagging và/hoặc --cases N.", file=sys.stderr)
+        print("Chọn --tagging, --cases N và/hoặc --mail.", file=sys.stderr)
         return 2
     return 0
 
@@ -149,8 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--tagging", action="store_true", help="gắn chủ đề so với word_tokenize; backfill 1 và 2 lõi")
     bench.add_argument("--cases", type=int, default=0, help="số hồ sơ cho phép đo truy vấn biểu đồ")
     text_commands.add_tagging_bench_args(bench)
+    mail_commands.add_mail_bench_args(bench)
     bench.set_defaults(func=cmd_bench)
     text_commands.register(sub, common)
+    mail_commands.register(sub, common)
     return parser
 
 

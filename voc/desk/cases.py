@@ -104,8 +104,11 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
     intake's audit event.
 
     `intake_key` makes a repeated submission of the same form return the case it already saved.
-    `attachments` are `attachments.Upload` values stored in the same transaction.
+    `attachments` are `attachments.Upload` values stored in the same transaction, and so is the
+    confirmation e-mail (R3) when the customer gave an address.
     """
+    from voc.mail.outbox import queue_confirmation
+
     actor.require(Permission.HANDLE_CASES)
     received_at = received_at or utcnow()
     validate_draft(draft, received_at)
@@ -145,6 +148,7 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
                      at=received_at)
         for upload in uploads:
             attachment_store.store(cur, actor, case_id, upload, received_at)
+        queue_confirmation(cur, case, actor.username)
         for hook in _after_receive_hooks:
             hook(cur, case)
     return case

@@ -1,0 +1,142 @@
+"""The background mail worker: one thread per process that runs the mail passes every few seconds.
+
+`PASSES` is the list of passes, each called as `pass_(db, settings)`; sending the outbox is the
+first, fetching the mailbox is added beside it. `ensure_worker` starts the process's worker once:
+calling it again (every Streamlit rerun, every session) returns the same running worker, and a
+worker for another database is stopped before the new one starts, so two never run at once.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from voc.clock import utcnow
+from voc.mail.sender import send_pending
+from voc.mail.settings import MailSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_S = 15.0
+
+MailPass = Callable[..., object]
+
+
+def send_pass(db, settings: MailSettings) -> object:
+    return send_pending(db, settings)
+
+
+PASSES: list[MailPass] = [send_pass]
+
+
+@dataclass(frozen=True)
+class PassOutcome:
+    name: str
+    at: datetime
+    result: object = None
+    error: str | None = None
+
+
+class MailWorker:
+    """Runs every pass of `passes` (default: the module's PASSES, read at each round) in a daemon thread."""
+
+    def __init__(self, db, settings: MailSettings, *, interval_s: float = DEFAULT_INTERVAL_S,
+                 passes: list[MailPass] | None = None) -> None:
+        self.db = db
+        self.settings = settings
+        self.interval_s = interval_s
+        self._passes = passes
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.rounds = 0
+        self.last: dict[str, PassOutcome] = {}
+
+    @property
+    def passes(self) -> list[MailPass]:
+        return PASSES if self._passes is None else self._passes
+
+    def is_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> "MailWorker":
+        if self.is_alive():
+            return self
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="voc-mail-worker", daemon=True)
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Run the passes now instead of at the end of the interval (e.g. after "retry now")."""
+        self._wake.set()
+
+    def stop(self, timeout_s: float = 60.0) -> bool:
+        """Ask the thread to end after the pass it is in; True when it has ended."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+        return not self.is_alive()
+
+    def run_round(self) -> list[PassOutcome]:
+        """Every pass once; one pass failing (database busy, server gone) does not stop the others."""
+        outcomes = []
+        for pass_ in list(self.passes):
+            name = getattr(pass_, "__name__", repr(pass_))
+            try:
+                outcome = PassOutcome(name, utcnow(), pass_(self.db, self.settings))
+            except Exception as error:   # the worker must outlive any one bad round
+                log.exception("mail pass %s failed", name)
+                outcome = PassOutcome(name, utcnow(), error=f"{type(error).__name__}: {error}")
+            self.last[name] = outcome
+            outcomes.append(outcome)
+        self.rounds += 1
+        return outcomes
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.run_round()
+            self._wake.wait(self.interval_s)
+            self._wake.clear()
+
+
+_lock = threading.Lock()
+_worker: MailWorker | None = None
+
+
+def ensure_worker(db, settings: MailSettings, *, interval_s: float = DEFAULT_INTERVAL_S) -> MailWorker:
+    """The process's one running worker for `db`, started on the first call."""
+    global _worker
+    with _lock:
+        if _worker is not None and _worker.db is db and _worker.is_alive():
+            return _worker
+        if _worker is not None:
+            _worker.stop()
+        _worker = MailWorker(db, settings, interval_s=interval_s).start()
+        return _worker
+
+
+def current_worker() -> MailWorker | None:
+    return _worker
+
+
+def stop_worker(timeout_s: float = 60.0) -> bool:
+    """Stop the process's worker (if any); True when no worker thread is left."""
+    global _worker
+    with _lock:
+        if _worker is None:
+            return True
+        stopped = _worker.stop(timeout_s)
+        if stopped:
+            _worker = None
+        return stopped
+
+
+@atexit.register
+def _stop_at_exit() -> None:
+    """On a normal shutdown, let the pass in progress finish and write its marks."""
+    stop_worker(timeout_s=30.0)
