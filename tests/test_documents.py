@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from tests.conftest import MONDAY_0910, make_draft
+from tests.conftest import BY_EMAIL, MONDAY_0910, make_draft
 from voc import cases, documents, letters
 from voc.model import Customer, LetterKind
 
@@ -42,8 +42,9 @@ def case(db, staff):
 @pytest.fixture
 def letter(db, staff, case):
     subject = "Trả lời khiếu nại về sự cố gián đoạn dịch vụ hosting"
-    body = "Kính gửi Quý khách,\nChúng tôi đã khắc phục sự cố ổ đĩa và sẽ hoàn tất trước ngày 30/11/2026."
-    return letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, subject, body, at=MONDAY_0910)
+    body = f"Kính gửi Quý khách {NAME},\nChúng tôi đã khắc phục sự cố ổ đĩa và sẽ hoàn tất trước ngày 30/11/2026."
+    return letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, subject, body, delivery=BY_EMAIL,
+                                at=MONDAY_0910)
 
 
 def test_letter_pdf_keeps_vietnamese_name_and_subject(letter, case):
@@ -58,7 +59,7 @@ def test_letter_pdf_keeps_vietnamese_name_and_subject(letter, case):
 
 def test_letter_docx_keeps_vietnamese_name_and_subject(letter, case):
     text = docx_text(documents.letter_docx(letter, case))
-    assert f"Kính gửi: Quý khách {NAME}" in text
+    assert f"Kính gửi Quý khách {NAME}," in text
     assert "V/v: Trả lời khiếu nại về sự cố gián đoạn dịch vụ hosting" in text
     assert f"Số: {letter.doc_number}" in text
     assert "ổ đĩa" in text
@@ -68,7 +69,7 @@ def test_invitation_pdf_has_title(db, staff, case):
     from datetime import timedelta
     meeting = MONDAY_0910 + timedelta(days=2)
     draft = letters.draft_letter(case, LetterKind.INVITATION, meeting, "Phòng họp tầng 5")
-    letter = letters.issue_letter(db, staff, case.ticket_code, LetterKind.INVITATION, draft.subject, draft.body,
+    letter = letters.issue_letter(db, staff, case.ticket_code, LetterKind.INVITATION, draft.subject, draft.body, delivery=BY_EMAIL,
                                   meeting_at=meeting, meeting_place="Phòng họp tầng 5", at=MONDAY_0910)
     text = pdf_text(documents.letter_pdf(letter, case))
     assert "GIẤY MỜI" in text

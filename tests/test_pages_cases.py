@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, errors_shown, make_draft, signed_in
+from tests.conftest import BY_EMAIL, ROOT, errors_shown, make_draft, signed_in
 from voc import cases, root_causes, users
 from voc.access import Actor, Role
 from voc.clock import local_date, utcnow
@@ -134,10 +134,8 @@ def test_round_one_reply_then_round_two_invitation_then_referral(app_env):
     assert "chỗ trống của mẫu" in app.error[0].value
     app.text_area(key=f"lb_{code}").set_value(CLEAN_BODY)
     click(app, "Phát hành thư")
-    assert status_of(code) is Status.REPLIED
+    assert status_of(code) is Status.AWAITING_CUSTOMER        # issued and sent by e-mail
     assert {"Tải DOCX", "Tải PDF"} <= {b.label for b in app.get("download_button")}
-    click(app, "Đã gửi, chờ khách hàng phản hồi")
-    assert status_of(code) is Status.AWAITING_CUSTOMER
     click(app, "Khách hàng không đồng ý — mở giải quyết lần 2")
     case = cases.load_case(db(), STAFF, code)
     assert (case.status, case.round) == (Status.VERIFYING, 2)
@@ -146,10 +144,10 @@ def test_round_one_reply_then_round_two_invitation_then_referral(app_env):
     tomorrow = local_date(utcnow()) + timedelta(days=2)
     app.date_input(key=f"lmd_{code}").set_value(tomorrow)
     app.text_input(key=f"lmp_{code}").set_value("Phòng họp tầng 5, 169 Nguyễn Ngọc Vũ")
-    click(app, "Tạo lại bản nháp từ mẫu")
+    app.run()
     assert "Phòng họp tầng 5" in app.text_area(key=f"lb_{code}").value
     click(app, "Phát hành thư")
-    assert status_of(code) is Status.REPLIED
+    assert status_of(code) is Status.AWAITING_CUSTOMER
     assert "Khách hàng không đồng ý — mở giải quyết lần 2" not in [t.label for t in app.tabs]
     click(app, "Khách hàng không đồng ý lần 2 — chuyển cơ quan quản lý / Tòa án")
     case = cases.load_case(db(), STAFF, code)
@@ -162,7 +160,7 @@ def test_agreement_close_and_followup(app_env):
     code = new_case().ticket_code
     cases.start_verification(db(), STAFF, code)
     from voc import letters
-    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY)
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY, delivery=BY_EMAIL)
     app = click(open_page(ticket=code), "Khách hàng đồng ý")
     assert status_of(code) is Status.RESOLVED
     click(app, "Đóng hồ sơ")
@@ -176,10 +174,10 @@ def test_concurrent_change_gives_conflict_message(app_env):
     from voc import letters
     code = new_case().ticket_code
     cases.start_verification(db(), STAFF, code)
-    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY)
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY, delivery=BY_EMAIL)
     app = open_page(ticket=code)
-    # Someone else marks it sent after this page was rendered; "agrees" is still offered in both states.
-    cases.mark_awaiting_customer(db(), STAFF, code)
+    # Someone else issues a second letter after this page was rendered.
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Bổ sung", CLEAN_BODY + " Bổ sung.", delivery=BY_EMAIL)
     click(app, "Khách hàng đồng ý")
     assert errors_shown(app) == [
         "Hồ sơ vừa được người khác cập nhật nên thay đổi của bạn chưa được lưu. "
@@ -200,7 +198,7 @@ def test_reply_checker_in_the_case_file_flags_excuse_and_missing_fix_date(app_en
     app = click(open_page(ticket=code), "Bắt đầu xác minh")
     app.text_area(key=f"lb_{code}").set_value(
         "Kính gửi Quý khách. Sự cố do lỗi khách quan từ nhà cung cấp điện. Chúng tôi sẽ xử lý sớm.")
-    click(app, "Kiểm tra thư trả lời")
+    click(app, "Kiểm tra thư")
     [panel] = [e for e in app.expander if e.label.startswith("Kiểm tra thư trả lời")]
     problems = " ".join(panel.dataframe[0].value["Vấn đề"])
     assert "lý do" in problems or "đổ lỗi" in problems
