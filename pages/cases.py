@@ -501,8 +501,8 @@ def delivery_widgets(case: Case, keys: dict[str, str]) -> letters.Delivery:
     if method is LetterDelivery.EMAIL:
         c2.caption("Thư được gửi kèm bản PDF ngay khi phát hành.")
         return letters.Delivery(method, recipient)
-    now = datetime.now(LOCAL_TZ).replace(tzinfo=None, second=0, microsecond=0)
-    sent = c2.datetime_input("Gửi lúc", value=now, format="DD/MM/YYYY", step=60, key=keys["sent_at"])
+    sent = c2.datetime_input("Gửi lúc", value=None, format="DD/MM/YYYY", step=60, key=keys["sent_at"],
+                             help="Để trống nếu gửi ngay lúc phát hành; nhập nếu thư đã gửi / trao trước khi ghi nhận.")
     return letters.Delivery(method, recipient, sent.replace(tzinfo=LOCAL_TZ) if sent else None)
 
 

@@ -215,7 +215,11 @@ ON CONFLICT (year) DO NOTHING
 
 
 def reserve_doc_numbers(cur, years: Sequence[int]) -> list[int]:
-    """The register's next numbers, one for each entry of `years` and in that order, inside `cur`'s transaction."""
+    """The register's next numbers, one for each entry of `years` and in that order, inside `cur`'s transaction.
+
+    Every writer of letter_counters goes through here: DuckDB 2.0 reports two transactions updating the
+    same row (TransactionException) only when both use the same form of UPDATE, here the one with RETURNING.
+    """
     start: dict[int, int] = {}
     for year, count in Counter(years).items():
         if not cur.execute("SELECT count(*) FROM letter_counters WHERE year = ?", [year]).fetchone()[0]:
