@@ -68,6 +68,7 @@ class Delivery:
     recipient: str
     at: datetime | None = None
 
+
 @dataclass(frozen=True)
 class Letter:
     id: int
@@ -275,13 +276,12 @@ INVITATION_CHECKS = frozenset({"late", "too_long", "excuse", "no_thanks"})
 
 
 def check_invitation(db, ticket_code: str, subject: str, body: str, meeting_at: datetime | None,
-                     meeting_place: str | None, *, writer: str | None = None,
-                     at: datetime | None = None) -> list[reply_check.Finding]:
+                     meeting_place: str | None, *, writer: str | None = None) -> list[reply_check.Finding]:
     """"Kiểm tra" on an invitation: what would stop it being issued, then the reply checklist's points
     that apply to any letter to a customer. An empty list means ready to issue."""
     blocking = [reply_check.Finding("cannot_issue", str(p), None, "high")
                 for p in letter_problems(LetterKind.INVITATION, subject, body, meeting_at, meeting_place,
-                                         at or utcnow())]
+                                         utcnow())]
     result = reply_check.check_draft(db, body, ticket_code=ticket_code, writer=writer)
     return blocking + [f for f in result.findings if f.code in INVITATION_CHECKS]
 
@@ -331,7 +331,7 @@ def on_issue(hook: Callable) -> Callable:
     return hook
 
 
-def _after_issue(cur, actor: Actor, case: Case, letter: Letter, at: datetime) -> Case:
+def _after_issue(cur, actor: Actor, case: Case, letter: Letter, at: datetime) -> None:
     """The letter has left (or, by e-mail, is handed to the outbox): the case waits for the customer's answer.
 
     This is the one place where a sent letter has consequences. For LetterDelivery.EMAIL the mail with
@@ -342,7 +342,6 @@ def _after_issue(cur, actor: Actor, case: Case, letter: Letter, at: datetime) ->
                             note=f"{letter.kind.label} số {letter.doc_number} đã gửi: {letter.delivery.method.label}")
     for hook in _after_issue_hooks:
         hook(cur, case, letter)
-    return case
 
 
 ISSUE_ATTEMPTS = 3
@@ -359,14 +358,15 @@ def issue_letter(db, actor: Actor, ticket_code: str, kind: LetterKind, subject: 
     replied) and, the letter being sent, the case awaits the customer's answer. One transaction."""
     at = at or utcnow()
     validate_letter(kind, subject, body, meeting_at, meeting_place, at)
-    for attempt in range(ISSUE_ATTEMPTS):
+    attempts = ISSUE_ATTEMPTS
+    while True:
         try:
             return _issue(db, actor, ticket_code, kind, subject, body, delivery, meeting_at, meeting_place,
                           supersedes, expected_version, at)
         except duckdb.TransactionException as error:   # two issues took the year's counter at once
-            if attempt == ISSUE_ATTEMPTS - 1:
+            attempts -= 1
+            if not attempts:
                 raise ConflictError(NUMBER_BUSY_MESSAGE) from error
-    raise AssertionError("unreachable")
 
 
 def _issue(db, actor: Actor, ticket_code: str, kind: LetterKind, subject: str, body: str, delivery: Delivery,
