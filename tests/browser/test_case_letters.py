@@ -27,11 +27,15 @@ def verifying(tmp_path):
     return case.ticket_code
 
 
-def test_downloading_a_letter_keeps_it_open(verifying, page, server):
+def test_downloading_a_letter_keeps_it_open(verifying, page):
     code = verifying
     log_in(page)
-    page.goto(f"{server}/cases?ticket={code}")
+    page.get_by_role("link", name="Hồ sơ").click()
     idle(page)
+    page.get_by_label("Mở hồ sơ theo mã").fill(code)
+    page.get_by_role("button", name="Mở hồ sơ").click()
+    idle(page)
+    page.get_by_role("heading", name=f"Hồ sơ {code}").wait_for()
     page.get_by_label("Nội dung thư (sửa trước khi phát hành)").fill(BODY)
     page.get_by_role("button", name="Phát hành thư").click()
     idle(page)
