@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from voc.access import Actor, Role
-from voc.db import Database
-from voc.letters import Delivery
+from voc.accounts.access import Actor, Role
+from voc.store.db import Database
+from voc.desk.letters import Delivery
 from voc.model import CaseDraft, Channel, Customer, IssueKind, LetterDelivery, Service
 
 ROOT = Path(__file__).resolve().parent.parent

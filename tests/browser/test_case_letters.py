@@ -7,10 +7,10 @@ import pytest
 
 from tests.browser.conftest import idle, log_in, shot
 from tests.conftest import make_draft
-from voc import cases
-from voc.access import Actor, Role
+from voc.desk import cases
+from voc.accounts.access import Actor, Role
 from voc.clock import local_date, utcnow
-from voc.db import Database
+from voc.store.db import Database
 
 pytestmark = pytest.mark.browser
 BODY = "Kính gửi Quý khách,\nChúng tôi đã thay ổ đĩa máy chủ và sẽ theo dõi đến ngày 30/11."
