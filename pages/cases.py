@@ -3,10 +3,11 @@ procedure allows at the case's state (R5-R11)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Sequence
 
 import streamlit as st
 
-from ui.reply_view import show_result
+from ui.reply_view import findings_table, show_result
 from ui.session import get_db, page_actor
 from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
                         md_escape, remaining_text, selected_row, show_error, themes_table)
@@ -19,8 +20,10 @@ from voc.store.audit import Event
 from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError
 from voc.desk.lifecycle import Action, allowed_actions
-from voc.model import Case, Channel, LetterKind, ReferralBody, RootCauseCategory, Service, SlaState, Status
+from voc.model import (Case, Channel, LetterDelivery, LetterKind, ReferralBody, RootCauseCategory, Service, SlaState,
+                       Status)
 from voc.numbers import vn_number
+from voc.accounts.privacy import mask_address, mask_email
 from voc.desk.sla import sla_state
 
 PAGE_SIZE = 50
@@ -165,15 +168,17 @@ def case_file(actor: Actor, code: str) -> None:
         issued = letters.letters_of(cur, case.id)
         tags = tagging.shown_tags(cur, case)
         cause = root_causes.root_cause_of(cur, case.id)
+        followups = cases.followups_of(cur, case.id)
     left, right = st.columns([3, 2])
     with left:
         facts(actor, case)
     with right:
         clocks(case)
+        followup_summary(followups)
         attachment_downloads(case, files)
     st.subheader("Chủ đề")
     themes_table(tags)
-    letters_panel(case, issued)
+    letters_panel(actor, case, issued)
     if actor.can(Permission.HANDLE_CASES):
         actions_panel(actor, case, issued, seen_version)
     root_cause_panel(actor, case, cause)
@@ -212,6 +217,23 @@ def clocks(case: Case) -> None:
                   ("Hạn giải quyết", format_local(case.resolution_due_at)), ("Giải quyết", resolution_text)])
 
 
+def followup_summary(followups: list[cases.Followup]) -> None:
+    """The customer's satisfaction after resolution, on the case itself (not only in the timeline)."""
+    if not followups:
+        return
+    st.subheader("Theo dõi sau giải quyết")
+    latest = followups[0]
+    st.metric("Mức độ hài lòng (lần theo dõi gần nhất)", f"{latest.satisfaction}/5",
+              help=f"{len(followups)} lần theo dõi" if len(followups) > 1 else None)
+    st.caption(f"{format_local(latest.contacted_at)} — {md_escape(latest.recorded_by)}")
+    if latest.note:
+        st.text(latest.note)
+    if len(followups) > 1:
+        st.dataframe([{"Thời điểm": format_local(f.contacted_at), "Hài lòng": f"{f.satisfaction}/5",
+                       "Ghi chú": f.note or "", "Người ghi nhận": f.recorded_by} for f in followups],
+                     hide_index=True, width="stretch", key="followups")
+
+
 def attachment_downloads(case: Case, files: list) -> None:
     st.subheader(f"Tài liệu kèm theo ({len(files)})")
     if not files:
@@ -224,26 +246,45 @@ def attachment_downloads(case: Case, files: list) -> None:
                                icon=":material/download:")
 
 
-def letters_panel(case: Case, issued: list) -> None:
+def delivery_text(actor: Actor, letter: letters.Letter) -> str:
+    """How the letter was sent, the address masked for roles that may not see contacts."""
+    d = letter.delivery
+    if d is None:
+        return "Chưa ghi nhận cách gửi (thư phát hành trước khi có mục này)."
+    recipient = d.recipient
+    if not actor.can(Permission.SEE_CONTACTS):
+        recipient = {LetterDelivery.EMAIL: mask_email, LetterDelivery.POST: mask_address}.get(
+            d.method, lambda text: text)(recipient)
+    return f"Gửi: {d.method.label} — {recipient} — lúc {format_local(d.at)}"
+
+
+def letters_panel(actor: Actor, case: Case, issued: list[letters.Letter]) -> None:
     st.subheader(f"Thư đã phát hành ({len(issued)})")
     if not issued:
         st.caption("Chưa có thư trả lời hay giấy mời nào.")
     for letter in issued:
+        replaced = f" — đã bị thay thế bởi thư số {letter.superseded_by_number}" if letter.is_superseded else ""
+        # A key keeps the expander open across reruns; downloads do not rerun and build the file on click.
         with st.expander(f"{letter.kind.label} số {letter.doc_number} — lần {letter.round} — "
-                         f"{format_local(letter.issued_at)} — {letter.issued_by}"):
+                         f"{format_local(letter.issued_at)} — {letter.issued_by}{replaced}", key=f"letter_{letter.id}"):
+            if letter.is_superseded:
+                st.warning(f"Thư này đã bị thay thế bởi thư số {letter.superseded_by_number}.",
+                           icon=":material/history:")
             st.text(f"V/v: {letter.subject}")
-            if letter.supersedes:
-                st.caption(f"Thay thế thư #{letter.supersedes}.")
+            if letter.supersedes_number:
+                st.caption(f"Thay thế thư số {letter.supersedes_number}.")
+            st.text(delivery_text(actor, letter))
             if letter.meeting_at:
                 st.text(f"Hẹn làm việc: {format_local(letter.meeting_at)} tại {letter.meeting_place or ''}")
             st.text(letter.body)
             c1, c2 = st.columns(2)
             stem = letter.doc_number.replace("/", "-")
-            c1.download_button("Tải DOCX", documents.letter_docx(letter, case), file_name=f"{stem}.docx",
-                               key=f"docx_{letter.id}",
+            c1.download_button("Tải DOCX", lambda letter=letter: documents.letter_docx(letter, case),
+                               file_name=f"{stem}.docx", key=f"docx_{letter.id}", on_click="ignore",
                                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-            c2.download_button("Tải PDF", documents.letter_pdf(letter, case), file_name=f"{stem}.pdf",
-                               mime="application/pdf", key=f"pdf_{letter.id}")
+            c2.download_button("Tải PDF", lambda letter=letter: documents.letter_pdf(letter, case),
+                               file_name=f"{stem}.pdf", mime="application/pdf", key=f"pdf_{letter.id}",
+                               on_click="ignore")
 
 
 def root_cause_panel(actor: Actor, case: Case, cause: root_causes.RootCause | None) -> None:
@@ -311,13 +352,16 @@ def describe(event: Event) -> str:
 
 # --- Actions ----------------------------------------------------------------------------------
 
-def run_action(label: str, call) -> None:
-    """Run one use case; on success reload the file with a message, else show the Vietnamese error."""
+def run_action(label: str, call, clear: Sequence[str] = ()) -> None:
+    """Run one use case; on success empty the widgets in `clear` and reload the file with a message,
+    else show the Vietnamese error (the user's input stays)."""
     try:
         call()
     except DomainError as error:
         show_error(error)
         return
+    for key in clear:
+        st.session_state.pop(key, None)
     after_write()
     st.session_state[FLASH] = f"Đã thực hiện: {label}."
     st.rerun()
@@ -375,46 +419,109 @@ def followup_form(actor: Actor, case: Case) -> None:
         note = st.text_area("Ghi chú cuộc gọi theo dõi", height=80, key="followup_note")
         if st.form_submit_button("Ghi nhận theo dõi", type="primary"):
             run_action("Ghi nhận theo dõi", lambda: cases.record_followup(
-                get_db(), actor, case.ticket_code, int(satisfaction), note=note))
+                get_db(), actor, case.ticket_code, int(satisfaction), note=note),
+                clear=("followup_score", "followup_note"))
 
 
-def letter_composer(actor: Actor, case: Case, issued: list, version: int) -> None:
-    """Draft from the template, edit, then issue (stored, never changed; a correction supersedes)."""
+def _composer_keys(code: str) -> dict[str, str]:
+    """The composer's widget keys for one case (all cleared once a letter is issued)."""
+    return {name: f"{prefix}_{code}" for name, prefix in (
+        ("drafted_kind", "lkind"), ("subject", "ls"), ("body", "lb"), ("day", "lmd"), ("time", "lmt"),
+        ("place", "lmp"), ("supersedes", "lsup"), ("method", "ldm"), ("recipient", "ldr"), ("sent_at", "ldt"))}
+
+
+def _meeting(keys: dict[str, str]) -> tuple[datetime | None, str]:
+    day, at = st.session_state.get(keys["day"]), st.session_state.get(keys["time"]) or time(9, 0)
+    return (datetime.combine(day, at, LOCAL_TZ) if day else None), st.session_state.get(keys["place"]) or ""
+
+
+def _sync_meeting(keys: dict[str, str]) -> None:
+    """A meeting field changed: the body's "Thời gian:"/"Địa điểm:" lines follow it, every other edit stays."""
+    st.session_state[keys["body"]] = letters.with_meeting(st.session_state.get(keys["body"], ""), *_meeting(keys))
+
+
+def _redraft(case: Case, kind: LetterKind, keys: dict[str, str]) -> None:
+    draft = letters.draft_letter(case, kind, *_meeting(keys))
+    st.session_state[keys["subject"]], st.session_state[keys["body"]] = draft.subject, draft.body
+    st.session_state[keys["drafted_kind"]] = kind
+
+
+def _suggest_recipient(case: Case, keys: dict[str, str]) -> None:
+    st.session_state[keys["recipient"]] = letters.suggested_delivery(case, st.session_state[keys["method"]]).recipient
+
+
+def letter_composer(actor: Actor, case: Case, issued: list[letters.Letter], version: int) -> None:
+    """Draft from the template, edit, then issue and send (stored, never changed; a correction supersedes).
+
+    No st.form: a change of the meeting fields rewrites the meeting lines in the body at once, keeping
+    the rest of the user's edits."""
     code = case.ticket_code
+    keys = _composer_keys(code)
     kind = st.radio("Loại thư", list(LetterKind), format_func=lambda k: k.label, horizontal=True, key=f"lk_{code}")
-    subject_key, body_key, kind_key = f"ls_{code}", f"lb_{code}", f"lkind_{code}"
-    pending = st.session_state.pop(f"ldraft_{code}", None)
-    if pending is not None or st.session_state.get(kind_key) != kind or body_key not in st.session_state:
-        draft = pending or letters.draft_letter(case, kind)
-        st.session_state[subject_key], st.session_state[body_key] = draft.subject, draft.body
-        st.session_state[kind_key] = kind
-    with st.form(f"letter_{code}"):
-        meeting_at, place = None, None
-        if kind is LetterKind.INVITATION:
-            c1, c2, c3 = st.columns(3)
-            day = c1.date_input("Ngày hẹn", value=None, format="DD/MM/YYYY", key=f"lmd_{code}")
-            at = c2.time_input("Giờ hẹn", value=time(9, 0), key=f"lmt_{code}", step=900)
-            place = c3.text_input("Địa điểm", key=f"lmp_{code}")
-            meeting_at = datetime.combine(day, at, LOCAL_TZ) if day else None
-        subject = st.text_input("Trích yếu (V/v)", key=subject_key)
-        body = st.text_area("Nội dung thư (sửa trước khi phát hành)", key=body_key, height=320)
-        options = [None] + [letter.id for letter in issued]
-        names = {letter.id: f"Đính chính / thay thế thư số {letter.doc_number}" for letter in issued}
-        supersedes = st.selectbox("Thay thế thư đã phát hành", options, key=f"lsup_{code}",
-                                  format_func=lambda i: "(Không — thư mới)" if i is None else names[i])
+    if kind is LetterKind.INVITATION:
         c1, c2, c3 = st.columns(3)
-        redraft = c1.form_submit_button("Tạo lại bản nháp từ mẫu")
-        check = c2.form_submit_button("Kiểm tra thư trả lời")
-        issue = c3.form_submit_button("Phát hành thư", type="primary")
-    if kind is LetterKind.REPLY and check:
+        c1.date_input("Ngày hẹn", value=None, format="DD/MM/YYYY", key=keys["day"],
+                      on_change=_sync_meeting, args=(keys,))
+        c2.time_input("Giờ hẹn", value=time(9, 0), key=keys["time"], step=900, on_change=_sync_meeting, args=(keys,))
+        c3.text_input("Địa điểm", key=keys["place"], on_change=_sync_meeting, args=(keys,))
+    meeting_at, place = _meeting(keys) if kind is LetterKind.INVITATION else (None, None)
+    if st.session_state.get(keys["drafted_kind"]) != kind or keys["body"] not in st.session_state:
+        _redraft(case, kind, keys)
+    subject = st.text_input("Trích yếu (V/v)", key=keys["subject"])
+    body = st.text_area("Nội dung thư (sửa trước khi phát hành)", key=keys["body"], height=320)
+    current = [letter for letter in issued if not letter.is_superseded]
+    names = {letter.id: f"Đính chính / thay thế thư số {letter.doc_number}" for letter in current}
+    supersedes = st.selectbox("Thay thế thư đã phát hành", [None] + list(names), key=keys["supersedes"],
+                              format_func=lambda i: "(Không — thư mới)" if i is None else names[i])
+    delivery = delivery_widgets(case, keys)
+    c1, c2, c3 = st.columns(3)
+    c1.button("Tạo lại bản nháp từ mẫu", key=f"lredraft_{code}", on_click=_redraft, args=(case, kind, keys),
+              help="Bỏ các chỉnh sửa và soạn lại từ mẫu.")
+    check = c2.button("Kiểm tra thư", key=f"lcheck_{code}")
+    issue = c3.button("Phát hành thư", type="primary", key=f"lissue_{code}")
+    if check and kind is LetterKind.REPLY:
         reply_checker_panel(actor, case, body)
-    if redraft:
-        st.session_state[f"ldraft_{code}"] = letters.draft_letter(case, kind, meeting_at, place)
-        st.rerun()
+    elif check:
+        invitation_checker_panel(actor, case, subject, body, meeting_at, place)
     if issue:
         run_action(f"phát hành {kind.label.lower()}", lambda: letters.issue_letter(
-            get_db(), actor, code, kind, subject, body, meeting_at=meeting_at, meeting_place=place,
-            supersedes=supersedes, expected_version=version))
+            get_db(), actor, code, kind, subject, body, delivery=delivery, meeting_at=meeting_at,
+            meeting_place=place, supersedes=supersedes, expected_version=version), clear=keys.values())
+
+
+def delivery_widgets(case: Case, keys: dict[str, str]) -> letters.Delivery:
+    """How the letter is sent and to whom (prefilled from the case's contacts), and when for post or hand delivery."""
+    suggested = letters.suggested_delivery(case)
+    methods = list(LetterDelivery)
+    method = st.radio("Gửi thư cho khách hàng qua", methods, index=methods.index(suggested.method),
+                      format_func=lambda m: m.label, horizontal=True, key=keys["method"],
+                      on_change=_suggest_recipient, args=(case, keys))
+    if keys["recipient"] not in st.session_state:
+        st.session_state[keys["recipient"]] = letters.suggested_delivery(case, method).recipient
+    c1, c2 = st.columns([2, 1])
+    recipient = c1.text_input(method.recipient_label, key=keys["recipient"])
+    if method is LetterDelivery.EMAIL:
+        c2.caption("Thư được gửi kèm bản PDF ngay khi phát hành.")
+        return letters.Delivery(method, recipient)
+    sent = c2.datetime_input("Gửi lúc", value=None, format="DD/MM/YYYY", step=60, key=keys["sent_at"],
+                             help="Để trống nếu gửi ngay lúc phát hành; nhập nếu thư đã gửi / trao trước khi ghi nhận.")
+    return letters.Delivery(method, recipient, sent.replace(tzinfo=LOCAL_TZ) if sent else None)
+
+
+def invitation_checker_panel(actor: Actor, case: Case, subject: str, body: str, meeting_at: datetime | None,
+                             place: str | None) -> None:
+    """"Kiểm tra" on an invitation: what would stop it being issued and the checklist points that apply."""
+    with st.expander("Kiểm tra giấy mời", expanded=True):
+        try:
+            findings = letters.check_invitation(get_db(), case.ticket_code, subject, body, meeting_at, place,
+                                                writer=actor.username)
+        except DomainError as error:
+            show_error(error)
+            return
+        if not findings:
+            st.success("Giấy mời sẵn sàng phát hành: thời gian, địa điểm khớp với nội dung thư.")
+        else:
+            findings_table(findings, f"invitation_{case.ticket_code}")
 
 
 def reply_checker_panel(actor: Actor, case: Case, body: str) -> None:

@@ -10,11 +10,14 @@ import pytest
 
 from voc.accounts.access import Actor, Role
 from voc.store.db import Database
-from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
+from voc.desk.letters import Delivery
+from voc.model import CaseDraft, Channel, Customer, IssueKind, LetterDelivery, Service
 
 ROOT = Path(__file__).resolve().parent.parent
 # A fixed "now" for rules tests: Monday 09:10 in Hà Nội.
 MONDAY_0910 = datetime(2026, 11, 23, 2, 10, tzinfo=timezone.utc)
+# How the tests' letters are sent unless a test is about sending.
+BY_EMAIL = Delivery(LetterDelivery.EMAIL, "an@example.com")
 
 
 @pytest.fixture

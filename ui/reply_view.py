@@ -24,8 +24,12 @@ def show_result(result: reply_check.ReplyCheck, key: str) -> None:
     if not result.findings:
         st.success("Thư đạt mọi tiêu chí kiểm tra.")
         return
+    findings_table(result.findings, key)
+
+
+def findings_table(findings: list[reply_check.Finding], key: str) -> None:
     st.dataframe(pd.DataFrame([{"Mức độ": SEVERITY[x.severity], "Vấn đề": x.message_vi, "Câu liên quan": x.sentence or ""}
-                               for x in result.findings]), hide_index=True, key=f"findings_{key}",
+                               for x in findings]), hide_index=True, key=f"findings_{key}",
                  column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
                                 "Câu liên quan": st.column_config.TextColumn(width="medium")})
 

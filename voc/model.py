@@ -71,6 +71,29 @@ class LetterKind(LabelledEnum):
     INVITATION = "invitation"
 
 
+class LetterDelivery(LabelledEnum):
+    """How an issued letter reached the customer (R6: the written reply is sent)."""
+
+    EMAIL = "email"
+    POST = "post"
+    IN_PERSON = "in_person"
+
+    @property
+    def label(self) -> str:
+        # Its own map: its values equal Channel's, and LABELS keys compare by value.
+        return DELIVERY_LABELS[self]
+
+    @property
+    def recipient_label(self) -> str:
+        return DELIVERY_RECIPIENT_LABELS[self]
+
+
+DELIVERY_LABELS = {LetterDelivery.EMAIL: "Email (kèm PDF)", LetterDelivery.POST: "Bưu điện",
+                   LetterDelivery.IN_PERSON: "Trao tận tay"}
+DELIVERY_RECIPIENT_LABELS = {LetterDelivery.EMAIL: "Địa chỉ email nhận", LetterDelivery.POST: "Địa chỉ nhận thư",
+                             LetterDelivery.IN_PERSON: "Người nhận thư"}
+
+
 class ReferralBody(LabelledEnum):
     """R10: where a case goes when round 2 ends without agreement."""
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import MONDAY_0910, make_draft
+from tests.conftest import BY_EMAIL, MONDAY_0910, make_draft
 from voc.store import case_store
 from voc.desk import cases, letters
 from voc.store.audit import events_for
@@ -92,9 +92,10 @@ def test_late_complaint_needs_a_reason(db, staff):
     assert not on_time.late_complaint
 
 
-def _reply(db, actor, case, at, kind=LetterKind.REPLY, **kw):
+def _reply(db, actor, case, at, kind=LetterKind.REPLY, delivery=BY_EMAIL, **kw):
     return letters.issue_letter(db, actor, case.ticket_code, kind, "Trả lời khiếu nại",
-                                "Cảm ơn Quý khách. Chúng tôi đã khắc phục trước 17:00 ngày 25/11/2026.", at=at, **kw)
+                                "Cảm ơn Quý khách. Chúng tôi đã khắc phục trước 17:00 ngày 25/11/2026.",
+                                delivery=delivery, at=at, **kw)
 
 
 def test_whole_procedure_with_second_round_and_referral(db, staff, draft):
@@ -102,19 +103,21 @@ def test_whole_procedure_with_second_round_and_referral(db, staff, draft):
     case = cases.receive(db, staff, draft, received_at=t)
     case = cases.start_verification(db, staff, case.ticket_code, at=t + timedelta(hours=1))
     letter = _reply(db, staff, case, t + timedelta(hours=20))
-    case = cases.load_case(db, staff, case.ticket_code)
-    assert case.status is Status.REPLIED and case.round_replied_at == t + timedelta(hours=20)
+    case = cases.load_case(db, staff, case.ticket_code)   # sent, so awaiting the customer's answer
+    assert case.status is Status.AWAITING_CUSTOMER and case.round_replied_at == t + timedelta(hours=20)
     assert case.first_reply_at == t + timedelta(hours=20)
     assert letter.doc_number.endswith("/2026/TL-CSKH")
-    case = cases.mark_awaiting_customer(db, staff, case.ticket_code, at=t + timedelta(hours=21))
     r2 = t + timedelta(days=3)
     case = cases.open_second_round(db, staff, case.ticket_code, at=r2, note="Khách chưa đồng ý mức bồi thường")
     assert (case.status, case.round) == (Status.VERIFYING, 2)
     assert case.reply_due_at == r2 + timedelta(hours=48)          # fresh clocks for round 2
     assert case.resolution_due_at == r2 + timedelta(days=20)
     assert case.round_replied_at is None and case.first_reply_at == t + timedelta(hours=20)
-    invitation = _reply(db, staff, case, r2 + timedelta(hours=5), kind=LetterKind.INVITATION,
-                        meeting_at=r2 + timedelta(days=2), meeting_place="Phòng tiếp khách, tầng 5")
+    meeting, place = r2 + timedelta(days=2), "Phòng tiếp khách, tầng 5"
+    draft = letters.draft_letter(case, LetterKind.INVITATION, meeting, place)
+    invitation = letters.issue_letter(db, staff, case.ticket_code, LetterKind.INVITATION, draft.subject, draft.body,
+                                      delivery=BY_EMAIL, meeting_at=meeting, meeting_place=place,
+                                      at=r2 + timedelta(hours=5))
     assert invitation.round == 2 and invitation.doc_number.endswith("GM-CSKH")
     case = cases.load_case(db, staff, case.ticket_code)
     with pytest.raises(InvalidTransition):
@@ -125,7 +128,7 @@ def test_whole_procedure_with_second_round_and_referral(db, staff, draft):
     assert case.referral_body is ReferralBody.REGULATOR
     actions = [e.action for e in _events(db, case)]
     assert actions == ["received", "start_verification", "issue_letter", "await_customer", "open_second_round",
-                       "issue_letter", "refer"]
+                       "issue_letter", "await_customer", "refer"]
     with db.cursor() as cur:
         rounds = cur.execute("SELECT round FROM case_rounds WHERE case_id = ? ORDER BY round", [case.id]).fetchall()
     assert rounds == [(1,), (2,)]

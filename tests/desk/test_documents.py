@@ -8,9 +8,10 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from tests.conftest import MONDAY_0910, make_draft
+from tests.conftest import BY_EMAIL, MONDAY_0910, make_draft
 from voc.desk import cases, documents, letters
 from voc.model import Customer, LetterKind
+from voc.text.reply_check import SUMMARY_SLOT
 
 NAME = "Đặng Thị Ngọc Ánh"
 
@@ -42,8 +43,9 @@ def case(db, staff):
 @pytest.fixture
 def letter(db, staff, case):
     subject = "Trả lời khiếu nại về sự cố gián đoạn dịch vụ hosting"
-    body = "Kính gửi Quý khách,\nChúng tôi đã khắc phục sự cố ổ đĩa và sẽ hoàn tất trước ngày 30/11/2026."
-    return letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, subject, body, at=MONDAY_0910)
+    body = f"Kính gửi Quý khách {NAME},\nChúng tôi đã khắc phục sự cố ổ đĩa và sẽ hoàn tất trước ngày 30/11/2026."
+    return letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, subject, body, delivery=BY_EMAIL,
+                                at=MONDAY_0910)
 
 
 def test_letter_pdf_keeps_vietnamese_name_and_subject(letter, case):
@@ -58,7 +60,7 @@ def test_letter_pdf_keeps_vietnamese_name_and_subject(letter, case):
 
 def test_letter_docx_keeps_vietnamese_name_and_subject(letter, case):
     text = docx_text(documents.letter_docx(letter, case))
-    assert f"Kính gửi: Quý khách {NAME}" in text
+    assert f"Kính gửi Quý khách {NAME}," in text
     assert "V/v: Trả lời khiếu nại về sự cố gián đoạn dịch vụ hosting" in text
     assert f"Số: {letter.doc_number}" in text
     assert "ổ đĩa" in text
@@ -68,7 +70,7 @@ def test_invitation_pdf_has_title(db, staff, case):
     from datetime import timedelta
     meeting = MONDAY_0910 + timedelta(days=2)
     draft = letters.draft_letter(case, LetterKind.INVITATION, meeting, "Phòng họp tầng 5")
-    letter = letters.issue_letter(db, staff, case.ticket_code, LetterKind.INVITATION, draft.subject, draft.body,
+    letter = letters.issue_letter(db, staff, case.ticket_code, LetterKind.INVITATION, draft.subject, draft.body, delivery=BY_EMAIL,
                                   meeting_at=meeting, meeting_place="Phòng họp tầng 5", at=MONDAY_0910)
     text = pdf_text(documents.letter_pdf(letter, case))
     assert "GIẤY MỜI" in text
@@ -98,3 +100,55 @@ def test_decomposed_input_is_normalised(db, staff):
     draft = make_draft(customer=Customer(decomposed, "0912345678"))
     case = cases.receive(db, staff, draft, received_at=MONDAY_0910)
     assert "Phạm Văn Đức" in pdf_text(documents.confirmation_pdf(case, at=MONDAY_0910))
+
+
+def _filled_reply(case) -> str:
+    draft = letters.draft_letter(case, LetterKind.REPLY)
+    return (draft.body.replace(SUMMARY_SLOT, "website của Quý khách không truy cập được từ sáng thứ Bảy")
+            .replace("[nêu rõ nguyên nhân đã xác minh]", "ổ đĩa máy chủ bị hỏng")
+            .replace("[nêu biện pháp đã khắc phục]", "thay ổ đĩa và khôi phục dữ liệu")
+            .replace("[nêu việc sẽ làm và thời hạn, ví dụ: hoàn tất trước ngày ...]", "theo dõi đến ngày 30/11/2026"))
+
+
+def _issued_from_templates(db, staff, case):
+    from datetime import timedelta
+    reply = letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, "Trả lời khiếu nại",
+                                 _filled_reply(case), delivery=BY_EMAIL, at=MONDAY_0910)
+    meeting = MONDAY_0910 + timedelta(days=2)
+    draft = letters.draft_letter(case, LetterKind.INVITATION, meeting, "Phòng họp tầng 5")
+    invitation = letters.issue_letter(db, staff, case.ticket_code, LetterKind.INVITATION, draft.subject, draft.body,
+                                      delivery=BY_EMAIL, meeting_at=meeting, meeting_place="Phòng họp tầng 5",
+                                      at=MONDAY_0910)
+    return reply, invitation
+
+
+def test_letters_from_the_templates_greet_the_customer_once(db, staff, case):
+    for letter in _issued_from_templates(db, staff, case):
+        for text in (pdf_text(documents.letter_pdf(letter, case)), docx_text(documents.letter_docx(letter, case))):
+            assert text.count("Kính gửi") == 1, text
+            assert f"Kính gửi Quý khách {NAME}," in text
+
+
+def test_a_body_without_salutation_gets_the_addressee_line(db, staff, case):
+    body = "Chúng tôi đã khắc phục sự cố ổ đĩa và sẽ hoàn tất trước ngày 30/11/2026. Cảm ơn Quý khách."
+    letter = letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, "Trả lời", body,
+                                  delivery=BY_EMAIL, at=MONDAY_0910)
+    for text in (pdf_text(documents.letter_pdf(letter, case)), docx_text(documents.letter_docx(letter, case))):
+        assert text.count("Kính gửi") == 1
+        assert f"Kính gửi: Quý khách {NAME}" in text
+
+
+def test_email_confirmation_greets_once(db, staff):
+    from voc.model import Channel
+    case = cases.receive(db, staff, make_draft(channel=Channel.EMAIL, customer=Customer(NAME, None, "anh@example.com")),
+                         received_at=MONDAY_0910)
+    assert pdf_text(documents.confirmation_pdf(case, at=MONDAY_0910)).count("Kính gửi") == 1
+
+
+def test_superseding_letter_names_the_number_it_replaces(db, staff, case, letter):
+    from datetime import timedelta
+    second = letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, "Đính chính", letter.body + " Đính chính.",
+                                  delivery=BY_EMAIL, supersedes=letter.id, at=MONDAY_0910 + timedelta(hours=1))
+    phrase = f"Thư này thay thế thư số {letter.doc_number}."
+    assert phrase in pdf_text(documents.letter_pdf(second, case)).replace("\n", " ")
+    assert phrase in docx_text(documents.letter_docx(second, case))

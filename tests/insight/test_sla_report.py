@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import MONDAY_0910 as NOW, make_draft
+from tests.conftest import BY_EMAIL, MONDAY_0910 as NOW, make_draft
 from voc.desk import cases, letters
 from voc.insight import sla_report
 from voc.accounts.access import Actor, Role
@@ -28,7 +28,7 @@ def receive(db, actor, code_name: str, branch: str, staff: str, received):
 def reply(db, actor, case, at):
     cases.start_verification(db, actor, case.ticket_code, at=at - H)
     letters.issue_letter(db, actor, case.ticket_code, LetterKind.REPLY, "Trả lời khiếu nại",
-                         "Chúng tôi đã khắc phục sự cố.", at=at)
+                         "Chúng tôi đã khắc phục sự cố.", delivery=BY_EMAIL, at=at)
 
 
 @pytest.fixture
@@ -111,5 +111,6 @@ def test_aging_buckets(db, desk):
     with db.cursor() as cur:
         rows = sla_report.aging(cur, NOW)
     assert [(r["bucket"], r["status"], r["cases"]) for r in rows] == [
-        ("0-2", "received", 2), ("0-2", "replied", 1), ("15-20", "replied", 1), ("21+", "received", 1)]
+        ("0-2", "awaiting_customer", 1), ("0-2", "received", 2), ("15-20", "awaiting_customer", 1),
+        ("21+", "received", 1)]
     assert rows[-1]["bucket_label"] == "Trên 20 ngày"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import MONDAY_0910, make_draft
+from tests.conftest import BY_EMAIL, MONDAY_0910, make_draft
 from tests.mail.conftest import SENDER, settings_for
 from tests.desk.test_csvio import GOOD, HEADER, write
 from voc.store import case_store
@@ -99,8 +99,11 @@ def test_bad_recipient_is_refused_in_vietnamese(db):
 
 def _issued_letter(db, staff, case, kind=LetterKind.REPLY, **extra):
     cases.start_verification(db, staff, case.ticket_code)
-    letter = letters.issue_letter(db, staff, case.ticket_code, kind, "Về việc website bị gián đoạn",
-                                  "BKNS đã khôi phục dịch vụ lúc 10:00 ngày 23/11/2026 và cảm ơn Quý khách.", **extra)
+    body = "BKNS đã khôi phục dịch vụ lúc 10:00 ngày 23/11/2026 và cảm ơn Quý khách."
+    if kind is LetterKind.INVITATION:
+        body = letters.with_meeting(body + "\n- Thời gian: \n- Địa điểm: ", extra["meeting_at"], extra["meeting_place"])
+    letter = letters.issue_letter(db, staff, case.ticket_code, kind, "Về việc website bị gián đoạn", body,
+                                  delivery=BY_EMAIL, **extra)
     with db.cursor() as cur:
         return letter, case_store.get_case(cur, case.ticket_code)
 

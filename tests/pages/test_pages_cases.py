@@ -1,16 +1,16 @@
 """Hồ sơ page (AppTest): list filters and search, the case file, and the procedure's actions."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, errors_shown, make_draft, signed_in
+from tests.conftest import BY_EMAIL, ROOT, errors_shown, make_draft, signed_in
 from voc.desk import cases, root_causes
 from voc.accounts import users
 from voc.accounts.access import Actor, Role
-from voc.clock import local_date, utcnow
-from voc.model import Customer, LetterKind, RootCauseCategory, Service, Status
+from voc.clock import format_local, local_date, utcnow
+from voc.model import Customer, LetterDelivery, LetterKind, RootCauseCategory, Service, Status
 
 PAGE = str(ROOT / "pages" / "cases.py")
 STAFF = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
@@ -135,10 +135,8 @@ def test_round_one_reply_then_round_two_invitation_then_referral(app_env):
     assert "chỗ trống của mẫu" in app.error[0].value
     app.text_area(key=f"lb_{code}").set_value(CLEAN_BODY)
     click(app, "Phát hành thư")
-    assert status_of(code) is Status.REPLIED
+    assert status_of(code) is Status.AWAITING_CUSTOMER        # issued and sent by e-mail
     assert {"Tải DOCX", "Tải PDF"} <= {b.label for b in app.get("download_button")}
-    click(app, "Đã gửi, chờ khách hàng phản hồi")
-    assert status_of(code) is Status.AWAITING_CUSTOMER
     click(app, "Khách hàng không đồng ý — mở giải quyết lần 2")
     case = cases.load_case(db(), STAFF, code)
     assert (case.status, case.round) == (Status.VERIFYING, 2)
@@ -147,10 +145,10 @@ def test_round_one_reply_then_round_two_invitation_then_referral(app_env):
     tomorrow = local_date(utcnow()) + timedelta(days=2)
     app.date_input(key=f"lmd_{code}").set_value(tomorrow)
     app.text_input(key=f"lmp_{code}").set_value("Phòng họp tầng 5, 169 Nguyễn Ngọc Vũ")
-    click(app, "Tạo lại bản nháp từ mẫu")
+    app.run()
     assert "Phòng họp tầng 5" in app.text_area(key=f"lb_{code}").value
     click(app, "Phát hành thư")
-    assert status_of(code) is Status.REPLIED
+    assert status_of(code) is Status.AWAITING_CUSTOMER
     assert "Khách hàng không đồng ý — mở giải quyết lần 2" not in [t.label for t in app.tabs]
     click(app, "Khách hàng không đồng ý lần 2 — chuyển cơ quan quản lý / Tòa án")
     case = cases.load_case(db(), STAFF, code)
@@ -163,7 +161,7 @@ def test_agreement_close_and_followup(app_env):
     code = new_case().ticket_code
     cases.start_verification(db(), STAFF, code)
     from voc.desk import letters
-    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY)
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY, delivery=BY_EMAIL)
     app = click(open_page(ticket=code), "Khách hàng đồng ý")
     assert status_of(code) is Status.RESOLVED
     click(app, "Đóng hồ sơ")
@@ -177,10 +175,10 @@ def test_concurrent_change_gives_conflict_message(app_env):
     from voc.desk import letters
     code = new_case().ticket_code
     cases.start_verification(db(), STAFF, code)
-    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY)
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY, delivery=BY_EMAIL)
     app = open_page(ticket=code)
-    # Someone else marks it sent after this page was rendered; "agrees" is still offered in both states.
-    cases.mark_awaiting_customer(db(), STAFF, code)
+    # Someone else issues a second letter after this page was rendered.
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Bổ sung", CLEAN_BODY + " Bổ sung.", delivery=BY_EMAIL)
     click(app, "Khách hàng đồng ý")
     assert errors_shown(app) == [
         "Hồ sơ vừa được người khác cập nhật nên thay đổi của bạn chưa được lưu. "
@@ -201,7 +199,7 @@ def test_reply_checker_in_the_case_file_flags_excuse_and_missing_fix_date(app_en
     app = click(open_page(ticket=code), "Bắt đầu xác minh")
     app.text_area(key=f"lb_{code}").set_value(
         "Kính gửi Quý khách. Sự cố do lỗi khách quan từ nhà cung cấp điện. Chúng tôi sẽ xử lý sớm.")
-    click(app, "Kiểm tra thư trả lời")
+    click(app, "Kiểm tra thư")
     [panel] = [e for e in app.expander if e.label.startswith("Kiểm tra thư trả lời")]
     problems = " ".join(panel.dataframe[0].value["Vấn đề"])
     assert "lý do" in problems or "đổ lỗi" in problems
@@ -239,3 +237,123 @@ def test_qa_reads_the_root_cause_but_cannot_edit_it(app_env):
     assert not [b for b in app.button if b.label == "Lưu nguyên nhân gốc"]
     facts = next(t.value for t in app.table if "Thiếu bước kiểm tra" in t.value.iloc[:, 1].tolist())
     assert "\\[Nhóm\\]\\(javascript\\:alert\\(1\\)\\)" in facts.iloc[:, 1].tolist()    # shown as text
+
+
+def verifying_case(**changes) -> str:
+    code = new_case(**changes).ticket_code
+    cases.start_verification(db(), STAFF, code)
+    return code
+
+
+def issued_letters(code: str):
+    from voc.desk import letters
+    with db().cursor() as cur:
+        return letters.letters_of(cur, cases.load_case(db(), STAFF, code).id)
+
+
+def test_composer_is_cleared_after_issuing_so_a_second_click_issues_nothing(app_env):
+    code = verifying_case()
+    app = open_page(ticket=code)
+    app.text_input(key=f"ls_{code}").set_value("Trả lời về sự cố website")
+    app.text_area(key=f"lb_{code}").set_value(CLEAN_BODY)
+    click(app, "Phát hành thư")
+    assert len(issued_letters(code)) == 1
+    assert app.text_area(key=f"lb_{code}").value != CLEAN_BODY            # a fresh draft from the template
+    assert "[nêu rõ nguyên nhân" in app.text_area(key=f"lb_{code}").value
+    assert app.text_input(key=f"ls_{code}").value == f"Trả lời khiếu nại số {code}"
+    click(app, "Phát hành thư")                                           # the impatient second click
+    assert "chỗ trống của mẫu" in errors_shown(app)[0]
+    assert len(issued_letters(code)) == 1
+
+
+def test_issuing_records_the_delivery_and_shows_it_on_the_case(app_env):
+    code = verifying_case()
+    app = open_page(ticket=code)
+    assert app.radio(key=f"ldm_{code}").value is LetterDelivery.EMAIL      # the customer gave an e-mail
+    assert app.text_input(key=f"ldr_{code}").value == "an@example.com"
+    app.radio(key=f"ldm_{code}").set_value(LetterDelivery.POST).run()
+    assert app.text_input(key=f"ldr_{code}").value == "12 Láng Hạ, Hà Nội"   # follows the chosen way
+    app.text_area(key=f"lb_{code}").set_value(CLEAN_BODY)
+    click(app, "Phát hành thư")
+    [letter] = issued_letters(code)
+    assert (letter.delivery.method, letter.delivery.recipient) == (LetterDelivery.POST, "12 Láng Hạ, Hà Nội")
+    assert status_of(code) is Status.AWAITING_CUSTOMER
+    shown = [t.value for t in app.text]
+    assert any(t.startswith("Gửi: Bưu điện — 12 Láng Hạ, Hà Nội — lúc ") for t in shown)
+    qa_view = [t.value for t in open_page(QA, ticket=code).text]
+    assert not any("12 Láng Hạ" in t for t in qa_view) and any(t.startswith("Gửi: Bưu điện — ") for t in qa_view)
+
+
+def test_superseded_letter_is_marked_and_the_new_one_names_its_number(app_env):
+    from voc.desk import letters
+    code = verifying_case()
+    first = letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY, delivery=BY_EMAIL)
+    app = open_page(ticket=code)
+    app.text_area(key=f"lb_{code}").set_value(CLEAN_BODY + " Đính chính ngày hoàn tất.")
+    app.selectbox(key=f"lsup_{code}").set_value(first.id)
+    click(app, "Phát hành thư")
+    old, new = issued_letters(code)
+    labels = [e.label for e in app.expander]
+    assert any(label.startswith(f"Thư trả lời số {old.doc_number}") and
+               label.endswith(f"đã bị thay thế bởi thư số {new.doc_number}") for label in labels)
+    assert f"Thay thế thư số {old.doc_number}." in [c.value for c in app.caption]
+    assert all(f"#{old.id}" not in c.value for c in app.caption)
+    assert app.selectbox(key=f"lsup_{code}").options == ["(Không — thư mới)", f"Đính chính / thay thế thư số {new.doc_number}"]
+
+
+def invitation_composer(code: str) -> AppTest:
+    app = open_page(ticket=code)
+    app.radio(key=f"lk_{code}").set_value(LetterKind.INVITATION).run()
+    return app
+
+
+def test_check_works_on_invitations(app_env):
+    code = verifying_case()
+    app = invitation_composer(code)
+    click(app, "Kiểm tra thư")
+    [panel] = [e for e in app.expander if e.label == "Kiểm tra giấy mời"]
+    problems = " ".join(panel.dataframe[0].value["Vấn đề"])
+    assert "thời gian và địa điểm" in problems
+    app.date_input(key=f"lmd_{code}").set_value(local_date(utcnow()) + timedelta(days=2)).run()
+    app.text_input(key=f"lmp_{code}").set_value("Phòng họp tầng 5").run()
+    click(app, "Kiểm tra thư")
+    [panel] = [e for e in app.expander if e.label == "Kiểm tra giấy mời"]
+    assert [s.value for s in panel.success] == ["Giấy mời sẵn sàng phát hành: thời gian, địa điểm khớp với nội dung thư."]
+    assert status_of(code) is Status.VERIFYING            # checking issues nothing
+
+
+def test_changing_the_meeting_keeps_the_users_edits(app_env):
+    code = verifying_case()
+    app = invitation_composer(code)
+    own_words = "Kỹ thuật viên phụ trách máy chủ của Quý khách sẽ cùng tham dự."
+    body = app.text_area(key=f"lb_{code}").value
+    app.text_area(key=f"lb_{code}").set_value(body.replace("Khi đến,", own_words + " Khi đến,")).run()
+    day = local_date(utcnow()) + timedelta(days=3)
+    app.date_input(key=f"lmd_{code}").set_value(day).run()
+    app.text_input(key=f"lmp_{code}").set_value("Chi nhánh Hà Nội, 12 Láng Hạ").run()
+    body = app.text_area(key=f"lb_{code}").value
+    assert own_words in body
+    assert f"- Thời gian: 09:00 {day:%d/%m/%Y}" in body and "- Địa điểm: Chi nhánh Hà Nội, 12 Láng Hạ" in body
+    app.time_input(key=f"lmt_{code}").set_value(time(14, 30)).run()       # moved again: the line follows
+    body = app.text_area(key=f"lb_{code}").value
+    assert f"- Thời gian: 14:30 {day:%d/%m/%Y}" in body and own_words in body
+    click(app, "Phát hành thư")
+    [letter] = issued_letters(code)
+    assert own_words in letter.body and f"14:30 {day:%d/%m/%Y}" in letter.body
+    assert format_local(letter.meeting_at) == f"14:30 {day:%d/%m/%Y}"
+
+
+def test_followup_form_is_cleared_and_the_satisfaction_shown_on_the_case(app_env):
+    from voc.desk import letters
+    code = verifying_case()
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY, delivery=BY_EMAIL)
+    cases.record_agreement(db(), STAFF, code)
+    app = open_page(ticket=code)
+    assert not [m for m in app.metric if m.label.startswith("Mức độ hài lòng")]
+    app.slider(key="followup_score").set_value(2)
+    app.text_area(key="followup_note").set_value("Khách chưa hài lòng về tốc độ hỗ trợ")
+    click(app, "Ghi nhận theo dõi")
+    assert app.slider(key="followup_score").value == 4 and app.text_area(key="followup_note").value == ""
+    [metric] = [m for m in app.metric if m.label.startswith("Mức độ hài lòng")]
+    assert metric.value == "2/5"
+    assert "Khách chưa hài lòng về tốc độ hỗ trợ" in [t.value for t in app.text]

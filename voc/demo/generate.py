@@ -27,7 +27,7 @@ from voc.accounts.branches import ensure_branches
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.store.case_store import format_ticket_code
-from voc.desk.letters import company, format_doc_number
+from voc.desk.letters import company, format_doc_number, reserve_doc_numbers
 from voc.model import Channel, IssueKind, LetterKind, ReferralBody, RootCauseCategory, Service, Status
 from voc.desk.policy import CalendarMode, Policy, load_policy
 from voc.desk.root_causes import RootCause
@@ -766,8 +766,8 @@ def _letter_rows(cur, plan: Plan, state: State) -> _LetterRows:
     case_row, rnd, issued, invitation, meeting = (a[order] for a in (case_row, rnd, issued, invitation, meeting))
     ids = _reserve(cur, "letter_id_seq", len(case_row))
     years = _local_years(issued).tolist()
-    doc = [format_doc_number(i, y, LetterKind.INVITATION if inv else LetterKind.REPLY)
-           for i, y, inv in zip(ids.tolist(), years, invitation.tolist())]
+    doc = [format_doc_number(number, y, LetterKind.INVITATION if inv else LetterKind.REPLY)
+           for number, y, inv in zip(reserve_doc_numbers(cur, years), years, invitation.tolist())]
     return _LetterRows(case_row, rnd, issued, invitation, meeting, ids, doc)
 
 
@@ -1190,7 +1190,8 @@ def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = 
     """Add `n_cases` labelled demo cases with their whole history up to `until` (default: now; a naive
     datetime is Vietnam local time, as everywhere in voc.clock).
 
-    Existing rows are never touched; ids, ticket codes and letter numbers come from the sequences.
+    Existing rows are never touched; ids and ticket codes come from the sequences, letter numbers from
+    the outgoing register (voc.letters.reserve_doc_numbers).
     The same seed and `until` (to the second) give the same data on an empty database. Cases are
     written in chunks of CHUNK_CASES, each chunk (cases with all their rows) in its own transaction
     so memory stays bounded; an interrupted run keeps the chunks it had committed.

@@ -13,7 +13,7 @@ from voc.store import case_store
 from voc.desk import attachments as attachment_store
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
-from voc.clock import local_date, to_db, utcnow
+from voc.clock import from_db, local_date, to_db, utcnow
 from voc.errors import ConflictError, PermissionDenied, ValidationError
 from voc.desk.lifecycle import Action, next_status
 from voc.model import Case, CaseDraft, ReferralBody, Status
@@ -273,6 +273,21 @@ def record_followup(db, actor: Actor, ticket_code: str, satisfaction: int, note:
         )
         record_event(cur, actor.username, "case", case.id, "followup", None,
                      {"satisfaction": satisfaction}, clean_text(note) or None, at=at)
+
+
+@dataclass(frozen=True)
+class Followup:
+    contacted_at: datetime
+    satisfaction: int
+    note: str | None
+    recorded_by: str
+
+
+def followups_of(cur, case_id: int) -> list[Followup]:
+    """The follow-up contacts after resolution, newest first (the case file shows the latest result)."""
+    rows = cur.execute("SELECT contacted_at, satisfaction, note, recorded_by FROM followups WHERE case_id = ? "
+                       "ORDER BY contacted_at DESC", [case_id]).fetchall()
+    return [Followup(from_db(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
 def timeline(db, actor: Actor, ticket_code: str):

@@ -25,6 +25,7 @@ from voc.paths import FONT_DIR
 from voc.clock import local, utcnow
 from voc.desk.letters import Letter, company, confirmation, receipt_form
 from voc.model import Case, LetterKind
+from voc.plaintext import fold
 
 FONT_FAMILY = "DejaVuSerif"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -52,6 +53,7 @@ class Layout:
     body: str
     signatures: tuple[Signature, ...]
     recipients: tuple[str, ...] = field(default_factory=tuple)
+    preface: str | None = None     # printed in italics before the body, e.g. which letter this one replaces
 
 
 def nfc(text: str | None) -> str:
@@ -69,13 +71,21 @@ def _company_signature() -> Signature:
     return Signature(co.signatory_title, prefix=f"TM. {co.short_name}")
 
 
+def _addressee(body: str, case: Case) -> str | None:
+    """The "Kính gửi: …" line, unless the body opens with its own salutation (the templates' "Kính gửi
+    Quý khách …,", which the e-mail text needs too): a letter greets its reader once."""
+    first_line = next((line for line in (body or "").splitlines() if line.strip()), "")
+    return None if fold(first_line).startswith("kinh gui") else f"Kính gửi: Quý khách {case.customer.name}"
+
+
 def letter_layout(letter: Letter, case: Case) -> Layout:
     title = "GIẤY MỜI" if letter.kind is LetterKind.INVITATION else None
     recipients = ("- Như trên;", f"- Lưu: {company().department}, hồ sơ {case.ticket_code}.")
+    preface = f"Thư này thay thế thư số {letter.supersedes_number}." if letter.supersedes_number else None
     return Layout(
         number=f"Số: {letter.doc_number}", place_date=place_date(letter.issued_at), title=title,
-        subject=f"V/v: {letter.subject}", addressee=f"Kính gửi: Quý khách {case.customer.name}",
-        body=letter.body, signatures=(_company_signature(),), recipients=recipients,
+        subject=f"V/v: {letter.subject}", addressee=_addressee(letter.body, case),
+        body=letter.body, signatures=(_company_signature(),), recipients=recipients, preface=preface,
     )
 
 
@@ -93,7 +103,7 @@ def confirmation_layout(case: Case, at: datetime | None = None) -> Layout:
     draft = confirmation(case)
     return Layout(
         number=f"Số: {case.ticket_code}", place_date=place_date(at or case.received_at), title=None,
-        subject=f"V/v: {draft.subject}", addressee=f"Kính gửi: Quý khách {case.customer.name}",
+        subject=f"V/v: {draft.subject}", addressee=_addressee(draft.body, case),
         body=draft.body, signatures=(_company_signature(),),
     )
 
@@ -154,6 +164,10 @@ def _pdf_body(pdf: _Pdf, layout: Layout) -> None:
         pdf.set_font(FONT_FAMILY, "B", 11)
         pdf.multi_cell(0, 6, nfc(layout.addressee), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(3)
+    if layout.preface:
+        pdf.set_font(FONT_FAMILY, "I", 11)
+        pdf.multi_cell(0, 6, nfc(layout.preface), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
     for paragraph in nfc(layout.body).split("\n"):
         if not paragraph.strip():
             pdf.ln(3)
@@ -254,6 +268,8 @@ def render_docx(layout: Layout) -> bytes:
         _para(doc, layout.title, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=14, space_after=8)
     if layout.addressee:
         _para(doc, layout.addressee, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=13, space_after=8)
+    if layout.preface:
+        _para(doc, layout.preface, italic=True, size=13, space_after=6)
     for line in nfc(layout.body).split("\n"):
         _para(doc, line, align=WD_ALIGN_PARAGRAPH.JUSTIFY, size=13, space_after=4)
     _para(doc)
