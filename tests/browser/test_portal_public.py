@@ -74,12 +74,12 @@ def test_file_a_complaint_see_the_code_and_look_it_up(portal_server, browser):
     page.get_by_label("Email hoặc số điện thoại *").fill("nguoi-khac@example.com")
     page.get_by_role("button", name="Tra cứu").click()
     idle(page)
-    assert NOT_FOUND in page.get_by_test_id("stAlert").inner_text()
+    page.get_by_text(NOT_FOUND).wait_for()
     assert page.get_by_role("heading", name=f"Hồ sơ {code}").count() == 0
 
     page.get_by_label("Email hoặc số điện thoại *").fill("HOA@example.com")
     page.get_by_role("button", name="Tra cứu").click()
     idle(page)
     page.get_by_role("heading", name=f"Hồ sơ {code}").wait_for()
-    assert "Đã tiếp nhận" in page.inner_text("body")
+    page.get_by_text("Đã tiếp nhận", exact=True).wait_for()
     shot(page, "portal-lookup")
