@@ -22,7 +22,7 @@ else:
     from streamlit import config
     from streamlit.runtime.pages_manager import PagesManager
 
-    from voc.attachments import MAX_ATTACHMENT_BYTES
+    from voc.desk.attachments import MAX_ATTACHMENT_BYTES
 
     PagesManager.uses_pages_directory = False
     # The desk's config allows 200 MB uploads for CSV imports; a customer's file is at most 10 MB

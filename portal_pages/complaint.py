@@ -8,7 +8,7 @@ import streamlit as st
 from ui.portal import client_address, contact_footer, show_refusal
 from ui.session import get_db
 from ui.widgets import fields_table, md_escape
-from voc import attachments
+from voc.desk import attachments
 from voc.clock import format_local, local_date, utcnow
 from voc.errors import DomainError
 from voc.model import IssueKind, Service

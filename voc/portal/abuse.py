@@ -16,7 +16,7 @@ from enum import Enum
 
 import duckdb
 
-from voc.audit import record_event
+from voc.store.audit import record_event
 from voc.clock import format_local, from_db, to_db
 from voc.errors import DomainError
 

@@ -12,13 +12,13 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from voc import documents, letters
-from voc.case_store import get_case_by_id
+from voc.desk import documents, letters
+from voc.store.case_store import get_case_by_id
 from voc.clock import local, utcnow
 from voc.errors import DomainError, ValidationError
 from voc.portal import abuse
 from voc.portal.abuse import Bucket, KeyKind, Limits
-from voc.text import clean_text
+from voc.plaintext import clean_text
 
 MAX_CODE_CHARS = 64
 MAX_CONTACT_CHARS = 200

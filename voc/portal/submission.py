@@ -18,14 +18,14 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from voc import attachments, cases, documents
-from voc.access import Actor, Role
+from voc.desk import attachments, cases, documents
+from voc.accounts.access import Actor, Role
 from voc.errors import DomainError, ValidationError
-from voc.letters import company
+from voc.desk.letters import company
 from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
 from voc.portal import abuse
 from voc.portal.abuse import Bucket, KeyKind, Limits
-from voc.text import clean_text
+from voc.plaintext import clean_text
 
 BRANCH_ENV = "VOC_PORTAL_BRANCH"
 MAX_CONTENT_CHARS = 10_000
