@@ -1,4 +1,4 @@
-"""Browser-test fixtures: `streamlit run app.py` on a free local port against a fresh database file,
+"""Browser-test fixtures: `streamlit run app.py` (or portal.py) on a free local port against a fresh database file,
 driven through Playwright in Debian's chromium (never a downloaded browser)."""
 from __future__ import annotations
 
@@ -25,15 +25,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+def serve(tmp_path, script: str):
+    """`streamlit run <script>` on a free port against a fresh database file; yields its URL."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
     port = free_port()
     env = dict(os.environ, VOC_DB_PATH=str(tmp_path / "browser.duckdb"), VOC_ADMIN_PASSWORD=PASSWORD)
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -59,19 +59,38 @@ def server(tmp_path):
 
 
 @pytest.fixture
-def page(server):
+def server(tmp_path):
+    yield from serve(tmp_path, "app.py")
+
+
+@pytest.fixture
+def portal_server(tmp_path):
+    yield from serve(tmp_path, "portal.py")
+
+
+@pytest.fixture
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        page.set_default_timeout(30_000)
-        page.goto(server)
-        idle(page)
-        yield page
-        browser.close()
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser, url: str):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    idle(page)
+    return page
+
+
+@pytest.fixture
+def page(server, browser):
+    yield new_page(browser, server)
 
 
 def idle(page) -> None:

@@ -1,0 +1,1 @@
+"""The customers' public portal (portal.py): the complaint form, the status lookup, their abuse controls."""
