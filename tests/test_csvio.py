@@ -136,3 +136,34 @@ def test_export_masks_contacts_for_roles_without_them(db, tmp_path, staff, qa):
 ])
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
+
+
+def test_import_accepts_the_vietnamese_labels_as_well_as_the_codes(db, tmp_path):
+    rows = [  # channel, issue_kind, service, status as a spreadsheet user types them
+        ("LB1", "Email / web ticket", "Chất lượng dịch vụ", "Email doanh nghiệp", "Đã giải quyết"),
+        ("LB2", "dien thoai", "KINH DOANH", "ten mien", "cho khach hang phan hoi"),
+        ("LB3", "Bưu điện", "chat luong dich vu", "Cloud server", "đã tiếp nhận"),
+        ("LB4", "hotline", "business", "vps", "received"),
+    ]
+    lines = [f"{code},2025-04-01T09:10:00,{channel},{kind},{service},Khách {code},0912345678,,,nội dung,,{status},1,,,,,"
+             for code, channel, kind, service, status in rows]
+    report = import_csv(db, SYSTEM, write(tmp_path / "labels.csv", [HEADER, *lines]))
+    assert (report.imported, report.rejected) == (4, 0)
+    with db.cursor() as cur:
+        stored = cur.execute("SELECT ticket_code, channel, issue_kind, service, status FROM cases ORDER BY ticket_code").fetchall()
+    assert stored == [
+        ("LB1", "email", "quality", "email", "resolved"),
+        ("LB2", "hotline", "business", "domain", "awaiting_customer"),
+        ("LB3", "post", "quality", "cloud", "received"),
+        ("LB4", "hotline", "business", "vps", "received"),
+    ]
+
+
+def test_a_label_of_another_column_is_rejected_with_the_allowed_codes_and_labels(db, tmp_path):
+    line = "LB9,2025-04-01T09:10:00,Email doanh nghiệp,quality,hosting,Khách,0912345678,,,nội dung,,received,1,,,,,"
+    report = import_csv(db, SYSTEM, write(tmp_path / "wrong.csv", [HEADER, line]))
+    assert (report.imported, report.rejected) == (0, 1)
+    with report.rejects_path.open(encoding="utf-8") as f:
+        reason = list(csv.DictReader(f))[0]["reason"]
+    assert reason.startswith("Cột channel: “Email doanh nghiệp” không hợp lệ")
+    assert "email (Email / web ticket)" in reason

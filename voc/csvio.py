@@ -92,8 +92,8 @@ def _parse_enum(enum, value: str, name: str):
     try:
         return enum.parse(value)
     except ValueError:
-        allowed = ", ".join(m.value for m in enum)
-        raise ValidationError(f"Cột {name}: “{value[:40]}” không hợp lệ (cho phép: {allowed}).") from None
+        allowed = ", ".join(f"{m.value} ({m.label})" for m in enum)
+        raise ValidationError(f"Cột {name}: “{value[:40]}” không hợp lệ (cho phép mã hoặc nhãn: {allowed}).") from None
 
 
 def _validate_row(row: dict[str, str], now: datetime) -> dict:
