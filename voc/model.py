@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
-from voc.text import fold
+from voc.plaintext import fold
 
 
 class LabelledEnum(str, Enum):
