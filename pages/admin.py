@@ -169,14 +169,15 @@ with tab_policy:
 with tab_import:
     st.subheader("Nhập hồ sơ từ CSV chuẩn")
     st.caption("UTF-8, một dòng tiêu đề. Dòng lỗi không được nhập và được liệt kê trong tệp các dòng bị từ chối; "
-               "hồ sơ đã có (cùng mã) không bị thay đổi.")
+               "hồ sơ đã có (cùng mã) không bị thay đổi. Hồ sơ mới được gắn chủ đề ngay khi nhập.")
     upload = st.file_uploader("Tệp CSV", type=["csv"], key="import_csv")
     if upload is not None and st.button("Nhập dữ liệu", type="primary"):
         bar = st.progress(0.0, text="Đang nhập…")
         try:
             report, rejects = admin_ops.import_upload(
                 db, actor, upload.name, upload.getvalue(),
-                progress=lambda done, total: bar.progress(min(done / max(total, 1), 1.0), text=f"Đã đọc {done} dòng…"))
+                progress=lambda done, total: bar.progress(min(done / max(total, 1), 1.0),
+                                                          text=f"Đã xử lý {done} dòng (nhập và gắn chủ đề)…"))
         except DomainError as error:
             show_error(error)
         else:

@@ -5,58 +5,71 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
+from voc.plaintext import fold
+
 
 class LabelledEnum(str, Enum):
-    """A str enum whose members carry a Vietnamese label for the UI."""
+    """A str enum whose members carry their own Vietnamese label for the UI.
+
+    Members are declared as `CODE = "code", "Nhãn"`: the label lives on the member, not in a map
+    shared by all enums, where Channel.EMAIL and Service.EMAIL (both equal to "email") were one key.
+    """
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return self._label
 
     @classmethod
     def parse(cls, value: str) -> "LabelledEnum":
-        """Accept the code ("hotline") or the Vietnamese label ("Điện thoại")."""
-        text = (value or "").strip()
+        """Accept the code ("hotline") or the Vietnamese label ("Điện thoại"), case- and
+        diacritics-insensitively ("dien thoai", "ĐIỆN THOẠI")."""
+        key = fold(value)
         for member in cls:
-            if text == member.value or text.casefold() == member.label.casefold():
+            if key in (member.value, fold(member.label)):
                 return member
-        raise ValueError(text)
+        raise ValueError((value or "").strip())
 
 
 class Channel(LabelledEnum):
     """R1: how the complaint reached us."""
 
-    IN_PERSON = "in_person"
-    HOTLINE = "hotline"
-    EMAIL = "email"
-    POST = "post"
+    IN_PERSON = "in_person", "Trực tiếp"
+    HOTLINE = "hotline", "Điện thoại"
+    EMAIL = "email", "Email / web ticket"
+    POST = "post", "Bưu điện"
 
 
 class IssueKind(LabelledEnum):
     """R8: the statute of limitations depends on the kind."""
 
-    QUALITY = "quality"
-    BUSINESS = "business"
+    QUALITY = "quality", "Chất lượng dịch vụ"
+    BUSINESS = "business", "Kinh doanh"
 
 
 class Service(LabelledEnum):
-    HOSTING = "hosting"
-    VPS = "vps"
-    DOMAIN = "domain"
-    EMAIL = "email"
-    SSL = "ssl"
-    CLOUD = "cloud"
-    OTHER = "other"
+    HOSTING = "hosting", "Hosting"
+    VPS = "vps", "VPS"
+    DOMAIN = "domain", "Tên miền"
+    EMAIL = "email", "Email doanh nghiệp"
+    SSL = "ssl", "Chứng chỉ SSL"
+    CLOUD = "cloud", "Cloud server"
+    OTHER = "other", "Khác"
 
 
 class Status(LabelledEnum):
-    RECEIVED = "received"
-    VERIFYING = "verifying"
-    REPLIED = "replied"
-    AWAITING_CUSTOMER = "awaiting_customer"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REFERRED = "referred"
+    RECEIVED = "received", "Đã tiếp nhận"
+    VERIFYING = "verifying", "Đang xác minh"
+    REPLIED = "replied", "Đã trả lời"
+    AWAITING_CUSTOMER = "awaiting_customer", "Chờ khách hàng phản hồi"
+    RESOLVED = "resolved", "Đã giải quyết"
+    CLOSED = "closed", "Đã đóng"
+    REFERRED = "referred", "Chuyển cơ quan ngoài"
 
     @property
     def is_open(self) -> bool:
@@ -67,29 +80,22 @@ OPEN_STATUSES = frozenset({Status.RECEIVED, Status.VERIFYING, Status.REPLIED, St
 
 
 class LetterKind(LabelledEnum):
-    REPLY = "reply"
-    INVITATION = "invitation"
+    REPLY = "reply", "Thư trả lời"
+    INVITATION = "invitation", "Giấy mời"
 
 
 class LetterDelivery(LabelledEnum):
     """How an issued letter reached the customer (R6: the written reply is sent)."""
 
-    EMAIL = "email"
-    POST = "post"
-    IN_PERSON = "in_person"
-
-    @property
-    def label(self) -> str:
-        # Its own map: its values equal Channel's, and LABELS keys compare by value.
-        return DELIVERY_LABELS[self]
+    EMAIL = "email", "Email (kèm PDF)"
+    POST = "post", "Bưu điện"
+    IN_PERSON = "in_person", "Trao tận tay"
 
     @property
     def recipient_label(self) -> str:
         return DELIVERY_RECIPIENT_LABELS[self]
 
 
-DELIVERY_LABELS = {LetterDelivery.EMAIL: "Email (kèm PDF)", LetterDelivery.POST: "Bưu điện",
-                   LetterDelivery.IN_PERSON: "Trao tận tay"}
 DELIVERY_RECIPIENT_LABELS = {LetterDelivery.EMAIL: "Địa chỉ email nhận", LetterDelivery.POST: "Địa chỉ nhận thư",
                              LetterDelivery.IN_PERSON: "Người nhận thư"}
 
@@ -97,75 +103,34 @@ DELIVERY_RECIPIENT_LABELS = {LetterDelivery.EMAIL: "Địa chỉ email nhận", 
 class ReferralBody(LabelledEnum):
     """R10: where a case goes when round 2 ends without agreement."""
 
-    REGULATOR = "regulator"
-    COURT = "court"
+    REGULATOR = "regulator", "Cơ quan quản lý"
+    COURT = "court", "Tòa án"
 
 
 class SlaState(LabelledEnum):
-    ON_TIME = "on_time"
-    DUE_24H = "due_24h"
-    REPLY_OVERDUE = "reply_overdue"
-    RESOLUTION_OVERDUE = "resolution_overdue"
+    ON_TIME = "on_time", "Trong hạn"
+    DUE_24H = "due_24h", "Đến hạn trong 24 giờ"
+    REPLY_OVERDUE = "reply_overdue", "Quá hạn trả lời"
+    RESOLUTION_OVERDUE = "resolution_overdue", "Quá hạn giải quyết"
 
 
 class RootCauseCategory(LabelledEnum):
     """Where the fault behind a complaint lay, for the internal fix (SPEC, Respond)."""
 
-    INFRASTRUCTURE = "infrastructure"
-    SOFTWARE = "software"
-    PROCESS = "process"
-    THIRD_PARTY = "third_party"
-    CUSTOMER_SIDE = "customer_side"
-    OTHER = "other"
+    INFRASTRUCTURE = "infrastructure", "Hạ tầng / máy chủ / mạng"
+    SOFTWARE = "software", "Phần mềm / cấu hình"
+    PROCESS = "process", "Quy trình / con người"
+    THIRD_PARTY = "third_party", "Nhà cung cấp bên thứ ba"
+    CUSTOMER_SIDE = "customer_side", "Phía khách hàng / cách sử dụng"
+    OTHER = "other", "Khác"
 
 
 class TagSource(LabelledEnum):
     """Where a case's theme came from; QA's corrections always win over the machine."""
 
-    RULE = "rule"        # a glossary term matched (the model may agree)
-    MODEL = "model"      # the classifier alone
-    QA = "qa"            # a QA correction
-
-
-LABELS: dict[Enum, str] = {
-    Channel.IN_PERSON: "Trực tiếp",
-    Channel.HOTLINE: "Điện thoại",
-    Channel.EMAIL: "Email / web ticket",
-    Channel.POST: "Bưu điện",
-    IssueKind.QUALITY: "Chất lượng dịch vụ",
-    IssueKind.BUSINESS: "Kinh doanh",
-    Service.HOSTING: "Hosting",
-    Service.VPS: "VPS",
-    Service.DOMAIN: "Tên miền",
-    Service.EMAIL: "Email doanh nghiệp",
-    Service.SSL: "Chứng chỉ SSL",
-    Service.CLOUD: "Cloud server",
-    Service.OTHER: "Khác",
-    Status.RECEIVED: "Đã tiếp nhận",
-    Status.VERIFYING: "Đang xác minh",
-    Status.REPLIED: "Đã trả lời",
-    Status.AWAITING_CUSTOMER: "Chờ khách hàng phản hồi",
-    Status.RESOLVED: "Đã giải quyết",
-    Status.CLOSED: "Đã đóng",
-    Status.REFERRED: "Chuyển cơ quan ngoài",
-    LetterKind.REPLY: "Thư trả lời",
-    LetterKind.INVITATION: "Giấy mời",
-    ReferralBody.REGULATOR: "Cơ quan quản lý",
-    ReferralBody.COURT: "Tòa án",
-    SlaState.ON_TIME: "Trong hạn",
-    SlaState.DUE_24H: "Đến hạn trong 24 giờ",
-    SlaState.REPLY_OVERDUE: "Quá hạn trả lời",
-    SlaState.RESOLUTION_OVERDUE: "Quá hạn giải quyết",
-    RootCauseCategory.INFRASTRUCTURE: "Hạ tầng / máy chủ / mạng",
-    RootCauseCategory.SOFTWARE: "Phần mềm / cấu hình",
-    RootCauseCategory.PROCESS: "Quy trình / con người",
-    RootCauseCategory.THIRD_PARTY: "Nhà cung cấp bên thứ ba",
-    RootCauseCategory.CUSTOMER_SIDE: "Phía khách hàng / cách sử dụng",
-    RootCauseCategory.OTHER: "Khác",
-    TagSource.RULE: "Từ điển",
-    TagSource.MODEL: "Mô hình",
-    TagSource.QA: "QA",
-}
+    RULE = "rule", "Từ điển"        # a glossary term matched (the model may agree)
+    MODEL = "model", "Mô hình"      # the classifier alone
+    QA = "qa", "QA"            # a QA correction
 
 
 @dataclass(frozen=True)

@@ -137,3 +137,84 @@ def test_export_masks_contacts_for_roles_without_them(db, tmp_path, staff, qa):
 ])
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
+
+
+def test_import_accepts_the_vietnamese_labels_as_well_as_the_codes(db, tmp_path):
+    rows = [  # channel, issue_kind, service, status as a spreadsheet user types them
+        ("LB1", "Email / web ticket", "Chất lượng dịch vụ", "Email doanh nghiệp", "Đã giải quyết"),
+        ("LB2", "dien thoai", "KINH DOANH", "ten mien", "cho khach hang phan hoi"),
+        ("LB3", "Bưu điện", "chat luong dich vu", "Cloud server", "đã tiếp nhận"),
+        ("LB4", "hotline", "business", "vps", "received"),
+    ]
+    lines = [f"{code},2025-04-01T09:10:00,{channel},{kind},{service},Khách {code},0912345678,,,nội dung,,{status},1,,,,,"
+             for code, channel, kind, service, status in rows]
+    report = import_csv(db, SYSTEM, write(tmp_path / "labels.csv", [HEADER, *lines]))
+    assert (report.imported, report.rejected) == (4, 0)
+    with db.cursor() as cur:
+        stored = cur.execute("SELECT ticket_code, channel, issue_kind, service, status FROM cases ORDER BY ticket_code").fetchall()
+    assert stored == [
+        ("LB1", "email", "quality", "email", "resolved"),
+        ("LB2", "hotline", "business", "domain", "awaiting_customer"),
+        ("LB3", "post", "quality", "cloud", "received"),
+        ("LB4", "hotline", "business", "vps", "received"),
+    ]
+
+
+def test_a_label_of_another_column_is_rejected_with_the_allowed_codes_and_labels(db, tmp_path):
+    line = "LB9,2025-04-01T09:10:00,Email doanh nghiệp,quality,hosting,Khách,0912345678,,,nội dung,,received,1,,,,,"
+    report = import_csv(db, SYSTEM, write(tmp_path / "wrong.csv", [HEADER, line]))
+    assert (report.imported, report.rejected) == (0, 1)
+    with report.rejects_path.open(encoding="utf-8") as f:
+        reason = list(csv.DictReader(f))[0]["reason"]
+    assert reason.startswith("Cột channel: “Email doanh nghiệp” không hợp lệ")
+    assert "email (Email / web ticket)" in reason
+
+
+IMPORT_TEXTS = [  # (content, a theme it must get)
+    ("Website bị sập từ sáng, khách không truy cập được", "downtime"),
+    ("web bi sap, goi ko ai nghe may", "support_responsiveness"),
+    ("Tôi bị trừ tiền hai lần khi gia hạn", "billing"),
+    ("Chứng chỉ SSL hết hạn, trình duyệt báo không an toàn", "ssl"),
+]
+
+
+def test_imported_cases_are_tagged_in_batches_by_the_intake_tagger(db, tmp_path):
+    from voc.text import taxonomy
+    from voc.desk.csvio import BATCH_ROWS
+    from voc.text.tagging import backfill
+
+    taxonomy.ensure_defaults(db)
+    n = BATCH_ROWS + 100                       # two batches, tagged on two processes
+    lines = [f"OLD-{i:05d},2025-04-01T09:10:00,hotline,quality,hosting,Khách {i},0912345678,,,"
+             f"\"{IMPORT_TEXTS[i % len(IMPORT_TEXTS)][0]} (lần {i})\",,closed,1,,,,lan,Hà Nội" for i in range(n)]
+    seen = []
+    report = import_csv(db, SYSTEM, write(tmp_path / "old.csv", [HEADER, *lines]),
+                        progress=lambda done, total: seen.append(done))
+    assert report.imported == n and report.tagged == n
+    assert seen == sorted(seen) and len(seen) >= 2 and seen[-1] == n
+    with db.cursor() as cur:
+        themes = dict(cur.execute(
+            "SELECT c.ticket_code, list(t.theme_code) FROM cases c JOIN case_themes t ON t.case_id = c.id "
+            "GROUP BY 1").fetchall())
+        stored = cur.execute("SELECT case_id, theme_code, score, evidence, source FROM case_themes ORDER BY ALL").fetchall()
+    assert len(themes) == n
+    for i in range(n):
+        assert IMPORT_TEXTS[i % len(IMPORT_TEXTS)][1] in themes[f"OLD-{i:05d}"]
+    backfill(db, workers=1)                    # tagging them again as the backfill does changes nothing
+    with db.cursor() as cur:
+        assert cur.execute("SELECT case_id, theme_code, score, evidence, source FROM case_themes "
+                           "ORDER BY ALL").fetchall() == stored
+
+
+def test_reimport_does_not_tag_existing_cases_again(db, tmp_path):
+    from voc.text import taxonomy
+
+    taxonomy.ensure_defaults(db)
+    source = write(tmp_path / "old.csv", [HEADER, *GOOD])
+    assert import_csv(db, SYSTEM, source).tagged == 2
+    with db.cursor() as cur:
+        before = cur.execute("SELECT case_id, theme_code, tagged_at FROM case_themes ORDER BY ALL").fetchall()
+    again = import_csv(db, SYSTEM, source)
+    assert (again.imported, again.tagged, again.already_present) == (0, 0, 2)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT case_id, theme_code, tagged_at FROM case_themes ORDER BY ALL").fetchall() == before

@@ -29,13 +29,11 @@ def test_discover_reads_cases_and_their_tags(db):
 
 
 def test_each_text_is_chunked_once_per_process(monkeypatch):
-    import underthesea
-
-    from voc.text import discovery
+    from voc.text import discovery, normalize
 
     calls = []
-    real_chunk = underthesea.chunk
-    monkeypatch.setattr(underthesea, "chunk", lambda text: calls.append(text) or real_chunk(text))
+    real_chunk = normalize.underthesea_function("chunk")
+    monkeypatch.setitem(normalize._underthesea_loaded, "chunk", lambda text: calls.append(text) or real_chunk(text))
     discovery._phrases.cache_clear()
     first = rank_phrases(POOR, GOOD, glossary_keys=[], min_cases=3)
     assert len(calls) == len(POOR)

@@ -67,7 +67,7 @@ def cmd_import(args) -> int:
     from voc.desk.csvio import import_csv
 
     db = _db(args)
-    report = import_csv(db, SYSTEM, args.file, progress=_progress("Nhập CSV"))
+    report = import_csv(db, SYSTEM, args.file, progress=_progress("Nhập CSV và gắn chủ đề"))
     print()
     print(report.summary())
     print(f"read={report.read} imported={report.imported} rejected={report.rejected}")

@@ -10,16 +10,13 @@ from dataclasses import asdict, dataclass, fields, replace
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.errors import ValidationError
-from voc.model import LabelledEnum, LABELS
+from voc.model import LabelledEnum
 
 
 class CalendarMode(LabelledEnum):
-    CALENDAR = "calendar"          # calendar days, as the procedure says
-    WORKING_DAYS = "working_days"  # Monday-Friday, Vietnamese public holidays (Tết included) skipped
-
-
-LABELS[CalendarMode.CALENDAR] = "Ngày lịch"
-LABELS[CalendarMode.WORKING_DAYS] = "Ngày làm việc (trừ cuối tuần, ngày lễ, Tết)"
+    CALENDAR = "calendar", "Ngày lịch"      # calendar days, as the procedure says
+    # Monday-Friday, Vietnamese public holidays (Tết included) skipped
+    WORKING_DAYS = "working_days", "Ngày làm việc (trừ cuối tuần, ngày lễ, Tết)"
 
 
 @dataclass(frozen=True)

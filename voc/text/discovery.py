@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from voc.text.normalize import fold_phrase, prepare
+from voc.text.normalize import fold_phrase, prepare, underthesea_function
 from voc.text.taxonomy import list_glossary
 
 CONTENT_TAGS = {"N", "Np", "Nc", "Nu", "V", "A", "Ny", "Vy"}
@@ -42,10 +42,8 @@ def _phrases(text: str) -> frozenset[tuple[str, str]]:
     """(folded key, surface) of the candidate phrases of one text. The chunker is the slow part of
     discovery (about 5 ms a text), so results are kept for the process: QA's second search, or the
     refresh after adding a term, only chunks texts not seen before."""
-    from underthesea import chunk
-
     out: set[tuple[str, str]] = set()
-    tagged = chunk(prepare(text))
+    tagged = underthesea_function("chunk")(prepare(text))
     clause: list[tuple[str, str, str]] = []
     for word, pos, tag in tagged + [("", "CH", "O")]:
         if pos in BREAK_TAGS or not any(ch.isalnum() for ch in word):

@@ -14,13 +14,20 @@ One pass per text, in this order:
    sập" share their features.
 
 `underthesea.classify` and `underthesea.sentiment` download models and are never used.
+
+underthesea loads each model on its first call without a lock (`word_tokenize` even publishes
+its model object before loading into it), so parallel first calls in a fresh process fail with
+`AttributeError: 'NoneType' object has no attribute 'process'`. Every use therefore goes through
+`underthesea_function`, which imports and warms up a function once, under one lock.
 """
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Callable
 
 from voc.plaintext import fold, strip_diacritics
 
@@ -94,11 +101,27 @@ def prepare(text: str | None) -> str:
     return _SPACES.sub(" ", expand_abbreviations(lowered)).strip()
 
 
-@lru_cache(maxsize=1)
-def _underthesea():
-    from underthesea import word_tokenize  # imported lazily: loading the CRF takes ~0.5 s
+_underthesea_lock = threading.Lock()
+_underthesea_loaded: dict[str, Callable] = {}
+WARM_UP_TEXT = "khởi động máy chủ"
 
-    return word_tokenize
+
+def underthesea_function(name: str) -> Callable:
+    """underthesea's `name` ("word_tokenize", "chunk", "text_normalize"...) with its models loaded.
+
+    Imported lazily (loading the CRFs takes ~0.5 s) and called once on a warm-up text under a lock,
+    so that the first calls of several threads at once wait for one load instead of racing it."""
+    function = _underthesea_loaded.get(name)
+    if function is None:
+        with _underthesea_lock:
+            function = _underthesea_loaded.get(name)
+            if function is None:
+                import underthesea
+
+                function = getattr(underthesea, name)
+                function(WARM_UP_TEXT)
+                _underthesea_loaded[name] = function
+    return function
 
 
 @dataclass(frozen=True)
@@ -140,7 +163,7 @@ def analyse(text: str | None) -> Analysed:
     prepared = prepare(text)
     if not prepared:
         return Analysed("", (), ())
-    tokens = _underthesea()(prepared)
+    tokens = underthesea_function("word_tokenize")(prepared)
     words = tuple(t.replace(" ", "_") for t in tokens if _KEEP.search(t))
     folded = tuple(_fold_word(w) for w in words)
     return Analysed(prepared, words, folded)
@@ -155,9 +178,7 @@ def normalize_text(text: str | None) -> str:
     text_normalize, lower-case, shorthand expanded, single spaces."""
     if not text:
         return ""
-    from underthesea import text_normalize
-
-    return prepare(text_normalize(unicodedata.normalize("NFC", text)))
+    return prepare(underthesea_function("text_normalize")(unicodedata.normalize("NFC", text)))
 
 
 def fold_phrase(text: str | None) -> str:

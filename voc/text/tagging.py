@@ -251,7 +251,8 @@ def _rows(case_id: int, tags: list[ThemeTag], model_id: int | None, at) -> list[
 _COLUMNS = ["case_id", "theme_code", "score", "evidence", "source", "model_id", "tagged_at"]
 
 
-def _write(cur, case_ids: Sequence[int], rows: list[tuple]) -> None:
+def write_rows(cur, case_ids: Sequence[int], rows: list[tuple]) -> None:
+    """Replace the case_themes rows of these cases, inside the caller's transaction."""
     if len(case_ids) == 1:
         cur.execute("DELETE FROM case_themes WHERE case_id = ?", [case_ids[0]])
     else:
@@ -275,7 +276,7 @@ def tag_case(cur, case_id: int, text: str | None = None, tagger: Tagger | None =
     tagger = tagger or tagger_for(cur)
     labels = current_labels_for(cur, case_id)
     tags = _apply_labels(tagger.tag(text) if text.strip() else [], labels, tagger.themes)
-    _write(cur, [case_id], _rows(case_id, tags, tagger.model_id, to_db(utcnow())))
+    write_rows(cur, [case_id], _rows(case_id, tags, tagger.model_id, to_db(utcnow())))
     return tags
 
 
@@ -329,13 +330,13 @@ class BackfillReport:
         return f"Đã gắn chủ đề cho {self.cases} hồ sơ ({self.tags} nhãn) trong {vn_number(self.seconds, 1)} giây, {self.workers} tiến trình."
 
 
+Batch = tuple[list[int], list[str]]          # case ids and their texts
 _worker_state: tuple[Tagger, dict[int, dict[str, bool]]] | None = None
+_fork_lock = threading.Lock()
 
 
-def _tag_batch(batch: tuple[list[int], list[str]]) -> tuple[list[int], list[tuple]]:
-    """Worker side: tag a batch and build its finished case_themes rows (QA labels applied)."""
-    assert _worker_state is not None
-    tagger, labels = _worker_state
+def _tag_rows(tagger: Tagger, labels: dict[int, dict[str, bool]], batch: Batch) -> tuple[list[int], list[tuple]]:
+    """Tag a batch and build its finished case_themes rows (QA labels applied)."""
     ids, texts = batch
     at = to_db(utcnow())
     rows: list[tuple] = []
@@ -344,12 +345,59 @@ def _tag_batch(batch: tuple[list[int], list[str]]) -> tuple[list[int], list[tupl
     return ids, rows
 
 
+def _tag_batch(batch: Batch) -> tuple[list[int], list[tuple]]:
+    """Worker side: the tagger and labels were inherited when the worker was forked."""
+    assert _worker_state is not None
+    return _tag_rows(*_worker_state, batch)
+
+
+class BatchTagger:
+    """Tags batches of cases on `workers` processes, forked once so they share the loaded tagger and
+    models; the caller writes the rows (`write_rows`) in its own transactions. Use it in a `with`
+    block: the workers end with it. One worker tags in this process."""
+
+    def __init__(self, tagger: Tagger, workers: int = 2, labels: dict[int, dict[str, bool]] | None = None,
+                 batch_size: int = 250):
+        self.tagger, self.labels, self.batch_size = tagger, labels or {}, batch_size
+        self.workers = max(1, workers)
+        self._pool = None
+
+    def __enter__(self) -> "BatchTagger":
+        global _worker_state
+        analyse("khởi động")             # load the segmenter once, before any fork
+        if self.workers > 1:
+            with _fork_lock:             # the workers copy _worker_state when they are forked
+                _worker_state = (self.tagger, self.labels)
+                try:
+                    self._pool = mp.get_context("fork").Pool(self.workers)
+                finally:
+                    _worker_state = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def imap(self, batches: Iterable[Batch]) -> Iterable[tuple[list[int], list[tuple]]]:
+        """(ids, case_themes rows) per batch, in order, as the workers finish them."""
+        if self._pool is not None:
+            return self._pool.imap(_tag_batch, batches)
+        return (_tag_rows(self.tagger, self.labels, batch) for batch in batches)
+
+    def rows(self, ids: Sequence[int], texts: Sequence[str]) -> list[tuple]:
+        """The case_themes rows of these cases, their texts split into batches over the workers."""
+        n = self.batch_size
+        batches = [(list(ids[i:i + n]), list(texts[i:i + n])) for i in range(0, len(ids), n)]
+        return [row for _, rows in self.imap(batches) for row in rows]
+
+
 def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[int, int], None] | None = None,
              case_ids: Sequence[int] | None = None) -> BackfillReport:
     """Tag every case (or the given ones) again, in batches: the CPU work on `workers` processes
     (forked, so they share the loaded models), the database writes in this process, one
     transaction per batch; progress(done, total) after each batch."""
-    global _worker_state
     started = time.perf_counter()
     with db.cursor() as cur:
         tagger = tagger_for(cur)
@@ -363,27 +411,18 @@ def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[in
     total = len(cases)
     batches = [([c[0] for c in cases[i:i + batch_size]], [case_text(c[1], c[2]) for c in cases[i:i + batch_size]])
                for i in range(0, total, batch_size)]
-    analyse("khởi động")             # load the segmenter once, before any fork
-    _worker_state = (tagger, labels)
     workers = max(1, min(workers, len(batches) or 1))
     done = n_tags = 0
     if progress:
         progress(0, total)
-    pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
-    try:
-        results = pool.imap(_tag_batch, batches) if pool else map(_tag_batch, batches)
-        for ids, rows in results:
+    with BatchTagger(tagger, workers, labels) as pool:
+        for ids, rows in pool.imap(batches):
             with db.transaction() as cur:
-                _write(cur, ids, rows)
+                write_rows(cur, ids, rows)
             done += len(ids)
             n_tags += len(rows)
             if progress:
                 progress(done, total)
-    finally:
-        if pool:
-            pool.close()
-            pool.join()
-        _worker_state = None
     return BackfillReport(total, n_tags, time.perf_counter() - started, workers)
 
 
@@ -420,7 +459,8 @@ def tag_summary(tags: Sequence[ThemeTag]) -> list[dict]:
 
 __all__ = [
     "ThemeTag", "GlossaryMatcher", "Tagger", "tag_text", "tag_case", "case_tags", "backfill", "BackfillReport",
-    "tagger_for", "default_tagger", "ensure_model", "install_intake_hook", "correct_case",
+    "tagger_for", "default_tagger", "ensure_model", "install_intake_hook", "correct_case", "BatchTagger",
+    "write_rows",
 ]
 
 
