@@ -22,7 +22,14 @@ import holidays
 import numpy as np
 import pyarrow as pa
 
-from voc.demo import texts as txt
+from voc.demo.letters import (LETTER_CLOSINGS, LETTER_EXCUSES, LETTER_OPENINGS, LETTER_OWNERSHIP, LETTER_PLANS,
+                              LETTER_VAGUE_PLANS, ROUND2_LINE)
+from voc.demo.notes import FOLLOWUP_NOTES, LATE_REASONS, NOTE_DEMO
+from voc.demo.people import (CITIES, COMPANY_BRANDS, COMPANY_FORMS, COMPANY_MAILBOXES, COMPANY_TRADES, GIVEN_FEMALE,
+                             GIVEN_MALE, MAIL_DOMAINS, MIDDLE_FEMALE, MIDDLE_MALE, SURNAMES)
+from voc.demo.texts_compose import CHANNEL_LENGTHS, CHANNEL_STYLES, compose_complaint, compose_request, pick
+from voc.demo.texts_styles import fold_piece
+from voc.demo.texts_themes import THEME_INDEX, THEMES, Theme
 from voc.accounts.branches import ensure_branches
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
@@ -100,7 +107,7 @@ def _fmt_day(day: int) -> str:
     return _day_date(day).strftime("%d/%m/%Y")
 
 
-_fold_part = lru_cache(maxsize=4096)(txt.fold_piece)
+_fold_part = lru_cache(maxsize=4096)(fold_piece)
 
 
 class _WorkingCalendar:
@@ -177,7 +184,7 @@ def _base_weights(days: np.ndarray) -> np.ndarray:
 
 
 def _spikes(rng: np.random.Generator, first_day: int, last_day: int) -> list[Spike]:
-    t = txt.THEME_INDEX
+    t = THEME_INDEX
     outage = last_day - int(rng.integers(240, 300))
     price = last_day - int(rng.integers(400, 460))
     spikes = [
@@ -206,15 +213,15 @@ def _recurring_incidents(rng: np.random.Generator, first_day: int, stop_day: int
         key = keys[int(rng.integers(len(keys)))]
         length = int(rng.integers(1, 4))
         peak = float(rng.uniform(2.5, 4.0))
-        out.append(Spike(day, np.full(length, peak), {txt.THEME_INDEX[key]: 1.0}, services[key],
-                         f"Sự cố lặp lại ({txt.THEMES[txt.THEME_INDEX[key]].label}) {{start}}–{{end}}"))
+        out.append(Spike(day, np.full(length, peak), {THEME_INDEX[key]: 1.0}, services[key],
+                         f"Sự cố lặp lại ({THEMES[THEME_INDEX[key]].label}) {{start}}–{{end}}"))
         day += int(rng.integers(40, 80))
     return out
 
 
 def _intensity(days: np.ndarray, spikes: list[Spike]) -> tuple[np.ndarray, np.ndarray]:
     """Expected volume per (day, theme) and the service a spike imposes there (-1: none)."""
-    shares = np.array([th.share for th in txt.THEMES])
+    shares = np.array([th.share for th in THEMES])
     mult = np.ones((len(days), len(shares)))
     spike_service = np.full(mult.shape, -1, dtype=np.int8)
     for spike in spikes:
@@ -258,7 +265,7 @@ def _arrivals(rng: np.random.Generator, n: int, first_day: int, until_s: int,
     intensity, spike_service = _intensity(days, spikes)
     counts = rng.multinomial(n, (intensity / intensity.sum()).ravel())
     cell = np.repeat(np.arange(counts.size), counts)
-    day_idx, theme = np.divmod(cell, len(txt.THEMES))
+    day_idx, theme = np.divmod(cell, len(THEMES))
     day = days[day_idx]
     mix = _CHANNEL_MIX[(day + 3) % 7]
     channel = (rng.random(n)[:, None] > np.cumsum(mix, axis=1)).sum(axis=1).clip(0, 3)
@@ -273,7 +280,7 @@ def _arrivals(rng: np.random.Generator, n: int, first_day: int, until_s: int,
 
 
 def _services(rng: np.random.Generator, theme: np.ndarray, imposed: np.ndarray) -> np.ndarray:
-    table = np.array([[th.services.get(s, 0.0) for s in SERVICES] for th in txt.THEMES])
+    table = np.array([[th.services.get(s, 0.0) for s in SERVICES] for th in THEMES])
     cum = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
     drawn = (rng.random(len(theme))[:, None] > cum[theme]).sum(axis=1).clip(0, len(SERVICES) - 1)
     take = (imposed >= 0) & (rng.random(len(theme)) < 0.85)
@@ -289,10 +296,10 @@ class Customers:
         size = max(20, int(n_cases * 0.72))
         self.size = size
         self.frequent = max(5, size // 30)
-        self.city = rng.choice(len(txt.CITIES), size, p=[c.weight for c in txt.CITIES])
+        self.city = rng.choice(len(CITIES), size, p=[c.weight for c in CITIES])
         self.company = rng.random(size) < 0.18
         self.female = rng.random(size) < 0.48
-        weights = np.array([w for _, w in txt.SURNAMES])
+        weights = np.array([w for _, w in SURNAMES])
         self.surname = rng.choice(len(weights), size, p=weights / weights.sum())
         self.middle = rng.integers(0, 1 << 30, size)
         self.given = rng.integers(0, 1 << 30, size)
@@ -309,20 +316,20 @@ class Customers:
         if self.company[i]:
             return self._company(i)
         female = bool(self.female[i])
-        middles = txt.MIDDLE_FEMALE if female else txt.MIDDLE_MALE
-        givens = txt.GIVEN_FEMALE if female else txt.GIVEN_MALE
-        surname = txt.SURNAMES[self.surname[i]][0]
+        middles = MIDDLE_FEMALE if female else MIDDLE_MALE
+        givens = GIVEN_FEMALE if female else GIVEN_MALE
+        surname = SURNAMES[self.surname[i]][0]
         middle = middles[self.middle[i] % len(middles)]
         given = givens[self.given[i] % len(givens)]
         folded = f"{_fold_part(surname)} {_fold_part(middle)} {_fold_part(given)}"
         return f"{surname} {middle} {given}", folded, self._email(i, surname, middle, given)
 
     def _company(self, i: int) -> tuple[str, str, str]:
-        form = txt.COMPANY_FORMS[self.extra[i] % len(txt.COMPANY_FORMS)]
-        trade = txt.COMPANY_TRADES[self.middle[i] % len(txt.COMPANY_TRADES)]
-        brand = txt.COMPANY_BRANDS[self.given[i] % len(txt.COMPANY_BRANDS)]
+        form = COMPANY_FORMS[self.extra[i] % len(COMPANY_FORMS)]
+        trade = COMPANY_TRADES[self.middle[i] % len(COMPANY_TRADES)]
+        brand = COMPANY_BRANDS[self.given[i] % len(COMPANY_BRANDS)]
         name = f"{form} {trade} {brand}" if form != "Hộ kinh doanh" else f"{form} {brand}"
-        mailbox = txt.COMPANY_MAILBOXES[(self.extra[i] >> 3) % len(txt.COMPANY_MAILBOXES)]
+        mailbox = COMPANY_MAILBOXES[(self.extra[i] >> 3) % len(COMPANY_MAILBOXES)]
         domain = _fold_part(brand).replace(" ", "") + (".com.vn" if self.extra[i] & 4 else ".vn")
         return name, " ".join(_fold_part(p) for p in name.split(" ")), f"{mailbox}@{domain}"
 
@@ -330,7 +337,7 @@ class Customers:
         s, m, g = _fold_part(surname), _fold_part(middle), _fold_part(given)
         number = int(self.extra[i] % 100)
         local = (f"{g}.{s}{number}", f"{s}{m}{g}", f"{g}{s[0]}{m[0]}{number}", f"{m}{g}.{s}")[self.extra[i] % 4]
-        domains = txt.MAIL_DOMAINS
+        domains = MAIL_DOMAINS
         pick = (self.extra[i] >> 5) % 93
         for domain, weight in domains:
             if pick < weight:
@@ -339,7 +346,7 @@ class Customers:
         return f"{local}@gmail.com"
 
     def address(self, i: int) -> str:
-        city = txt.CITIES[self.city[i]]
+        city = CITIES[self.city[i]]
         street = city.streets[self.extra[i] % len(city.streets)]
         district = city.districts[self.middle[i] % len(city.districts)]
         return f"{1 + self.given[i] % 300} {street}, {district}, {city.branch}"
@@ -509,7 +516,7 @@ def _plan_root_causes(plan: Plan, arr: Arrivals, desk: _Desk, until_s: int) -> N
     recorded_c = found_c + np.where(done, rng.integers(desk.DAY, 10 * desk.DAY, n), 0)
     t[:, ROOT_CAUSE] = np.where(has, desk.time(recorded_c), NEVER)
     by_theme = np.array([list(RootCauseCategory).index(_THEME_CAUSE.get(th.key, RootCauseCategory.PROCESS))
-                         for th in txt.THEMES], dtype=np.int8)[arr.theme]
+                         for th in THEMES], dtype=np.int8)[arr.theme]
     roll = rng.random(n)
     category = np.where(roll < 0.12, list(RootCauseCategory).index(RootCauseCategory.CUSTOMER_SIDE),
                         np.where(roll < 0.15, list(RootCauseCategory).index(RootCauseCategory.OTHER), by_theme))
@@ -652,8 +659,8 @@ def _codes(table: tuple[str, ...], idx: np.ndarray) -> pa.Array:
 
 # --- staff ----------------------------------------------------------------------------------------------
 
-STAFF: tuple[tuple[str, str], ...] = tuple((user, city.branch) for city in txt.CITIES for user in city.staff)
-_BRANCH_STAFF = [np.array([i for i, (_, b) in enumerate(STAFF) if b == city.branch]) for city in txt.CITIES]
+STAFF: tuple[tuple[str, str], ...] = tuple((user, city.branch) for city in CITIES for user in city.staff)
+_BRANCH_STAFF = [np.array([i for i, (_, b) in enumerate(STAFF) if b == city.branch]) for city in CITIES]
 # How each staff member writes replies, in STAFF order: the share of letters with an excuse, with a
 # plan without a date, without an apology (so reply-check scores differ between people).
 _WRITING = (
@@ -691,8 +698,8 @@ def _draw_table(rng: np.random.Generator, keys: np.ndarray, table: list[list[tup
 
 
 _CHANNEL_NAMES = tuple(c.value for c in CHANNELS)
-_STYLE_TABLE = [list(txt.CHANNEL_STYLES[c]) for c in _CHANNEL_NAMES]
-_LENGTH_TABLE = [list(enumerate(txt.CHANNEL_LENGTHS[c])) for c in _CHANNEL_NAMES]
+_STYLE_TABLE = [list(CHANNEL_STYLES[c]) for c in _CHANNEL_NAMES]
+_LENGTH_TABLE = [list(enumerate(CHANNEL_LENGTHS[c])) for c in _CHANNEL_NAMES]
 
 
 @dataclass
@@ -717,8 +724,8 @@ def _texts(rng: np.random.Generator, arr: Arrivals, who: np.ndarray, customers: 
     theme, service, channel = arr.theme.tolist(), arr.service.tolist(), arr.channel.tolist()
     for i, c in enumerate(who.tolist()):
         ch = _CHANNEL_NAMES[channel[i]]
-        content, content_f = txt.compose_complaint(theme[i], service[i], ch, int(style[i]), int(length[i]), rolls)
-        request, request_f = txt.compose_request(theme[i], int(style[i]), rolls)
+        content, content_f = compose_complaint(theme[i], service[i], ch, int(style[i]), int(length[i]), rolls)
+        request, request_f = compose_request(theme[i], int(style[i]), rolls)
         person = people.get(c) or people.setdefault(c, customers.person(c))
         out.content.append(content)
         out.request.append(request)
@@ -771,29 +778,29 @@ def _letter_rows(cur, plan: Plan, state: State) -> _LetterRows:
     return _LetterRows(case_row, rnd, issued, invitation, meeting, ids, doc)
 
 
-def _reply_body(rng_u: Iterator[float], name: str, ticket: str, service: str, theme: txt.Theme, round_no: int,
+def _reply_body(rng_u: Iterator[float], name: str, ticket: str, service: str, theme: Theme, round_no: int,
                 event_day: int, issued: int, writing: tuple[float, float, float]) -> str:
     """A reply letter: cause, what was done, the plan; some staff add excuses or leave out dates."""
     co = company()
     topic = theme.label[:1].lower() + theme.label[1:]
-    opening = txt.pick(txt.LETTER_OPENINGS, next(rng_u)).format(
+    opening = pick(LETTER_OPENINGS, next(rng_u)).format(
         short=co.short_name, service=service, ticket=ticket, theme=topic)
-    cause = txt.pick(theme.causes, next(rng_u)).replace("{time}", f"ngày {_fmt_day(event_day)}")
-    fix = txt.pick(theme.fixes, next(rng_u))
+    cause = pick(theme.causes, next(rng_u)).replace("{time}", f"ngày {_fmt_day(event_day)}")
+    fix = pick(theme.fixes, next(rng_u))
     deadline = _fmt_local(issued + int(3 + next(rng_u) * 5) * DAY, "%d/%m/%Y")
     excuse, vague, no_sorry = (next(rng_u) < p for p in writing)
-    plans = txt.LETTER_VAGUE_PLANS if vague else txt.LETTER_PLANS
-    plan = txt.pick(plans, next(rng_u)).format(deadline=deadline)
+    plans = LETTER_VAGUE_PLANS if vague else LETTER_PLANS
+    plan = pick(plans, next(rng_u)).format(deadline=deadline)
     lines = [f"Kính gửi Quý khách {name},", "", opening]
     if round_no == 2:
-        lines.append(txt.ROUND2_LINE)
+        lines.append(ROUND2_LINE)
     lines += ["", "Sau khi xác minh, chúng tôi xin trả lời như sau:", f"- Nguyên nhân: {cause}.",
               f"- Chúng tôi đã thực hiện: {fix}.", f"- Kế hoạch tiếp theo: {plan}", ""]
     if excuse:
-        lines.append(txt.pick(txt.LETTER_EXCUSES, next(rng_u)))
+        lines.append(pick(LETTER_EXCUSES, next(rng_u)))
     if not no_sorry:
-        lines.append(txt.pick(txt.LETTER_OWNERSHIP, next(rng_u)))
-    lines.append(txt.pick(txt.LETTER_CLOSINGS, next(rng_u)).format(hotline=co.hotline))
+        lines.append(pick(LETTER_OWNERSHIP, next(rng_u)))
+    lines.append(pick(LETTER_CLOSINGS, next(rng_u)).format(hotline=co.hotline))
     return "\n".join(lines)
 
 
@@ -822,13 +829,13 @@ def _letters_table(rng: np.random.Generator, rows: _LetterRows, chunk: "_Chunk")
         service = SERVICES[chunk.arr.service[i]].label
         second = " (lần 2)" if rnd == 2 else ""
         if inv:
-            place = txt.CITIES[chunk.city[i]].office
+            place = CITIES[chunk.city[i]].office
             subjects.append(f"Giấy mời làm việc về khiếu nại số {ticket}{second}")
             bodies.append(_invitation_body(name, ticket, service, int(rows.meeting[k]), place, chunk.texts.content[i]))
             places.append(place)
         else:
             subjects.append(f"Trả lời khiếu nại số {ticket}{second}")
-            bodies.append(_reply_body(u, name, ticket, service, txt.THEMES[chunk.arr.theme[i]], rnd,
+            bodies.append(_reply_body(u, name, ticket, service, THEMES[chunk.arr.theme[i]], rnd,
                                       int(chunk.plan.event_day[i]), int(rows.issued[k]), _WRITING[chunk.staff[i]]))
             places.append(None)
     kinds = (LetterKind.REPLY.value, LetterKind.INVITATION.value)
@@ -898,15 +905,15 @@ class _Chunk:
 
 def _build_chunk(cur, rng: np.random.Generator, arr: Arrivals, customers: Customers, who: np.ndarray,
                  clocks: _Clocks, desk: _Desk, until_s: int, policy: Policy) -> _Chunk:
-    kind = np.array([t.kind is IssueKind.BUSINESS for t in txt.THEMES])[arr.theme]
+    kind = np.array([t.kind is IssueKind.BUSINESS for t in THEMES])[arr.theme]
     plan = _plan(rng, arr, kind, clocks, desk, until_s, (policy.quality_limit_days, policy.business_limit_days))
     _plan_root_causes(plan, arr, desk, until_s)
     state = _state(plan, until_s)
     ids = _case_ids(cur, len(who))
     codes = _ticket_codes(cur, arr.received)
     city = customers.city[who]
-    reasons = rng.integers(0, len(txt.LATE_REASONS), len(who))
-    late_reason = [txt.LATE_REASONS[r] if late else None
+    reasons = rng.integers(0, len(LATE_REASONS), len(who))
+    late_reason = [LATE_REASONS[r] if late else None
                    for r, late in zip(reasons.tolist(), plan.late_complaint.tolist())]
     return _Chunk(arr, ids, codes, city, _pick_staff(rng, city), _pick_staff(rng, city), kind, plan, state,
                   _texts(rng, arr, who, customers, codes), late_reason)
@@ -933,7 +940,7 @@ def _cases_table(c: _Chunk) -> pa.Table:
         "referral_body": _strings(_REFERRAL_CODES[p.referral_body].tolist(), ~referred),
         "referral_date": _dates(p.referral_day, ~referred),
         "staff": _codes(tuple(u for u, _ in STAFF), c.staff),
-        "branch": _codes(tuple(city.branch for city in txt.CITIES), c.city),
+        "branch": _codes(tuple(city.branch for city in CITIES), c.city),
         "is_demo": pa.array(np.ones(len(c.ids), dtype=bool)), "version": s.version.astype(np.int32),
         "updated_at": _ts(cols["updated_at"]),
     })
@@ -956,7 +963,7 @@ def _plan_table(rng: np.random.Generator, c: _Chunk, letters: _LetterRows) -> pa
                                         letters.invitation.tolist(), letters.ids.tolist(), letters.doc):
         doc[rnd - 1][i], kind[rnd - 1][i], letter_id[rnd - 1][i] = number, ("invitation" if inv else "reply"), lid
     notes_u = rng.integers(0, 2, n)
-    follow_note = [txt.FOLLOWUP_NOTES[int(s)][k] if k or s <= 2 else None
+    follow_note = [FOLLOWUP_NOTES[int(s)][k] if k or s <= 2 else None
                    for s, k in zip(p.satisfaction.tolist(), notes_u.tolist())]
     columns = {
         "case_id": c.ids, "ticket": _strings(c.codes), "channel": _codes(_CHANNEL_NAMES, c.arr.channel),
@@ -987,7 +994,7 @@ def _root_cause_columns(c: _Chunk) -> dict[str, pa.Array]:
     categories = list(RootCauseCategory)
     rc = p.root_causes
     for i in np.flatnonzero(kept).tolist():
-        theme = txt.THEMES[int(c.arr.theme[i])]
+        theme = THEMES[int(c.arr.theme[i])]
         category = categories[int(rc.category[i])]
         k = int(rc.pick[i])
         if category is RootCauseCategory.CUSTOMER_SIDE:
@@ -1045,7 +1052,7 @@ def _event_selects() -> list[str]:
         step, col, "issued", "NULL",
         _js(("case_id", "case_id::VARCHAR"), ("kind", _s(f"kind{rnd}")), ("doc_number", _s(f"doc{rnd}")),
             ("round", f"'{rnd}'")), actor="staff", entity="'letter'", entity_id=f"letter{rnd}_id::VARCHAR")
-    demo_note = f"'{txt.NOTE_DEMO}'"
+    demo_note = f"'{NOTE_DEMO}'"
     return [
         sel(RECEIVED, "t_recv", "received", "NULL",
             _js(("ticket_code", _s("ticket")), ("status", _lit("received")), ("channel", _s("channel")),
@@ -1168,7 +1175,7 @@ def _describe(spikes: list[Spike], arr: Arrivals) -> list[str]:
                    + f" ({int(inside.sum())} hồ sơ).")
     recurring = spikes[3:]
     if recurring:
-        labels = sorted({txt.THEMES[next(iter(s.themes))].label for s in recurring})
+        labels = sorted({THEMES[next(iter(s.themes))].label for s in recurring})
         last = recurring[-1]
         out.append(f"Sự cố lặp lại: {len(recurring)} đợt ngắn 1–3 ngày ({', '.join(labels)}), "
                    f"đợt gần nhất {_fmt_day(last.start_day)}–{_fmt_day(last.end_day)}.")
@@ -1211,7 +1218,7 @@ def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = 
         report.first_received = datetime.fromtimestamp(int(arrivals.received[0]), timezone.utc)
     with db.transaction() as cur:
         policy = load_policy(cur)
-        ensure_branches(cur, [city.branch for city in txt.CITIES], "system", "Chi nhánh của dữ liệu mẫu (demo)")
+        ensure_branches(cur, [city.branch for city in CITIES], "system", "Chi nhánh của dữ liệu mẫu (demo)")
     clocks = _Clocks(policy, first_day, last_day)
     desk = _Desk(first_day - 2, last_day + 400)
     progress = progress or (lambda done, total: None)
