@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Callable, Iterator
 
@@ -22,30 +22,28 @@ import holidays
 import numpy as np
 import pyarrow as pa
 
+from voc.demo.calendars import (DAY, HOUR, LOCAL_OFFSET, NEVER, _Clocks, _day_date, _Desk, _epoch, _fmt_day,
+                                _fmt_local, _local_day, _local_years)
+from voc.demo.columns import _codes, _dates, _strings, _ts
 from voc.demo.letters import (LETTER_CLOSINGS, LETTER_EXCUSES, LETTER_OPENINGS, LETTER_OWNERSHIP, LETTER_PLANS,
                               LETTER_VAGUE_PLANS, ROUND2_LINE)
 from voc.demo.notes import FOLLOWUP_NOTES, LATE_REASONS, NOTE_DEMO
 from voc.demo.people import (CITIES, COMPANY_BRANDS, COMPANY_FORMS, COMPANY_MAILBOXES, COMPANY_TRADES, GIVEN_FEMALE,
                              GIVEN_MALE, MAIL_DOMAINS, MIDDLE_FEMALE, MIDDLE_MALE, SURNAMES)
+from voc.demo.sequences import _case_ids, _reserve, _ticket_codes
 from voc.demo.texts_compose import CHANNEL_LENGTHS, CHANNEL_STYLES, compose_complaint, compose_request, pick
 from voc.demo.texts_styles import fold_piece
 from voc.demo.texts_themes import THEME_INDEX, THEMES, Theme
 from voc.accounts.branches import ensure_branches
 from voc.store.audit import record_event
-from voc.clock import to_db, utcnow
-from voc.store.case_store import format_ticket_code
+from voc.clock import utcnow
 from voc.desk.letters import company, format_doc_number
 from voc.model import Channel, IssueKind, LetterKind, ReferralBody, RootCauseCategory, Service, Status
-from voc.desk.policy import CalendarMode, Policy, load_policy
+from voc.desk.policy import Policy, load_policy
 from voc.desk.root_causes import RootCause
-from voc.desk.sla import is_working_day
 
 CHUNK_CASES = 50_000
 HISTORY_DAYS = 2 * 365 + 30
-DAY = 86_400
-HOUR = 3_600
-LOCAL_OFFSET = 7 * HOUR          # Asia/Ho_Chi_Minh has been UTC+7 all year since 1975
-NEVER = np.int64(2 ** 62)        # "this step does not happen" in a time array
 SETTINGS_KEY = "demo.generated"
 
 CHANNELS = (Channel.IN_PERSON, Channel.HOTLINE, Channel.EMAIL, Channel.POST)
@@ -90,61 +88,7 @@ class DemoReport:
 
 # --- time helpers -------------------------------------------------------------------------------
 
-def _epoch(value: datetime) -> int:
-    return int((to_db(value) - datetime(1970, 1, 1)).total_seconds())
-
-
-def _local_day(utc_s: np.ndarray) -> np.ndarray:
-    return (utc_s + LOCAL_OFFSET) // DAY
-
-
-def _day_date(day: int) -> date:
-    return date(1970, 1, 1) + timedelta(days=int(day))
-
-
-@lru_cache(maxsize=8192)
-def _fmt_day(day: int) -> str:
-    return _day_date(day).strftime("%d/%m/%Y")
-
-
 _fold_part = lru_cache(maxsize=4096)(fold_piece)
-
-
-class _WorkingCalendar:
-    """Vectorised voc.sla.add_working_time: working time as a coordinate over the working days."""
-
-    def __init__(self, first_day: int, last_day: int):
-        days = np.arange(first_day, last_day + 1)
-        self.first = first_day
-        self.working = np.array([is_working_day(_day_date(d)) for d in days])
-        self.before = np.concatenate([[0], np.cumsum(self.working)[:-1]])  # working days before each day
-        self.working_days = days[self.working]
-
-    def add(self, start_utc: np.ndarray, seconds: int) -> np.ndarray:
-        local = start_utc + LOCAL_OFFSET
-        idx = local // DAY - self.first
-        into_day = np.where(self.working[idx], local % DAY, 0)
-        target = self.before[idx] * DAY + into_day + seconds
-        k, rest = np.divmod(target, DAY)
-        at_midnight = (rest == 0) & (seconds > 0)   # the scalar version stops at the end of day k-1
-        day = np.where(at_midnight, self.working_days[np.maximum(k - 1, 0)] + 1, self.working_days[k])
-        return day * DAY + np.where(at_midnight, 0, rest) - LOCAL_OFFSET
-
-
-class _Clocks:
-    """Reply and resolution due times of rounds opening at given moments, under the policy."""
-
-    def __init__(self, policy: Policy, first_day: int, last_day: int):
-        self.reply = policy.reply_hours * HOUR
-        self.resolution = policy.resolution_days * DAY
-        self.calendar = (_WorkingCalendar(first_day - 2, last_day + 3 * policy.resolution_days + 60)
-                         if policy.calendar_mode is CalendarMode.WORKING_DAYS else None)
-
-    def _add(self, start: np.ndarray, seconds: int) -> np.ndarray:
-        return start + seconds if self.calendar is None else self.calendar.add(start, seconds)
-
-    def due(self, opened: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self._add(opened, self.reply), self._add(opened, self.resolution)
 
 
 # --- the shape of the history: days, themes, spikes -----------------------------------------------
@@ -363,42 +307,6 @@ class Customers:
 N_STEPS = 13
 TRANSITIONS = (VERIFY, LETTER1, AWAIT1, OUTCOME1, LETTER2, AWAIT2, OUTCOME2, CLOSE)
 BACKLOG_DAYS = 45          # cases this recent to `until` meet a busier, slower desk
-
-
-class _Desk:
-    """Office hours of the complaint desk (08:00-17:30, Monday-Saturday, public holidays off).
-
-    Staff act only in office hours, so staff actions are planned on a coordinate that counts
-    office seconds only (`coord`), and mapped back to UTC (`time`).
-    """
-
-    OPENS = 8 * HOUR
-    LENGTH = 9 * HOUR + 1800
-    DAY = LENGTH  # one office day on the coordinate
-
-    def __init__(self, first_day: int, last_day: int):
-        days = np.arange(first_day, last_day + 1)
-        off = {(d - date(1970, 1, 1)).days for d in _vn_holidays(first_day, last_day)}
-        self.first = first_day
-        self.open = ((days + 3) % 7 < 6) & ~np.isin(days, list(off))
-        self.before = np.concatenate([[0], np.cumsum(self.open)[:-1]])
-        self.open_days = days[self.open]
-
-    def coord(self, utc_s: np.ndarray) -> np.ndarray:
-        local = utc_s + LOCAL_OFFSET
-        idx = np.clip(local // DAY - self.first, 0, len(self.open) - 1)
-        inside = np.clip(local % DAY - self.OPENS, 0, self.LENGTH)
-        return self.before[idx] * self.LENGTH + np.where(self.open[idx], inside, 0)
-
-    def time(self, coord: np.ndarray) -> np.ndarray:
-        k, rest = np.divmod(coord, self.LENGTH)
-        k = np.clip(k, 0, len(self.open_days) - 1)
-        return self.open_days[k] * DAY + self.OPENS + rest - LOCAL_OFFSET
-
-
-def _vn_holidays(first_day: int, last_day: int) -> list[date]:
-    years = range(_day_date(first_day).year, _day_date(last_day).year + 1)
-    return list(holidays.country_holidays("VN", years=years).keys())
 
 
 def _lognormal(rng: np.random.Generator, median_s: float, sigma: float, n: int, low: float, high: float) -> np.ndarray:
@@ -637,26 +545,6 @@ def _state(plan: Plan, until_s: int) -> State:
     return State(kept, status, np.where(second, 2, 1), columns, 1 + transitions.sum(axis=1))
 
 
-# --- Arrow columns ------------------------------------------------------------------------------------
-
-def _ts(values: np.ndarray) -> pa.Array:
-    mask = values >= NEVER
-    return pa.array(np.where(mask, 0, values) * 1_000_000, type=pa.timestamp("us"), mask=mask)
-
-
-def _dates(days: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
-    return pa.array(days.astype(np.int32), type=pa.date32(), mask=mask)
-
-
-def _strings(values, mask: np.ndarray | None = None) -> pa.Array:
-    return pa.array(values, type=pa.string(), mask=mask)
-
-
-def _codes(table: tuple[str, ...], idx: np.ndarray) -> pa.Array:
-    """Strings from a small table by index, as a dictionary array decoded to plain strings."""
-    return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pa.array(table)).cast(pa.string())
-
-
 # --- staff ----------------------------------------------------------------------------------------------
 
 STAFF: tuple[tuple[str, str], ...] = tuple((user, city.branch) for city in CITIES for user in city.staff)
@@ -741,14 +629,6 @@ def _texts(rng: np.random.Generator, arr: Arrivals, who: np.ndarray, customers: 
 
 
 # --- letters --------------------------------------------------------------------------------------------------
-
-def _local_years(utc_s: np.ndarray) -> np.ndarray:
-    return _local_day(utc_s).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
-
-
-def _fmt_local(utc_s: int, pattern: str = "%H:%M %d/%m/%Y") -> str:
-    return (datetime(1970, 1, 1) + timedelta(seconds=int(utc_s) + LOCAL_OFFSET)).strftime(pattern)
-
 
 @dataclass
 class _LetterRows:
@@ -846,44 +726,6 @@ def _letters_table(rng: np.random.Generator, rows: _LetterRows, chunk: "_Chunk")
         "meeting_at": _ts(np.where(rows.invitation, rows.meeting, NEVER)), "meeting_place": _strings(places),
         "issued_at": _ts(rows.issued), "issued_by": _codes(tuple(u for u, _ in STAFF), chunk.staff[rows.case_row]),
     })
-
-
-# --- sequences --------------------------------------------------------------------------------------------------
-
-def _reserve(cur, sequence: str, n: int) -> np.ndarray:
-    """A block of n values from a sequence, ascending, so the sequence stays ahead of what we insert."""
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    values = cur.execute(f"SELECT nextval('{sequence}') AS v FROM range({int(n)})").fetchnumpy()["v"]
-    return np.sort(np.asarray(values, dtype=np.int64))
-
-
-def _taken(cur, column: str, values: list) -> set:
-    cur.register("demo_probe", pa.table({"v": values}))
-    try:
-        sql = f"SELECT v FROM demo_probe WHERE v IN (SELECT {column} FROM cases)"
-        return {r[0] for r in cur.execute(sql).fetchall()}
-    finally:
-        cur.unregister("demo_probe")
-
-
-def _case_ids(cur, n: int) -> np.ndarray:
-    ids = _reserve(cur, "case_id_seq", n)
-    while taken := _taken(cur, "id", ids.tolist()):
-        ids = np.sort(np.concatenate([ids[~np.isin(ids, list(taken))], _reserve(cur, "case_id_seq", len(taken))]))
-    return ids
-
-
-def _ticket_codes(cur, received: np.ndarray) -> list[str]:
-    """KN-YYYY-NNNNNN in order of receipt, skipping codes already in the desk (e.g. imported ones)."""
-    numbers = _reserve(cur, "ticket_no_seq", len(received))
-    years = _local_years(received).tolist()
-    codes = [format_ticket_code(y, n) for y, n in zip(years, numbers.tolist())]
-    while taken := _taken(cur, "ticket_code", codes):
-        bad = [i for i, c in enumerate(codes) if c in taken]
-        for i, n in zip(bad, _reserve(cur, "ticket_no_seq", len(bad)).tolist()):
-            codes[i] = format_ticket_code(years[i], n)
-    return codes
 
 
 # --- one chunk ------------------------------------------------------------------------------------------------------
