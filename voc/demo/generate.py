@@ -15,30 +15,28 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 import pyarrow as pa
 
-from voc.demo.arrivals import _CHANNEL_NAMES, SERVICES, Arrivals, _arrivals, _describe, _spikes
-from voc.demo.calendars import (DAY, HOUR, NEVER, _Clocks, _day_date, _Desk, _epoch, _fmt_day, _fmt_local, _local_day,
-                                _local_years)
+from voc.demo.arrivals import _CHANNEL_NAMES, Arrivals, _arrivals, _describe, _spikes
+from voc.demo.calendars import DAY, HOUR, NEVER, _Clocks, _day_date, _Desk, _epoch, _fmt_day, _local_day
+from voc.demo.chunk import _cases_table, _Chunk
 from voc.demo.columns import _codes, _dates, _strings, _ts
 from voc.demo.histories import (_REFERRAL_CODES, AWAIT1, AWAIT2, BACKLOG_DAYS, CLOSE, FOLLOWUP, LETTER1, LETTER1_DOC,
                                 LETTER2, LETTER2_DOC, OUTCOME1, OUTCOME2, RECEIVED, ROOT_CAUSE, STATUS_CODES, VERIFY,
-                                Plan, State, _plan, _RootCausePlan, _state)
-from voc.demo.letters import (LETTER_CLOSINGS, LETTER_EXCUSES, LETTER_OPENINGS, LETTER_OWNERSHIP, LETTER_PLANS,
-                              LETTER_VAGUE_PLANS, ROUND2_LINE)
+                                Plan, _plan, _RootCausePlan, _state)
+from voc.demo.letters import _letter_rows, _LetterRows, _letters_table
 from voc.demo.notes import FOLLOWUP_NOTES, LATE_REASONS, NOTE_DEMO
-from voc.demo.people import _WRITING, CITIES, STAFF, Customers, _pick_staff
+from voc.demo.people import CITIES, STAFF, Customers, _pick_staff
 from voc.demo.sequences import _case_ids, _reserve, _ticket_codes
-from voc.demo.texts_compose import CHANNEL_LENGTHS, CHANNEL_STYLES, compose_complaint, compose_request, pick
-from voc.demo.texts_themes import THEMES, Theme
+from voc.demo.texts_cases import _texts
+from voc.demo.texts_themes import THEMES
 from voc.accounts.branches import ensure_branches
 from voc.store.audit import record_event
 from voc.clock import utcnow
-from voc.desk.letters import company, format_doc_number
-from voc.model import IssueKind, LetterKind, RootCauseCategory, Status
+from voc.model import IssueKind, RootCauseCategory, Status
 from voc.desk.policy import Policy, load_policy
 from voc.desk.root_causes import RootCause
 
@@ -116,183 +114,7 @@ def _plan_root_causes(plan: Plan, arr: Arrivals, desk: _Desk, until_s: int) -> N
                                       _local_day(desk.time(found_c)) + rng.integers(3, 30, n), done)
 
 
-# --- texts per chunk ----------------------------------------------------------------------------------------
-
-def _uniforms(rng: np.random.Generator) -> Iterator[float]:
-    while True:
-        yield from rng.random(1 << 16).tolist()
-
-
-def _draw_table(rng: np.random.Generator, keys: np.ndarray, table: list[list[tuple[int, float]]]) -> np.ndarray:
-    """For each row, an outcome drawn from the weighted options of its key."""
-    u = rng.random(len(keys))
-    out = np.zeros(len(keys), dtype=np.int64)
-    for key, options in enumerate(table):
-        rows = keys == key
-        values = np.array([v for v, _ in options])
-        cum = np.cumsum([p for _, p in options])
-        out[rows] = values[(u[rows, None] > cum / cum[-1]).sum(axis=1).clip(0, len(values) - 1)]
-    return out
-
-
-_STYLE_TABLE = [list(CHANNEL_STYLES[c]) for c in _CHANNEL_NAMES]
-_LENGTH_TABLE = [list(enumerate(CHANNEL_LENGTHS[c])) for c in _CHANNEL_NAMES]
-
-
-@dataclass
-class _Texts:
-    content: list[str]
-    request: list[str]
-    search: list[str]
-    name: list[str]
-    phone: list[str | None]
-    email: list[str | None]
-    address: list[str | None]
-
-
-def _texts(rng: np.random.Generator, arr: Arrivals, who: np.ndarray, customers: Customers,
-           codes: list[str]) -> _Texts:
-    style = _draw_table(rng, arr.channel, _STYLE_TABLE)
-    length = _draw_table(rng, arr.channel, _LENGTH_TABLE)
-    contact = rng.random((len(who), 3))
-    rolls = _uniforms(rng)
-    out = _Texts([], [], [], [], [], [], [])
-    people: dict[int, tuple[str, str, str]] = {}
-    theme, service, channel = arr.theme.tolist(), arr.service.tolist(), arr.channel.tolist()
-    for i, c in enumerate(who.tolist()):
-        ch = _CHANNEL_NAMES[channel[i]]
-        content, content_f = compose_complaint(theme[i], service[i], ch, int(style[i]), int(length[i]), rolls)
-        request, request_f = compose_request(theme[i], int(style[i]), rolls)
-        person = people.get(c) or people.setdefault(c, customers.person(c))
-        out.content.append(content)
-        out.request.append(request)
-        out.name.append(person[0])
-        out.search.append(" ".join(f"{codes[i].lower()} {person[1]} {content_f} {request_f}".split()))
-        u = contact[i]
-        has_phone = not ((ch == "post" and u[0] < 0.3) or (ch == "email" and u[0] < 0.35))
-        out.phone.append(customers.phone_text(c) if has_phone else None)
-        out.email.append(person[2] if ch == "email" or u[1] < (0.2 if ch == "post" else 0.5) else None)
-        out.address.append(customers.address(c) if ch == "post" or u[2] < (0.6 if ch == "in_person" else 0.1)
-                           else None)
-    return out
-
-
-# --- letters --------------------------------------------------------------------------------------------------
-
-@dataclass
-class _LetterRows:
-    case_row: np.ndarray   # index into the chunk
-    round: np.ndarray
-    issued: np.ndarray
-    invitation: np.ndarray
-    meeting: np.ndarray
-    ids: np.ndarray
-    doc: list[str]
-
-
-def _letter_rows(cur, plan: Plan, state: State) -> _LetterRows:
-    rows1 = np.flatnonzero(state.kept[:, LETTER1])
-    rows2 = np.flatnonzero(state.kept[:, LETTER2])
-    case_row = np.concatenate([rows1, rows2])
-    rnd = np.concatenate([np.ones(len(rows1), np.int64), np.full(len(rows2), 2)])
-    issued = np.concatenate([plan.r1.letter[rows1], plan.r2.letter[rows2]])
-    invitation = np.concatenate([plan.r1.invitation[rows1], plan.r2.invitation[rows2]])
-    meeting = np.concatenate([plan.r1.meeting[rows1], plan.r2.meeting[rows2]])
-    order = np.lexsort((rnd, case_row, issued))
-    case_row, rnd, issued, invitation, meeting = (a[order] for a in (case_row, rnd, issued, invitation, meeting))
-    ids = _reserve(cur, "letter_id_seq", len(case_row))
-    years = _local_years(issued).tolist()
-    doc = [format_doc_number(i, y, LetterKind.INVITATION if inv else LetterKind.REPLY)
-           for i, y, inv in zip(ids.tolist(), years, invitation.tolist())]
-    return _LetterRows(case_row, rnd, issued, invitation, meeting, ids, doc)
-
-
-def _reply_body(rng_u: Iterator[float], name: str, ticket: str, service: str, theme: Theme, round_no: int,
-                event_day: int, issued: int, writing: tuple[float, float, float]) -> str:
-    """A reply letter: cause, what was done, the plan; some staff add excuses or leave out dates."""
-    co = company()
-    topic = theme.label[:1].lower() + theme.label[1:]
-    opening = pick(LETTER_OPENINGS, next(rng_u)).format(
-        short=co.short_name, service=service, ticket=ticket, theme=topic)
-    cause = pick(theme.causes, next(rng_u)).replace("{time}", f"ngày {_fmt_day(event_day)}")
-    fix = pick(theme.fixes, next(rng_u))
-    deadline = _fmt_local(issued + int(3 + next(rng_u) * 5) * DAY, "%d/%m/%Y")
-    excuse, vague, no_sorry = (next(rng_u) < p for p in writing)
-    plans = LETTER_VAGUE_PLANS if vague else LETTER_PLANS
-    plan = pick(plans, next(rng_u)).format(deadline=deadline)
-    lines = [f"Kính gửi Quý khách {name},", "", opening]
-    if round_no == 2:
-        lines.append(ROUND2_LINE)
-    lines += ["", "Sau khi xác minh, chúng tôi xin trả lời như sau:", f"- Nguyên nhân: {cause}.",
-              f"- Chúng tôi đã thực hiện: {fix}.", f"- Kế hoạch tiếp theo: {plan}", ""]
-    if excuse:
-        lines.append(pick(LETTER_EXCUSES, next(rng_u)))
-    if not no_sorry:
-        lines.append(pick(LETTER_OWNERSHIP, next(rng_u)))
-    lines.append(pick(LETTER_CLOSINGS, next(rng_u)).format(hotline=co.hotline))
-    return "\n".join(lines)
-
-
-def _invitation_body(name: str, ticket: str, service: str, meeting: int, place: str, content: str) -> str:
-    co = company()
-    short = content if len(content) <= 120 else content[:117].rstrip() + "…"
-    return "\n".join([
-        f"Kính gửi Quý khách {name},", "",
-        f"{co.short_name} trân trọng cảm ơn Quý khách đã phản ánh về dịch vụ {service} (hồ sơ {ticket}). "
-        "Để cùng Quý khách làm rõ và thống nhất hướng giải quyết, chúng tôi trân trọng kính mời Quý khách "
-        "đến làm việc trực tiếp:",
-        "", f"- Thời gian: {_fmt_local(meeting)}", f"- Địa điểm: {place}",
-        f"- Nội dung: trao đổi, giải quyết khiếu nại “{short}”.", "",
-        "Khi đến, Quý khách vui lòng mang theo giấy tờ tùy thân và các tài liệu liên quan đến dịch vụ. Nếu thời gian "
-        f"trên chưa thuận tiện, Quý khách vui lòng liên hệ hotline {co.hotline} để sắp xếp lại.", "",
-        "Trân trọng cảm ơn Quý khách.",
-    ])
-
-
-def _letters_table(rng: np.random.Generator, rows: _LetterRows, chunk: "_Chunk") -> pa.Table:
-    u = _uniforms(rng)
-    subjects, bodies, places = [], [], []
-    rows_of = zip(rows.case_row.tolist(), rows.round.tolist(), rows.invitation.tolist())
-    for k, (i, rnd, inv) in enumerate(rows_of):
-        ticket, name = chunk.codes[i], chunk.texts.name[i]
-        service = SERVICES[chunk.arr.service[i]].label
-        second = " (lần 2)" if rnd == 2 else ""
-        if inv:
-            place = CITIES[chunk.city[i]].office
-            subjects.append(f"Giấy mời làm việc về khiếu nại số {ticket}{second}")
-            bodies.append(_invitation_body(name, ticket, service, int(rows.meeting[k]), place, chunk.texts.content[i]))
-            places.append(place)
-        else:
-            subjects.append(f"Trả lời khiếu nại số {ticket}{second}")
-            bodies.append(_reply_body(u, name, ticket, service, THEMES[chunk.arr.theme[i]], rnd,
-                                      int(chunk.plan.event_day[i]), int(rows.issued[k]), _WRITING[chunk.staff[i]]))
-            places.append(None)
-    kinds = (LetterKind.REPLY.value, LetterKind.INVITATION.value)
-    return pa.table({
-        "id": rows.ids, "case_id": chunk.ids[rows.case_row], "round": rows.round.astype(np.int32),
-        "kind": _codes(kinds, rows.invitation.astype(np.int8)), "doc_number": _strings(rows.doc),
-        "subject": _strings(subjects), "body": _strings(bodies),
-        "meeting_at": _ts(np.where(rows.invitation, rows.meeting, NEVER)), "meeting_place": _strings(places),
-        "issued_at": _ts(rows.issued), "issued_by": _codes(tuple(u for u, _ in STAFF), chunk.staff[rows.case_row]),
-    })
-
-
 # --- one chunk ------------------------------------------------------------------------------------------------------
-
-@dataclass
-class _Chunk:
-    arr: Arrivals
-    ids: np.ndarray
-    codes: list[str]
-    city: np.ndarray
-    staff: np.ndarray
-    follow_staff: np.ndarray
-    kind: np.ndarray
-    plan: Plan
-    state: State
-    texts: _Texts
-    late_reason: list[str | None]
-
 
 def _build_chunk(cur, rng: np.random.Generator, arr: Arrivals, customers: Customers, who: np.ndarray,
                  clocks: _Clocks, desk: _Desk, until_s: int, policy: Policy) -> _Chunk:
@@ -308,33 +130,6 @@ def _build_chunk(cur, rng: np.random.Generator, arr: Arrivals, customers: Custom
                    for r, late in zip(reasons.tolist(), plan.late_complaint.tolist())]
     return _Chunk(arr, ids, codes, city, _pick_staff(rng, city), _pick_staff(rng, city), kind, plan, state,
                   _texts(rng, arr, who, customers, codes), late_reason)
-
-
-def _cases_table(c: _Chunk) -> pa.Table:
-    p, s = c.plan, c.state
-    referred = s.status == STATUS_CODES.index(Status.REFERRED.value)
-    cols = s.columns
-    return pa.table({
-        "id": c.ids, "ticket_code": _strings(c.codes), "received_at": _ts(c.arr.received),
-        "channel": _codes(_CHANNEL_NAMES, c.arr.channel),
-        "issue_kind": _codes(tuple(k.value for k in IssueKind), c.kind.astype(np.int8)),
-        "service": _codes(tuple(sv.value for sv in SERVICES), c.arr.service),
-        "customer_name": _strings(c.texts.name), "customer_phone": _strings(c.texts.phone),
-        "customer_email": _strings(c.texts.email), "customer_address": _strings(c.texts.address),
-        "event_date": _dates(p.event_day), "content": _strings(c.texts.content),
-        "request": _strings(c.texts.request),
-        "search_text": _strings(c.texts.search), "status": _codes(STATUS_CODES, s.status),
-        "round": s.round.astype(np.int32),
-        **{name: _ts(cols[name]) for name in ("round_opened_at", "reply_due_at", "resolution_due_at",
-                                              "round_replied_at", "first_reply_at", "resolved_at", "closed_at")},
-        "late_complaint": pa.array(p.late_complaint), "late_reason": _strings(c.late_reason),
-        "referral_body": _strings(_REFERRAL_CODES[p.referral_body].tolist(), ~referred),
-        "referral_date": _dates(p.referral_day, ~referred),
-        "staff": _codes(tuple(u for u, _ in STAFF), c.staff),
-        "branch": _codes(tuple(city.branch for city in CITIES), c.city),
-        "is_demo": pa.array(np.ones(len(c.ids), dtype=bool)), "version": s.version.astype(np.int32),
-        "updated_at": _ts(cols["updated_at"]),
-    })
 
 
 # --- audit events, rounds, follow-ups: SQL over a per-case plan table ------------------------------------------
