@@ -73,7 +73,7 @@ class DemoReport:
         return "\n".join(lines)
 
 
-# --- one chunk ------------------------------------------------------------------------------------------------------
+# --- building one chunk -------------------------------------------------------------------------------------
 
 def _build_chunk(cur, rng: np.random.Generator, arr: Arrivals, customers: Customers, who: np.ndarray,
                  clocks: _Clocks, desk: _Desk, until_s: int, policy: Policy) -> _Chunk:
@@ -91,7 +91,7 @@ def _build_chunk(cur, rng: np.random.Generator, arr: Arrivals, customers: Custom
                   _texts(rng, arr, who, customers, codes), late_reason)
 
 
-# --- audit events, rounds, follow-ups: SQL over a per-case plan table ------------------------------------------
+# --- writing one chunk: cases, letters, then the rows derived from the plan (voc.demo.events) ----------------
 
 def _count_events(c: _Chunk) -> int:
     kept = c.state.kept
