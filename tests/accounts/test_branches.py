@@ -8,7 +8,7 @@ from tests.conftest import MONDAY_0910, make_draft
 from voc.insight import analytics
 from voc.accounts import branches, users
 from voc.desk import cases
-from voc.demo import texts
+from voc.demo import people
 from voc.accounts.access import SYSTEM, Actor, Role
 from voc.store.audit import events_for
 from voc.desk.csvio import COLUMNS, import_csv
@@ -23,7 +23,7 @@ def names(db, active_only=False):
 
 
 def test_a_fresh_database_lists_the_demo_branches(db):
-    assert set(names(db)) == {city.branch for city in texts.CITIES}
+    assert set(names(db)) == {city.branch for city in people.CITIES}
 
 
 def test_existing_branches_are_migrated_into_the_list_not_lost(tmp_path, monkeypatch):
@@ -142,7 +142,7 @@ def test_cases_get_a_managed_active_branch_only(db, admin, staff):
     branches.set_branch_active(db, admin, "Đà Nẵng", False)
     with pytest.raises(ValidationError, match="ngừng hoạt động"):
         cases.receive(db, admin, make_draft(branch="Đà Nẵng"), received_at=MONDAY_0910)
-    assert names(db) == sorted(city.branch for city in texts.CITIES)     # nothing typed became a branch
+    assert names(db) == sorted(city.branch for city in people.CITIES)     # nothing typed became a branch
 
 
 def test_import_maps_a_row_to_a_managed_branch_or_rejects_it(db, tmp_path):

@@ -15,8 +15,10 @@ from voc.store import case_store
 from voc.desk import cases
 from voc.accounts.access import Actor, Role
 from voc.store.db import Database
-from voc.demo.generate import SETTINGS_KEY, STAFF, _WorkingCalendar, generate_demo
-from voc.demo.texts import LATE_REASONS, NOTE_DEMO
+from voc.demo.calendars import _WorkingCalendar
+from voc.demo.generate import SETTINGS_KEY, generate_demo
+from voc.demo.notes import LATE_REASONS, NOTE_DEMO
+from voc.demo.people import STAFF
 from voc.desk.lifecycle import Action, next_status
 from voc.model import Channel, Service, SlaState, Status
 from voc.desk.policy import CalendarMode, Policy, save_policy

@@ -164,3 +164,16 @@ def test_user_words_are_shown_as_text_not_markdown(empty, qa):
     reader = open_page(DICTIONARY, qa)
     reader.text_input(key="dictionary_q").input("javascript").run()
     assert dictionary_terms(reader) == {"**mail** [dội](javascript:alert(1))"}
+
+
+def test_a_theme_no_longer_in_use_stays_findable_but_is_not_offered(empty, qa):
+    from voc.insight import clarify
+    ssl = next(t.name for t in clarify.themes(get_db()) if t.code == "ssl")
+    rows = [dict(row, active=row["code"] != "ssl") for row in clarify.theme_rows(get_db())]
+    assert clarify.save_theme_rows(get_db(), qa, rows) == 1
+    app = open_tab(open_page(CLARIFY, qa), "Từ điển")
+    offered = app.selectbox(key="clarify_new_theme_0").options               # new terms: active themes only
+    assert len(offered) == len(rows) - 1 and not [o for o in offered if o.startswith(ssl)]
+    only = app.selectbox(key="clarify_glossary_theme").options              # the filter: every theme
+    assert only[0] == "Tất cả chủ đề" and f"{ssl} (ngừng dùng)" in only
+    assert [o for o in only if o.endswith("(ngừng dùng)")] == [f"{ssl} (ngừng dùng)"]
