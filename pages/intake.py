@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui.session import get_db, page_actor
 from ui.widgets import after_write, customer_lines, fields_table, frame, labelled_text, show_error
-from voc.desk import attachments, cases, documents, letters
+from voc.desk import attachments, cases, documents, templates
 from voc.store import case_store
 from voc.text import similar
 from voc.accounts.access import Actor, Permission, Role
@@ -193,7 +193,7 @@ def result(actor: Actor, ticket_code: str) -> None:
 
 def documents_for_customer(actor: Actor, case: Case, files: list) -> None:
     """R3 confirmation (e-mail text for the web channel, a printable note otherwise); R4 receipt form."""
-    note = letters.confirmation(case)
+    note = templates.confirmation(case)
     st.subheader("Xác nhận gửi khách hàng")
     if case.channel is Channel.EMAIL:
         st.caption("Nội dung email xác nhận (sao chép để gửi cho khách hàng):")

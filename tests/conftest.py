@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MONDAY_0910 = datetime(2026, 11, 23, 2, 10, tzinfo=timezone.utc)
 # How the tests' letters are sent unless a test is about sending.
 BY_EMAIL = Delivery(LetterDelivery.EMAIL, "an@example.com")
+BY_POST = Delivery(LetterDelivery.POST, "12 Láng Hạ, Hà Nội")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui.widgets import md_escape
 from voc.errors import DomainError
-from voc.desk.letters import company
+from voc.desk.templates import company
 from voc.portal import abuse
 
 PROXY_HOPS_ENV = "VOC_PORTAL_PROXY_HOPS"

@@ -100,6 +100,44 @@ DELIVERY_RECIPIENT_LABELS = {LetterDelivery.EMAIL: "Địa chỉ email nhận", 
                              LetterDelivery.IN_PERSON: "Người nhận thư"}
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """How, to whom and when an issued letter was sent.
+
+    `recipient` is the e-mail address, the postal address, or the name of the person handed the letter.
+    `at` is None for "at the moment of issuing" (always so for e-mail: the outbox takes it then); a letter
+    posted or handed over a little before it was recorded gives that earlier time.
+    """
+
+    method: LetterDelivery
+    recipient: str
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Letter:
+    id: int
+    case_id: int
+    round: int
+    kind: LetterKind
+    doc_number: str
+    subject: str
+    body: str
+    meeting_at: datetime | None
+    meeting_place: str | None
+    issued_at: datetime
+    issued_by: str
+    supersedes: int | None
+    supersedes_number: str | None = None      # doc_number of the letter this one replaces
+    superseded_by_number: str | None = None   # doc_number of the letter that replaced this one
+    delivery: Delivery | None = None          # None for letters issued before deliveries were recorded
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_number is not None
+
+
+
 class ReferralBody(LabelledEnum):
     """R10: where a case goes when round 2 ends without agreement."""
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import BY_EMAIL, MONDAY_0910, make_draft
+from tests.conftest import BY_EMAIL, BY_POST, MONDAY_0910, make_draft
 from tests.mail.conftest import SENDER, settings_for
 from tests.desk.test_csvio import GOOD, HEADER, write
 from voc.store import case_store
@@ -103,7 +103,7 @@ def _issued_letter(db, staff, case, kind=LetterKind.REPLY, **extra):
     if kind is LetterKind.INVITATION:
         body = letters.with_meeting(body + "\n- Thời gian: \n- Địa điểm: ", extra["meeting_at"], extra["meeting_place"])
     letter = letters.issue_letter(db, staff, case.ticket_code, kind, "Về việc website bị gián đoạn", body,
-                                  delivery=BY_EMAIL, **extra)
+                                  delivery=BY_POST, **extra)
     with db.cursor() as cur:
         return letter, case_store.get_case(cur, case.ticket_code)
 
@@ -137,6 +137,28 @@ def test_letter_by_email_with_pdf_threads_after_the_confirmation(db, staff, smtp
         (MailKind.CONFIRMATION, None, "an@example.com", confirmation["Message-ID"], MailStatus.SENT),
         (MailKind.LETTER, letter.id, "an.nguyen@example.com", message_id, MailStatus.SENT)]
     assert all(m.sent_at is not None for m in rows)
+
+
+def test_issuing_a_letter_by_email_queues_it_with_its_pdf_in_the_same_transaction(db, staff, smtp_server):
+    settings = settings_for(smtp_server)
+    case = cases.receive(db, staff, make_draft())
+    cases.start_verification(db, staff, case.ticket_code)
+    letter = letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, "Về việc website bị gián đoạn",
+                                  "BKNS đã khôi phục dịch vụ lúc 10:00 ngày 23/11/2026 và cảm ơn Quý khách.",
+                                  delivery=BY_EMAIL)
+    with db.cursor() as cur:
+        case = case_store.get_case(cur, case.ticket_code)
+    [mail] = [m for m in case_mails(db, case) if m.kind is MailKind.LETTER]
+    assert (mail.letter_id, mail.to_address) == (letter.id, BY_EMAIL.recipient)
+    send_pending(db, settings)
+    letter_mail = smtp_server.received[-1].message
+    [attached] = list(letter_mail.iter_attachments())
+    assert attached.get_content() == documents.letter_pdf(letter, case)
+    assert attached.get_filename() == letters.letter_file_name(letter)
+    # Refused issue (nothing to say): no letter and no mail.
+    with pytest.raises(ValidationError):
+        letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, "Lần hai", " ", delivery=BY_EMAIL)
+    assert len([m for m in case_mails(db, case) if m.kind is MailKind.LETTER]) == 1
 
 
 def test_invitation_cover_states_the_meeting(db, staff, smtp_server):

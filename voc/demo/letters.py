@@ -17,7 +17,8 @@ from voc.demo.sequences import _reserve
 from voc.demo.texts_cases import _uniforms
 from voc.demo.texts_compose import pick
 from voc.demo.texts_themes import THEMES, Theme
-from voc.desk.letters import company, format_doc_number, reserve_doc_numbers
+from voc.desk.letters import format_doc_number, reserve_doc_numbers
+from voc.desk.templates import company
 from voc.model import LetterKind
 
 LETTER_OPENINGS = (

@@ -11,6 +11,7 @@ from typing import Callable
 from voc.accounts import branches
 from voc.store import case_store
 from voc.desk import attachments as attachment_store
+from voc.mail.outbox import queue_confirmation
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import from_db, local_date, to_db, utcnow
@@ -107,8 +108,6 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
     `attachments` are `attachments.Upload` values stored in the same transaction, and so is the
     confirmation e-mail (R3) when the customer gave an address.
     """
-    from voc.mail.outbox import queue_confirmation
-
     actor.require(Permission.HANDLE_CASES)
     received_at = received_at or utcnow()
     validate_draft(draft, received_at)

@@ -23,8 +23,8 @@ from fpdf.enums import XPos, YPos
 
 from voc.paths import FONT_DIR
 from voc.clock import local, utcnow
-from voc.desk.letters import Letter, company, confirmation, receipt_form
-from voc.model import Case, LetterKind
+from voc.desk.templates import company, confirmation, receipt_form
+from voc.model import Case, Letter, LetterKind
 from voc.plaintext import fold
 
 FONT_FAMILY = "DejaVuSerif"

@@ -1,17 +1,13 @@
-"""Written documents of the procedure: reply letters and invitations (R6, R9), the customer's
-confirmation (R3) and the in-person receipt form (R4), drafted from templates in data/templates.
+"""Letters of the procedure: reply letters and invitations (R6, R9), drafted from the templates in
+data/templates, numbered in the outgoing register, issued with how they were delivered.
 
 An issued letter is never changed: a correction is a new letter that names the one it supersedes.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from string import Template
 from typing import Callable, Iterator, Sequence
 
 import duckdb
@@ -21,109 +17,16 @@ from voc.text import reply_check
 from voc.accounts.access import Actor
 from voc.store.audit import record_event
 from voc.desk.cases import _EMAIL, apply_action
-from voc.paths import DATA_DIR, TEMPLATES_DIR
+from voc.desk import documents
+from voc.desk.templates import Draft, render
+from voc.mail import outbox
 from voc.clock import format_local, from_db, local, to_db, utcnow
 from voc.errors import ConflictError, NotFound, ValidationError
 from voc.desk.lifecycle import Action
-from voc.model import Case, Channel, LetterDelivery, LetterKind, Status
+from voc.model import Case, Delivery, Letter, LetterDelivery, LetterKind, Status
 from voc.plaintext import clean_text, fold
 
 MAX_LETTER_CHARS = 20_000
-
-
-@dataclass(frozen=True)
-class Company:
-    name: str
-    short_name: str
-    department: str
-    address: str
-    hotline: str
-    email: str
-    city: str
-    signatory_title: str
-
-
-@lru_cache(maxsize=1)
-def company() -> Company:
-    return Company(**json.loads((DATA_DIR / "company.json").read_text(encoding="utf-8")))
-
-
-@dataclass(frozen=True)
-class Draft:
-    subject: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """How, to whom and when an issued letter was sent.
-
-    `recipient` is the e-mail address, the postal address, or the name of the person handed the letter.
-    `at` is None for "at the moment of issuing" (always so for e-mail: the outbox takes it then); a letter
-    posted or handed over a little before it was recorded gives that earlier time.
-    """
-
-    method: LetterDelivery
-    recipient: str
-    at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Letter:
-    id: int
-    case_id: int
-    round: int
-    kind: LetterKind
-    doc_number: str
-    subject: str
-    body: str
-    meeting_at: datetime | None
-    meeting_place: str | None
-    issued_at: datetime
-    issued_by: str
-    supersedes: int | None
-    supersedes_number: str | None = None      # doc_number of the letter this one replaces
-    superseded_by_number: str | None = None   # doc_number of the letter that replaced this one
-    delivery: Delivery | None = None          # None for letters issued before deliveries were recorded
-
-    @property
-    def is_superseded(self) -> bool:
-        return self.superseded_by_number is not None
-
-
-def _template(name: str) -> tuple[Template, Template]:
-    text = (TEMPLATES_DIR / f"{name}.txt").read_text(encoding="utf-8")
-    first, _, rest = text.partition("\n")
-    if not first.startswith("subject:"):
-        raise ValueError(f"template {name} must start with a subject line")
-    return Template(first[len("subject:"):].strip()), Template(rest.strip())
-
-
-def _fields(case: Case, **extra) -> dict[str, str]:
-    co = company()
-    content = case.content or ""
-    values = {
-        "ticket_code": case.ticket_code, "customer_name": case.customer.name,
-        "customer_phone": case.customer.phone or "", "customer_email": case.customer.email or "",
-        "customer_address": case.customer.address or "", "service_label": case.service.label,
-        "channel_label": case.channel.label, "issue_kind_label": case.issue_kind.label,
-        "status_label": case.status.label, "content": content,
-        "content_short": content if len(content) <= 120 else content[:117].rstrip() + "…",
-        "request": case.request or "", "received_local": format_local(case.received_at),
-        "reply_due_local": format_local(case.reply_due_at), "resolution_due_local": format_local(case.resolution_due_at),
-        "event_date": case.event_date.strftime("%d/%m/%Y") if case.event_date else "",
-        "branch": case.branch or "", "staff": case.staff or "",
-        "company_name": co.name, "company_short_name": co.short_name, "company_hotline": co.hotline,
-        "company_email": co.email, "company_department": co.department,
-    }
-    values.update({k: v for k, v in extra.items() if v is not None})
-    return values
-
-
-def render(name: str, case: Case, **extra) -> Draft:
-    subject, body = _template(name)
-    values = _fields(case, **extra)
-    return Draft(subject.safe_substitute(values), body.safe_substitute(values))
 
 
 def draft_letter(case: Case, kind: LetterKind, meeting_at: datetime | None = None,
@@ -183,17 +86,6 @@ def _meeting_line_problem(body: str, meeting_at: datetime, meeting_place: str) -
                     f"“{wanted[key]}”. Hãy sửa dòng “{label}:” trong thư (hoặc chọn lại) để hai nơi khớp nhau "
                     "trước khi phát hành.", "body")
     return None
-
-
-def confirmation(case: Case) -> Draft:
-    """R3: the confirmation for the customer: the e-mail text for the web channel, a printable note otherwise."""
-    return render("confirmation_email" if case.channel is Channel.EMAIL else "confirmation_note", case)
-
-
-def receipt_form(case: Case, attachment_names: list[str]) -> Draft:
-    """R4: the "Phiếu tiếp nhận" of an in-person complaint."""
-    listed = "\n".join(f"- {n}" for n in attachment_names) or "(không có)"
-    return render("receipt_form", case, attachments=listed)
 
 
 def format_doc_number(number: int, year: int, kind: LetterKind) -> str:
@@ -328,6 +220,12 @@ def validate_delivery(delivery: Delivery | None, case: Case, at: datetime) -> De
 _after_issue_hooks: list[Callable] = []
 
 
+def letter_file_name(letter: Letter) -> str:
+    """The PDF's file name as the customer receives it: "Thu-tra-loi-00012-2026.pdf"."""
+    kind = "Thu-tra-loi" if letter.kind is LetterKind.REPLY else "Giay-moi"
+    return f"{kind}-{letter.doc_number.split('/')[0]}-{letter.issued_at.year}.pdf"
+
+
 def on_issue(hook: Callable) -> Callable:
     _after_issue_hooks.append(hook)
     return hook
@@ -337,8 +235,11 @@ def _after_issue(cur, actor: Actor, case: Case, letter: Letter, at: datetime) ->
     """The letter has left (or, by e-mail, is handed to the outbox): the case waits for the customer's answer.
 
     This is the one place where a sent letter has consequences. For LetterDelivery.EMAIL the mail with
-    the letter's PDF is to be queued in the outbox here, in this same transaction (an `on_issue` hook).
+    the letter's PDF is queued in the outbox here, in this same transaction: if issuing fails, no mail.
     """
+    if letter.delivery.method is LetterDelivery.EMAIL:
+        outbox.queue_letter_mail(cur, case, letter, documents.letter_pdf(letter, case), letter_file_name(letter),
+                                 letter.delivery.recipient, outbox.default_domain(), actor, at=at)
     if case.status is Status.REPLIED:
         case = apply_action(cur, actor, case, Action.AWAIT_CUSTOMER, at,
                             note=f"{letter.kind.label} số {letter.doc_number} đã gửi: {letter.delivery.method.label}")

@@ -18,7 +18,7 @@ from enum import Enum
 from voc.accounts.access import Actor, Permission
 from voc.clock import format_local, from_db, to_db, utcnow
 from voc.errors import PermissionDenied, ValidationError
-from voc.desk.letters import render
+from voc.desk.templates import render
 from voc.mail.settings import MailSettings
 from voc.model import Case, LetterKind
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from voc.desk import attachments, cases, documents
 from voc.accounts.access import Actor, Role
 from voc.errors import DomainError, ValidationError
-from voc.desk.letters import company
+from voc.desk.templates import company
 from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
 from voc.portal import abuse
 from voc.portal.abuse import Bucket, KeyKind, Limits
