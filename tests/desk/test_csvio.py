@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910, make_draft
+from voc import setup
 from voc.store import case_store
 from voc.desk import cases
 from voc.accounts.access import SYSTEM
@@ -179,11 +180,10 @@ IMPORT_TEXTS = [  # (content, a theme it must get)
 
 
 def test_imported_cases_are_tagged_in_batches_by_the_intake_tagger(db, tmp_path):
-    from voc.text import taxonomy
     from voc.desk.csvio import BATCH_ROWS
     from voc.text.tagging import backfill
 
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     n = BATCH_ROWS + 100                       # two batches, tagged on two processes
     lines = [f"OLD-{i:05d},2025-04-01T09:10:00,hotline,quality,hosting,Khách {i},0912345678,,,"
              f"\"{IMPORT_TEXTS[i % len(IMPORT_TEXTS)][0]} (lần {i})\",,closed,1,,,,lan,Hà Nội" for i in range(n)]
@@ -207,9 +207,8 @@ def test_imported_cases_are_tagged_in_batches_by_the_intake_tagger(db, tmp_path)
 
 
 def test_reimport_does_not_tag_existing_cases_again(db, tmp_path):
-    from voc.text import taxonomy
 
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     source = write(tmp_path / "old.csv", [HEADER, *GOOD])
     assert import_csv(db, SYSTEM, source).tagged == 2
     with db.cursor() as cur:

@@ -1,7 +1,7 @@
 """The classifier: training, storage in DuckDB, retraining from QA corrections (keeps the better model)."""
 import numpy as np
 
-from voc.text import taxonomy
+from voc import setup
 from voc.cli.bench_tagging import seed_untagged_cases
 from voc.text.classifier import ThemeModel, load_active_model, retrain, train, training_examples
 from voc.text.normalize import analyse
@@ -31,7 +31,7 @@ def test_model_round_trips_through_bytes():
 
 
 def test_corrections_become_training_examples(db, qa):
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     [case_id] = seed_untagged_cases(db, ["mail bị dội về liên tục"])
     correct_case(db, qa, case_id, "email_delivery", True)
     with db.cursor() as cur:
@@ -40,7 +40,7 @@ def test_corrections_become_training_examples(db, qa):
 
 
 def test_retrain_keeps_the_previous_model_when_the_new_one_is_worse(db, qa):
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     with db.transaction() as cur:
         previous_id = cur.execute("SELECT id FROM theme_models WHERE active").fetchone()[0]
         cur.execute("UPDATE theme_models SET cv_score = 0.999 WHERE id = ?", [previous_id])
@@ -55,7 +55,7 @@ def test_retrain_keeps_the_previous_model_when_the_new_one_is_worse(db, qa):
 
 
 def test_retrain_activates_a_better_model(db, qa):
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     with db.transaction() as cur:
         previous_id = cur.execute("SELECT id FROM theme_models WHERE active").fetchone()[0]
         cur.execute("UPDATE theme_models SET cv_score = 0.0 WHERE id = ?", [previous_id])

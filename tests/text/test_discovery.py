@@ -1,5 +1,5 @@
 """Discovery: phrases frequent in poorly covered cases, ranked, with examples; glossary terms left out."""
-from voc.text import taxonomy
+from voc import setup
 from voc.cli.bench_tagging import seed_untagged_cases
 from voc.text.discovery import discover, rank_phrases
 
@@ -22,7 +22,7 @@ def test_phrases_already_in_the_glossary_are_left_out():
 
 
 def test_discover_reads_cases_and_their_tags(db):
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     seed_untagged_cases(db, [text for _, text in POOR])
     found = discover(db, min_cases=3)
     assert found and found[0].key == "mail bi doi"

@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from voc.text.evaluate import load_labelled_csv, set_metrics
+from voc.text.evaluate import load_labelled_csv
+from voc.text.metrics import set_metrics
 
 
 def test_set_metrics_hand_computed():

@@ -9,7 +9,7 @@ import sys
 
 from tests.conftest import ROOT
 from voc.store.db import Database
-from voc.text.taxonomy import ensure_defaults
+from voc.setup import ensure_defaults
 
 
 THREADS = 10
@@ -49,7 +49,7 @@ from conftest import make_draft
 from voc.accounts.access import Actor, Role
 from voc.desk.cases import receive
 from voc.store.db import Database
-from voc.text.taxonomy import ensure_defaults
+from voc.setup import ensure_defaults
 
 db = Database(sys.argv[1])
 ensure_defaults(db)

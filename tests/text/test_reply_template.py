@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import MONDAY_0910
+from tests.conftest import BY_EMAIL, MONDAY_0910
 from tests.text.test_reply_check import make_case
 from voc.desk import cases, letters
 from voc.errors import ValidationError
@@ -136,10 +136,10 @@ def test_issuing_with_the_summary_slot_unfilled_is_refused(db, staff, draft):
     only_slot_left = filled(body).replace(SUMMARY, SUMMARY_SLOT)
     with pytest.raises(ValidationError) as error:
         letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, "Trả lời", only_slot_left,
-                             at=MONDAY_0910 + timedelta(hours=3))
+                             at=MONDAY_0910 + timedelta(hours=3), delivery=BY_EMAIL)
     assert "TÓM TẮT NỘI DUNG KHIẾU NẠI" in str(error.value) and "lời của khách hàng" in str(error.value)
     with db.cursor() as cur:
         assert cur.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
     letter = letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, "Trả lời", filled(body),
-                                  at=MONDAY_0910 + timedelta(hours=3))
+                                  at=MONDAY_0910 + timedelta(hours=3), delivery=BY_EMAIL)
     assert SUMMARY in letter.body

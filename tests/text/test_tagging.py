@@ -4,8 +4,8 @@ import json
 import pytest
 
 from tests.conftest import make_draft
+from voc import setup
 from voc.desk import cases
-from voc.text import taxonomy
 from voc.store.audit import events_for
 from voc.cli.bench_tagging import seed_untagged_cases
 from voc.text.tagging import backfill, case_tags, correct_case, tag_case, tag_text
@@ -27,7 +27,7 @@ def test_text_without_any_theme_gets_none():
 
 
 def test_a_received_case_is_tagged_in_its_intake_transaction(db, staff):
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     case = cases.receive(db, staff, make_draft())
     with db.cursor() as cur:
         tags = case_tags(cur, case.id)
@@ -38,7 +38,7 @@ def test_a_received_case_is_tagged_in_its_intake_transaction(db, staff):
 
 
 def test_retagging_replaces_rows(db):
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     [case_id] = seed_untagged_cases(db, ["Web bị sập, gọi tổng đài không ai nghe máy"])
     for _ in range(2):
         with db.transaction() as cur:
@@ -50,7 +50,7 @@ def test_retagging_replaces_rows(db):
 
 
 def test_qa_corrections_override_the_machine_and_are_audited(db, qa, staff):
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     [case_id] = seed_untagged_cases(db, ["Web bị sập từ sáng"])
     tags = correct_case(db, qa, case_id, "downtime", False)
     assert "downtime" not in {t.code for t in tags}
@@ -68,7 +68,7 @@ def test_qa_corrections_override_the_machine_and_are_audited(db, qa, staff):
 
 
 def test_backfill_tags_every_case_in_batches_on_two_processes(db, qa):
-    taxonomy.ensure_defaults(db)
+    setup.ensure_defaults(db)
     texts = ["Web bị sập từ sáng", "web bi sap, goi ko ai nghe may", "Tôi bị trừ tiền hai lần",
              "Chứng chỉ SSL hết hạn", "Nhân viên trả lời cáu gắt", "Xin cảm ơn"] * 5
     ids = seed_untagged_cases(db, texts)

@@ -32,7 +32,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
-from voc.text.evaluate import set_metrics
+from voc.text.metrics import set_metrics
 from voc.text.normalize import Analysed, analyse
 from voc.numbers import vn_number
 from voc.plaintext import strip_diacritics

@@ -14,66 +14,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from voc.plaintext import strip_diacritics
-
-
-@dataclass(frozen=True)
-class LabelScore:
-    label: str
-    precision: float
-    recall: float
-    f1: float
-    support: int     # gold rows carrying the label
-    predicted: int   # rows predicted with the label
-
-
-@dataclass(frozen=True)
-class Metrics:
-    rows: int
-    accuracy: float
-    macro_f1: float
-    weighted_f1: float
-    per_label: list[LabelScore]
-
-
-def _ratio(a: float, b: float) -> float:
-    return a / b if b else 0.0
-
-
-def set_metrics(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> Metrics:
-    """Exact-set accuracy and per-label/macro/weighted F1 of predicted label sets."""
-    if len(gold) != len(predicted):
-        raise ValueError("gold and predicted differ in length")
-    labels = sorted({label for row in gold for label in row} | {label for row in predicted for label in row})
-    tp = dict.fromkeys(labels, 0)
-    fp = dict.fromkeys(labels, 0)
-    fn = dict.fromkeys(labels, 0)
-    exact = 0
-    for g_row, p_row in zip(gold, predicted):
-        g, p = set(g_row), set(p_row)
-        exact += g == p
-        for label in g & p:
-            tp[label] += 1
-        for label in p - g:
-            fp[label] += 1
-        for label in g - p:
-            fn[label] += 1
-    scores = []
-    for label in labels:
-        precision = _ratio(tp[label], tp[label] + fp[label])
-        recall = _ratio(tp[label], tp[label] + fn[label])
-        f1 = _ratio(2 * precision * recall, precision + recall)
-        scores.append(LabelScore(label, precision, recall, f1, tp[label] + fn[label], tp[label] + fp[label]))
-    support = sum(s.support for s in scores)
-    return Metrics(
-        rows=len(gold),
-        accuracy=_ratio(exact, len(gold)),
-        macro_f1=_ratio(sum(s.f1 for s in scores), len(scores)),
-        weighted_f1=_ratio(sum(s.f1 * s.support for s in scores), support),
-        per_label=scores,
-    )
+from voc.text.metrics import Metrics, set_metrics
 
 
 def load_labelled_csv(path: str | Path) -> tuple[list[str], list[list[str]]]:

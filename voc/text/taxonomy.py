@@ -88,7 +88,6 @@ def ensure_defaults(db) -> bool:
 
     Idempotent: themes are inserted only when their code is new, glossary terms only when their
     matching key is new (a removed term keeps its key), so QA's edits are never overwritten.
-    Also makes sure a theme model exists and that newly received cases get tagged.
     Returns True when something was seeded.
     """
     version, themes = load_default_taxonomy()
@@ -97,10 +96,6 @@ def ensure_defaults(db) -> bool:
         row = cur.execute("SELECT value FROM theme_engine_meta WHERE key = ?", [META_TAXONOMY_VERSION]).fetchone()
         if row is None or int(row[0]) < version:
             seeded = _seed(cur, version, themes, load_default_glossary())
-    from voc.text import tagging
-
-    tagging.ensure_model(db)
-    tagging.install_intake_hook()
     return seeded
 
 
