@@ -35,6 +35,7 @@ class Permission(str, Enum):
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     IMPORT_EXPORT = "import_export"
+    MANAGE_MAIL = "manage_mail"                # the complaints mailbox: fetch, quarantine
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -53,6 +54,7 @@ PERMISSION_MESSAGES = {
     Permission.MANAGE_USERS: "Chỉ quản trị mới được quản lý tài khoản.",
     Permission.MANAGE_POLICY: "Chỉ quản trị mới được đổi các giá trị chính sách.",
     Permission.IMPORT_EXPORT: "Chỉ quản trị mới được nhập/xuất dữ liệu.",
+    Permission.MANAGE_MAIL: "Chỉ quản trị mới được quản lý hộp thư khiếu nại.",
 }
 
 

@@ -4,7 +4,7 @@ writes its audit event in that same transaction (R11)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Callable
 
@@ -14,7 +14,7 @@ from voc.audit import record_event
 from voc.clock import local_date, to_db, utcnow
 from voc.errors import ConflictError, PermissionDenied, ValidationError
 from voc.lifecycle import Action, next_status
-from voc.model import Case, CaseDraft, ReferralBody, Status
+from voc.model import Case, CaseDraft, IssueKind, ReferralBody, Status
 from voc.policy import Policy, load_policy
 from voc.sla import days_since_event, is_past_limitation, limitation_days, reply_due_at, resolution_due_at
 from voc.text import clean_text
@@ -48,7 +48,7 @@ class LateComplaint(ValidationError):
         self.limit = limit
 
 
-def validate_draft(draft: CaseDraft, received_at: datetime) -> None:
+def validate_draft(draft: CaseDraft, received_at: datetime, *, require_event_date: bool = True) -> None:
     """Required fields (R2), a contact, sane sizes, an event date not in the future."""
     c = draft.customer
     if not clean_text(c.name):
@@ -70,11 +70,16 @@ def validate_draft(draft: CaseDraft, received_at: datetime) -> None:
             raise ValidationError(
                 f"Nội dung quá dài ({len(value):,} ký tự; tối đa {MAX_TEXT_CHARS:,}). "
                 "Hãy rút gọn và đính kèm phần còn lại dưới dạng tệp.".replace(",", "."), name)
-    if draft.event_date is None:
+    if draft.event_date is not None or require_event_date:
+        validate_event_date(draft.event_date, received_at)
+
+
+def validate_event_date(event_date: date | None, received_at: datetime) -> None:
+    if event_date is None:
         raise ValidationError("Vui lòng nhập ngày xảy ra sự việc.", "event_date")
-    if draft.event_date > local_date(received_at):
+    if event_date > local_date(received_at):
         raise ValidationError("Ngày xảy ra sự việc không thể sau ngày tiếp nhận.", "event_date")
-    if draft.event_date < EARLIEST_EVENT:
+    if event_date < EARLIEST_EVENT:
         raise ValidationError("Ngày xảy ra sự việc không hợp lệ (trước năm 2000).", "event_date")
 
 
@@ -85,7 +90,8 @@ class LimitationCheck:
     limit: int
 
 
-def check_limitation(draft: CaseDraft, received_at: datetime, policy: Policy) -> LimitationCheck:
+def check_limitation(draft: CaseDraft | Case, received_at: datetime, policy: Policy) -> LimitationCheck:
+    """R8 on the event date and issue kind of a draft, or of a case whose event date is filled in later."""
     return LimitationCheck(
         late=is_past_limitation(draft.event_date, received_at, draft.issue_kind, policy),
         days=days_since_event(draft.event_date, received_at),
@@ -95,7 +101,8 @@ def check_limitation(draft: CaseDraft, received_at: datetime, policy: Policy) ->
 
 def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = None,
             received_at: datetime | None = None, intake_key: str | None = None,
-            attachments: list | None = None, details: dict | None = None) -> Case:
+            attachments: list | None = None, details: dict | None = None,
+            allow_missing_event_date: bool = False, in_transaction: Callable | None = None) -> Case:
     """R3: log a complaint, give it a unique ticket code and its round-1 clocks.
 
     `details` are channel particulars (call time, letter date, web ticket reference...) kept in the
@@ -103,12 +110,17 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
 
     `intake_key` makes a repeated submission of the same form return the case it already saved.
     `attachments` are `attachments.Upload` values stored in the same transaction.
+    `allow_missing_event_date` (mail intake): a draft without an event date is saved with the case
+    flagged `event_date_pending`; R8 runs when staff fill the date in (`set_event_date`).
+    `in_transaction(cur, case)` runs in the intake transaction after everything else (the mail
+    intake records the message there, so the message and its case commit together).
     """
     from voc import attachments as attachment_store
 
     actor.require(Permission.HANDLE_CASES)
     received_at = received_at or utcnow()
-    validate_draft(draft, received_at)
+    validate_draft(draft, received_at, require_event_date=not allow_missing_event_date)
+    pending = draft.event_date is None
     uploads = attachment_store.validate_uploads(attachments or [])
     with db.transaction() as cur:
         if intake_key:
@@ -116,7 +128,8 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
             if existing is not None:
                 return existing
         policy = load_policy(cur)
-        limitation = check_limitation(draft, received_at, policy)
+        limitation = (LimitationCheck(False, 0, limitation_days(draft.issue_kind, policy)) if pending
+                      else check_limitation(draft, received_at, policy))
         reason = clean_text(late_reason)
         if limitation.late and not reason:
             raise LateComplaint(limitation.days, limitation.limit)
@@ -133,7 +146,7 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
             content=clean_text(draft.content), request=clean_text(draft.request), status=Status.RECEIVED, round=1,
             round_opened_at=received_at, reply_due_at=reply_due, resolution_due_at=resolution_due,
             late_complaint=limitation.late, late_reason=reason if limitation.late else None,
-            staff=draft.staff or actor.username, branch=branch, intake_key=intake_key,
+            staff=draft.staff or actor.username, branch=branch, intake_key=intake_key, event_date_pending=pending,
         )
         case_id = case_store.insert_case(cur, values)
         case_store.insert_round(cur, case_id, 1, received_at, reply_due, resolution_due)
@@ -141,13 +154,48 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
         record_event(cur, actor.username, "case", case_id, "received", None,
                      {"ticket_code": code, "status": Status.RECEIVED, "channel": draft.channel,
                       "late_complaint": limitation.late, "late_reason": values["late_reason"],
+                      **({"event_date_pending": True} if pending else {}),
                       **({"details": details} if details else {})},
                      at=received_at)
         for upload in uploads:
             attachment_store.store(cur, actor, case_id, upload, received_at)
         for hook in _after_receive_hooks:
             hook(cur, case)
+        if in_transaction:
+            in_transaction(cur, case)
     return case
+
+
+def set_event_date(db, actor: Actor, ticket_code: str, event_date: date | None, issue_kind: IssueKind | None = None,
+                   *, late_reason: str | None = None, expected_version: int | None = None,
+                   at: datetime | None = None) -> Case:
+    """Fill in the event date of a case opened without one (mail intake), then run R8 on it.
+
+    Staff may correct the issue kind at the same time (the mail intake only guesses it). A late
+    complaint needs a recorded reason, as at intake. Audited with before and after."""
+    actor.require(Permission.HANDLE_CASES)
+    at = at or utcnow()
+    with db.transaction() as cur:
+        case = case_store.get_case(cur, ticket_code)
+        if not actor.may_touch_branch(case.branch):
+            raise PermissionDenied("Bạn chỉ được xử lý hồ sơ của chi nhánh mình.")
+        if expected_version is not None and case.version != expected_version:
+            raise ConflictError(case_store.CONFLICT_MESSAGE)
+        if case.event_date is not None:
+            raise ValidationError("Hồ sơ đã có ngày xảy ra sự việc; ngày này không sửa lại được.", "event_date")
+        validate_event_date(event_date, case.received_at)
+        kind = issue_kind or case.issue_kind
+        limitation = check_limitation(replace(case, event_date=event_date, issue_kind=kind), case.received_at,
+                                      load_policy(cur))
+        reason = clean_text(late_reason)
+        if limitation.late and not reason:
+            raise LateComplaint(limitation.days, limitation.limit)
+        changes = {"event_date": event_date, "issue_kind": kind, "event_date_pending": False,
+                   "late_complaint": limitation.late, "late_reason": reason if limitation.late else None}
+        before = {k: getattr(case, k) for k in changes}
+        case_store.update_case(cur, case, changes, at)
+        record_event(cur, actor.username, "case", case.id, "event_date_set", before, changes, at=at)
+        return case_store.get_case_by_id(cur, case.id)
 
 
 def load_case(db, actor: Actor, ticket_code: str) -> Case:
