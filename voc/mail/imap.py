@@ -115,14 +115,16 @@ class Mailbox:
             return None
         return Fetched(uid, bytes(body), size or len(body), _internaldate(meta), complete)
 
-    def mark_done(self, uid: int) -> None:
+    def mark_done(self, uids: list[int]) -> None:
+        if not uids:
+            return
         flags = f"({DONE_KEYWORD} \\Seen)" if self.keywords else "(\\Seen)"
         try:
-            status, _ = self._imap.uid("STORE", str(uid), "+FLAGS.SILENT", flags)
+            status, _ = self._imap.uid("STORE", ",".join(map(str, uids)), "+FLAGS.SILENT", flags)
         except (imaplib.IMAP4.error, OSError) as error:
             raise MailServerError(f"Không đánh dấu được thư đã xử lý ({type(error).__name__}).") from None
         if status != "OK":
-            raise MailServerError(f"Máy chủ thư không đánh dấu được thư UID {uid}.")
+            raise MailServerError("Máy chủ thư không đánh dấu được các thư đã xử lý.")
 
 
 def _quote(mailbox: str) -> str:

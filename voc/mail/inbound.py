@@ -27,12 +27,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import duckdb
-
 from voc import attachments as attachment_store
 from voc import case_store
 from voc.audit import record_event
-from voc.cases import receive
+from voc.cases import after_receive_batch, receive_in, validate_draft
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import ConflictError, DomainError, ValidationError
 from voc.mail.imap import Mailbox, MailServerError
@@ -109,9 +107,26 @@ class FetchRun:
 
 # --- one message ---------------------------------------------------------------------------------
 
-def _is_our_message_id(db, message_id: str) -> bool:
-    with db.cursor() as cur:
-        return cur.execute("SELECT count(*) FROM mail_outbox WHERE message_id = ?", [message_id]).fetchone()[0] > 0
+CHUNK = 50      # messages committed in one transaction by a pass (one by one again if any fails)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """Keys already in mail_inbox and Message-IDs of ours among those of a chunk: two queries for
+    the whole chunk instead of two per message."""
+
+    keys: set[str]
+    ours: set[str]
+
+    @classmethod
+    def load(cls, cur, rows: list[InboxRow]) -> "_Known":
+        keys = [r.key for r in rows]
+        ids = [r.message_id for r in rows if r.message_id]
+        found = {k for (k,) in cur.execute("SELECT message_key FROM mail_inbox WHERE list_contains(?, message_key)",
+                                           [keys]).fetchall()}
+        ours = {m for (m,) in cur.execute("SELECT message_id FROM mail_outbox WHERE list_contains(?, message_id)",
+                                          [ids]).fetchall()} if ids else set()
+        return cls(found, ours)
 
 
 def find_thread(cur, mail: ParsedMail) -> tuple[Case, str] | None:
@@ -135,14 +150,6 @@ def find_thread(cur, mail: ParsedMail) -> tuple[Case, str] | None:
     return None
 
 
-def _quarantine(db, row: InboxRow, reason: str, incoming: Incoming, mail: ParsedMail | None = None) -> Outcome:
-    with db.transaction() as cur:
-        if known(cur, row.key):
-            return Outcome.DUPLICATE
-        record_quarantine(cur, row, reason, incoming.raw, incoming.complete, mail)
-    return Outcome.QUARANTINED
-
-
 def _unusable(mail: ParsedMail) -> str | None:
     if not mail.from_address:
         return ("Thư không có địa chỉ người gửi (From) hợp lệ"
@@ -155,106 +162,119 @@ def _unusable(mail: ParsedMail) -> str | None:
     return None
 
 
-def _join(db, row: InboxRow, mail: ParsedMail, incoming_raw: bytes, case: Case, how: str) -> Outcome:
+def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str) -> Outcome:
+    """The message as a customer message on the case's timeline, with its files."""
     text, parts = mail_content(mail.text, mail.subject, mail.attachments)
     ok, refused = check_attachments(parts)
-    with db.transaction() as cur:
-        if known(cur, row.key):
-            return Outcome.DUPLICATE
-        matches = bool(case.customer.email) and mail.from_address == case.customer.email.lower()
-        record_event(cur, MAIL_ACTOR.username, "case", case.id, "customer_message", None,
-                     {"message_id": mail.message_id, "subject": mail.subject, "from": mail.from_address,
-                      "threaded_by": how, "sender_is_customer": matches,
-                      "attachments": [c.filename for c in ok], "refused_attachments": refused_view(refused)},
-                     text, at=row.received_at)
-        for checked in ok:
-            attachment_store.store(cur, MAIL_ACTOR, case.id, checked, row.received_at)
-        inbox_id = insert_inbox(cur, row, Outcome.JOINED, reason=how, case_id=case.id, mail=mail, body=mail.text,
-                                raw=incoming_raw if refused else None)
-        insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
+    matches = bool(case.customer.email) and mail.from_address == case.customer.email.lower()
+    record_event(cur, MAIL_ACTOR.username, "case", case.id, "customer_message", None,
+                 {"message_id": mail.message_id, "subject": mail.subject, "from": mail.from_address,
+                  "threaded_by": how, "sender_is_customer": matches,
+                  "attachments": [c.filename for c in ok], "refused_attachments": refused_view(refused)},
+                 text, at=row.received_at)
+    for checked in ok:
+        attachment_store.store(cur, MAIL_ACTOR, case.id, checked, row.received_at)
+    inbox_id = insert_inbox(cur, row, Outcome.JOINED, reason=how, case_id=case.id, mail=mail, body=mail.text,
+                            raw=raw if refused else None)
+    insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
     return Outcome.JOINED
 
 
-def _create(db, settings: MailSettings, row: InboxRow, mail: ParsedMail, raw: bytes) -> Outcome:
+def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incoming: Incoming,
+            deferred: list[Case] | None) -> Outcome:
     content, parts = mail_content(mail.text, mail.subject, mail.attachments)
     ok, refused = check_attachments(parts)
     draft = draft_from_mail(mail.from_name, mail.contact_address, mail.subject, content, settings.intake_branch)
+    try:
+        validate_draft(draft, row.received_at, require_event_date=False)
+    except ValidationError as error:        # refused before anything is written
+        record_quarantine(cur, row, f"Không tạo được hồ sơ: {error}", incoming.raw, incoming.complete, mail)
+        return Outcome.QUARANTINED
     details = {"email": {"message_id": mail.message_id, "subject": mail.subject, "from": mail.from_address,
                          "reply_to": mail.reply_to}}
     if refused:
         details["refused_attachments"] = refused_view(refused)
-
-    def record(cur, case: Case) -> None:
-        inbox_id = insert_inbox(cur, row, Outcome.CREATED, case_id=case.id, mail=mail, body=mail.text,
-                                raw=raw if refused else None)
-        insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
-
-    with db.cursor() as cur:
-        if known(cur, row.key):
-            return Outcome.DUPLICATE
-    receive(db, MAIL_ACTOR, draft, received_at=row.received_at, details=details,
-            attachments=[attachment_store.Upload(c.filename, c.content) for c in ok],
-            allow_missing_event_date=True, in_transaction=record)
+    case = receive_in(cur, MAIL_ACTOR, draft, received_at=row.received_at, details=details,
+                      attachments=[attachment_store.Upload(c.filename, c.content) for c in ok],
+                      allow_missing_event_date=True, deferred=deferred)
+    inbox_id = insert_inbox(cur, row, Outcome.CREATED, case_id=case.id, mail=mail, body=mail.text,
+                            raw=incoming.raw if refused else None)
+    insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
     return Outcome.CREATED
 
 
-def process_message(db, settings: MailSettings, incoming: Incoming, *, run_id: int | None = None) -> Outcome:
-    """One message to its outcome, committed. Never raises: what fails goes to quarantine, and what
-    cannot even be quarantined is FAILED (left unmarked on the server for the next pass)."""
-    now = utcnow()
-    key, message_id = message_key(incoming.raw)
-    received = min(incoming.received_at or now, now)
-    row = InboxRow(key, message_id, incoming.size or len(incoming.raw), hashlib.sha256(incoming.raw).hexdigest(),
-                   received, now, run_id)
-    mail: ParsedMail | None = None
+def _apply(cur, settings: MailSettings, incoming: Incoming, row: InboxRow, seen: _Known,
+           deferred: list[Case] | None = None) -> Outcome:
+    """Inside the caller's transaction: record what becomes of one message. A message that cannot
+    become a case is quarantined here; an exception means a database fault or a bug (the caller
+    rolls back)."""
+    if row.key in seen.keys:
+        return Outcome.DUPLICATE
+    seen.keys.add(row.key)
     try:
-        with db.cursor() as cur:
-            if known(cur, key):
-                return Outcome.DUPLICATE
         if not incoming.complete:
             raise MailRefused(f"Thư quá lớn ({vn_number(row.size / 1024 / 1024, 1)} MB): chỉ lưu phần đầu thư; "
                               "bản đầy đủ vẫn nằm trên máy chủ thư.")
         mail = parse(incoming.raw)
-        noise = classify(mail, is_our_message_id=lambda mid: _is_our_message_id(db, mid),
-                         our_addresses=settings.our_addresses)
-        if noise is not None:
-            with db.transaction() as cur:
-                if known(cur, key):
-                    return Outcome.DUPLICATE
-                insert_inbox(cur, row, Outcome.IGNORED, reason=noise.reason, mail=mail)
-            return Outcome.IGNORED
-        problem = _unusable(mail)
-        if problem:
-            return _quarantine(db, row, problem, incoming, mail)
-        with db.cursor() as cur:
-            thread = find_thread(cur, mail)
-        if thread is not None:
-            return _join(db, row, mail, incoming.raw, *thread)
-        return _create(db, settings, row, mail, incoming.raw)
     except MailRefused as refusal:
-        return _safe_quarantine(db, row, str(refusal), incoming, mail)
-    except ValidationError as error:        # the intake rules refused the draft
-        return _safe_quarantine(db, row, f"Không tạo được hồ sơ: {error}", incoming, mail)
-    except (duckdb.ConstraintException, duckdb.TransactionException, ConflictError):
-        return _settle_race(db, row, incoming, mail)
-    except Exception as error:      # a bug or a database fault on this message must not stop the pass
-        return _safe_quarantine(db, row, f"Lỗi khi xử lý thư ({type(error).__name__}: {str(error)[:200]}).",
-                                incoming, mail)
+        record_quarantine(cur, row, str(refusal), incoming.raw, incoming.complete)
+        return Outcome.QUARANTINED
+    noise = classify(mail, is_our_message_id=seen.ours.__contains__, our_addresses=settings.our_addresses)
+    if noise is not None:
+        insert_inbox(cur, row, Outcome.IGNORED, reason=noise.reason, mail=mail)
+        return Outcome.IGNORED
+    problem = _unusable(mail)
+    if problem:
+        record_quarantine(cur, row, problem, incoming.raw, incoming.complete, mail)
+        return Outcome.QUARANTINED
+    thread = find_thread(cur, mail)
+    if thread is not None:
+        return _join(cur, row, mail, incoming.raw, *thread)
+    return _create(cur, settings, row, mail, incoming, deferred)
 
 
-def _settle_race(db, row: InboxRow, incoming: Incoming, mail: ParsedMail | None) -> Outcome:
-    """A concurrent pass recorded the same message first (its key is unique): a duplicate."""
-    with db.cursor() as cur:
-        if known(cur, row.key):
-            return Outcome.DUPLICATE
-    return _safe_quarantine(db, row, "Xung đột khi ghi thư vào cơ sở dữ liệu.", incoming, mail)
+def _inbox_row(incoming: Incoming, run_id: int | None) -> InboxRow:
+    now = utcnow()
+    key, message_id = message_key(incoming.raw)
+    return InboxRow(key, message_id, incoming.size or len(incoming.raw), hashlib.sha256(incoming.raw).hexdigest(),
+                    min(incoming.received_at or now, now), now, run_id)
 
 
-def _safe_quarantine(db, row: InboxRow, reason: str, incoming: Incoming, mail: ParsedMail | None) -> Outcome:
+def process_message(db, settings: MailSettings, incoming: Incoming, *, run_id: int | None = None) -> Outcome:
+    """One message to its outcome in its own transaction. Never raises: a fault goes to quarantine
+    with its reason, and what cannot even be quarantined is FAILED (left on the server for the next
+    pass)."""
+    row = _inbox_row(incoming, run_id)
     try:
-        return _quarantine(db, row, reason, incoming, mail)
+        with db.transaction() as cur:
+            return _apply(cur, settings, incoming, row, _Known.load(cur, [row]))
+    except Exception as error:      # a bug or a database fault on this message must not stop the pass
+        reason = f"Lỗi khi xử lý thư ({type(error).__name__}: {str(error)[:200]})."
+    try:
+        with db.transaction() as cur:
+            if known(cur, row.key):     # a concurrent pass recorded it first (the key is unique)
+                return Outcome.DUPLICATE
+            record_quarantine(cur, row, reason, incoming.raw, incoming.complete)
+        return Outcome.QUARANTINED
     except Exception:
         return Outcome.FAILED
+
+
+def process_chunk(db, settings: MailSettings, items: list[Incoming], *, run_id: int | None = None) -> list[Outcome]:
+    """Several messages in one transaction, the theme tagging of their new cases done as one batch;
+    if anything in it fails, each message again on its own (process_message)."""
+    if not items:
+        return []
+    rows = [_inbox_row(incoming, run_id) for incoming in items]
+    try:
+        with db.transaction() as cur:
+            seen = _Known.load(cur, rows)
+            deferred: list[Case] = []
+            outcomes = [_apply(cur, settings, incoming, row, seen, deferred) for incoming, row in zip(items, rows)]
+            after_receive_batch(cur, deferred)
+        return outcomes
+    except Exception:
+        return [process_message(db, settings, incoming, run_id=run_id) for incoming in items]
 
 
 # --- the pass -----------------------------------------------------------------------------------
@@ -306,22 +326,25 @@ def fetch_once(db, settings: MailSettings | None = None, *, limit: int | None = 
 
 
 def _run(db, settings: MailSettings, box: Mailbox, uids: list[int], report: FetchReport) -> None:
-    for uid in uids:
-        try:
-            fetched = box.fetch(uid)
-        except (imaplib.IMAP4.abort, OSError) as error:
-            raise MailServerError(f"Mất kết nối với máy chủ thư ({type(error).__name__}).") from None
-        except imaplib.IMAP4.error:
-            report.counts.failed += 1
-            continue
-        if fetched is None:
-            continue
-        report.counts.fetched += 1
-        outcome = process_message(db, settings, Incoming(fetched.raw, fetched.received_at, fetched.size,
-                                                         fetched.complete), run_id=report.run_id)
-        report.counts.add(outcome)
-        if outcome is not Outcome.FAILED:
-            box.mark_done(uid)      # only now: the outcome is committed
+    for at in range(0, len(uids), CHUNK):
+        fetched = []
+        for uid in uids[at:at + CHUNK]:
+            try:
+                message = box.fetch(uid)
+            except (imaplib.IMAP4.abort, OSError) as error:
+                raise MailServerError(f"Mất kết nối với máy chủ thư ({type(error).__name__}).") from None
+            except imaplib.IMAP4.error:
+                report.counts.failed += 1
+                continue
+            if message is not None:
+                fetched.append(message)
+        report.counts.fetched += len(fetched)
+        outcomes = process_chunk(db, settings, [Incoming(f.raw, f.received_at, f.size, f.complete) for f in fetched],
+                                 run_id=report.run_id)
+        for outcome in outcomes:
+            report.counts.add(outcome)
+        # Only now, with the outcomes committed, does the server learn they are done.
+        box.mark_done([f.uid for f, o in zip(fetched, outcomes) if o is not Outcome.FAILED])
 
 
 def last_run(cur) -> FetchRun | None:

@@ -9,7 +9,7 @@ from enum import Enum
 from voc.access import Actor, Permission
 from voc.attachments import Upload
 from voc.audit import record_event
-from voc.cases import receive
+from voc.cases import receive_in
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import ConflictError, NotFound, ValidationError
 from voc.mail.intake import (MAIL_REQUEST, InboxRow, Outcome, check_attachments, insert_inbox, insert_refused,
@@ -166,18 +166,16 @@ def make_case(db, actor: Actor, item_id: int, *, name: str, email: str, phone: s
                       service=service, issue_kind=issue_kind, event_date=None, content=text,
                       request=request or MAIL_REQUEST, branch=clean_text(branch) or None)
     note = clean_text(note) or None
-
-    def record(cur, case: Case) -> None:
-        _resolve(cur, actor, item, QuarantineStatus.CASE_MADE, note, case.id, case.ticket_code)
-        cur.execute("UPDATE mail_inbox SET case_id = ? WHERE id = ?", [case.id, inbox_id])
-        insert_refused(cur, case.id, inbox_id, refused, utcnow())
-
     details = {"email": {"subject": item.subject, "from": item.from_text}, "from_quarantine": item.id}
     if refused:
         details["refused_attachments"] = refused_view(refused)
-    return receive(db, actor, draft, received_at=item.received_at, details=details,
-                   attachments=[Upload(c.filename, c.content) for c in ok], allow_missing_event_date=True,
-                   in_transaction=record)
+    with db.transaction() as cur:
+        case = receive_in(cur, actor, draft, received_at=item.received_at, details=details,
+                          attachments=[Upload(c.filename, c.content) for c in ok], allow_missing_event_date=True)
+        _resolve(cur, actor, item, QuarantineStatus.CASE_MADE, note, case.id, case.ticket_code)
+        cur.execute("UPDATE mail_inbox SET case_id = ? WHERE id = ?", [case.id, inbox_id])
+        insert_refused(cur, case.id, inbox_id, refused, utcnow())
+    return case
 
 
 def discard(db, actor: Actor, item_id: int, note: str) -> None:
