@@ -1,6 +1,7 @@
-"""Quản trị: accounts and roles, policy values, CSV import/export, the audit log."""
+"""Quản trị: accounts and roles, policy values, CSV import/export, the mail inbox and quarantine, the audit log."""
 import streamlit as st
 
+from ui import mail_inbox
 from ui.session import get_db, page_actor, session_token
 from ui.widgets import md_escape, show_error
 from voc import admin_ops, users
@@ -12,7 +13,8 @@ actor = page_actor(Permission.MANAGE_USERS)
 db = get_db()
 st.title("Quản trị")
 
-tab_users, tab_policy, tab_import, tab_audit = st.tabs(["Tài khoản", "Chính sách thời hạn", "Nhập / xuất CSV", "Nhật ký"])
+tab_users, tab_policy, tab_import, tab_mail, tab_audit = st.tabs(
+    ["Tài khoản", "Chính sách thời hạn", "Nhập / xuất CSV", "Hộp thư", "Nhật ký"])
 
 with tab_users:
     try:
@@ -99,6 +101,9 @@ with tab_import:
     if st.button("Chuẩn bị tệp xuất"):
         st.download_button("Tải CSV", admin_ops.export_bytes(db, actor), file_name="voc-desk-export.csv",
                            mime="text/csv")
+
+with tab_mail:
+    mail_inbox.show(db, actor)
 
 with tab_audit:
     st.caption("Nhật ký chỉ được ghi thêm, không bao giờ sửa hoặc xóa.")

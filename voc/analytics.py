@@ -493,6 +493,8 @@ _OTHER_EVENT_LABELS = {
     "followup": "Ghi nhận theo dõi sau giải quyết",
     "attachment_added": "Thêm tài liệu kèm theo",
     "root_cause_recorded": "Ghi nhận nguyên nhân gốc / khắc phục nội bộ",
+    "customer_message": "Thư của khách hàng",
+    "event_date_set": "Bổ sung ngày xảy ra sự việc",
 }
 
 

@@ -8,6 +8,7 @@ import sys
 import duckdb
 
 from voc import cli_text
+from voc.mail import cli as mail_cli
 from voc.access import SYSTEM
 from voc.clock import parse_iso, utcnow
 from voc.db import Database, db_path
@@ -108,8 +109,15 @@ def cmd_bench(args) -> int:
         code = run_analytics_bench(args)
         if code:
             return code
+    if args.mail:
+        from voc.mail.bench import run_mail_bench
+
+        ran = True
+        code = run_mail_bench(args)
+        if code:
+            return code
     if not ran:
-        print("Chọn --tagging và/hoặc --cases N.", file=sys.stderr)
+        print("Chọn --tagging, --cases N và/hoặc --mail.", file=sys.stderr)
         return 2
     return 0
 
@@ -149,8 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--tagging", action="store_true", help="gắn chủ đề so với word_tokenize; backfill 1 và 2 lõi")
     bench.add_argument("--cases", type=int, default=0, help="số hồ sơ cho phép đo truy vấn biểu đồ")
     cli_text.add_tagging_bench_args(bench)
+    mail_cli.add_bench_args(bench)
     bench.set_defaults(func=cmd_bench)
     cli_text.register(sub, common)
+    mail_cli.register(sub, common)
     return parser
 
 

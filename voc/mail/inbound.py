@@ -46,6 +46,9 @@ from voc.numbers import vn_number
 _TICKET = re.compile(r"\bKN-\d{4}-\d{6}\b")
 
 
+FETCH_OFF = "Nhận thư đang tắt: chưa đặt biến môi trường VOC_IMAP_URL."
+
+
 class MailOff(DomainError):
     """VOC_IMAP_URL is not set: fetching is off."""
 
@@ -303,7 +306,7 @@ def fetch_once(db, settings: MailSettings | None = None, *, limit: int | None = 
     connection returns its report with `error` set."""
     settings = settings or mail_settings()
     if not settings.fetching:
-        raise MailOff("Nhận thư đang tắt: chưa đặt biến môi trường VOC_IMAP_URL.")
+        raise MailOff(FETCH_OFF)
     if not _pass_lock.acquire(blocking=False):
         raise ConflictError("Một lượt nhận thư khác đang chạy; vui lòng chờ lượt đó xong.")
     try:
@@ -387,3 +390,53 @@ def refused_attachments_of(cur, case_id: int) -> list[RefusedAttachment]:
     rows = cur.execute("SELECT filename, declared_type, size_bytes, sha256, reason, refused_at "
                        "FROM mail_refused_attachments WHERE case_id = ? ORDER BY id", [case_id]).fetchall()
     return [RefusedAttachment(r[0], r[1], r[2], r[3], r[4], from_db(r[5])) for r in rows]
+
+
+@dataclass(frozen=True)
+class CaseMailView:
+    mails: list[CaseMail]
+    refused: list[RefusedAttachment]
+
+
+def case_mail(db, actor, ticket_code: str) -> CaseMailView:
+    """The mails of a case and the attachments refused from them (the case's branch scope applies)."""
+    from voc.cases import load_case
+
+    case = load_case(db, actor, ticket_code)
+    with db.cursor() as cur:
+        return CaseMailView(mails_of(cur, case.id), refused_attachments_of(cur, case.id))
+
+
+@dataclass(frozen=True)
+class MailStatus:
+    """What Quản trị shows: whether fetching is on, the mailbox (never its password), the last pass."""
+
+    fetching: bool
+    mailbox: str | None
+    intake_branch: str | None
+    last_run: FetchRun | None
+    quarantine_pending: int
+    problem: str | None = None      # the settings could not be read
+
+
+def mail_status(db, actor, environ: dict[str, str] | None = None) -> MailStatus:
+    from voc.access import Permission
+    from voc.mail.quarantine import count_pending
+
+    actor.require(Permission.MANAGE_MAIL)
+    with db.cursor() as cur:
+        run, pending = last_run(cur), count_pending(cur)
+    try:
+        settings = mail_settings(environ)
+    except ValidationError as error:
+        return MailStatus(False, None, None, run, pending, str(error))
+    return MailStatus(settings.fetching, settings.imap.describe() if settings.imap else None,
+                      settings.intake_branch, run, pending)
+
+
+def fetch_now(db, actor) -> FetchReport:
+    """A pass started by an admin from Quản trị."""
+    from voc.access import Permission
+
+    actor.require(Permission.MANAGE_MAIL)
+    return fetch_once(db)

@@ -40,6 +40,7 @@ _FALLBACK_CHARSETS = ("utf-8", "windows-1258")
 _MSGID = re.compile(r"<[^<>\s]{1,500}>")
 _RAW_MSGID = re.compile(rb"^message-id:[ \t]*(<[^<>\s]{1,500}>)", re.IGNORECASE | re.MULTILINE)
 _FOLD = re.compile(rb"\r?\n[ \t]+")
+_LINESEP = re.compile(r"\r\n|\r|\n")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -177,7 +178,7 @@ def _header(raw: dict[str, str], name: str):
     value = raw.get(name)
     if value is None:
         return None
-    value = _undo_8bit(value[:_HEADER_CHARS.get(name, 4_000)])
+    value = _undo_8bit(_LINESEP.sub("", value[:_HEADER_CHARS.get(name, 4_000)]))    # unfold, as the stdlib does
     try:
         return policy.default.header_factory(name, value)
     except Exception:       # a header the stdlib cannot make sense of: keep its text as is

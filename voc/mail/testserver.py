@@ -219,3 +219,12 @@ class Dovecot:
             imap.uid("STORE", "1:*", "-FLAGS.SILENT", "($VocDone \\Seen)")
         finally:
             imap.logout()
+
+    def clear(self) -> None:
+        """Remove every message (between tests)."""
+        imap = self.client()
+        try:
+            imap.uid("STORE", "1:*", "+FLAGS.SILENT", "(\\Deleted)")
+            imap.expunge()
+        finally:
+            imap.logout()
