@@ -4,6 +4,7 @@ writes its audit event in that same transaction (R11)."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Callable
@@ -114,7 +115,7 @@ def check_limitation(draft: CaseDraft | Case, received_at: datetime, policy: Pol
 def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = None,
             received_at: datetime | None = None, intake_key: str | None = None,
             attachments: list | None = None, details: dict | None = None,
-            allow_missing_event_date: bool = False) -> Case:
+            allow_missing_event_date: bool = False, deferred: list[Case] | None = None) -> Case:
     """R3: log a complaint, give it a unique ticket code and its round-1 clocks.
 
     `details` are channel particulars (call time, letter date, web ticket reference...) kept in the
@@ -124,20 +125,9 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
     `attachments` are `attachments.Upload` values stored in the same transaction.
     `allow_missing_event_date` (mail intake): a draft without an event date is saved with the case
     flagged `event_date_pending`; R8 runs when staff fill the date in (`set_event_date`).
+    With `deferred`, hooks that have a batch form are not run here: the case is appended to
+    `deferred` and the caller runs `after_receive_batch` once for all (see `receive_in`).
     """
-    with db.transaction() as cur:
-        return receive_in(cur, actor, draft, late_reason=late_reason, received_at=received_at,
-                          intake_key=intake_key, attachments=attachments, details=details,
-                          allow_missing_event_date=allow_missing_event_date)
-
-
-def receive_in(cur, actor: Actor, draft: CaseDraft, *, late_reason: str | None = None,
-               received_at: datetime | None = None, intake_key: str | None = None,
-               attachments: list | None = None, details: dict | None = None,
-               allow_missing_event_date: bool = False, deferred: list[Case] | None = None) -> Case:
-    """`receive` inside the caller's transaction (the mail intake records the message in the same
-    one). Everything that can refuse the draft is checked before the first write. With `deferred`, hooks that have a batch form are not run here: the
-    case is appended to `deferred` and the caller runs `after_receive_batch` once for all."""
     from voc import attachments as attachment_store
 
     actor.require(Permission.HANDLE_CASES)
@@ -145,48 +135,66 @@ def receive_in(cur, actor: Actor, draft: CaseDraft, *, late_reason: str | None =
     validate_draft(draft, received_at, require_event_date=not allow_missing_event_date)
     pending = draft.event_date is None
     uploads = attachment_store.validate_uploads(attachments or [])
-    if intake_key:
-        existing = case_store.find_by_intake_key(cur, intake_key)
-        if existing is not None:
-            return existing
-    policy = load_policy(cur)
-    limitation = (LimitationCheck(False, 0, limitation_days(draft.issue_kind, policy)) if pending
-                  else check_limitation(draft, received_at, policy))
-    reason = clean_text(late_reason)
-    if limitation.late and not reason:
-        raise LateComplaint(limitation.days, limitation.limit)
-    branch = draft.branch or actor.branch
-    if not actor.may_touch_branch(branch):
-        raise PermissionDenied("Bạn chỉ được tiếp nhận hồ sơ cho chi nhánh của mình.")
-    code = case_store.next_ticket_code(cur, local_date(received_at).year)
-    reply_due, resolution_due = reply_due_at(received_at, policy), resolution_due_at(received_at, policy)
-    values = dict(
-        ticket_code=code, received_at=received_at, channel=draft.channel, issue_kind=draft.issue_kind,
-        service=draft.service, customer_name=clean_text(draft.customer.name),
-        customer_phone=clean_text(draft.customer.phone) or None, customer_email=clean_text(draft.customer.email) or None,
-        customer_address=clean_text(draft.customer.address) or None, event_date=draft.event_date,
-        content=clean_text(draft.content), request=clean_text(draft.request), status=Status.RECEIVED, round=1,
-        round_opened_at=received_at, reply_due_at=reply_due, resolution_due_at=resolution_due,
-        late_complaint=limitation.late, late_reason=reason if limitation.late else None,
-        staff=draft.staff or actor.username, branch=branch, intake_key=intake_key, event_date_pending=pending,
-    )
-    case_id = case_store.insert_case(cur, values)
-    case_store.insert_round(cur, case_id, 1, received_at, reply_due, resolution_due)
-    case = case_store.get_case_by_id(cur, case_id)
-    record_event(cur, actor.username, "case", case_id, "received", None,
-                 {"ticket_code": code, "status": Status.RECEIVED, "channel": draft.channel,
-                  "late_complaint": limitation.late, "late_reason": values["late_reason"],
-                  **({"event_date_pending": True} if pending else {}),
-                  **({"details": details} if details else {})},
-                 at=received_at)
-    for upload in uploads:
-        attachment_store.store(cur, actor, case_id, upload, received_at)
-    for hook in _after_receive_hooks:
-        if deferred is None or hook not in _batch_forms:
-            hook(cur, case)
-    if deferred is not None:
-        deferred.append(case)
+    with db.transaction() as cur:
+        if intake_key:
+            existing = case_store.find_by_intake_key(cur, intake_key)
+            if existing is not None:
+                return existing
+        policy = load_policy(cur)
+        limitation = (LimitationCheck(False, 0, limitation_days(draft.issue_kind, policy)) if pending
+                      else check_limitation(draft, received_at, policy))
+        reason = clean_text(late_reason)
+        if limitation.late and not reason:
+            raise LateComplaint(limitation.days, limitation.limit)
+        branch = draft.branch or actor.branch
+        if not actor.may_touch_branch(branch):
+            raise PermissionDenied("Bạn chỉ được tiếp nhận hồ sơ cho chi nhánh của mình.")
+        code = case_store.next_ticket_code(cur, local_date(received_at).year)
+        reply_due, resolution_due = reply_due_at(received_at, policy), resolution_due_at(received_at, policy)
+        values = dict(
+            ticket_code=code, received_at=received_at, channel=draft.channel, issue_kind=draft.issue_kind,
+            service=draft.service, customer_name=clean_text(draft.customer.name),
+            customer_phone=clean_text(draft.customer.phone) or None, customer_email=clean_text(draft.customer.email) or None,
+            customer_address=clean_text(draft.customer.address) or None, event_date=draft.event_date,
+            content=clean_text(draft.content), request=clean_text(draft.request), status=Status.RECEIVED, round=1,
+            round_opened_at=received_at, reply_due_at=reply_due, resolution_due_at=resolution_due,
+            late_complaint=limitation.late, late_reason=reason if limitation.late else None,
+            staff=draft.staff or actor.username, branch=branch, intake_key=intake_key, event_date_pending=pending,
+        )
+        case_id = case_store.insert_case(cur, values)
+        case_store.insert_round(cur, case_id, 1, received_at, reply_due, resolution_due)
+        case = case_store.get_case_by_id(cur, case_id)
+        record_event(cur, actor.username, "case", case_id, "received", None,
+                     {"ticket_code": code, "status": Status.RECEIVED, "channel": draft.channel,
+                      "late_complaint": limitation.late, "late_reason": values["late_reason"],
+                      **({"event_date_pending": True} if pending else {}),
+                      **({"details": details} if details else {})},
+                     at=received_at)
+        for upload in uploads:
+            attachment_store.store(cur, actor, case_id, upload, received_at)
+        for hook in _after_receive_hooks:
+            if deferred is None or hook not in _batch_forms:
+                hook(cur, case)
+        if deferred is not None:
+            deferred.append(case)
     return case
+
+
+class _Within:
+    """A caller's open transaction, handed to `receive` as its database: nothing is committed here."""
+
+    def __init__(self, cur):
+        self._cur = cur
+
+    @contextmanager
+    def transaction(self):
+        yield self._cur
+
+
+def receive_in(cur, actor: Actor, draft: CaseDraft, **options) -> Case:
+    """`receive` inside the caller's transaction (the mail intake records the message in the same
+    one). Everything that can refuse the draft is checked before the first write."""
+    return receive(_Within(cur), actor, draft, **options)
 
 
 def set_event_date(db, actor: Actor, ticket_code: str, event_date: date | None, issue_kind: IssueKind | None = None,

@@ -110,7 +110,8 @@ class FetchRun:
 
 # --- one message ---------------------------------------------------------------------------------
 
-CHUNK = 50      # messages committed in one transaction by a pass (one by one again if any fails)
+CHUNK = 50                          # messages committed in one transaction (one by one again if any fails)
+CHUNK_BYTES = 32 * 1024 * 1024      # ... or fewer, so that a chunk's messages stay small in memory
 
 
 @dataclass(frozen=True)
@@ -329,25 +330,31 @@ def fetch_once(db, settings: MailSettings | None = None, *, limit: int | None = 
 
 
 def _run(db, settings: MailSettings, box: Mailbox, uids: list[int], report: FetchReport) -> None:
-    for at in range(0, len(uids), CHUNK):
-        fetched = []
-        for uid in uids[at:at + CHUNK]:
-            try:
-                message = box.fetch(uid)
-            except (imaplib.IMAP4.abort, OSError) as error:
-                raise MailServerError(f"Mất kết nối với máy chủ thư ({type(error).__name__}).") from None
-            except imaplib.IMAP4.error:
-                report.counts.failed += 1
-                continue
-            if message is not None:
-                fetched.append(message)
-        report.counts.fetched += len(fetched)
-        outcomes = process_chunk(db, settings, [Incoming(f.raw, f.received_at, f.size, f.complete) for f in fetched],
-                                 run_id=report.run_id)
-        for outcome in outcomes:
-            report.counts.add(outcome)
-        # Only now, with the outcomes committed, does the server learn they are done.
-        box.mark_done([f.uid for f, o in zip(fetched, outcomes) if o is not Outcome.FAILED])
+    fetched: list = []
+    for index, uid in enumerate(uids):
+        try:
+            message = box.fetch(uid)
+        except (imaplib.IMAP4.abort, OSError) as error:
+            raise MailServerError(f"Mất kết nối với máy chủ thư ({type(error).__name__}).") from None
+        except imaplib.IMAP4.error:
+            report.counts.failed += 1
+            message = None
+        if message is not None:
+            fetched.append(message)
+        last = index == len(uids) - 1
+        if fetched and (last or len(fetched) >= CHUNK or sum(len(f.raw) for f in fetched) >= CHUNK_BYTES):
+            _commit_chunk(db, settings, box, fetched, report)
+            fetched = []
+
+
+def _commit_chunk(db, settings: MailSettings, box: Mailbox, fetched: list, report: FetchReport) -> None:
+    report.counts.fetched += len(fetched)
+    outcomes = process_chunk(db, settings, [Incoming(f.raw, f.received_at, f.size, f.complete) for f in fetched],
+                             run_id=report.run_id)
+    for outcome in outcomes:
+        report.counts.add(outcome)
+    # Only now, with the outcomes committed, does the server learn they are done.
+    box.mark_done([f.uid for f, o in zip(fetched, outcomes) if o is not Outcome.FAILED])
 
 
 def last_run(cur) -> FetchRun | None:
