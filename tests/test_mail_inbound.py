@@ -453,3 +453,54 @@ def test_received_time_is_the_arrival_at_the_mailbox(db, mailbox):
         imap.logout()
     fetch(db, mailbox)
     assert only_case(db).received_at == datetime(2026, 11, 22, 15, 40, tzinfo=timezone.utc)
+
+
+def test_a_fault_in_one_message_of_a_chunk_spares_the_others(db, mailbox, monkeypatch):
+    """The chunk's transaction rolls back, each message is done again on its own: the faulty one
+    goes to quarantine with the error, the others become cases; nothing is half-written."""
+    import voc.attachments as attachment_store
+
+    real_store = attachment_store.store
+
+    def store(cur, actor, case_id, upload, at):
+        if upload.filename == "boom.png":
+            raise OSError("disk error while writing the attachment")
+        return real_store(cur, actor, case_id, upload, at)
+
+    monkeypatch.setattr(attachment_store, "store", store)
+    faulty = complaint(2, subject="Thư có tệp lỗi")
+    faulty.add_attachment(PNG, maintype="image", subtype="png", filename="boom.png")
+    mailbox.append(complaint(1).as_bytes(), faulty.as_bytes(), complaint(3).as_bytes())
+    report = fetch(db, mailbox)
+    assert (report.counts.created, report.counts.quarantined, report.counts.failed) == (2, 1, 0)
+    with db.cursor() as cur:
+        (reason,) = cur.execute("SELECT reason FROM mail_quarantine").fetchone()
+        orphans = cur.execute("SELECT count(*) FROM cases WHERE id NOT IN "
+                              "(SELECT case_id FROM mail_inbox WHERE case_id IS NOT NULL)").fetchone()[0]
+    assert "OSError" in reason and orphans == 0
+    assert set(mailbox.flags().values()) == {"\\Seen $VocDone"}
+
+
+def test_batch_tagging_of_a_chunk_matches_tagging_case_by_case(db, draft, staff):
+    from voc.setup import ensure_defaults
+    from voc.tagging import case_tags
+
+    ensure_defaults(db)
+    texts = ["Website bị sập, báo lỗi 503 cả ngày", "Tổng đài gọi mãi không ai nghe máy", "Bị trừ tiền hai lần"]
+    one_by_one = [cases.receive(db, staff, replace_content(draft, t)) for t in texts]
+    with db.transaction() as cur:
+        deferred: list = []
+        batched = [cases.receive_in(cur, staff, replace_content(draft, t), deferred=deferred) for t in texts]
+        assert deferred == batched
+        cases.after_receive_batch(cur, deferred)
+    with db.cursor() as cur:
+        for single, batch in zip(one_by_one, batched):
+            assert [(t.code, round(t.score, 6)) for t in case_tags(cur, single.id)] == \
+                   [(t.code, round(t.score, 6)) for t in case_tags(cur, batch.id)]
+            assert case_tags(cur, batch.id)
+
+
+def replace_content(draft, text):
+    from dataclasses import replace
+
+    return replace(draft, content=text)
