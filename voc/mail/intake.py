@@ -60,15 +60,14 @@ class Outcome(str, Enum):
 
 # --- the draft ----------------------------------------------------------------------------------
 
-def guess_service(text: str) -> Service:
-    folded = fold(text[:5_000])
+def guess_service(folded: str) -> Service:
+    """The service the (folded) words of a mail point to most often."""
     hits = {service: sum(folded.count(w) for w in words) for service, words in _SERVICE_WORDS.items()}
     best = max(hits, key=lambda s: hits[s])
     return best if hits[best] else Service.OTHER
 
 
-def guess_issue_kind(text: str) -> IssueKind:
-    folded = fold(text[:5_000])
+def guess_issue_kind(folded: str) -> IssueKind:
     return IssueKind.BUSINESS if any(w in folded for w in _BUSINESS_WORDS) else IssueKind.QUALITY
 
 
@@ -85,7 +84,7 @@ def mail_content(text: str, subject: str, files: list[MailPart]) -> tuple[str, l
 
 def draft_from_mail(name: str, address: str | None, subject: str, content: str, branch: str) -> CaseDraft:
     name = (name or (address or "").split("@", 1)[0]).strip()[:MAX_NAME_CHARS]
-    words = f"{subject}\n{content}"
+    words = fold(f"{subject}\n{content[:5_000]}")
     return CaseDraft(customer=Customer(name, None, address, None), channel=Channel.EMAIL,
                      service=guess_service(words), issue_kind=guess_issue_kind(words), event_date=None,
                      content=content, request=MAIL_REQUEST, branch=branch)
