@@ -14,6 +14,10 @@ Rules (issue #11):
 - anything else that cannot become a case goes to quarantine with its reason and its bytes;
   an error in one message never stops the pass.
 
+A pass commits up to CHUNK messages in one transaction and tags their new cases as one batch; if
+anything in a chunk fails, the transaction rolls back and each of its messages is done again in a
+transaction of its own, so one faulty message costs only itself.
+
 Cases from mail are received by the mail intake actor into the branch of VOC_MAIL_BRANCH (default
 Hà Nội), on the e-mail channel, without an event date (flagged for staff), with the service and
 issue kind guessed from the words of the mail (staff confirm the kind with the event date).
