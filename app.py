@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui.session import current_actor, keep_session_cookie, login_form, return_to_requested_page, sign_out
 from ui.widgets import md_escape
-from voc.access import Actor, Permission
+from voc.accounts.access import Actor, Permission
 
 st.set_page_config(page_title="VOC Desk", page_icon=":material/inbox:", layout="wide")
 

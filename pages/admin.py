@@ -4,10 +4,11 @@ import streamlit as st
 from ui import mail_inbox
 from ui.session import get_db, page_actor, session_token
 from ui.widgets import md_escape, show_error
-from voc import admin_ops, users
-from voc.access import Permission, Role
+from voc.desk import admin_ops
+from voc.accounts import users
+from voc.accounts.access import Permission, Role
 from voc.errors import DomainError
-from voc.policy import CalendarMode, Policy
+from voc.desk.policy import CalendarMode, Policy
 
 actor = page_actor(Permission.MANAGE_USERS)
 db = get_db()

@@ -11,16 +11,18 @@ from ui.reply_view import show_result
 from ui.session import get_db, page_actor
 from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
                         md_escape, remaining_text, selected_row, show_error, themes_table)
-from voc import (analytics, attachments, case_store, cases, documents, letters, reply_check, root_causes, sla_report,
-                 tagging)
-from voc.access import Actor, Permission
-from voc.audit import Event
+from voc.insight import analytics, sla_report
+from voc.desk import attachments, cases, documents, letters, root_causes
+from voc.store import case_store
+from voc.text import reply_check, tagging
+from voc.accounts.access import Actor, Permission
+from voc.store.audit import Event
 from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError
-from voc.lifecycle import Action, allowed_actions
+from voc.desk.lifecycle import Action, allowed_actions
 from voc.model import Case, Channel, LetterKind, ReferralBody, RootCauseCategory, Service, SlaState, Status
 from voc.numbers import vn_number
-from voc.sla import sla_state
+from voc.desk.sla import sla_state
 
 PAGE_SIZE = 50
 FLASH = "cases_flash"

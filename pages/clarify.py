@@ -6,8 +6,8 @@ import streamlit as st
 
 from ui.widgets import md_escape, show_error, themes_table
 from ui.session import get_db, page_actor
-from voc import clarify
-from voc.access import Permission
+from voc.insight import clarify
+from voc.accounts.access import Permission
 from voc.clock import local_date, utcnow
 from voc.errors import DomainError
 from voc.numbers import vn_number

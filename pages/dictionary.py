@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.widgets import md_escape
 from ui.session import get_db, page_actor
-from voc import clarify
+from voc.insight import clarify
 
 COLUMNS = {"term": "Khách hàng nói", "company_term": "Thuật ngữ nội bộ", "note": "Ghi chú"}
 

@@ -3,8 +3,9 @@ import streamlit as st
 
 from ui.session import get_db, page_actor, session_token
 from ui.widgets import show_error
-from voc import overview, users
-from voc.access import Permission
+from voc.insight import overview
+from voc.accounts import users
+from voc.accounts.access import Permission
 from voc.errors import DomainError
 from voc.numbers import vn_number
 

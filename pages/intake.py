@@ -9,8 +9,10 @@ import streamlit as st
 
 from ui.session import get_db, page_actor
 from ui.widgets import after_write, customer_lines, fields_table, frame, labelled_text, show_error
-from voc import attachments, case_store, cases, documents, letters, similar
-from voc.access import Actor, Permission, Role
+from voc.desk import attachments, cases, documents, letters
+from voc.store import case_store
+from voc.text import similar
+from voc.accounts.access import Actor, Permission, Role
 from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError, ValidationError
 from voc.model import Case, CaseDraft, Channel, Customer, IssueKind, Service

@@ -6,13 +6,13 @@ import streamlit as st
 from ui import charts, filters
 from ui.widgets import md_escape, show_error
 from ui.session import get_db, page_actor
-from voc import analytics
-from voc.access import Permission
+from voc.insight import analytics
+from voc.accounts.access import Permission
 from voc.clock import format_local
 from voc.errors import DomainError
 from voc.model import Channel, Service, Status
 from voc.numbers import vn_number
-from voc.privacy import mask_email, mask_phone
+from voc.accounts.privacy import mask_email, mask_phone
 
 PAGE_SIZE = 50
 st.title("Lắng nghe")
@@ -98,7 +98,7 @@ with right:
 
 st.subheader("Khách hàng khác phản ánh tương tự về cùng dịch vụ")
 try:
-    from voc.similar import similar_cases
+    from voc.text.similar import similar_cases
 except ImportError:
     similar_cases = None
 if similar_cases is None:

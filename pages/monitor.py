@@ -6,8 +6,8 @@ from ui import charts, filters
 from ui.charts import plain
 from ui.widgets import md_escape
 from ui.session import get_db, page_actor
-from voc.access import Permission
-from voc.alerts import AlertSettings
+from voc.accounts.access import Permission
+from voc.insight.alerts import AlertSettings
 from voc.model import Status
 from voc.numbers import vn_number, vn_p_value
 

@@ -5,8 +5,9 @@ from ui import charts, filters
 from ui.reply_view import show_result
 from ui.widgets import md_escape, show_error
 from ui.session import get_db, page_actor
-from voc import analytics, reply_check
-from voc.access import Permission
+from voc.insight import analytics
+from voc.text import reply_check
+from voc.accounts.access import Permission
 from voc.errors import DomainError
 from voc.model import Service
 from voc.numbers import vn_number

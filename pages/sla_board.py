@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui.session import get_db, page_actor
 from ui.widgets import frame, md_escape, open_case, selected_row
-from voc import sla_report
+from voc.insight import sla_report
 from voc.clock import format_local, utcnow
 from voc.model import Status
 

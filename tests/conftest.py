@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from voc.access import Actor, Role
-from voc.db import Database
+from voc.accounts.access import Actor, Role
+from voc.store.db import Database
 from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
 
 ROOT = Path(__file__).resolve().parent.parent

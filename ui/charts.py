@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from voc import analytics
-from voc.analytics import Filters
-from voc.csvio import safe_cell
+from voc.insight import analytics
+from voc.insight.analytics import Filters
+from voc.desk.csvio import safe_cell
 
 # The read queries a page may run through the cache (name -> function).
 QUERIES: dict[str, Callable] = {

@@ -12,8 +12,8 @@ import streamlit as st
 
 from ui import charts
 from ui.widgets import md_escape
-from voc.access import Actor, Permission
-from voc.analytics import Filters
+from voc.accounts.access import Actor, Permission
+from voc.insight.analytics import Filters
 from voc.clock import local_date, utcnow
 from voc.model import Channel, Service
 

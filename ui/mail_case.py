@@ -6,14 +6,14 @@ import streamlit as st
 
 from ui.session import get_db
 from ui.widgets import after_write, md_escape, show_error
-from voc import cases
-from voc.access import Actor, Permission
+from voc.desk import cases
+from voc.accounts.access import Actor, Permission
 from voc.clock import format_local
 from voc.errors import DomainError
 from voc.mail import inbound
 from voc.model import Case, IssueKind
 from voc.numbers import vn_number
-from voc.privacy import mask_email
+from voc.accounts.privacy import mask_email
 
 LATE = "mail_case_late"
 FLASH = "mail_case_flash"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.widgets import after_write, fields_table, md_escape, show_error
-from voc.access import Actor
+from voc.accounts.access import Actor
 from voc.clock import format_local
 from voc.errors import DomainError
 from voc.mail import inbound, quarantine

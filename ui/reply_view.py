@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from voc import reply_check
+from voc.text import reply_check
 
 SEVERITY = {"high": "Nghiêm trọng", "medium": "Trung bình", "low": "Nhẹ"}
 

@@ -14,10 +14,10 @@ from datetime import timedelta
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from voc import sessions, users
-from voc.access import PERMISSION_MESSAGES, Actor, Permission
+from voc.accounts import sessions, users
+from voc.accounts.access import PERMISSION_MESSAGES, Actor, Permission
 from voc.clock import utcnow
-from voc.db import Database
+from voc.store.db import Database
 from voc.errors import DomainError
 from voc.setup import ensure_defaults
 

@@ -15,12 +15,12 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from ui.session import get_db
-from voc import case_store
-from voc.access import Actor, Permission
+from voc.store import case_store
+from voc.accounts.access import Actor, Permission
 from voc.clock import format_local, utcnow
 from voc.errors import DomainError
 from voc.model import Channel, Customer, LabelledEnum, Service, SlaState, Status
-from voc.privacy import mask_address, mask_email, mask_phone
+from voc.accounts.privacy import mask_address, mask_email, mask_phone
 
 CASES_PAGE = "pages/cases.py"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
@@ -109,7 +109,7 @@ def fields_table(lines: list[tuple[str, str | None]]) -> None:
 
 def themes_table(tags) -> None:
     """A case's themes: name, score, where it came from (glossary, model, QA) and the evidence."""
-    from voc.clarify import tag_rows     # here, so that pages without themes do not load scikit-learn
+    from voc.insight.clarify import tag_rows     # here, so that pages without themes do not load scikit-learn
 
     if not tags:
         st.caption("Hồ sơ này chưa có chủ đề nào.")

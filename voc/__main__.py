@@ -1,5 +1,5 @@
 import sys
 
-from voc.cli import main
+from voc.cli.commands import main
 
 sys.exit(main())

@@ -1,7 +1,7 @@
 """First-start set-up of a database: the shipped defaults later features need."""
 from __future__ import annotations
 
-from voc import taxonomy
+from voc.text import taxonomy
 
 
 def ensure_defaults(db) -> None:

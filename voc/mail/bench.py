@@ -103,8 +103,8 @@ def _peak_rss_mb() -> float:
 
 def bench_fetch(messages: int = 1000, texts: list[str] | None = None) -> FetchBench:
     """Fill a fresh mailbox with `messages` messages and time one fetch pass into a scratch database."""
-    from voc.bench_tagging import load_texts
-    from voc.db import Database
+    from voc.cli.bench_tagging import load_texts
+    from voc.store.db import Database
     from voc.setup import ensure_defaults
 
     texts = texts or load_texts()

@@ -8,7 +8,7 @@ import time
 def cmd_fetch(args) -> int:
     """One pass (--once) or a pass every --every seconds; prints the counts of each pass.
     Exit 0 when the pass ran, refused messages included; 1 when it could not run or stopped early."""
-    from voc.cli import _db
+    from voc.cli.commands import _db
     from voc.mail.imap import MailServerError
     from voc.mail.inbound import FETCH_OFF, fetch_once
     from voc.mail.settings import mail_settings

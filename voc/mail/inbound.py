@@ -31,10 +31,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from voc import attachments as attachment_store
-from voc import case_store
-from voc.audit import record_event
-from voc.cases import after_receive_batch, receive_in, validate_draft
+from voc.desk import attachments as attachment_store
+from voc.store import case_store
+from voc.store.audit import record_event
+from voc.desk.cases import after_receive_batch, receive_in, validate_draft
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import ConflictError, DomainError, ValidationError
 from voc.mail.imap import Mailbox, MailServerError
@@ -411,7 +411,7 @@ class CaseMailView:
 
 def case_mail(db, actor, ticket_code: str) -> CaseMailView:
     """The mails of a case and the attachments refused from them (the case's branch scope applies)."""
-    from voc.cases import load_case
+    from voc.desk.cases import load_case
 
     case = load_case(db, actor, ticket_code)
     with db.cursor() as cur:
@@ -431,7 +431,7 @@ class MailStatus:
 
 
 def mail_status(db, actor, environ: dict[str, str] | None = None) -> MailStatus:
-    from voc.access import Permission
+    from voc.accounts.access import Permission
     from voc.mail.quarantine import count_pending
 
     actor.require(Permission.MANAGE_MAIL)
@@ -447,7 +447,7 @@ def mail_status(db, actor, environ: dict[str, str] | None = None) -> MailStatus:
 
 def fetch_now(db, actor) -> FetchReport:
     """A pass started by an admin from Quản trị."""
-    from voc.access import Permission
+    from voc.accounts.access import Permission
 
     actor.require(Permission.MANAGE_MAIL)
     return fetch_once(db)

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from voc import attachments as attachment_store
-from voc.access import Actor, Role
-from voc.cases import MAX_NAME_CHARS, MAX_TEXT_CHARS
+from voc.desk import attachments as attachment_store
+from voc.accounts.access import Actor, Role
+from voc.desk.cases import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from voc.clock import to_db
 from voc.errors import ValidationError
 from voc.mail.parse import MailPart, ParsedMail
 from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
 from voc.numbers import vn_number
-from voc.text import fold
+from voc.plaintext import fold
 
 # A username no account can have (accounts are [a-z0-9._-]), shown as "Hộp thư khiếu nại".
 MAIL_ACTOR = Actor("system:mail", Role.ADMIN, None, "Hộp thư khiếu nại")

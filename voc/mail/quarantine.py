@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from voc.access import Actor, Permission
-from voc.attachments import Upload
-from voc.audit import record_event
-from voc.cases import receive_in
+from voc.accounts.access import Actor, Permission
+from voc.desk.attachments import Upload
+from voc.store.audit import record_event
+from voc.desk.cases import receive_in
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import ConflictError, NotFound, ValidationError
 from voc.mail.intake import (MAIL_REQUEST, InboxRow, Outcome, check_attachments, insert_inbox, insert_refused,
                              mail_content, refused_view)
 from voc.mail.parse import MailRefused, ParsedMail, headers_summary, parse
 from voc.model import Case, CaseDraft, Channel, Customer, IssueKind, Service
-from voc.text import clean_text
+from voc.plaintext import clean_text
 
 
 class QuarantineStatus(str, Enum):

@@ -1,0 +1,82 @@
+"""`python -m voc`: init, sla --json, import/export, run as real subprocesses on a temp file."""
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+
+from tests.conftest import MONDAY_0910, ROOT, make_draft
+from voc.desk import cases
+from voc.accounts.access import Actor, Role
+from voc.store.db import Database
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "voc", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_init_creates_schema(tmp_path):
+    path = tmp_path / "cli.duckdb"
+    result = run("init", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "phiên bản lược đồ" in result.stdout
+    assert path.exists()
+
+
+def test_sla_json_counts_most_urgent_state(tmp_path):
+    path = tmp_path / "sla.duckdb"
+    db = Database(path)
+    staff = Actor("lan", Role.STAFF, "Hà Nội")
+    cases.receive(db, staff, make_draft(), received_at=MONDAY_0910)                          # reply overdue at +49h
+    cases.receive(db, staff, make_draft(), received_at=MONDAY_0910 + timedelta(hours=10))     # due within 24 h
+    cases.receive(db, staff, make_draft(), received_at=MONDAY_0910 + timedelta(hours=48))     # on time
+    old = cases.receive(db, staff, make_draft(event_date=date(2026, 10, 30)),
+                        received_at=MONDAY_0910 - timedelta(days=21))  # resolution overdue
+    cases.start_verification(db, staff, old.ticket_code, at=MONDAY_0910 - timedelta(days=20))
+    db.close()
+    at = (MONDAY_0910 + timedelta(hours=49)).isoformat()
+    result = run("sla", "--at", at, "--json", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert counts == {"on_time": 1, "due_24h": 1, "reply_overdue": 1, "resolution_overdue": 1}
+    assert all(isinstance(v, int) for v in counts.values())
+
+
+def test_import_export_commands(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "ticket_code,received_at,channel,issue_kind,service,customer_name,customer_phone,customer_email,event_date,"
+        "content,request,status,round,first_reply_at,resolved_at,closed_at,staff,branch\n"
+        ",2025-04-01T09:10:00,hotline,business,domain,Lê Văn C,0987654321,,2025-03-30,bị trừ tiền,hoàn tiền,"
+        "received,1,,,,minh,Đà Nẵng\n"
+        "X,bad,hotline,business,domain,Lê Văn C,,,,x,,received,1,,,,,\n", encoding="utf-8")
+    db = str(tmp_path / "io.duckdb")
+    result = run("import", str(src), "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "read=2 imported=1 rejected=1" in result.stdout
+    assert (tmp_path / "in.rejects.csv").exists()
+    out = tmp_path / "out.csv"
+    result = run("export", str(out), "--db", db)
+    assert result.returncode == 0 and "Lê Văn C" in out.read_text(encoding="utf-8")
+
+
+def test_domain_errors_exit_nonzero_with_vietnamese_message(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = run("import", str(empty), "--db", str(tmp_path / "e.duckdb"))
+    assert result.returncode == 1
+    assert "rỗng" in result.stderr
+
+
+def test_database_held_by_another_process_gives_a_clear_message(tmp_path):
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
+                               "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = run("sla", "--json", "--db", str(path))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1
+    assert "không mở được cơ sở dữ liệu" in result.stderr

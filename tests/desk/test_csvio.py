@@ -1,0 +1,139 @@
+"""Canonical CSV: round trip, bad rows to a rejects file, no duplicates on re-import, safe cells."""
+import csv
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import MONDAY_0910, make_draft
+from voc.store import case_store
+from voc.desk import cases
+from voc.accounts.access import SYSTEM
+from voc.desk.csvio import COLUMNS, export_csv, import_csv, safe_cell
+from voc.errors import PermissionDenied, ValidationError
+
+HEADER = ",".join(COLUMNS)
+GOOD = [
+    "KN-2025-000777,2025-03-01T09:10:00,in_person,quality,hosting,Trần Thị Bình,+84912345678,binh@example.com,"
+    "2025-02-27,Web bị sập từ thứ Bảy,Khôi phục,closed,1,2025-03-02T10:00:00,2025-03-05T10:00:00,"
+    "2025-03-06T10:00:00,lan,Hà Nội",
+    ",2025-04-01T09:10:00+07:00,hotline,business,domain,Lê Văn C,0987654321,,2025-03-30,bị trừ tiền 2 lần,"
+    "hoàn tiền,received,1,,,,minh,Đà Nẵng",
+]
+BAD = [
+    ("BAD1,not-a-date,hotline,business,domain,X,,,,abc,,received,1,,,,,", "received_at"),
+    ("BAD2,2025-04-01T09:10:00,fax,business,domain,X,,,,abc,,received,1,,,,,", "channel"),
+    ("BAD3,2025-04-01T09:10:00,hotline,business,domain,,,,,abc,,received,1,,,,,", "customer_name"),
+    ("BAD4,2025-04-01T09:10:00,hotline,business,domain,X,,,2025-05-01,abc,,received,1,,,,,", "sau ngày tiếp nhận"),
+    ("BAD5,2025-04-01T09:10:00,hotline,business,domain,X,,,,abc,,referred,1,,,,,", "lần giải quyết thứ 2"),
+    ("BAD6,2025-04-01T09:10:00,hotline", "Số cột"),
+    ("BAD7,2099-04-01T09:10:00,hotline,business,domain,X,,,,abc,,received,1,,,,,", "tương lai"),
+]
+
+
+def write(path, lines, encoding="utf-8"):
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def test_import_validates_each_row_and_writes_rejects(db, tmp_path):
+    source = write(tmp_path / "old.csv", [HEADER, *GOOD, *(b for b, _ in BAD)])
+    report = import_csv(db, SYSTEM, source)
+    assert (report.read, report.imported, report.rejected) == (9, 2, 7)
+    assert report.read == report.imported + report.rejected
+    with report.rejects_path.open(encoding="utf-8") as f:
+        rejects = list(csv.DictReader(f))
+    assert report.rejects_path == tmp_path / "old.rejects.csv"
+    assert [int(r["row_number"]) for r in rejects] == [4, 5, 6, 7, 8, 9, 10]
+    for row, (_, reason) in zip(rejects, BAD):
+        assert reason in row["reason"]
+    with db.cursor() as cur:
+        imported = case_store.get_case(cur, "KN-2025-000777")
+        assert imported.customer.phone == "+84912345678"
+        assert imported.round_replied_at is not None
+        new_code = cur.execute("SELECT ticket_code FROM cases WHERE customer_name = 'Lê Văn C'").fetchall()[0][0]
+    assert new_code.startswith("KN-2025-")  # an empty ticket_code gets a new code
+
+
+def test_reimport_creates_no_duplicates_and_changes_nothing(db, tmp_path, staff):
+    existing = cases.receive(db, staff, make_draft(), received_at=MONDAY_0910)
+    source = write(tmp_path / "old.csv", [HEADER, *GOOD])
+    import_csv(db, SYSTEM, source)
+    with db.cursor() as cur:
+        before = cur.execute("SELECT * FROM cases ORDER BY id").fetchall()
+    again = import_csv(db, SYSTEM, source)
+    assert (again.read, again.imported, again.rejected, again.already_present) == (2, 0, 2, 2)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT * FROM cases ORDER BY id").fetchall() == before
+    assert cases.load_case(db, staff, existing.ticket_code).version == existing.version
+
+
+def test_export_import_round_trip(db, tmp_path, staff):
+    for i, content in enumerate(["Web sập", "=HYPERLINK(\"http://x\")", "Email, \"trả về\"\nnhiều dòng"]):
+        c = cases.receive(db, staff, make_draft(content=content), received_at=MONDAY_0910 + timedelta(hours=i))
+        cases.start_verification(db, staff, c.ticket_code, at=MONDAY_0910 + timedelta(hours=i + 1))
+    out = tmp_path / "export.csv"
+    assert export_csv(db, SYSTEM, out) == 3
+    text = out.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text  # Excel will not run it
+    assert "+07:00" in text
+    from voc.store.db import Database
+
+    other = Database(tmp_path / "other.duckdb")
+    report = import_csv(other, SYSTEM, out)
+    assert (report.imported, report.rejected) == (3, 0)
+    cols = "ticket_code, received_at, channel, service, customer_name, customer_phone, content, request, status, event_date"
+    with db.cursor() as a, other.cursor() as b:
+        assert a.execute(f"SELECT {cols} FROM cases ORDER BY 1").fetchall() == \
+            b.execute(f"SELECT {cols} FROM cases ORDER BY 1").fetchall()
+    other.close()
+
+
+def test_invalid_utf8_row_is_rejected_alone(db, tmp_path):
+    good = GOOD[0].encode()
+    bad = "KN-X1,2025-04-01T09:10:00,hotline,business,domain,Nguy\u1ec5n,,,,abc,,received,1,,,,,".encode("cp1258", "replace")
+    bad = bad.replace(b"abc", b"ab\xff\xfe")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(HEADER.encode() + b"\n" + good + b"\n" + bad + b"\n")
+    report = import_csv(db, SYSTEM, path)
+    assert (report.imported, report.rejected) == (1, 1)
+    assert "UTF-8" in report.rejects_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "rỗng"),
+    (b"a,b,c\n1,2,3\n", "thiếu cột"),
+])
+def test_unusable_files_get_a_clear_message(db, tmp_path, content, message):
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValidationError) as error:
+        import_csv(db, SYSTEM, path)
+    assert message in str(error.value)
+
+
+def test_header_only_file_imports_nothing(db, tmp_path):
+    report = import_csv(db, SYSTEM, write(tmp_path / "h.csv", ["\ufeff" + HEADER]))
+    assert (report.read, report.imported, report.rejected) == (0, 0, 0)
+
+
+def test_only_admins_import(db, tmp_path, staff):
+    with pytest.raises(PermissionDenied):
+        import_csv(db, staff, write(tmp_path / "h.csv", [HEADER]))
+
+
+def test_export_masks_contacts_for_roles_without_them(db, tmp_path, staff, qa):
+    cases.receive(db, staff, make_draft(), received_at=MONDAY_0910)
+    out = tmp_path / "qa.csv"
+    export_csv(db, qa, out)
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["customer_phone"] == "•••••••678" and row["customer_email"] == "a•••@example.com"
+    with db.cursor() as cur:
+        [(who, after)] = cur.execute("SELECT actor, CAST(after AS VARCHAR) FROM events WHERE entity = 'export'").fetchall()
+    assert who == "qa1" and '"contacts_masked": true' in after
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+84912", "'+84912"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("bình thường", "bình thường"),
+])
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected

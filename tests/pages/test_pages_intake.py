@@ -1,0 +1,170 @@
+"""Tiếp nhận page (AppTest): a case per channel, late complaints, validation messages, no double save."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT, errors_shown, signed_in
+from voc.accounts.access import Actor, Role
+from voc.clock import local_date, utcnow
+from voc.model import Channel, IssueKind, Service
+
+PAGE = str(ROOT / "pages" / "intake.py")
+STAFF = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
+TODAY = local_date(utcnow())
+
+
+def open_page(actor: Actor = STAFF) -> AppTest:
+    app = signed_in(AppTest.from_file(PAGE, default_timeout=30), actor)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def key(app: AppTest) -> str:
+    return app.session_state["intake_key"]
+
+
+def fill(app: AppTest, channel: Channel = Channel.IN_PERSON, *, name="Nguyễn Văn An", event=TODAY - timedelta(days=2),
+         content="Website bị sập từ sáng thứ Bảy.", request="Khôi phục website ngay.", **contacts) -> AppTest:
+    k = key(app)
+    app.radio(key=f"channel-{k}").set_value(channel).run()
+    app.text_input(key=f"name-{k}").set_value(name)
+    for field, value in contacts.items():
+        widget = app.date_input(key=f"{field}-{k}") if field in ("letterdate",) else app.text_input(key=f"{field}-{k}")
+        widget.set_value(value)
+    app.selectbox(key=f"service-{k}").set_value(Service.HOSTING)
+    app.selectbox(key=f"kind-{k}").set_value(IssueKind.QUALITY)
+    app.date_input(key=f"event-{k}").set_value(event)
+    app.text_area(key=f"content-{k}").set_value(content)
+    app.text_area(key=f"request-{k}").set_value(request)
+    return app
+
+
+def submit(app: AppTest) -> AppTest:
+    next(b for b in app.button if b.label == "Lưu hồ sơ").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def saved_code(app: AppTest) -> str:
+    code = app.session_state["intake_done"]
+    assert code.startswith("KN-")
+    return code
+
+
+def count_cases(app_env) -> int:
+    from ui.session import get_db
+    with get_db().cursor() as cur:
+        return cur.execute("SELECT count(*) FROM cases").fetchone()[0]
+
+
+def test_in_person_case_gives_code_due_times_confirmation_and_receipt(app_env):
+    app = fill(open_page(), phone="0912345678")
+    app.file_uploader(key=f"files-{key(app)}").set_value(("anh-chup.png", b"\x89PNG\r\n\x1a\nxxxx", "image/png"))
+    submit(app)
+    code = saved_code(app)
+    assert any(code in s.value for s in app.success)
+    labels = [m.label for m in app.metric]
+    assert "Hạn gửi thư trả lời" in labels and "Hạn giải quyết" in labels
+    downloads = [b.label for b in app.get("download_button")]
+    assert "In Phiếu tiếp nhận (PDF)" in downloads and "Tải xác nhận (PDF)" in downloads
+    assert any("anh-chup.png" in t.value for t in app.text)
+
+
+@pytest.mark.parametrize("channel, contacts", [
+    (Channel.HOTLINE, {"phone": "0987654321"}),
+    (Channel.EMAIL, {"email": "khach@example.com", "webticket": "WEB-123"}),
+    (Channel.POST, {"address": "5 Lê Lợi, Huế", "letterdate": TODAY - timedelta(days=1)}),
+])
+def test_each_channel_saves_a_case(app_env, channel, contacts):
+    app = submit(fill(open_page(), channel, **contacts))
+    code = saved_code(app)
+    from ui.session import get_db
+    from voc.desk.cases import load_case
+    case = load_case(get_db(), STAFF, code)
+    assert case.channel is channel and case.branch == "Hà Nội"
+    downloads = [b.label for b in app.get("download_button")]
+    assert "In Phiếu tiếp nhận (PDF)" not in downloads
+    if channel is Channel.EMAIL:
+        assert any("Nội dung email xác nhận" in c.value for c in app.caption)
+
+
+def test_channel_requires_its_contact(app_env):
+    app = submit(fill(open_page(), Channel.EMAIL, phone="0912345678"))
+    assert errors_shown(app) == ["Kênh email / web ticket: vui lòng nhập email của khách hàng."]
+    assert count_cases(app_env) == 0
+
+
+def test_missing_required_field(app_env):
+    app = submit(fill(open_page(), request="", phone="0912345678"))
+    assert errors_shown(app) == ["Vui lòng nhập yêu cầu cần giải quyết."]
+    assert "intake_done" not in app.session_state
+    assert count_cases(app_env) == 0
+
+
+def test_future_event_date(app_env):
+    app = submit(fill(open_page(), event=TODAY + timedelta(days=3), phone="0912345678"))
+    assert errors_shown(app) == ["Ngày xảy ra sự việc không thể sau ngày tiếp nhận."]
+    assert count_cases(app_env) == 0
+
+
+def test_forbidden_attachment_type(app_env):
+    app = fill(open_page(), phone="0912345678")
+    app.file_uploader(key=f"files-{key(app)}").set_value(("virus.exe", b"MZ\x90\x00", "application/octet-stream"))
+    submit(app)
+    assert len(app.error) == 1 and "virus.exe" in errors_shown(app)[0] and "không thuộc loại được phép" in errors_shown(app)[0]
+    assert count_cases(app_env) == 0
+
+
+def test_error_quoting_a_file_name_shows_it_as_text(app_env):
+    app = fill(open_page(), phone="0912345678")
+    hostile = "[bấm](javascript:alert(1))**x**.exe"
+    app.file_uploader(key=f"files-{key(app)}").set_value((hostile, b"MZ", "application/octet-stream"))
+    submit(app)
+    assert hostile in errors_shown(app)[0]
+    assert "\\[bấm\\]\\(javascript" in app.error[0].value and "\\*\\*x" in app.error[0].value
+    assert count_cases(app_env) == 0
+
+
+def test_late_complaint_needs_a_reason(app_env):
+    app = submit(fill(open_page(), event=TODAY - timedelta(days=120), phone="0912345678"))
+    assert "intake_done" not in app.session_state
+    assert any("quá thời hiệu" in w.value for w in app.warning)
+    app.text_area(key=f"late-{key(app)}").set_value("Khách hàng ở nước ngoài, có giấy xác nhận.")
+    submit(app)
+    code = saved_code(app)
+    from ui.session import get_db
+    from voc.desk.cases import load_case
+    assert load_case(get_db(), STAFF, code).late_complaint
+
+
+def test_same_form_submitted_twice_saves_once(app_env):
+    app = fill(open_page(), phone="0912345678")
+    k = key(app)
+    submit(app)
+    first = saved_code(app)
+    # A second submit of the same form instance (e.g. a double click) reuses its intake key.
+    from ui.session import get_db
+    from voc.desk import cases
+    from voc.model import CaseDraft, Customer
+    draft = CaseDraft(Customer("Nguyễn Văn An", "0912345678"), Channel.IN_PERSON, Service.HOSTING,
+                      IssueKind.QUALITY, TODAY, "x", "y", branch="Hà Nội")
+    again = cases.receive(get_db(), STAFF, draft, intake_key=k)
+    assert again.ticket_code == first
+    assert count_cases(app_env) == 1
+    assert key(app) != k
+
+
+def test_user_text_is_not_rendered(app_env):
+    app = submit(fill(open_page(), content="<script>alert(1)</script> **đậm** [link](http://x)", phone="0912345678"))
+    saved_code(app)
+    assert all("<script>" not in m.value for m in app.markdown)
+    assert any("<script>alert(1)</script>" in t.value for t in app.text)
+
+
+def test_roles_without_handle_cases_are_stopped(app_env):
+    app = open_page(Actor("ql1", Role.MANAGER))
+    assert app.error and "Chỉ nhân viên CSKH" in app.error[0].value

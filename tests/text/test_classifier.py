@@ -1,0 +1,100 @@
+"""The classifier: training, storage in DuckDB, retraining from QA corrections (keeps the better model)."""
+import numpy as np
+
+from voc.text import taxonomy
+from voc.cli.bench_tagging import seed_untagged_cases
+from voc.text.classifier import ThemeModel, load_active_model, retrain, train, training_examples
+from voc.text.normalize import analyse
+from voc.text.tagging import correct_case
+
+TEXTS = ["web sập từ sáng", "website không vào được", "máy chủ chết cả ngày", "web die liên tục",
+         "bị trừ tiền hai lần", "tính cước sai tháng này", "thu phí không báo trước", "trừ tiền oan",
+         "mail không gửi được", "thư vào spam hết", "không nhận được email", "hộp thư đầy"]
+LABELS = [["downtime"]] * 4 + [["billing"]] * 4 + [["email_delivery"]] * 4
+
+
+def test_train_predicts_unseen_and_unaccented_text():
+    model = train(TEXTS, LABELS, at_least_one=True)
+    assert model.labels == ["billing", "downtime", "email_delivery"]
+    assert model.cv_score is not None and 0 <= model.cv_score <= 1
+    proba = model.predict_proba([analyse("web lại sập"), analyse("bi tru tien")])
+    assert proba.shape == (2, 3) and np.all((proba > 0) & (proba < 1))
+    assert model.predict_sets([analyse("web lai sap"), analyse("bi tru tien"), analyse("mail vao spam")]) == [
+        ["downtime"], ["billing"], ["email_delivery"]]
+
+
+def test_model_round_trips_through_bytes():
+    model = train(TEXTS, LABELS)
+    copy = ThemeModel.from_bytes(model.to_bytes())
+    docs = [analyse(t) for t in TEXTS[:3]]
+    assert np.allclose(copy.predict_proba(docs), model.predict_proba(docs))
+
+
+def test_corrections_become_training_examples(db, qa):
+    taxonomy.ensure_defaults(db)
+    [case_id] = seed_untagged_cases(db, ["mail bị dội về liên tục"])
+    correct_case(db, qa, case_id, "email_delivery", True)
+    with db.cursor() as cur:
+        texts, labels = training_examples(cur)
+    assert labels[texts.index("mail bị dội về liên tục")] == ["email_delivery"]
+
+
+def test_retrain_keeps_the_previous_model_when_the_new_one_is_worse(db, qa):
+    taxonomy.ensure_defaults(db)
+    with db.transaction() as cur:
+        previous_id = cur.execute("SELECT id FROM theme_models WHERE active").fetchone()[0]
+        cur.execute("UPDATE theme_models SET cv_score = 0.999 WHERE id = ?", [previous_id])
+    report = retrain(db, qa)
+    assert report.kept_previous and report.previous_score == 0.999 and report.model_id == previous_id
+    assert "giữ nguyên" in report.message()
+    with db.cursor() as cur:
+        assert load_active_model(cur)[0] == previous_id
+        assert cur.execute("SELECT count(*) FROM theme_models").fetchone()[0] == 2
+        assert cur.execute("SELECT count(*) FROM events WHERE entity = 'theme_model' AND action = 'kept_previous'"
+                           ).fetchone()[0] == 1
+
+
+def test_retrain_activates_a_better_model(db, qa):
+    taxonomy.ensure_defaults(db)
+    with db.transaction() as cur:
+        previous_id = cur.execute("SELECT id FROM theme_models WHERE active").fetchone()[0]
+        cur.execute("UPDATE theme_models SET cv_score = 0.0 WHERE id = ?", [previous_id])
+    report = retrain(db, qa)
+    assert not report.kept_previous and report.model_id != previous_id
+    with db.cursor() as cur:
+        assert load_active_model(cur)[0] == report.model_id
+        assert cur.execute("SELECT count(*) FROM theme_models WHERE active").fetchone()[0] == 1
+
+
+def test_identical_training_requests_reuse_the_fitted_model():
+    from voc.text import classifier
+
+    classifier.clear_train_cache()
+    first = train(TEXTS, LABELS)
+    calls = []
+    original = classifier._train
+    classifier._train = lambda *a, **k: calls.append(1) or original(*a, **k)
+    try:
+        again = train(list(TEXTS), [list(row) for row in LABELS])
+        assert calls == []                      # served from the process cache
+        assert again is not first and again.to_bytes() == first.to_bytes()
+        again.threshold = 0.01                  # a copy: mutating it does not touch the cache
+        assert train(TEXTS, LABELS).threshold == first.threshold
+        train(TEXTS, LABELS, at_least_one=True)  # other parameters: trained afresh
+        train(TEXTS[:-1] + ["hộp thư bị đầy"], LABELS)
+        assert len(calls) == 2
+    finally:
+        classifier._train = original
+
+
+def test_character_ngrams_are_features_but_never_evidence():
+    model = train(TEXTS, LABELS, at_least_one=True)
+    names = model.vectorizer.get_feature_names_out()
+    assert any(str(n).startswith("c:") for n in names) and any(str(n).startswith("s:") for n in names)
+    doc = analyse("website sập cả ngày")
+    x = model.transform([doc])
+    j = model.labels.index("downtime")
+    evidence = model.evidence(x[0], j, doc)
+    assert evidence and all(w in doc.text for w in evidence)
+    # a misspelt, unaccented text still lands on the right label through its character n-grams
+    assert model.predict_sets([analyse("webbsite sapp")]) == [["downtime"]]

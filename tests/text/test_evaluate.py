@@ -1,0 +1,81 @@
+"""Evaluation metrics against a hand-computed case, the CSV loader and the CLI's last line."""
+import re
+
+import pytest
+
+from voc.text.evaluate import load_labelled_csv, set_metrics
+
+
+def test_set_metrics_hand_computed():
+    gold = [["A"], ["A"], ["B"], ["A", "C"]]
+    pred = [["A"], ["B"], ["B"], ["A"]]
+    m = set_metrics(gold, pred)
+    # exact set matches: rows 1 and 3
+    assert m.accuracy == pytest.approx(0.5)
+    per = {s.label: s for s in m.per_label}
+    # A: tp 2, fp 0, fn 1 -> P 1, R 2/3, F1 0.8
+    assert (per["A"].precision, per["A"].recall, per["A"].f1) == pytest.approx((1.0, 2 / 3, 0.8))
+    # B: tp 1, fp 1, fn 0 -> P 0.5, R 1, F1 2/3
+    assert (per["B"].precision, per["B"].recall, per["B"].f1) == pytest.approx((0.5, 1.0, 2 / 3))
+    # C: never predicted -> F1 0
+    assert per["C"].f1 == 0 and per["C"].support == 1
+    assert m.macro_f1 == pytest.approx((0.8 + 2 / 3 + 0) / 3)
+    assert m.weighted_f1 == pytest.approx((0.8 * 3 + 2 / 3 * 1 + 0 * 1) / 5)
+
+
+def test_label_order_does_not_matter_for_exact_match():
+    assert set_metrics([["A", "B"]], [["B", "A"]]).accuracy == 1.0
+
+
+def test_load_labelled_csv(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('text,labels\n"web sập",downtime\n"trừ tiền, chậm",billing|slowness\n,downtime\n',
+                    encoding="utf-8")
+    texts, labels = load_labelled_csv(path)
+    assert texts == ["web sập", "trừ tiền, chậm"]
+    assert labels == [["downtime"], ["billing", "slowness"]]
+
+
+def test_evaluate_command_prints_summary_last(tmp_path, capsys):
+    from voc.cli.commands import main
+
+    rows = [("web sập không vào được", "downtime"), ("website chết từ sáng", "downtime"),
+            ("máy chủ sập cả ngày", "downtime"), ("web không truy cập được", "downtime"),
+            ("bị trừ tiền hai lần", "billing"), ("tính cước sai", "billing"),
+            ("thu phí cao quá", "billing"), ("trừ tiền không báo", "billing"),
+            ("gọi tổng đài không ai nghe", "support"), ("chờ hỗ trợ lâu quá", "support"),
+            ("hotline không ai bắt máy", "support"), ("ticket không ai trả lời", "support")]
+    train = tmp_path / "train.csv"
+    train.write_text("text,labels\n" + "\n".join(f'"{t}",{l}' for t, l in rows), encoding="utf-8")
+    test = tmp_path / "test.csv"
+    test.write_text('text,labels\n"web bị sập rồi",downtime\n"bị trừ tiền",billing\n', encoding="utf-8")
+    assert main(["evaluate", "--train", str(train), "--test", str(test)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert "accuracy (exact label set match)" in "\n".join(out)
+    last = re.fullmatch(r"macro_f1=([\d.]+) accuracy=([\d.]+) stripped_accuracy=([\d.]+)", out[-1])
+    assert last, out[-1]
+    assert float(last.group(2)) == 1.0 and float(last.group(3)) == 1.0
+
+
+def test_in_domain_check_never_trains_on_the_row_it_predicts(monkeypatch):
+    from voc.text import classifier
+    from voc.text.evaluate import in_domain_check
+
+    seen_by_model: list[set[str]] = []
+    real_train = classifier.train
+
+    def recording_train(texts, labels, **kwargs):
+        seen_by_model.append(set(texts))
+        return real_train(texts, labels, **kwargs)
+
+    monkeypatch.setattr(classifier, "train", recording_train)
+    train_rows = ["web sập", "website chết", "bị trừ tiền", "tính cước sai"]
+    test_rows = ["web sập rồi", "máy chủ chết", "trừ tiền hai lần", "cước sai", "web lỗi", "thu tiền sai"]
+    gold = [["downtime"], ["downtime"], ["billing"], ["billing"], ["downtime"], ["billing"]]
+    m = in_domain_check(train_rows, [["downtime"], ["downtime"], ["billing"], ["billing"]], test_rows, gold, folds=3)
+    assert len(seen_by_model) == 3
+    for seen in seen_by_model:
+        assert set(train_rows) <= seen
+        assert len(set(test_rows) & seen) == 4          # two thirds of the test file, never the held-out third
+    assert sum(len(set(test_rows) - seen) for seen in seen_by_model) == len(test_rows)  # each row held out once
+    assert m.rows == len(test_rows) and 0.0 <= m.accuracy <= 1.0

@@ -1,0 +1,69 @@
+"""Normalisation: NFC, chat shorthand, accent-free equivalence, and the folding search relies on."""
+import unicodedata
+
+from voc.text.normalize import analyse, expand_abbreviations, fold_phrase, normalize_text, prepare
+from voc.plaintext import fold, strip_diacritics
+
+
+def test_accented_and_unaccented_text_share_their_folded_syllables():
+    accented = analyse("Web bị sập từ sáng, gọi không ai nghe máy")
+    bare = analyse("web bi sap tu sang, goi ko ai nghe may")
+    assert accented.syllables == bare.syllables
+    assert accented.syllables[:3] == ("website", "bi", "sap")
+
+
+def test_words_keep_their_accents_and_align_with_folded_form():
+    doc = analyse("Khách hàng không truy cập được website")
+    assert doc.words == ("khách_hàng", "không", "truy_cập", "được", "website")
+    assert doc.folded[0] == "khach_hang"
+    assert doc.folded == tuple(strip_diacritics(w) for w in doc.words)
+    assert len(doc.accented_syllables) == len(doc.syllables)
+
+
+def test_chat_abbreviations_are_expanded():
+    assert prepare("web ko vào dc") == "website không vào được"
+    assert prepare("gọi k ai nghe, đc 5 phút thì cúp") == "gọi không ai nghe, được 5 phút thì cúp"
+    assert expand_abbreviations("sdt cua e") == "số điện thoại cua em"
+    # shorthand only as whole words: "kho" and "dcm" are left alone, "50k" is a number
+    assert expand_abbreviations("kho dcm 50k") == "kho dcm 50k"
+
+
+def test_nfc_lowercase_and_repeated_letters():
+    decomposed = unicodedata.normalize("NFD", "CHẬM QUÁÁÁ")
+    assert prepare(decomposed) == "chậm quá"
+    assert normalize_text("  Web   SẬP ") == "website sập"
+
+
+def test_fold_phrase_is_the_accent_free_matching_key():
+    assert fold_phrase("Bị trừ TIỀN") == "bi tru tien"
+    assert fold_phrase("Đăng ký") == "dang ky"
+
+
+def test_search_folding_behaviour_is_unchanged():
+    assert fold("Mạng CHẬM") == "mang cham"
+    assert strip_diacritics("Đường") == "Duong"
+    assert fold(None) == ""
+
+
+def test_empty_text():
+    doc = analyse("   ")
+    assert doc.words == () and doc.syllables == ()
+
+
+def test_evidence_is_traced_back_to_the_words_as_typed():
+    from voc.text.normalize import as_typed
+
+    text = "Web bi sậpppp từ sáng, gọi ko ai nghe máy!"
+    assert as_typed("website bi sap", text) == "Web bi sậpppp"
+    assert as_typed("không ai nghe máy", text) == "ko ai nghe máy"
+    assert as_typed("hóa đơn", text) == "hóa đơn"                  # not in the text: unchanged
+    assert as_typed("", text) == ""
+
+
+def test_tags_shown_in_the_customers_words():
+    from voc.text.tagging import in_customers_words, tag_text
+
+    text = "web bi sap tu sang, goi ko ai nghe may"
+    shown = {t.code: t.evidence for t in in_customers_words(tag_text(text), text)}
+    assert "web bi sap" in shown["downtime"]
+    assert all(e in text for evidence in shown.values() for e in evidence)

@@ -1,0 +1,88 @@
+"""Tagging: accent-free text tagged like accented text, tags on intake, QA corrections, the backfill."""
+import json
+
+import pytest
+
+from tests.conftest import make_draft
+from voc.desk import cases
+from voc.text import taxonomy
+from voc.store.audit import events_for
+from voc.cli.bench_tagging import seed_untagged_cases
+from voc.text.tagging import backfill, case_tags, correct_case, tag_case, tag_text
+
+
+def test_unaccented_chat_text_is_tagged_like_accented_text():
+    bare = tag_text("web bi sap tu sang, goi ko ai nghe may")
+    accented = tag_text("Web bị sập từ sáng, gọi không ai nghe máy")
+    assert {t.code for t in bare} == {t.code for t in accented}
+    assert {"downtime", "support_responsiveness"} <= {t.code for t in bare}
+    for tag in bare:
+        assert 0 < tag.score <= 1 and tag.evidence and tag.source in ("rule", "model")
+    downtime = next(t for t in bare if t.code == "downtime")
+    assert downtime.evidence[0] == "website bi sap"
+
+
+def test_text_without_any_theme_gets_none():
+    assert tag_text("") == []
+
+
+def test_a_received_case_is_tagged_in_its_intake_transaction(db, staff):
+    taxonomy.ensure_defaults(db)
+    case = cases.receive(db, staff, make_draft())
+    with db.cursor() as cur:
+        tags = case_tags(cur, case.id)
+        evidence = cur.execute("SELECT evidence FROM case_themes WHERE case_id = ? AND theme_code = 'downtime'",
+                               [case.id]).fetchone()[0]
+    assert "downtime" in {t.code for t in tags}
+    assert json.loads(evidence)
+
+
+def test_retagging_replaces_rows(db):
+    taxonomy.ensure_defaults(db)
+    [case_id] = seed_untagged_cases(db, ["Web bị sập, gọi tổng đài không ai nghe máy"])
+    for _ in range(2):
+        with db.transaction() as cur:
+            tag_case(cur, case_id)
+    with db.cursor() as cur:
+        rows = cur.execute("SELECT theme_code, count(*) FROM case_themes WHERE case_id = ? GROUP BY 1",
+                           [case_id]).fetchall()
+    assert rows and all(n == 1 for _, n in rows)
+
+
+def test_qa_corrections_override_the_machine_and_are_audited(db, qa, staff):
+    taxonomy.ensure_defaults(db)
+    [case_id] = seed_untagged_cases(db, ["Web bị sập từ sáng"])
+    tags = correct_case(db, qa, case_id, "downtime", False)
+    assert "downtime" not in {t.code for t in tags}
+    tags = correct_case(db, qa, case_id, "security", True, note="khách xác nhận bị hack")
+    assert next(t for t in tags if t.code == "security").source == "qa"
+    with db.cursor() as cur:
+        assert {t.code for t in case_tags(cur, case_id)} == {t.code for t in tags}
+        actions = [e.action for e in events_for(cur, "case_theme", case_id)]
+        labels = cur.execute("SELECT theme_code, is_positive FROM theme_labels ORDER BY id").fetchall()
+    assert actions == ["rejected", "confirmed"]
+    assert labels == [("downtime", False), ("security", True)]
+    from voc.errors import PermissionDenied
+    with pytest.raises(PermissionDenied):
+        correct_case(db, staff, case_id, "downtime", True)
+
+
+def test_backfill_tags_every_case_in_batches_on_two_processes(db, qa):
+    taxonomy.ensure_defaults(db)
+    texts = ["Web bị sập từ sáng", "web bi sap, goi ko ai nghe may", "Tôi bị trừ tiền hai lần",
+             "Chứng chỉ SSL hết hạn", "Nhân viên trả lời cáu gắt", "Xin cảm ơn"] * 5
+    ids = seed_untagged_cases(db, texts)
+    correct_case(db, qa, ids[0], "downtime", False)
+    seen = []
+    report = backfill(db, workers=2, batch_size=7, progress=lambda done, total: seen.append((done, total)))
+    assert report.cases == len(texts) and report.workers == 2
+    assert seen[0] == (0, len(texts)) and seen[-1] == (len(texts), len(texts))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    with db.cursor() as cur:
+        tagged = dict(cur.execute("SELECT case_id, list(theme_code) FROM case_themes GROUP BY 1").fetchall())
+        total_rows = cur.execute("SELECT count(*) FROM case_themes").fetchone()[0]
+    assert "downtime" in tagged[ids[6]] and "downtime" not in tagged.get(ids[0], [])   # QA label kept
+    assert "billing" in tagged[ids[2]] and "support_responsiveness" in tagged[ids[1]]
+    again = backfill(db, workers=1, batch_size=100)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM case_themes").fetchone()[0] == total_rows == again.tags

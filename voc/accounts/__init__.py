@@ -1,0 +1,1 @@
+"""Accounts and access: users, roles and permissions, sign-in sessions, masking of contacts."""

@@ -1,0 +1,1 @@
+"""`python -m voc ...`: thin commands over the packages, and the benchmarks."""

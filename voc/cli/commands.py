@@ -1,0 +1,177 @@
+"""`python -m voc ...`: a thin command line over the library. Every command takes --db PATH."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import duckdb
+
+from voc.cli import text_commands as cli_text
+from voc.mail import cli as mail_cli
+from voc.accounts.access import SYSTEM
+from voc.clock import parse_iso, utcnow
+from voc.store.db import Database, db_path
+from voc.errors import DomainError
+from voc.progress import console_progress as _progress
+
+
+def _db(args) -> Database:
+    from voc.setup import ensure_defaults
+
+    db = Database(args.db)
+    ensure_defaults(db)
+    return db
+
+
+def cmd_init(args) -> int:
+    from voc.setup import ensure_defaults
+
+    db = Database(args.db, migrate=False)
+    applied = db.migrate()
+    ensure_defaults(db)
+    print(f"Cơ sở dữ liệu: {db.path} — phiên bản lược đồ {db.schema_version()}"
+          + (f" (vừa áp dụng: {', '.join(map(str, applied))})" if applied else " (đã cập nhật)"))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from voc.insight.overview import generate_and_tag_demo
+
+    report, tagged = generate_and_tag_demo(_db(args), SYSTEM, args.cases, seed=args.seed, tag=not args.no_tag,
+                                           progress=_progress("Tạo dữ liệu mẫu"),
+                                           tag_progress=_progress("Gắn chủ đề"))
+    print(f"\nĐã tạo dữ liệu mẫu (demo): {report}")
+    if tagged:
+        print(tagged.message())
+    return 0
+
+
+def cmd_sla(args) -> int:
+    from voc.store import case_store
+
+    at = parse_iso(args.at) if args.at else utcnow()
+    db = _db(args)
+    with db.cursor() as cur:
+        counts = case_store.sla_counts(cur, at)
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        from voc.model import SlaState
+
+        for state in SlaState:
+            print(f"{state.label}: {counts[state.value]}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from voc.desk.csvio import import_csv
+
+    db = _db(args)
+    report = import_csv(db, SYSTEM, args.file, progress=_progress("Nhập CSV"))
+    print()
+    print(report.summary())
+    print(f"read={report.read} imported={report.imported} rejected={report.rejected}")
+    if report.rejected:
+        print(f"Các dòng bị từ chối và lý do: {report.rejects_path}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from voc.desk.csvio import export_csv
+
+    count = export_csv(_db(args), SYSTEM, args.file)
+    print(f"Đã xuất {count} hồ sơ ra {args.file}")
+    return 0
+
+
+def cmd_score_replies(args) -> int:
+    from voc.text.reply_check import backfill
+
+    count = backfill(_db(args), limit=args.limit, progress=_progress("Chấm điểm thư trả lời"))
+    print(f"\nĐã chấm điểm {count} thư trả lời.")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    ran = False
+    if args.tagging:
+        from voc.cli.text_commands import run_tagging_bench
+
+        ran = True
+        code = run_tagging_bench(args)
+        if code:
+            return code
+    if args.cases:
+        from voc.cli.bench_analytics import run_analytics_bench
+
+        ran = True
+        code = run_analytics_bench(args)
+        if code:
+            return code
+    if args.mail:
+        from voc.mail.bench import run_mail_bench
+
+        ran = True
+        code = run_mail_bench(args)
+        if code:
+            return code
+    if not ran:
+        print("Chọn --tagging, --cases N và/hoặc --mail.", file=sys.stderr)
+        return 2
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m voc", description="VOC Desk — dòng lệnh")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=None, help=f"tệp DuckDB (mặc định {db_path(None)} hoặc $VOC_DB_PATH)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", parents=[common], help="tạo hoặc nâng cấp cơ sở dữ liệu").set_defaults(func=cmd_init)
+
+    demo = sub.add_parser("demo", parents=[common], help="tạo lịch sử khiếu nại mẫu (demo)")
+    demo.add_argument("--cases", type=int, required=True)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--no-tag", action="store_true", help="không gắn chủ đề cho các hồ sơ mẫu")
+    demo.set_defaults(func=cmd_demo)
+
+    sla = sub.add_parser("sla", parents=[common], help="hồ sơ đang mở theo trạng thái SLA")
+    sla.add_argument("--at", default=None, help="thời điểm ISO 8601 (mặc định: bây giờ)")
+    sla.add_argument("--json", action="store_true")
+    sla.set_defaults(func=cmd_sla)
+
+    imp = sub.add_parser("import", parents=[common], help="nhập hồ sơ từ CSV chuẩn")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", parents=[common], help="xuất hồ sơ ra CSV chuẩn")
+    exp.add_argument("file")
+    exp.set_defaults(func=cmd_export)
+
+    score = sub.add_parser("score-replies", parents=[common], help="chấm điểm các thư trả lời đã phát hành chưa có điểm")
+    score.add_argument("--limit", type=int, default=None)
+    score.set_defaults(func=cmd_score_replies)
+
+    bench = sub.add_parser("bench", parents=[common], help="đo tốc độ")
+    bench.add_argument("--tagging", action="store_true", help="gắn chủ đề so với word_tokenize; backfill 1 và 2 lõi")
+    bench.add_argument("--cases", type=int, default=0, help="số hồ sơ cho phép đo truy vấn biểu đồ")
+    text_commands.add_tagging_bench_args(bench)
+    mail_cli.add_bench_args(bench)
+    bench.set_defaults(func=cmd_bench)
+    text_commands.register(sub, common)
+    mail_cli.register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DomainError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 1
+    except duckdb.IOException as error:
+        print(f"Lỗi: không mở được cơ sở dữ liệu {db_path(args.db)} — tệp có thể đang được ứng dụng "
+              f"(streamlit) giữ; hãy dừng ứng dụng hoặc dùng --db với tệp khác. Chi tiết: {error}", file=sys.stderr)
+        return 1

@@ -1,0 +1,157 @@
+"""Theme-engine commands for `python -m voc`: tag, evaluate, retrain, backfill, discover, bench --tagging.
+
+voc.cli calls `register(subparsers)`; every handler is a few lines over the library and returns
+an exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from voc.progress import console_progress as _progress
+
+_BENCH_FLAGS = ("--bench-texts", "--repeats", "--backfill-cases")
+
+
+def _open(args):
+    from voc.store.db import Database
+    from voc.setup import ensure_defaults
+
+    db = Database(args.db)
+    ensure_defaults(db)
+    return db
+
+
+def cmd_tag(args) -> int:
+    from voc.text.tagging import in_customers_words, tag_text, tagger_for
+
+    if args.defaults:
+        tags = tag_text(args.text)
+    else:
+        db = _open(args)
+        with db.cursor() as cur:
+            tags = tagger_for(cur).tag(args.text)
+    tags = in_customers_words(tags, args.text)
+    print(json.dumps([t.as_dict() for t in tags], ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from voc.text.evaluate import evaluate, format_report, load_labelled_csv
+
+    train_texts, train_labels = load_labelled_csv(args.train)
+    test_texts, test_labels = load_labelled_csv(args.test)
+    report = evaluate(train_texts, train_labels, test_texts, test_labels, seed=args.seed)
+    if args.in_domain_check:
+        from voc.text.evaluate import in_domain_check
+
+        check = in_domain_check(train_texts, train_labels, test_texts, test_labels, folds=args.in_domain_check,
+                                seed=args.seed)
+        print(f"In-domain check (a diagnostic, not the benchmark): each of {args.in_domain_check} folds of the "
+              f"test file predicted by a model trained on the training file plus the other folds: "
+              f"accuracy={check.accuracy:.4f} macro_f1={check.macro_f1:.4f}\n")
+    print(format_report(report))
+    return 0
+
+
+def cmd_retrain(args) -> int:
+    from voc.accounts.access import SYSTEM
+    from voc.text.classifier import retrain
+
+    report = retrain(_open(args), SYSTEM, force=args.force)
+    print(report.message())
+    print(json.dumps({"cv_score": report.cv_score, "previous_score": report.previous_score,
+                      "kept_previous": report.kept_previous, "model_id": report.model_id,
+                      "n_examples": report.n_examples}))
+    return 0
+
+
+def cmd_backfill(args) -> int:
+    from voc.text.tagging import backfill
+
+    report = backfill(_open(args), workers=args.workers, batch_size=args.batch_size,
+                      progress=_progress("Gắn chủ đề"))
+    print(file=sys.stderr)
+    print(report.message())
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from voc.text.discovery import discover
+
+    found = discover(_open(args), coverage=args.coverage, min_cases=args.min_cases, limit=args.limit)
+    if args.json:
+        print(json.dumps([{"phrase": c.phrase, "cases": c.cases, "covered_cases": c.covered_cases,
+                           "score": round(c.score, 3), "examples": c.examples} for c in found],
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print("Không có cụm từ nào nổi bật trong các hồ sơ chưa được gắn chủ đề rõ ràng.")
+    for c in found:
+        print(f"{c.phrase}\t{c.cases} hồ sơ chưa rõ chủ đề, {c.covered_cases} hồ sơ đã rõ\tđiểm {c.score:.2f}")
+        for case_id, snippet in c.examples:
+            print(f"    #{case_id}: {snippet}")
+    return 0
+
+
+def add_tagging_bench_args(parser: argparse.ArgumentParser) -> None:
+    """Options of `bench --tagging` (added to the main CLI's bench subcommand)."""
+    existing = {opt for action in parser._actions for opt in action.option_strings}
+    if "--bench-texts" in existing:
+        return
+    parser.add_argument("--bench-texts", default=None,
+                        help="CSV có cột text dùng để đo (mặc định: tập kiểm tra uts2017_bank)")
+    parser.add_argument("--repeats", type=int, default=5, help="số lần đo gắn chủ đề (lấy trung vị)")
+    parser.add_argument("--backfill-cases", type=int, default=2000, help="số hồ sơ cho phép đo backfill")
+
+
+def run_tagging_bench(args) -> int:
+    from voc.cli.bench_tagging import load_texts, run
+
+    texts = load_texts(Path(args.bench_texts) if getattr(args, "bench_texts", None) else None)
+    result = run(texts, repeats=getattr(args, "repeats", 5) or 5,
+                 backfill_cases=getattr(args, "backfill_cases", 2000) or 2000)
+    for line in result.lines():
+        print(line)
+    return 0
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+
+    tag = subparsers.add_parser("tag", parents=[common], help="gắn chủ đề cho một đoạn văn bản (JSON)")
+    tag.add_argument("text")
+    tag.add_argument("--defaults", action="store_true",
+                     help="dùng bộ chủ đề, từ điển và mô hình mặc định thay vì cơ sở dữ liệu")
+    tag.set_defaults(func=cmd_tag)
+
+    ev = subparsers.add_parser("evaluate", help="đánh giá bộ phân loại trên CSV có nhãn (text, labels)")
+    ev.add_argument("--train", required=True)
+    ev.add_argument("--test", required=True)
+    ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--in-domain-check", type=int, metavar="K", default=0,
+                    help="chẩn đoán dữ liệu: thêm K-1 phần của tệp kiểm tra vào dữ liệu huấn luyện, dự đoán phần còn lại")
+    ev.set_defaults(func=cmd_evaluate)
+
+    rt = subparsers.add_parser("retrain", parents=[common],
+                               help="huấn luyện lại mô hình chủ đề từ các hiệu chỉnh của QA")
+    rt.add_argument("--force", action="store_true", help="dùng mô hình mới kể cả khi điểm thấp hơn")
+    rt.set_defaults(func=cmd_retrain)
+
+    bf = subparsers.add_parser("backfill", parents=[common], help="gắn lại chủ đề cho mọi hồ sơ")
+    bf.add_argument("--workers", type=int, default=2)
+    bf.add_argument("--batch-size", type=int, default=250)
+    bf.set_defaults(func=cmd_backfill)
+
+    dc = subparsers.add_parser("discover", parents=[common],
+                               help="cụm từ khách hàng hay dùng trong các hồ sơ chưa rõ chủ đề")
+    dc.add_argument("--coverage", type=float, default=0.6)
+    dc.add_argument("--min-cases", type=int, default=3)
+    dc.add_argument("--limit", type=int, default=30)
+    dc.add_argument("--json", action="store_true")
+    dc.set_defaults(func=cmd_discover)
+
+    bench = subparsers.choices.get("bench")
+    if bench is not None:
+        add_tagging_bench_args(bench)

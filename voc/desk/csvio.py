@@ -1,0 +1,345 @@
+"""The canonical CSV format for importing and exporting cases.
+
+Import validates every row; a bad row is not imported but written to a rejects file beside
+the input with its row number and a Vietnamese reason. Rows are committed in batches, so an
+interrupted import keeps every batch it reported and never leaves a half-written case.
+Re-importing a file creates no duplicates: ticket_code is the key, and existing cases are
+never changed.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from voc.store import case_store
+from voc.accounts.access import Actor, Permission
+from voc.store.audit import record_event
+from voc.clock import LOCAL_TZ, from_db, local_date, parse_iso, to_db, utcnow
+from voc.errors import ValidationError
+from voc.model import Channel, IssueKind, Service, Status
+from voc.desk.policy import load_policy
+from voc.desk.sla import reply_due_at, resolution_due_at
+
+COLUMNS = [
+    "ticket_code", "received_at", "channel", "issue_kind", "service", "customer_name", "customer_phone",
+    "customer_email", "event_date", "content", "request", "status", "round", "first_reply_at",
+    "resolved_at", "closed_at", "staff", "branch",
+]
+REQUIRED = ["received_at", "channel", "issue_kind", "service", "customer_name", "content", "status"]
+MAX_FIELD_CHARS = 50_000
+BATCH_ROWS = 2_000
+_TICKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    imported: int = 0
+    rejected: int = 0
+    already_present: int = 0
+    rejects_path: Path | None = None
+    new_case_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"Đã đọc {self.read} dòng: nhập {self.imported}, từ chối {self.rejected}"
+        if self.already_present:
+            text += f" (trong đó {self.already_present} dòng đã có sẵn trong hệ thống, không thay đổi)"
+        return text + "."
+
+
+def rejects_path_for(path: Path) -> Path:
+    return path.with_name(path.stem + ".rejects.csv")
+
+
+def _decode_lines(raw: bytes) -> str:
+    """Decode UTF-8 (BOM allowed); bytes that are not UTF-8 become surrogates so only their rows fail."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return raw.decode("utf-8", errors="surrogateescape")
+
+
+def _has_bad_bytes(values: list[str]) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for v in values for ch in v)
+
+
+def unescape_cell(value: str) -> str:
+    """Undo the export's formula guard: a leading apostrophe before = + - @."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        return value[1:]
+    return value
+
+
+def _parse_time(value: str, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError:
+        raise ValidationError(f"Cột {name}: “{value[:40]}” không phải thời điểm ISO 8601 hợp lệ.") from None
+
+
+def _parse_enum(enum, value: str, name: str):
+    try:
+        return enum.parse(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise ValidationError(f"Cột {name}: “{value[:40]}” không hợp lệ (cho phép: {allowed}).") from None
+
+
+def _validate_row(row: dict[str, str], now: datetime) -> dict:
+    """One CSV row -> the values of a case row, or ValidationError with the reason."""
+    for name in REQUIRED:
+        if not row.get(name):
+            raise ValidationError(f"Thiếu giá trị bắt buộc ở cột {name}.")
+    for name, value in row.items():
+        if len(value) > MAX_FIELD_CHARS:
+            raise ValidationError(f"Cột {name} quá dài ({len(value)} ký tự; tối đa {MAX_FIELD_CHARS}).")
+    code = row.get("ticket_code", "")
+    if code and not _TICKET.match(code):
+        raise ValidationError(f"Mã hồ sơ “{code[:40]}” không hợp lệ.")
+    received = _parse_time(row["received_at"], "received_at")
+    if received > now:
+        raise ValidationError("Cột received_at: thời điểm tiếp nhận ở tương lai.")
+    event = None
+    if row.get("event_date"):
+        try:
+            event = date.fromisoformat(row["event_date"][:10])
+        except ValueError:
+            raise ValidationError(f"Cột event_date: “{row['event_date'][:40]}” không phải ngày hợp lệ (YYYY-MM-DD).") from None
+        if event > local_date(received):
+            raise ValidationError("Ngày xảy ra sự việc sau ngày tiếp nhận.")
+    round_text = row.get("round") or "1"
+    if round_text not in ("1", "2"):
+        raise ValidationError(f"Cột round: “{round_text[:10]}” phải là 1 hoặc 2.")
+    times = {k: _parse_time(row.get(k, ""), k) for k in ("first_reply_at", "resolved_at", "closed_at")}
+    for name, value in times.items():
+        if value is not None and value < received:
+            raise ValidationError(f"Cột {name} sớm hơn thời điểm tiếp nhận.")
+    status = _parse_enum(Status, row["status"], "status")
+    if status is Status.REFERRED and round_text != "2":
+        raise ValidationError("Chỉ hồ sơ ở lần giải quyết thứ 2 mới có thể ở trạng thái referred.")
+    return dict(
+        ticket_code=code or None, received_at=received,
+        channel=_parse_enum(Channel, row["channel"], "channel").value,
+        issue_kind=_parse_enum(IssueKind, row["issue_kind"], "issue_kind").value,
+        service=_parse_enum(Service, row["service"], "service").value,
+        customer_name=row["customer_name"], customer_phone=row.get("customer_phone") or None,
+        customer_email=row.get("customer_email") or None, event_date=event, content=row["content"],
+        request=row.get("request") or None, status=status.value, round=int(round_text),
+        first_reply_at=times["first_reply_at"], resolved_at=times["resolved_at"], closed_at=times["closed_at"],
+        staff=row.get("staff") or None, branch=row.get("branch") or None,
+    )
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number as a spreadsheet shows it, cells) for every record; the header is row 1."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for cells in reader:
+        yield reader.line_num, cells
+
+
+def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, int], None] | None = None,
+               now: datetime | None = None) -> ImportReport:
+    actor.require(Permission.IMPORT_EXPORT)
+    path = Path(path)
+    now = now or utcnow()
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ValidationError("Tệp CSV rỗng: không có dòng tiêu đề và không có dữ liệu.")
+    text = _decode_lines(raw)
+    records = _rows(text)
+    try:
+        _, header = next(records)
+    except csv.Error as error:
+        raise ValidationError(f"Không đọc được dòng tiêu đề CSV: {error}.") from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationError(
+            "Tệp CSV thiếu cột bắt buộc: " + ", ".join(missing) + ". Dòng tiêu đề phải gồm: " + ", ".join(COLUMNS) + ".")
+    total_lines = max(text.count("\n"), 1)
+    report = ImportReport(rejects_path=rejects_path_for(path))
+    rejects: list[tuple[int, str, list[str]]] = []
+    batch: list[dict] = []
+    seen_codes: set[str] = set()
+    policy = _policy(db)
+
+    def flush() -> None:
+        if batch:
+            report.new_case_ids.extend(_insert_batch(db, actor, batch, policy, rejects, report, now))
+            batch.clear()
+        if progress:
+            progress(report.read, total_lines)
+
+    while True:
+        try:
+            line_no, cells = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            report.read += 1
+            rejects.append((report.read + 1, f"Dòng CSV sai định dạng: {error}.", []))
+            break
+        if not any(c.strip() for c in cells):
+            continue
+        report.read += 1
+        if _has_bad_bytes(cells):
+            rejects.append((line_no, "Dòng chứa byte không phải UTF-8; hãy lưu tệp dưới dạng UTF-8.",
+                            [c.encode("utf-8", "replace").decode("utf-8") for c in cells]))
+            continue
+        if len(cells) != len(header):
+            rejects.append((line_no, f"Số cột ({len(cells)}) khác dòng tiêu đề ({len(header)}).", cells))
+            continue
+        row = {h: unescape_cell(c.strip()) for h, c in zip(header, cells)}
+        try:
+            values = _validate_row(row, now)
+        except ValidationError as error:
+            rejects.append((line_no, str(error), cells))
+            continue
+        code = values["ticket_code"]
+        if code and code in seen_codes:
+            rejects.append((line_no, f"Mã hồ sơ {code} lặp lại trong tệp.", cells))
+            continue
+        if code:
+            seen_codes.add(code)
+        batch.append({"line_no": line_no, "cells": cells, "values": values})
+        if len(batch) >= BATCH_ROWS:
+            flush()
+    flush()
+    report.rejected = len(rejects)
+    _write_rejects(report.rejects_path, header, rejects)
+    return report
+
+
+def _policy(db):
+    with db.cursor() as cur:
+        return load_policy(cur)
+
+
+def fingerprint(values: dict) -> str:
+    """The import key of a row: a row without a ticket code is recognised again by its facts."""
+    facts = "\x1f".join(str(values.get(k) or "") for k in
+                        ("ticket_code", "received_at", "channel", "customer_name", "customer_phone", "content"))
+    return "csv:" + hashlib.sha256(facts.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+_IMPORT_TIME_COLUMNS = ("received_at", "round_opened_at", "reply_due_at", "resolution_due_at", "round_replied_at",
+                        "first_reply_at", "resolved_at", "closed_at")
+
+
+def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, report: ImportReport,
+                  now: datetime) -> list[int]:
+    """Insert one batch in one transaction (cases, rounds and their 'imported' events)."""
+    with db.transaction() as cur:
+        codes = [b["values"]["ticket_code"] for b in batch if b["values"]["ticket_code"]]
+        keys = [fingerprint(b["values"]) for b in batch]
+        existing = {r[0] for r in cur.execute(
+            "SELECT ticket_code FROM cases WHERE list_contains($codes, ticket_code) "
+            "UNION ALL SELECT intake_key FROM cases WHERE list_contains($keys, intake_key)",
+            {"codes": codes, "keys": keys}).fetchall()}
+        rows = []
+        for item, key in zip(batch, keys):
+            v = dict(item["values"])
+            if v["ticket_code"] in existing or key in existing:
+                report.already_present += 1
+                label = f"Mã hồ sơ {v['ticket_code']}" if v["ticket_code"] else "Hồ sơ này (cùng thời điểm, khách hàng, nội dung)"
+                rejects.append((item["line_no"], f"{label} đã có trong hệ thống; "
+                                "dòng không được nhập lại và hồ sơ hiện có không thay đổi.", item["cells"]))
+                continue
+            v["intake_key"] = key
+            if not v["ticket_code"]:
+                v["ticket_code"] = case_store.next_ticket_code(cur, local_date(v["received_at"]).year)
+            received = v["received_at"]
+            v.update(round_opened_at=received, reply_due_at=reply_due_at(received, policy),
+                     resolution_due_at=resolution_due_at(received, policy),
+                     round_replied_at=v["first_reply_at"] if v["round"] == 1 else None)
+            v["search_text"] = case_store.search_text_for(v["customer_name"], v["content"], v["request"], v["ticket_code"])
+            rows.append({k: to_db(t) if isinstance(t, datetime) else t for k, t in v.items()})
+        if not rows:
+            return []
+        frame = pd.DataFrame(rows)
+        for column in _IMPORT_TIME_COLUMNS:
+            frame[column] = pd.to_datetime(frame[column])
+        cur.register("import_batch", frame)
+        columns = list(frame.columns)
+        ids = [r[0] for r in cur.execute(
+            f"INSERT INTO cases ({', '.join(columns)}) SELECT {', '.join(columns)} FROM import_batch RETURNING id"
+        ).fetchall()]
+        cur.unregister("import_batch")
+        cur.execute(
+            "INSERT INTO case_rounds (case_id, round, opened_at, reply_due_at, resolution_due_at) "
+            "SELECT id, round, round_opened_at, reply_due_at, resolution_due_at FROM cases WHERE list_contains(?, id)",
+            [ids])
+        cur.execute(
+            "INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note) "
+            "SELECT ?, ?, 'case', CAST(id AS VARCHAR), 'imported', NULL, "
+            "json_object('ticket_code', ticket_code, 'status', status), 'Nhập từ CSV' "
+            "FROM cases WHERE list_contains(?, id)",
+            [to_db(now), actor.username, ids])
+        report.imported += len(ids)
+        return ids
+
+
+def _write_rejects(path: Path, header: list[str], rejects: list[tuple[int, str, list[str]]]) -> None:
+    if not rejects:
+        if path.exists():
+            path.unlink()
+        return
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["row_number", "reason", *header])
+        for line_no, reason, cells in sorted(rejects, key=lambda r: r[0]):
+            writer.writerow([line_no, reason, *[safe_cell(c) for c in cells]])
+
+
+def safe_cell(value) -> str:
+    """A cell Excel will not run as a formula (OWASP CSV injection guidance)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _format_time(value: datetime | None) -> str:
+    return from_db(value).astimezone(LOCAL_TZ).isoformat(timespec="seconds") if value else ""
+
+
+def export_csv(db, actor: Actor, path: str | Path, *, mask_contacts: bool | None = None) -> int:
+    """Write every case the actor may read in the canonical format; returns the row count."""
+    from voc.accounts.privacy import mask_email, mask_phone
+
+    if mask_contacts is None:
+        mask_contacts = not actor.can(Permission.SEE_CONTACTS)
+    scope = None if actor.can(Permission.READ_ALL_CASES) or actor.can(Permission.IMPORT_EXPORT) else actor.branch
+    count = 0
+    with db.cursor() as cur, Path(path).open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        result = cur.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM cases WHERE ($branch IS NULL OR branch = $branch) ORDER BY id",
+            {"branch": scope})
+        while chunk := result.fetchmany(5_000):
+            for row in chunk:
+                r = dict(zip(COLUMNS, row))
+                for key in ("received_at", "first_reply_at", "resolved_at", "closed_at"):
+                    r[key] = _format_time(r[key])
+                r["event_date"] = r["event_date"].isoformat() if r["event_date"] else ""
+                if mask_contacts:
+                    r["customer_phone"] = mask_phone(r["customer_phone"])
+                    r["customer_email"] = mask_email(r["customer_email"])
+                writer.writerow([safe_cell(r[c]) for c in COLUMNS])
+                count += 1
+    with db.transaction() as cur:
+        record_event(cur, actor.username, "export", "cases", "exported", None,
+                     {"rows": count, "contacts_masked": mask_contacts, "branch": scope})
+    return count

@@ -1,0 +1,282 @@
+"""SQL for cases, their rounds and their listing: the only module that reads or writes the cases table."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable
+
+import duckdb
+
+from voc.clock import from_db, to_db
+from voc.errors import ConflictError, NotFound
+from voc.model import Case, Channel, Customer, IssueKind, ReferralBody, Service, SlaState, Status
+from voc.plaintext import fold
+
+CASE_COLUMNS = (
+    "id", "ticket_code", "received_at", "channel", "issue_kind", "service",
+    "customer_name", "customer_phone", "customer_email", "customer_address",
+    "event_date", "content", "request", "status", "round", "round_opened_at",
+    "reply_due_at", "resolution_due_at", "round_replied_at", "first_reply_at",
+    "resolved_at", "closed_at", "late_complaint", "late_reason", "referral_body",
+    "referral_date", "staff", "branch", "is_demo", "version", "event_date_pending",
+)
+_SELECT = "SELECT " + ", ".join(CASE_COLUMNS) + " FROM cases"
+# Columns a use case may change after intake (whitelist: column names never come from users).
+UPDATABLE = frozenset({
+    "status", "round", "round_opened_at", "reply_due_at", "resolution_due_at", "round_replied_at",
+    "first_reply_at", "resolved_at", "closed_at", "referral_body", "referral_date", "staff", "branch",
+    "event_date", "event_date_pending", "issue_kind", "late_complaint", "late_reason",
+})
+_TIME_FIELDS = {"received_at", "round_opened_at", "reply_due_at", "resolution_due_at",
+                "round_replied_at", "first_reply_at", "resolved_at", "closed_at"}
+
+
+def search_text_for(customer_name: str, content: str, request: str | None, ticket_code: str) -> str:
+    return fold(" ".join([ticket_code, customer_name or "", content or "", request or ""]))
+
+
+def row_to_case(row: tuple) -> Case:
+    r = dict(zip(CASE_COLUMNS, row))
+    return Case(
+        id=r["id"], ticket_code=r["ticket_code"], received_at=from_db(r["received_at"]),
+        channel=Channel(r["channel"]), issue_kind=IssueKind(r["issue_kind"]), service=Service(r["service"]),
+        customer=Customer(r["customer_name"], r["customer_phone"], r["customer_email"], r["customer_address"]),
+        event_date=r["event_date"], content=r["content"], request=r["request"], status=Status(r["status"]),
+        round=r["round"], round_opened_at=from_db(r["round_opened_at"]), reply_due_at=from_db(r["reply_due_at"]),
+        resolution_due_at=from_db(r["resolution_due_at"]), round_replied_at=from_db(r["round_replied_at"]),
+        first_reply_at=from_db(r["first_reply_at"]), resolved_at=from_db(r["resolved_at"]),
+        closed_at=from_db(r["closed_at"]), late_complaint=r["late_complaint"], late_reason=r["late_reason"],
+        referral_body=ReferralBody(r["referral_body"]) if r["referral_body"] else None,
+        referral_date=r["referral_date"], staff=r["staff"], branch=r["branch"], is_demo=r["is_demo"],
+        version=r["version"], event_date_pending=bool(r["event_date_pending"]),
+    )
+
+
+def format_ticket_code(year: int, number: int) -> str:
+    return f"KN-{year}-{number:06d}"
+
+
+def next_ticket_code(cur, year: int) -> str:
+    """KN-YYYY-NNNNNN from a sequence: never reused, even after a rollback; skips imported codes."""
+    while True:
+        code = format_ticket_code(year, cur.execute("SELECT nextval('ticket_no_seq')").fetchall()[0][0])
+        if not ticket_exists(cur, code):
+            return code
+
+
+def ticket_exists(cur, code: str) -> bool:
+    return cur.execute("SELECT count(*) FROM cases WHERE ticket_code = ?", [code]).fetchall()[0][0] > 0
+
+
+def insert_case(cur, values: dict[str, Any]) -> int:
+    row = dict(values)
+    row["search_text"] = search_text_for(row["customer_name"], row["content"], row.get("request"), row["ticket_code"])
+    for key in _TIME_FIELDS & row.keys():
+        row[key] = to_db(row[key])
+    for key, value in list(row.items()):
+        if hasattr(value, "value") and not isinstance(value, (date, datetime)):
+            row[key] = value.value
+    columns = list(row)
+    sql = f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) RETURNING id"
+    return cur.execute(sql, [row[c] for c in columns]).fetchone()[0]
+
+
+def insert_round(cur, case_id: int, round_no: int, opened_at: datetime, reply_due: datetime, resolution_due: datetime) -> None:
+    cur.execute(
+        "INSERT INTO case_rounds (case_id, round, opened_at, reply_due_at, resolution_due_at) VALUES (?, ?, ?, ?, ?)",
+        [case_id, round_no, to_db(opened_at), to_db(reply_due), to_db(resolution_due)],
+    )
+
+
+def update_case(cur, case: Case, changes: dict[str, Any], updated_at: datetime) -> None:
+    """Apply `changes` if nobody changed the case since it was read (optimistic lock on version).
+
+    The version moves on even when `changes` is empty, so every action on a case (a second letter,
+    say) conflicts with a concurrent one made from the same stale view."""
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    values = []
+    for key, value in changes.items():
+        if key in _TIME_FIELDS:
+            value = to_db(value)
+        elif hasattr(value, "value") and not isinstance(value, (date, datetime)):
+            value = value.value
+        values.append(value)
+    assignments = "".join(f"{key} = ?, " for key in changes)
+    try:
+        updated = cur.execute(
+            f"UPDATE cases SET {assignments}version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+            values + [to_db(updated_at), case.id, case.version],
+        ).fetchone()[0]
+    except duckdb.TransactionException as error:
+        raise ConflictError(CONFLICT_MESSAGE) from error
+    if updated != 1:
+        raise ConflictError(CONFLICT_MESSAGE)
+
+
+CONFLICT_MESSAGE = (
+    "Hồ sơ vừa được người khác cập nhật nên thay đổi của bạn chưa được lưu. "
+    "Vui lòng tải lại hồ sơ và thực hiện lại."
+)
+
+
+def get_case(cur, ticket_code: str) -> Case:
+    row = cur.execute(_SELECT + " WHERE ticket_code = ?", [ticket_code.strip()]).fetchone()
+    if row is None:
+        raise NotFound(f"Không tìm thấy hồ sơ có mã “{ticket_code}”.")
+    return row_to_case(row)
+
+
+def get_case_by_id(cur, case_id: int) -> Case:
+    row = cur.execute(_SELECT + " WHERE id = ?", [case_id]).fetchone()
+    if row is None:
+        raise NotFound(f"Không tìm thấy hồ sơ số {case_id}.")
+    return row_to_case(row)
+
+
+def find_by_intake_key(cur, key: str) -> Case | None:
+    row = cur.execute(_SELECT + " WHERE intake_key = ?", [key]).fetchone()
+    return row_to_case(row) if row else None
+
+
+@dataclass
+class CaseFilter:
+    """Filters of the case list; every field optional."""
+
+    statuses: list[Status] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    branches: list[str] = field(default_factory=list)
+    staff: list[str] = field(default_factory=list)
+    sla_states: list[SlaState] = field(default_factory=list)
+    received_from: date | None = None
+    received_to: date | None = None
+    text: str = ""
+    open_only: bool = False
+
+
+_OPEN_SQL = "status IN ('received','verifying','replied','awaiting_customer')"
+# The single most urgent SLA state at parameter $at of a case that is open at $at.
+_URGENCY_SQL = (
+    "CASE WHEN $at > resolution_due_at THEN 'resolution_overdue' "
+    "WHEN (round_replied_at IS NULL OR round_replied_at > $at) AND $at > reply_due_at THEN 'reply_overdue' "
+    "WHEN resolution_due_at - $at <= INTERVAL 24 HOUR "
+    "  OR ((round_replied_at IS NULL OR round_replied_at > $at) AND reply_due_at - $at <= INTERVAL 24 HOUR) "
+    "  THEN 'due_24h' ELSE 'on_time' END"
+)
+
+
+def sla_state_sql() -> str:
+    """SQL for the SLA state at $at of a case as it stands now (NULL when finished)."""
+    return f"CASE WHEN {_OPEN_SQL} THEN {_URGENCY_SQL} END"
+
+
+def _where(filt: CaseFilter, params: dict[str, Any], branch_scope: str | None) -> str:
+    clauses = ["true"]
+
+    def in_list(column: str, name: str, values: Iterable) -> None:
+        vals = [v.value if hasattr(v, "value") else v for v in values]
+        if vals:
+            params[name] = vals
+            clauses.append(f"list_contains(${name}, {column})")
+
+    in_list("status", "statuses", filt.statuses)
+    in_list("channel", "channels", filt.channels)
+    in_list("service", "services", filt.services)
+    in_list("branch", "branches", filt.branches)
+    in_list("staff", "staff", filt.staff)
+    if filt.sla_states:
+        params["sla_states"] = [s.value for s in filt.sla_states]
+        clauses.append(f"list_contains($sla_states, {sla_state_sql()})")
+    if filt.open_only:
+        clauses.append(_OPEN_SQL)
+    if filt.received_from:
+        params["from_ts"] = to_db(datetime.combine(filt.received_from, datetime.min.time()))
+        clauses.append("received_at >= $from_ts")
+    if filt.received_to:
+        params["to_ts"] = to_db(datetime.combine(filt.received_to, datetime.max.time()))
+        clauses.append("received_at <= $to_ts")
+    needle = fold(filt.text)
+    if needle:
+        params["needle"] = needle
+        clauses.append("contains(search_text, $needle)")
+    if branch_scope is not None:
+        params["scope_branch"] = branch_scope
+        clauses.append("branch = $scope_branch")
+    return " AND ".join(clauses)
+
+
+LIST_COLUMNS = ("ticket_code", "received_at", "customer_name", "service", "channel", "status",
+                "round", "reply_due_at", "resolution_due_at", "staff", "branch", "event_date_pending")
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """DuckDB rejects named parameters that the statement does not use."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
+def list_cases(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = None,
+               limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
+    """A page of matching cases (newest first) with their SLA state at `at`, and the total count."""
+    params: dict[str, Any] = {"at": to_db(at)}
+    where = _where(filt, params, branch_scope)
+    count_sql = f"SELECT count(*) FROM cases WHERE {where}"
+    total = cur.execute(count_sql, _used(count_sql, params)).fetchall()[0][0]
+    params.update(limit=limit, offset=offset)
+    rows = cur.execute(
+        f"SELECT {', '.join(LIST_COLUMNS)}, {sla_state_sql()} AS sla_state, left(content, 160) AS excerpt "
+        f"FROM cases WHERE {where} ORDER BY received_at DESC LIMIT $limit OFFSET $offset",
+        params,
+    ).fetchall()
+    names = LIST_COLUMNS + ("sla_state", "excerpt")
+    out = []
+    for row in rows:
+        item = dict(zip(names, row))
+        for key in ("received_at", "reply_due_at", "resolution_due_at"):
+            item[key] = from_db(item[key])
+        out.append(item)
+    return out, total
+
+
+def sla_counts(cur, at: datetime, branch_scope: str | None = None) -> dict[str, int]:
+    """Open cases at `at` (received by then, not yet finished) by their single most urgent SLA state."""
+    params = {"at": to_db(at), "branch": branch_scope}
+    rows = cur.execute(
+        f"SELECT state, count(*) FROM (SELECT {_URGENCY_SQL} AS state FROM cases "
+        "WHERE received_at <= $at AND coalesce(resolved_at, closed_at, TIMESTAMP '9999-01-01') > $at "
+        "AND ($branch IS NULL OR branch = $branch)) "
+        "GROUP BY state",
+        params,
+    ).fetchall()
+    counts = {state.value: 0 for state in SlaState}
+    for state, n in rows:
+        counts[state] += n
+    return counts
+
+
+def open_cases_of_customer(cur, case: Case, limit: int = 20) -> list[dict]:
+    """The same customer's other open cases (matched by phone or e-mail, else by name)."""
+    keys = [k for k in (case.customer.phone, case.customer.email) if k]
+    if keys:
+        cond, params = "(customer_phone = ANY($keys) OR customer_email = ANY($keys))", {"keys": keys}
+    else:
+        cond, params = "customer_name = $name", {"name": case.customer.name}
+    params.update(id=case.id, limit=limit)
+    rows = cur.execute(
+        f"SELECT ticket_code, received_at, service, status, left(content, 160) FROM cases "
+        f"WHERE {cond} AND id <> $id AND {_OPEN_SQL} "
+        "ORDER BY received_at DESC LIMIT $limit",
+        params,
+    ).fetchall()
+    return [dict(ticket_code=r[0], received_at=from_db(r[1]), service=r[2], status=r[3], excerpt=r[4]) for r in rows]
+
+
+def distinct_values(cur, column: str) -> list[str]:
+    if column not in ("branch", "staff"):
+        raise ValueError(column)
+    return [r[0] for r in cur.execute(f"SELECT DISTINCT {column} FROM cases WHERE {column} IS NOT NULL ORDER BY 1").fetchall()]
+
+
+def count_cases(cur) -> int:
+    return cur.execute("SELECT count(*) FROM cases").fetchone()[0]

@@ -1,0 +1,182 @@
+"""Normalisation of Vietnamese customer text for the theme engine.
+
+One pass per text, in this order:
+
+1. Unicode NFC and lower-casing;
+2. chat abbreviations expanded ("ko" -> "không", "dc"/"đc" -> "được", ...), so that they
+   segment and match like the full words;
+3. underthesea's word segmentation. `word_tokenize` runs underthesea's own
+   `text_normalize` step (its regex tokeniser followed by `token_normalize` on every
+   token, which fixes tone-mark placement and odd characters) before the CRF, so calling
+   `text_normalize` first would repeat that work for an identical result; the hot
+   tagging path therefore calls `word_tokenize` once per text;
+4. a diacritics-free ("folded") copy of every token, so that "web bi sap" and "web bị
+   sập" share their features.
+
+`underthesea.classify` and `underthesea.sentiment` download models and are never used.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from voc.plaintext import fold, strip_diacritics
+
+# Customer chat shorthand -> the full word. Keys are lower-case; both the accented and
+# the accent-free spelling of a shorthand are listed where customers use both.
+ABBREVIATIONS: dict[str, str] = {
+    # không
+    "ko": "không", "k": "không", "kg": "không", "hok": "không", "hem": "không", "k0": "không",
+    "khg": "không", "kô": "không", "khong": "không", "hông": "không",
+    # được
+    "dc": "được", "đc": "được", "duoc": "được",
+    # people
+    "mn": "mọi người", "mng": "mọi người", "ng": "người", "ngta": "người ta", "mik": "mình",
+    "mjk": "mình", "e": "em", "ad": "admin", "nv": "nhân viên", "kh": "khách hàng",
+    "cskh": "chăm sóc khách hàng",
+    # frequent words
+    "j": "gì", "vs": "với", "z": "vậy", "v": "vậy", "r": "rồi", "oy": "rồi", "cx": "cũng",
+    "cg": "cũng", "ms": "mới", "lun": "luôn", "mún": "muốn", "bik": "biết", "bít": "biết",
+    "wa": "quá", "qá": "quá", "nhiu": "nhiều", "nhìu": "nhiều", "hum": "hôm", "trc": "trước",
+    "bt": "bình thường", "bth": "bình thường", "ntn": "như thế nào", "bn": "bao nhiêu",
+    "tl": "trả lời", "rep": "trả lời", "ib": "nhắn tin", "inbox": "nhắn tin",
+    "oke": "ok", "okie": "ok", "oki": "ok",
+    # services and money
+    "tk": "tài khoản", "sdt": "số điện thoại", "sđt": "số điện thoại", "đt": "điện thoại",
+    "dt": "điện thoại", "tg": "thời gian", "tgian": "thời gian", "ck": "chuyển khoản",
+    "tt": "thanh toán", "hđ": "hợp đồng", "cty": "công ty", "ctrinh": "chương trình",
+    "ktra": "kiểm tra", "tr": "triệu", "lq": "liên quan", "dv": "dịch vụ", "đv": "dịch vụ",
+    "sever": "server", "sevơ": "server", "email": "mail", "e-mail": "mail", "web": "website",
+    "ws": "website", "host": "hosting", "pass": "mật khẩu", "pw": "mật khẩu",
+    "đki": "đăng ký", "dki": "đăng ký", "dky": "đăng ký", "đky": "đăng ký",
+    # banking
+    "nh": "ngân hàng", "stk": "số tài khoản", "tkhoan": "tài khoản", "ls": "lãi suất", "pgd": "phòng giao dịch",
+    "gdv": "giao dịch viên", "tmcp": "thương mại cổ phần", "km": "khuyến mãi",
+    "cmnd": "chứng minh nhân dân", "ebank": "internet banking", "ebanking": "internet banking",
+    "ibank": "internet banking", "ibanking": "internet banking", "ibaking": "internet banking",
+    "mbank": "mobile banking", "mbanking": "mobile banking", "tn": "tin nhắn", "ntin": "nhắn tin",
+    # more chat
+    "adm": "admin", "tks": "cảm ơn", "thks": "cảm ơn", "thanks": "cảm ơn", "thank": "cảm ơn",
+    "mih": "mình", "fai": "phải", "lm": "làm", "đuoc": "được", "đươc": "được",
+}
+
+_WORD = re.compile(r"[\w-]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+# Characters repeated for emphasis ("chậmmmm", "quá quá") are squeezed to one.
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
+
+
+# Only the shorthand itself is matched (as a whole [\w-]+ word), so the replacement callback runs
+# for the few words that change rather than for every word of the text.
+_SHORTHAND = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w-])",
+    re.UNICODE)
+
+
+def _expand(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return ABBREVIATIONS.get(word, word)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Replace whole-word chat shorthand in lower-case text: "web ko vào dc" -> "website không vào được"."""
+    return _SHORTHAND.sub(_expand, text)
+
+
+def prepare(text: str | None) -> str:
+    """NFC, lower-case, squeeze repeated letters, expand shorthand: the text word segmentation sees."""
+    if not text:
+        return ""
+    lowered = unicodedata.normalize("NFC", text).lower()
+    lowered = _REPEATS.sub(r"\1", lowered)
+    return _SPACES.sub(" ", expand_abbreviations(lowered)).strip()
+
+
+@lru_cache(maxsize=1)
+def _underthesea():
+    from underthesea import word_tokenize  # imported lazily: loading the CRF takes ~0.5 s
+
+    return word_tokenize
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A text after normalisation and word segmentation.
+
+    `words` are underthesea words in lower case with syllables joined by "_" ("máy_chủ");
+    `folded` is the same list without diacritics ("may_chu"); `text` is the prepared
+    text (NFC, lower-case, shorthand expanded) and `folded_text` its diacritics-free copy,
+    which glossary matching uses. The derived forms are computed once per text (cached).
+    """
+
+    text: str
+    words: tuple[str, ...]
+    folded: tuple[str, ...]
+
+    @cached_property
+    def folded_text(self) -> str:
+        return " ".join(w.replace("_", " ") for w in self.folded)
+
+    @cached_property
+    def syllables(self) -> tuple[str, ...]:
+        """Diacritics-free syllables, independent of how the words were segmented."""
+        return tuple(s for w in self.folded for s in w.split("_"))
+
+    @cached_property
+    def accented_syllables(self) -> tuple[str, ...]:
+        """The same syllables as typed (after normalisation), aligned with `syllables`."""
+        return tuple(s for w in self.words for s in w.split("_"))
+
+
+_KEEP = re.compile(r"\w", re.UNICODE)
+# Folding word by word repeats itself (the same words recur in every text): memoised.
+_fold_word = lru_cache(maxsize=200_000)(strip_diacritics)
+
+
+def analyse(text: str | None) -> Analysed:
+    """Normalise and segment one text (one call of underthesea.word_tokenize)."""
+    prepared = prepare(text)
+    if not prepared:
+        return Analysed("", (), ())
+    tokens = _underthesea()(prepared)
+    words = tuple(t.replace(" ", "_") for t in tokens if _KEEP.search(t))
+    folded = tuple(_fold_word(w) for w in words)
+    return Analysed(prepared, words, folded)
+
+
+def analyse_many(texts: list[str]) -> list[Analysed]:
+    return [analyse(t) for t in texts]
+
+
+def normalize_text(text: str | None) -> str:
+    """Display/storage form of a short phrase (a glossary term): NFC, underthesea
+    text_normalize, lower-case, shorthand expanded, single spaces."""
+    if not text:
+        return ""
+    from underthesea import text_normalize
+
+    return prepare(text_normalize(unicodedata.normalize("NFC", text)))
+
+
+def fold_phrase(text: str | None) -> str:
+    """The accent-free matching key of a phrase: "Web  SẬP" -> "website sap"."""
+    return fold(prepare(text))
+
+
+def as_typed(phrase: str, text: str) -> str:
+    """The words of `text`, as the customer typed them, that a normalised phrase came from:
+    as_typed("website bị sập", "Web bi sập từ sáng") -> "Web bi sập". Evidence is found on the
+    normalised text (shorthand expanded, accents folded); this shows it in the customer's words.
+    The phrase itself when it cannot be traced back."""
+    target = fold_phrase(phrase).split()
+    if not target:
+        return phrase
+    words = list(_WORD.finditer(text or ""))
+    flat = [(syllable, k) for k, m in enumerate(words) for syllable in fold_phrase(m.group(0)).split()]
+    n = len(target)
+    for i in range(len(flat) - n + 1):
+        if all(flat[i + j][0] == target[j] for j in range(n)):
+            return text[words[flat[i][1]].start():words[flat[i + n - 1][1]].end()]
+    return phrase

@@ -1,0 +1,103 @@
+"""Listen (VOC): the most similar earlier complaints about the same service.
+
+Similarity is the Jaccard index of the two complaints' sets of content words: the text
+(what happened + what the customer asks) is folded (lower-case, no diacritics, đ → d), split
+into syllables, and common function words are dropped, so "mang cham" and "Mạng chậm" match.
+
+The candidate set is bounded in SQL before any scoring: the same service, received before the
+case (within `within_days` when given) and at most `POOL_SIZE` of the most recent such cases,
+so the query stays fast on a desk with a million cases. Scoring runs inside DuckDB as well.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from voc.clock import from_db, to_db
+from voc.model import Case, Service, Status
+from voc.plaintext import fold
+
+POOL_SIZE = 5_000
+MIN_TOKEN_CHARS = 2
+_SPLIT = re.compile(r"[^a-z0-9]+")
+
+# Frequent Vietnamese function syllables (folded): they say nothing about what went wrong.
+STOPWORDS = frozenset("""
+a ai anh ba ban bao bi boi ca cac cai can chi cho chua chung cua cung da dang day de den deu di do
+duoc em gi giup ha hay hon khach khi khong ko la lai lam luc ma minh mot nao nay ne neu nha nhe nhu
+nhung nua o oi qua quy ra rang rat roi sao se ta tai the thi thoi toi tren trong tu va vao van
+ve vi voi vui xin yeu cau hang
+""".split())
+
+# The SQL twin of voc.text.fold for the scored columns (strip_accents leaves đ as is).
+_FOLD_SQL = ("lower(strip_accents(replace(replace(content || ' ' || coalesce(request, ''), 'đ', 'd'), "
+             "'Đ', 'D')))")
+
+
+@dataclass(frozen=True)
+class SimilarCase:
+    ticket_code: str
+    received_at: datetime
+    status: Status
+    excerpt: str
+    score: float
+
+
+def tokens(text: str | None) -> list[str]:
+    """The distinct content words of `text`, folded, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for token in _SPLIT.split(fold(text)):
+        if len(token) >= MIN_TOKEN_CHARS and token not in STOPWORDS:
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+_SQL = f"""
+WITH pool AS (
+    SELECT ticket_code, received_at, status, content, request
+    FROM cases
+    WHERE service = $service AND received_at <= $before AND received_at >= $since
+      AND ($exclude IS NULL OR id <> $exclude)
+    ORDER BY received_at DESC
+    LIMIT $pool
+), tokenised AS (
+    SELECT ticket_code, received_at, status, content,
+           list_distinct(list_filter(regexp_split_to_array({_FOLD_SQL}, '[^a-z0-9]+'),
+                                     lambda t: length(t) >= $min_chars AND NOT list_contains($stop, t))) AS toks
+    FROM pool
+), scored AS (
+    SELECT *, len(list_intersect(toks, $query)) AS shared FROM tokenised
+)
+SELECT ticket_code, received_at, status, left(content, $excerpt_chars) AS excerpt,
+       shared / (len(toks) + $query_len - shared) AS score
+FROM scored
+WHERE shared > 0
+ORDER BY score DESC, received_at DESC, ticket_code
+LIMIT $limit
+"""
+
+
+def similar_to_text(cur, service: Service, text: str, before: datetime, *, exclude_id: int | None = None,
+                    limit: int = 5, within_days: int | None = None, excerpt_chars: int = 200,
+                    min_score: float = 0.0) -> list[SimilarCase]:
+    """Cases about `service` received up to `before` whose text is most like `text`, best first."""
+    query = tokens(text)
+    if not query or limit <= 0:
+        return []
+    since = before - timedelta(days=within_days) if within_days else datetime(1900, 1, 1)
+    params = {
+        "service": service.value, "before": to_db(before), "since": to_db(since), "exclude": exclude_id,
+        "pool": POOL_SIZE, "min_chars": MIN_TOKEN_CHARS, "stop": sorted(STOPWORDS), "query": query,
+        "query_len": len(query), "excerpt_chars": excerpt_chars, "limit": limit,
+    }
+    rows = cur.execute(_SQL, params).fetchall()
+    return [SimilarCase(r[0], from_db(r[1]), Status(r[2]), r[3], round(float(r[4]), 4))
+            for r in rows if float(r[4]) >= min_score]
+
+
+def similar_cases(cur, case: Case, limit: int = 5, within_days: int | None = None) -> list[SimilarCase]:
+    """The most similar earlier complaints about the same service as `case` (itself excluded)."""
+    text = f"{case.content or ''} {case.request or ''}"
+    return similar_to_text(cur, case.service, text, case.received_at, exclude_id=case.id, limit=limit,
+                           within_days=within_days)

@@ -1,0 +1,441 @@
+"""Tagging complaints by theme: glossary rules + the statistical classifier, with evidence.
+
+Every case gets zero or more themes, each with a score in [0, 1], the words that triggered it
+and its source (`TagSource`: a glossary rule, the classifier alone, or a QA correction, which
+always wins over the machine).
+
+The tagging path is one underthesea word_tokenize per text plus vectorised work: glossary
+matching on the folded syllables and one sparse matrix product for the classifier.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+
+from voc.accounts.access import SYSTEM
+from voc.text.classifier import ThemeModel, current_labels, load_active_model, save_model, train, training_examples
+from voc.clock import to_db, utcnow
+from voc.model import TagSource
+from voc.text.normalize import Analysed, analyse, as_typed, fold_phrase
+from voc.numbers import vn_number
+from voc.text.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
+
+RULE_SCORE = 0.9            # confidence of a glossary match on its own
+MAX_EVIDENCE = 5
+# Filler syllables (folded) skipped when matching glossary terms, so "web sập" matches
+# "web bị sập" and "web đã sập", and "bị trừ tiền" matches "trừ tiền".
+FILLERS = frozenset({"bi", "da", "dang", "van", "cu", "rat", "roi", "luon", "cung", "thi", "nay"})
+
+
+@dataclass(frozen=True)
+class ThemeTag:
+    code: str
+    name: str
+    score: float
+    evidence: list[str]
+    source: TagSource
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "score": round(self.score, 4),
+                "evidence": list(self.evidence), "source": self.source.value}
+
+
+# --- glossary rules ----------------------------------------------------------------------------
+
+class GlossaryMatcher:
+    """Finds glossary terms in a text, accent-insensitively, skipping filler syllables."""
+
+    def __init__(self, terms: Iterable[GlossaryTerm]):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        for term in terms:
+            key = tuple(s for s in (term.term_key or fold_phrase(term.term)).split() if s not in FILLERS)
+            if key:
+                self._by_first.setdefault(key[0], []).append((key, term.theme_code, term.term))
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+
+    def match(self, doc: Analysed) -> dict[str, list[str]]:
+        """theme code -> evidence (the matched words as they appear in the normalised text)."""
+        syllables, accented = doc.syllables, doc.accented_syllables
+        kept = [i for i, s in enumerate(syllables) if s not in FILLERS]
+        seq = [syllables[i] for i in kept]
+        found: dict[str, list[str]] = {}
+        covered_to = -1
+        for pos, first in enumerate(seq):
+            for key, theme, _term in self._by_first.get(first, ()):
+                n = len(key)
+                if tuple(seq[pos:pos + n]) == key:
+                    end = pos + n - 1
+                    if end <= covered_to:      # inside a longer term already matched
+                        break
+                    covered_to = end
+                    words = " ".join(accented[kept[pos]:kept[end] + 1])
+                    evidence = found.setdefault(theme, [])
+                    if words not in evidence:
+                        evidence.append(words)
+                    break
+        return found
+
+
+# --- the tagger --------------------------------------------------------------------------------
+
+@dataclass
+class Tagger:
+    themes: dict[str, str]              # active theme code -> Vietnamese name
+    matcher: GlossaryMatcher
+    model: ThemeModel | None
+    model_id: int | None = None
+
+    def tag_docs(self, docs: Sequence[Analysed]) -> list[list[ThemeTag]]:
+        if not docs:
+            return []
+        model = self.model
+        if model is not None:
+            x = model.transform(docs)
+            proba = model.proba_matrix(x)
+            columns = [(j, code) for j, code in enumerate(model.labels) if code in self.themes]
+        results = []
+        for i, doc in enumerate(docs):
+            rules = self.matcher.match(doc)
+            scores: dict[str, tuple[float, list[str], TagSource]] = {}
+            for code, evidence in rules.items():
+                if code in self.themes:
+                    scores[code] = (RULE_SCORE, list(evidence), TagSource.RULE)
+            if model is not None:
+                row = proba[i]
+                for j, code in columns:
+                    p = float(row[j])
+                    if code in scores:
+                        score, evidence, source = scores[code]
+                        extra = model.evidence(_row(x, i), j, doc, top=2) if p >= model.threshold else []
+                        scores[code] = (1 - (1 - score) * (1 - p), _merge(evidence, extra), source)
+                    elif p >= model.threshold:
+                        scores[code] = (p, model.evidence(_row(x, i), j, doc), TagSource.MODEL)
+            tags = [ThemeTag(code, self.themes[code], score, evidence[:MAX_EVIDENCE], source)
+                    for code, (score, evidence, source) in scores.items()]
+            tags.sort(key=lambda t: (-t.score, t.code))
+            results.append(tags)
+        return results
+
+    def tag_texts(self, texts: Sequence[str]) -> list[list[ThemeTag]]:
+        return self.tag_docs([analyse(t) for t in texts])
+
+    def tag(self, text: str) -> list[ThemeTag]:
+        return self.tag_texts([text])[0]
+
+
+class _Row(NamedTuple):
+    """One row of a CSR matrix as the evidence code reads it (slicing x[i] costs ~70 µs a call)."""
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def _row(x, i: int) -> _Row:
+    start, end = x.indptr[i], x.indptr[i + 1]
+    return _Row(x.indices[start:end], x.data[start:end])
+
+
+def _merge(first: list[str], second: list[str]) -> list[str]:
+    out = list(first)
+    for word in second:
+        if not any(word in w or w in word for w in out):
+            out.append(word)
+    return out
+
+
+# --- where the tagger comes from ---------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_cache: dict[tuple, Tagger] = {}
+_default_tagger: Tagger | None = None
+
+
+def _revision(cur) -> tuple:
+    database = cur.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    model = cur.execute("SELECT id, created_at FROM theme_models WHERE active ORDER BY id DESC LIMIT 1").fetchone()
+    return (database[0] if database else None, tuple(glossary_revision(cur)), tuple(model) if model else None)
+
+
+def tagger_for(cur) -> Tagger:
+    """The tagger of this database (its active themes, glossary and model), cached until one changes."""
+    key = _revision(cur)
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    themes = {t.code: t.name for t in list_themes(cur)}
+    loaded = load_active_model(cur)
+    tagger = Tagger(themes, GlossaryMatcher(list_glossary(cur)), loaded[1] if loaded else None,
+                    loaded[0] if loaded else None)
+    with _cache_lock:
+        if len(_cache) > 8:
+            _cache.clear()
+        _cache[key] = tagger
+    return tagger
+
+
+def default_tagger() -> Tagger:
+    """A tagger from the shipped defaults only (data/), for use without a database."""
+    global _default_tagger
+    if _default_tagger is None:
+        from voc.text.taxonomy import load_default_examples, load_default_glossary, load_default_taxonomy
+
+        _, themes = load_default_taxonomy()
+        texts, labels = load_default_examples()
+        _default_tagger = Tagger({t.code: t.name for t in themes}, GlossaryMatcher(load_default_glossary()),
+                                 train(texts, labels))
+    return _default_tagger
+
+
+def tag_text(text: str, tagger: Tagger | None = None) -> list[ThemeTag]:
+    """Themes of one text with scores and evidence (shipped defaults unless a tagger is given)."""
+    return (tagger or default_tagger()).tag(text)
+
+
+def ensure_model(db) -> int:
+    """Make sure the database has an active theme model; train one from the seeds if not (~2 s)."""
+    with db.cursor() as cur:
+        row = cur.execute("SELECT max(id) FROM theme_models WHERE active").fetchone()
+        if row and row[0] is not None:
+            return row[0]
+        texts, labels = training_examples(cur)
+    model = train(texts, labels)
+    with db.transaction() as cur:
+        row = cur.execute("SELECT max(id) FROM theme_models WHERE active").fetchone()
+        if row and row[0] is not None:
+            return row[0]
+        return save_model(cur, model, SYSTEM, activate=True)
+
+
+# --- tagging cases -----------------------------------------------------------------------------
+
+def case_text(content: str | None, request: str | None) -> str:
+    return f"{content or ''} {request or ''}".strip()
+
+
+def in_customers_words(tags: Iterable[ThemeTag], text: str) -> list[ThemeTag]:
+    """The tags with their evidence shown as the customer typed it (see `normalize.as_typed`)."""
+    return [replace(t, evidence=list(dict.fromkeys(as_typed(e, text) for e in t.evidence))) for t in tags]
+
+
+def shown_tags(cur, case) -> list[ThemeTag]:
+    """A case's stored tags as users see them: evidence in the customer's words."""
+    return in_customers_words(case_tags(cur, case.id), case_text(case.content, case.request))
+
+
+def _apply_labels(tags: list[ThemeTag], labels: dict[str, bool] | None, themes: dict[str, str]) -> list[ThemeTag]:
+    """QA's corrections win: negatives remove a theme, positives add or confirm it (source qa)."""
+    if not labels:
+        return tags
+    by_code = {t.code: t for t in tags if labels.get(t.code) is not False}
+    for code, positive in labels.items():
+        if positive and code in themes:
+            machine = by_code.get(code)
+            by_code[code] = ThemeTag(code, themes[code], 1.0, machine.evidence if machine else [], TagSource.QA)
+    return sorted(by_code.values(), key=lambda t: (-t.score, t.code))
+
+
+def _rows(case_id: int, tags: list[ThemeTag], model_id: int | None, at) -> list[tuple]:
+    return [(case_id, t.code, float(t.score), json.dumps(t.evidence, ensure_ascii=False), t.source.value,
+             model_id, at) for t in tags]
+
+
+_COLUMNS = ["case_id", "theme_code", "score", "evidence", "source", "model_id", "tagged_at"]
+
+
+def _write(cur, case_ids: Sequence[int], rows: list[tuple]) -> None:
+    if len(case_ids) == 1:
+        cur.execute("DELETE FROM case_themes WHERE case_id = ?", [case_ids[0]])
+    else:
+        cur.execute("DELETE FROM case_themes WHERE case_id BETWEEN ? AND ? AND list_contains(?, case_id)",
+                    [min(case_ids), max(case_ids), list(case_ids)])
+    if rows:
+        frame = pd.DataFrame(rows, columns=_COLUMNS)
+        cur.register("voc_new_case_themes", frame)
+        try:
+            cur.execute(f"INSERT INTO case_themes ({', '.join(_COLUMNS)}) "
+                        f"SELECT {', '.join(_COLUMNS)} FROM voc_new_case_themes")
+        finally:
+            cur.unregister("voc_new_case_themes")
+
+
+def tag_case(cur, case_id: int, text: str | None = None, tagger: Tagger | None = None) -> list[ThemeTag]:
+    """(Re)tag one case inside the caller's transaction, replacing its case_themes rows."""
+    if text is None:
+        row = cur.execute("SELECT content, request FROM cases WHERE id = ?", [case_id]).fetchone()
+        text = case_text(*row) if row else ""
+    tagger = tagger or tagger_for(cur)
+    labels = current_labels_for(cur, case_id)
+    tags = _apply_labels(tagger.tag(text) if text.strip() else [], labels, tagger.themes)
+    _write(cur, [case_id], _rows(case_id, tags, tagger.model_id, to_db(utcnow())))
+    return tags
+
+
+def current_labels_for(cur, case_id: int) -> dict[str, bool]:
+    """QA's current labels of one case: theme -> is_positive (later labels override earlier ones)."""
+    rows = cur.execute(
+        "SELECT theme_code, is_positive FROM theme_labels WHERE case_id = ? ORDER BY labelled_at, id",
+        [case_id]).fetchall()
+    return {code: positive for code, positive in rows}
+
+
+def case_tags(cur, case_id: int) -> list[ThemeTag]:
+    """The stored tags of a case, best first."""
+    rows = cur.execute(
+        "SELECT ct.theme_code, coalesce(t.name_vi, ct.theme_code), ct.score, ct.evidence, ct.source "
+        "FROM case_themes ct LEFT JOIN themes t ON t.code = ct.theme_code WHERE ct.case_id = ? "
+        "ORDER BY ct.score DESC, ct.theme_code", [case_id]).fetchall()
+    return [ThemeTag(r[0], r[1], r[2], json.loads(r[3]) if r[3] else [], TagSource(r[4])) for r in rows]
+
+
+# --- intake hook -------------------------------------------------------------------------------
+
+_hook_installed = False
+
+
+def _on_case_received(cur, case) -> None:
+    tag_case(cur, case.id, case_text(case.content, case.request))
+
+
+def _on_cases_received(cur, cases: Sequence) -> None:
+    """The batch form (many cases received in one transaction): one tagger, one write. New cases
+    have no QA labels yet."""
+    tagger = tagger_for(cur)
+    tag_lists = tagger.tag_texts([case_text(c.content, c.request) for c in cases])
+    at = to_db(utcnow())
+    _write(cur, [c.id for c in cases],
+           [row for c, tags in zip(cases, tag_lists) for row in _rows(c.id, tags, tagger.model_id, at)])
+
+
+def install_intake_hook() -> None:
+    """Tag every newly received case in its intake transaction (idempotent)."""
+    global _hook_installed
+    if _hook_installed:
+        return
+    from voc.desk.cases import on_receive
+
+    on_receive(_on_case_received, batch=_on_cases_received)
+    _hook_installed = True
+
+
+# --- backfill ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BackfillReport:
+    cases: int
+    tags: int
+    seconds: float
+    workers: int
+
+    def message(self) -> str:
+        return f"Đã gắn chủ đề cho {self.cases} hồ sơ ({self.tags} nhãn) trong {vn_number(self.seconds, 1)} giây, {self.workers} tiến trình."
+
+
+_worker_state: tuple[Tagger, dict[int, dict[str, bool]]] | None = None
+
+
+def _tag_batch(batch: tuple[list[int], list[str]]) -> tuple[list[int], list[tuple]]:
+    """Worker side: tag a batch and build its finished case_themes rows (QA labels applied)."""
+    assert _worker_state is not None
+    tagger, labels = _worker_state
+    ids, texts = batch
+    at = to_db(utcnow())
+    rows: list[tuple] = []
+    for case_id, tags in zip(ids, tagger.tag_texts(texts)):
+        rows.extend(_rows(case_id, _apply_labels(tags, labels.get(case_id), tagger.themes), tagger.model_id, at))
+    return ids, rows
+
+
+def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[int, int], None] | None = None,
+             case_ids: Sequence[int] | None = None) -> BackfillReport:
+    """Tag every case (or the given ones) again, in batches: the CPU work on `workers` processes
+    (forked, so they share the loaded models), the database writes in this process, one
+    transaction per batch; progress(done, total) after each batch."""
+    global _worker_state
+    started = time.perf_counter()
+    with db.cursor() as cur:
+        tagger = tagger_for(cur)
+        sql = "SELECT id, content, request FROM cases"
+        params: list = []
+        if case_ids is not None:
+            sql += " WHERE list_contains(?, id)"
+            params.append(list(case_ids))
+        cases = cur.execute(sql + " ORDER BY id", params).fetchall()
+        labels = current_labels(cur)
+    total = len(cases)
+    batches = [([c[0] for c in cases[i:i + batch_size]], [case_text(c[1], c[2]) for c in cases[i:i + batch_size]])
+               for i in range(0, total, batch_size)]
+    analyse("khởi động")             # load the segmenter once, before any fork
+    _worker_state = (tagger, labels)
+    workers = max(1, min(workers, len(batches) or 1))
+    done = n_tags = 0
+    if progress:
+        progress(0, total)
+    pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+    try:
+        results = pool.imap(_tag_batch, batches) if pool else map(_tag_batch, batches)
+        for ids, rows in results:
+            with db.transaction() as cur:
+                _write(cur, ids, rows)
+            done += len(ids)
+            n_tags += len(rows)
+            if progress:
+                progress(done, total)
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+        _worker_state = None
+    return BackfillReport(total, n_tags, time.perf_counter() - started, workers)
+
+
+# --- QA corrections ----------------------------------------------------------------------------
+
+def correct_case(db, actor, case_id: int, theme_code: str, is_positive: bool, note: str | None = None) -> list[ThemeTag]:
+    """QA confirms (is_positive) or rejects a theme on a case: stored as a label for retraining,
+    audited, and the case's tags updated at once."""
+    from voc.accounts.access import Permission
+    from voc.store.audit import record_event
+    from voc.errors import NotFound
+    from voc.text.taxonomy import get_theme
+
+    actor.require(Permission.EDIT_TAXONOMY)
+    with db.transaction() as cur:
+        get_theme(cur, theme_code)
+        if cur.execute("SELECT count(*) FROM cases WHERE id = ?", [case_id]).fetchone()[0] == 0:
+            raise NotFound(f"Không tìm thấy hồ sơ số {case_id}.")
+        before = [t.as_dict() for t in case_tags(cur, case_id) if t.code == theme_code]
+        cur.execute(
+            "INSERT INTO theme_labels (case_id, theme_code, is_positive, labelled_by, labelled_at) VALUES (?, ?, ?, ?, ?)",
+            [case_id, theme_code, is_positive, actor.username, to_db(utcnow())],
+        )
+        tags = tag_case(cur, case_id)
+        after = [t.as_dict() for t in tags if t.code == theme_code]
+        record_event(cur, actor.username, "case_theme", case_id, "confirmed" if is_positive else "rejected",
+                     {"theme": theme_code, "tags": before}, {"theme": theme_code, "tags": after}, note)
+    return tags
+
+
+def tag_summary(tags: Sequence[ThemeTag]) -> list[dict]:
+    return [t.as_dict() for t in tags]
+
+
+__all__ = [
+    "ThemeTag", "GlossaryMatcher", "Tagger", "tag_text", "tag_case", "case_tags", "backfill", "BackfillReport",
+    "tagger_for", "default_tagger", "ensure_model", "install_intake_hook", "correct_case",
+]
+
+
+def untagged_demo_case_ids(cur) -> list[int]:
+    """Demo cases that have no theme row yet (freshly generated demo data)."""
+    return [r[0] for r in cur.execute(
+        "SELECT id FROM cases c WHERE is_demo AND NOT EXISTS (SELECT 1 FROM case_themes t WHERE t.case_id = c.id) "
+        "ORDER BY id").fetchall()]
