@@ -1,7 +1,8 @@
-"""Quản trị: accounts and roles, branches, policy values, CSV import/export, the mail outbox, the audit log."""
+"""Quản trị: accounts and roles, branches, policy values, CSV import/export, the mailbox and quarantine,
+the mail outbox, the audit log."""
 import streamlit as st
 
-from ui import mail_outbox
+from ui import mail_inbox, mail_outbox
 from ui.session import get_db, page_actor, session_token
 from ui.widgets import md_escape, show_error
 from voc.desk import admin_ops
@@ -34,8 +35,8 @@ def branch_label(branch: str | None) -> str:
     return branch or "— không thuộc chi nhánh —"
 
 
-tab_users, tab_branches, tab_policy, tab_import, tab_mail, tab_audit = st.tabs(
-    ["Tài khoản", "Chi nhánh", "Chính sách thời hạn", "Nhập / xuất CSV", "Thư điện tử", "Nhật ký"])
+tab_users, tab_branches, tab_policy, tab_import, tab_inbox, tab_mail, tab_audit = st.tabs(
+    ["Tài khoản", "Chi nhánh", "Chính sách thời hạn", "Nhập / xuất CSV", "Hộp thư", "Thư điện tử", "Nhật ký"])
 
 with tab_users:
     accounts = users.list_users(db, actor)
@@ -190,6 +191,9 @@ with tab_import:
     if st.button("Chuẩn bị tệp xuất"):
         st.download_button("Tải CSV", admin_ops.export_bytes(db, actor), file_name="voc-desk-export.csv",
                            mime="text/csv")
+
+with tab_inbox:
+    mail_inbox.show(db, actor)
 
 with tab_mail:
     mail_outbox.show(db, actor)

@@ -7,6 +7,7 @@ from typing import Sequence
 
 import streamlit as st
 
+from ui import mail_case
 from ui.reply_view import findings_table, show_result
 from ui.session import get_db, page_actor
 from ui.widgets import (after_write, customer_lines, enum_label, fields_table, frame, known_values, labelled_text,
@@ -29,7 +30,7 @@ from voc.desk.sla import sla_state
 PAGE_SIZE = 50
 FLASH = "cases_flash"
 LIST_COLUMNS = ["ticket_code", "received_at", "customer_name", "service", "channel", "status", "round",
-                "sla_state", "reply_due_at", "resolution_due_at", "staff", "branch", "excerpt"]
+                "sla_state", "reply_due_at", "resolution_due_at", "staff", "branch", "event_date_pending", "excerpt"]
 # (query parameter, widget key, enum or None for plain strings)
 MULTI_FILTERS = (("status", "f_status", Status), ("channel", "f_channel", Channel), ("service", "f_service", Service),
                  ("sla", "f_sla", SlaState), ("branch", "f_branch", None), ("staff", "f_staff", None))
@@ -172,6 +173,7 @@ def case_file(actor: Actor, code: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         facts(actor, case)
+        mail_case.show(actor, case)
     with right:
         clocks(case)
         followup_summary(followups)
@@ -345,6 +347,10 @@ def describe(event: Event) -> str:
         parts.append(f"mức hài lòng {after['satisfaction']}/5")
     if "referral_body" in after:
         parts.append(enum_label(ReferralBody, after["referral_body"]))
+    if "event_date" in after:
+        parts.append(f"ngày xảy ra sự việc → {date.fromisoformat(after['event_date']):%d/%m/%Y}")
+    if event.action == "customer_message":
+        parts.append(f"thư “{after.get('subject') or ''}” — {after.get('threaded_by') or ''}")
     if after.get("late_complaint"):
         parts.append("quá thời hiệu — lý do: " + str(after.get("late_reason") or ""))
     return "; ".join(parts)

@@ -95,3 +95,27 @@ def signed_in(app, actor: Actor):
 def errors_shown(app) -> list[str]:
     """The error boxes' texts as the user reads them (Markdown escapes removed)."""
     return [re.sub(r"\\(.)", r"\1", e.value) for e in app.error]
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    """A real Dovecot on 127.0.0.1 (voc.mail.testserver). In CI (CI=true) these tests must run."""
+    import os
+
+    from voc.mail.testserver import Dovecot, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the IMAP tests, but: {reason}")
+        pytest.skip(reason)
+    with Dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def mailbox(imap_server):
+    """The test server with an empty INBOX."""
+    imap_server.clear()
+    yield imap_server
+    imap_server.clear()

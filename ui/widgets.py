@@ -30,7 +30,7 @@ COLUMN_LABELS = {
     "channel": "Kênh", "status": "Trạng thái", "round": "Lần", "reply_due_at": "Hạn trả lời",
     "resolution_due_at": "Hạn giải quyết", "staff": "Nhân viên", "branch": "Chi nhánh", "sla_state": "SLA",
     "excerpt": "Trích nội dung", "score": "Độ tương đồng", "clock": "Thời hạn", "due_at": "Đến hạn lúc",
-    "remaining": "Còn lại / quá hạn",
+    "remaining": "Còn lại / quá hạn", "event_date_pending": "Thiếu ngày sự việc",
 }
 _ENUMS: dict[str, type[LabelledEnum]] = {"service": Service, "channel": Channel, "status": Status,
                                           "sla_state": SlaState}

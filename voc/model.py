@@ -187,7 +187,7 @@ class CaseDraft:
     channel: Channel
     service: Service
     issue_kind: IssueKind
-    event_date: date
+    event_date: date | None      # None only for mail intake: the case is flagged until staff fill it in
     content: str
     request: str
     staff: str | None = None
@@ -223,6 +223,7 @@ class Case:
     branch: str | None = None
     is_demo: bool = False
     version: int = 1
+    event_date_pending: bool = False     # opened without an event date (mail): staff must fill it in
     extra: dict = field(default_factory=dict)
 
     @property

@@ -205,7 +205,7 @@ def test_cli_send_once(tmp_path, smtp_server):
 
 
 def test_bench_send_delivers_every_mail():
-    from voc.mail.bench import bench_send
+    from voc.mail.bench_send import bench_send
 
     result = bench_send(50)
     assert (result.sent, result.received) == (50, 50)

@@ -36,6 +36,7 @@ class Permission(str, Enum):
     MANAGE_POLICY = "manage_policy"
     IMPORT_EXPORT = "import_export"
     REVIEW_REPLIES = "review_replies"          # mark issued replies reviewed, comment to their writer
+    MANAGE_MAIL = "manage_mail"                # the complaints mailbox: fetch, quarantine
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -57,6 +58,7 @@ PERMISSION_MESSAGES = {
     Permission.MANAGE_POLICY: "Chỉ quản trị mới được đổi các giá trị chính sách.",
     Permission.IMPORT_EXPORT: "Chỉ quản trị mới được nhập/xuất dữ liệu.",
     Permission.REVIEW_REPLIES: "Chỉ giám sát chất lượng (QA), quản lý hoặc quản trị mới được duyệt thư trả lời.",
+    Permission.MANAGE_MAIL: "Chỉ quản trị mới được quản lý hộp thư khiếu nại.",
 }
 
 STAFF_WITHOUT_BRANCH = "Tài khoản nhân viên CSKH chưa được gán chi nhánh nên chưa thể làm việc. Liên hệ quản trị."

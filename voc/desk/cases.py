@@ -4,7 +4,8 @@ writes its audit event in that same transaction (R11)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Callable
 
@@ -17,7 +18,7 @@ from voc.store.audit import record_event
 from voc.clock import from_db, local_date, to_db, utcnow
 from voc.errors import ConflictError, PermissionDenied, ValidationError
 from voc.desk.lifecycle import Action, next_status
-from voc.model import Case, CaseDraft, ReferralBody, Status
+from voc.model import Case, CaseDraft, IssueKind, ReferralBody, Status
 from voc.desk.policy import Policy, load_policy
 from voc.desk.sla import days_since_event, is_past_limitation, limitation_days, reply_due_at, resolution_due_at
 from voc.plaintext import clean_text
@@ -29,13 +30,25 @@ _PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 EARLIEST_EVENT = date(2000, 1, 1)
 
 # Hooks run inside the intake transaction after the case row exists (e.g. theme tagging).
-# Each is called as hook(cur, case) and must not commit.
+# Each is called as hook(cur, case) and must not commit. A hook may also give a batch form,
+# batch(cur, cases), which intake of many cases in one transaction (mail) calls once instead.
 _after_receive_hooks: list[Callable] = []
+_batch_forms: dict[Callable, Callable] = {}
 
 
-def on_receive(hook: Callable) -> Callable:
+def on_receive(hook: Callable, *, batch: Callable | None = None) -> Callable:
     _after_receive_hooks.append(hook)
+    if batch is not None:
+        _batch_forms[hook] = batch
     return hook
+
+
+def after_receive_batch(cur, received: list[Case]) -> None:
+    """Run the batch form of each hook that `receive_in(..., deferred=...)` left for later."""
+    if received:
+        for hook in _after_receive_hooks:
+            if hook in _batch_forms:
+                _batch_forms[hook](cur, received)
 
 
 class LateComplaint(ValidationError):
@@ -51,7 +64,7 @@ class LateComplaint(ValidationError):
         self.limit = limit
 
 
-def validate_draft(draft: CaseDraft, received_at: datetime) -> None:
+def validate_draft(draft: CaseDraft, received_at: datetime, *, require_event_date: bool = True) -> None:
     """Required fields (R2), a contact, sane sizes, an event date not in the future."""
     c = draft.customer
     if not clean_text(c.name):
@@ -73,11 +86,16 @@ def validate_draft(draft: CaseDraft, received_at: datetime) -> None:
             raise ValidationError(
                 f"Nội dung quá dài ({len(value):,} ký tự; tối đa {MAX_TEXT_CHARS:,}). "
                 "Hãy rút gọn và đính kèm phần còn lại dưới dạng tệp.".replace(",", "."), name)
-    if draft.event_date is None:
+    if draft.event_date is not None or require_event_date:
+        validate_event_date(draft.event_date, received_at)
+
+
+def validate_event_date(event_date: date | None, received_at: datetime) -> None:
+    if event_date is None:
         raise ValidationError("Vui lòng nhập ngày xảy ra sự việc.", "event_date")
-    if draft.event_date > local_date(received_at):
+    if event_date > local_date(received_at):
         raise ValidationError("Ngày xảy ra sự việc không thể sau ngày tiếp nhận.", "event_date")
-    if draft.event_date < EARLIEST_EVENT:
+    if event_date < EARLIEST_EVENT:
         raise ValidationError("Ngày xảy ra sự việc không hợp lệ (trước năm 2000).", "event_date")
 
 
@@ -88,7 +106,8 @@ class LimitationCheck:
     limit: int
 
 
-def check_limitation(draft: CaseDraft, received_at: datetime, policy: Policy) -> LimitationCheck:
+def check_limitation(draft: CaseDraft | Case, received_at: datetime, policy: Policy) -> LimitationCheck:
+    """R8 on the event date and issue kind of a draft, or of a case whose event date is filled in later."""
     return LimitationCheck(
         late=is_past_limitation(draft.event_date, received_at, draft.issue_kind, policy),
         days=days_since_event(draft.event_date, received_at),
@@ -98,7 +117,8 @@ def check_limitation(draft: CaseDraft, received_at: datetime, policy: Policy) ->
 
 def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = None,
             received_at: datetime | None = None, intake_key: str | None = None,
-            attachments: list | None = None, details: dict | None = None) -> Case:
+            attachments: list | None = None, details: dict | None = None,
+            allow_missing_event_date: bool = False, deferred: list[Case] | None = None) -> Case:
     """R3: log a complaint, give it a unique ticket code and its round-1 clocks.
 
     `details` are channel particulars (call time, letter date, web ticket reference...) kept in the
@@ -107,10 +127,15 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
     `intake_key` makes a repeated submission of the same form return the case it already saved.
     `attachments` are `attachments.Upload` values stored in the same transaction, and so is the
     confirmation e-mail (R3) when the customer gave an address.
+    `allow_missing_event_date` (mail intake): a draft without an event date is saved with the case
+    flagged `event_date_pending`; R8 runs when staff fill the date in (`set_event_date`).
+    With `deferred`, hooks that have a batch form are not run here: the case is appended to
+    `deferred` and the caller runs `after_receive_batch` once for all (see `receive_in`).
     """
     actor.require(Permission.HANDLE_CASES)
     received_at = received_at or utcnow()
-    validate_draft(draft, received_at)
+    validate_draft(draft, received_at, require_event_date=not allow_missing_event_date)
+    pending = draft.event_date is None
     uploads = attachment_store.validate_uploads(attachments or [])
     with db.transaction() as cur:
         if intake_key:
@@ -118,7 +143,8 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
             if existing is not None:
                 return existing
         policy = load_policy(cur)
-        limitation = check_limitation(draft, received_at, policy)
+        limitation = (LimitationCheck(False, 0, limitation_days(draft.issue_kind, policy)) if pending
+                      else check_limitation(draft, received_at, policy))
         reason = clean_text(late_reason)
         if limitation.late and not reason:
             raise LateComplaint(limitation.days, limitation.limit)
@@ -135,7 +161,7 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
             content=clean_text(draft.content), request=clean_text(draft.request), status=Status.RECEIVED, round=1,
             round_opened_at=received_at, reply_due_at=reply_due, resolution_due_at=resolution_due,
             late_complaint=limitation.late, late_reason=reason if limitation.late else None,
-            staff=draft.staff or actor.username, branch=branch, intake_key=intake_key,
+            staff=draft.staff or actor.username, branch=branch, intake_key=intake_key, event_date_pending=pending,
         )
         case_id = case_store.insert_case(cur, values)
         case_store.insert_round(cur, case_id, 1, received_at, reply_due, resolution_due)
@@ -143,14 +169,67 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
         record_event(cur, actor.username, "case", case_id, "received", None,
                      {"ticket_code": code, "status": Status.RECEIVED, "channel": draft.channel,
                       "late_complaint": limitation.late, "late_reason": values["late_reason"],
+                      **({"event_date_pending": True} if pending else {}),
                       **({"details": details} if details else {})},
                      at=received_at)
         for upload in uploads:
             attachment_store.store(cur, actor, case_id, upload, received_at)
         queue_confirmation(cur, case, actor.username)
         for hook in _after_receive_hooks:
-            hook(cur, case)
+            if deferred is None or hook not in _batch_forms:
+                hook(cur, case)
+        if deferred is not None:
+            deferred.append(case)
     return case
+
+
+class _Within:
+    """A caller's open transaction, handed to `receive` as its database: nothing is committed here."""
+
+    def __init__(self, cur):
+        self._cur = cur
+
+    @contextmanager
+    def transaction(self):
+        yield self._cur
+
+
+def receive_in(cur, actor: Actor, draft: CaseDraft, **options) -> Case:
+    """`receive` inside the caller's transaction (the mail intake records the message in the same
+    one). Everything that can refuse the draft is checked before the first write."""
+    return receive(_Within(cur), actor, draft, **options)
+
+
+def set_event_date(db, actor: Actor, ticket_code: str, event_date: date | None, issue_kind: IssueKind | None = None,
+                   *, late_reason: str | None = None, expected_version: int | None = None,
+                   at: datetime | None = None) -> Case:
+    """Fill in the event date of a case opened without one (mail intake), then run R8 on it.
+
+    Staff may correct the issue kind at the same time (the mail intake only guesses it). A late
+    complaint needs a recorded reason, as at intake. Audited with before and after."""
+    actor.require(Permission.HANDLE_CASES)
+    at = at or utcnow()
+    with db.transaction() as cur:
+        case = case_store.get_case(cur, ticket_code)
+        if not actor.may_touch_branch(case.branch):
+            raise PermissionDenied("Bạn chỉ được xử lý hồ sơ của chi nhánh mình.")
+        if expected_version is not None and case.version != expected_version:
+            raise ConflictError(case_store.CONFLICT_MESSAGE)
+        if case.event_date is not None:
+            raise ValidationError("Hồ sơ đã có ngày xảy ra sự việc; ngày này không sửa lại được.", "event_date")
+        validate_event_date(event_date, case.received_at)
+        kind = issue_kind or case.issue_kind
+        limitation = check_limitation(replace(case, event_date=event_date, issue_kind=kind), case.received_at,
+                                      load_policy(cur))
+        reason = clean_text(late_reason)
+        if limitation.late and not reason:
+            raise LateComplaint(limitation.days, limitation.limit)
+        changes = {"event_date": event_date, "issue_kind": kind, "event_date_pending": False,
+                   "late_complaint": limitation.late, "late_reason": reason if limitation.late else None}
+        before = {k: getattr(case, k) for k in changes}
+        case_store.update_case(cur, case, changes, at)
+        record_event(cur, actor.username, "case", case.id, "event_date_set", before, changes, at=at)
+        return case_store.get_case_by_id(cur, case.id)
 
 
 def load_case(db, actor: Actor, ticket_code: str) -> Case:

@@ -496,6 +496,8 @@ _OTHER_EVENT_LABELS = {
     "root_cause_recorded": "Ghi nhận nguyên nhân gốc / khắc phục nội bộ",
     "branch_renamed": "Chuyển chi nhánh (đổi tên / gộp chi nhánh)",
     REVIEW_EVENT: "Duyệt thư trả lời",
+    "customer_message": "Thư của khách hàng",
+    "event_date_set": "Bổ sung ngày xảy ra sự việc",
 }
 
 

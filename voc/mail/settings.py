@@ -1,4 +1,7 @@
-"""Mail settings from the environment: VOC_IMAP_URL, VOC_SMTP_URL, VOC_MAIL_FROM.
+"""Mail settings from the environment: VOC_IMAP_URL, VOC_SMTP_URL, VOC_MAIL_FROM, VOC_MAIL_BRANCH.
+
+VOC_MAIL_BRANCH is the branch that receives the cases opened from mail (default: Hà Nội, the
+head office that answers the complaints address).
 
 Unset means that part of mail is off; nothing else errors. Passwords never leave this module in a
 printable form: `describe()` is what Quản trị shows.
@@ -54,11 +57,15 @@ class SmtpSettings:
         return f"{self.security.value}://{who}{self.host}:{self.port}"
 
 
+DEFAULT_MAIL_BRANCH = "Hà Nội"
+
+
 @dataclass(frozen=True)
 class MailSettings:
     imap: ImapSettings | None
     smtp: SmtpSettings | None
     sender: str | None
+    intake_branch: str = DEFAULT_MAIL_BRANCH
 
     @property
     def fetching(self) -> bool:
@@ -67,6 +74,16 @@ class MailSettings:
     @property
     def sending(self) -> bool:
         return self.smtp is not None and bool(self.sender)
+
+    @property
+    def our_addresses(self) -> frozenset[str]:
+        """Addresses whose mail is our own: the sender address and the complaints mailbox's login."""
+        found = set()
+        if self.sender:
+            found.add(self.sender.rsplit("<", 1)[-1].strip(" >").lower())
+        if self.imap and "@" in self.imap.user:
+            found.add(self.imap.user.lower())
+        return frozenset(a for a in found if "@" in a)
 
     @property
     def domain(self) -> str:
@@ -109,6 +126,7 @@ def mail_settings(environ: dict[str, str] | None = None) -> MailSettings:
     imap_url = (env.get("VOC_IMAP_URL") or "").strip()
     smtp_url = (env.get("VOC_SMTP_URL") or "").strip()
     sender = (env.get("VOC_MAIL_FROM") or "").strip() or None
+    branch = (env.get("VOC_MAIL_BRANCH") or "").strip() or DEFAULT_MAIL_BRANCH
     return MailSettings(parse_imap_url(imap_url) if imap_url else None,
                         parse_smtp_url(smtp_url) if smtp_url else None,
-                        sender)
+                        sender, branch)

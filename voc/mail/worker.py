@@ -1,7 +1,7 @@
 """The background mail worker: one thread per process that runs the mail passes every few seconds.
 
-`PASSES` is the list of passes, each called as `pass_(db, settings)`; sending the outbox is the
-first, fetching the mailbox is added beside it. `ensure_worker` starts the process's worker once:
+`PASSES` is the list of passes, each called as `pass_(db, settings)`: fetching the complaints mailbox,
+then sending the outbox. `ensure_worker` starts the process's worker once:
 calling it again (every Streamlit rerun, every session) returns the same running worker, and a
 worker for another database is stopped before the new one starts, so two never run at once.
 """
@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Callable
 
 from voc.clock import utcnow
+from voc.mail.inbound import fetch_once
 from voc.mail.sender import send_pending
 from voc.mail.settings import MailSettings
 
@@ -29,7 +30,12 @@ def send_pass(db, settings: MailSettings) -> object:
     return send_pending(db, settings)
 
 
-PASSES: list[MailPass] = [send_pass]
+def fetch_pass(db, settings: MailSettings) -> object:
+    """The complaints mailbox into cases (a no-op while VOC_IMAP_URL is unset)."""
+    return fetch_once(db, settings) if settings.fetching else None
+
+
+PASSES: list[MailPass] = [fetch_pass, send_pass]
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,14 @@ CASE_COLUMNS = (
     "event_date", "content", "request", "status", "round", "round_opened_at",
     "reply_due_at", "resolution_due_at", "round_replied_at", "first_reply_at",
     "resolved_at", "closed_at", "late_complaint", "late_reason", "referral_body",
-    "referral_date", "staff", "branch", "is_demo", "version",
+    "referral_date", "staff", "branch", "is_demo", "version", "event_date_pending",
 )
 _SELECT = "SELECT " + ", ".join(CASE_COLUMNS) + " FROM cases"
 # Columns a use case may change after intake (whitelist: column names never come from users).
 UPDATABLE = frozenset({
     "status", "round", "round_opened_at", "reply_due_at", "resolution_due_at", "round_replied_at",
     "first_reply_at", "resolved_at", "closed_at", "referral_body", "referral_date", "staff", "branch",
+    "event_date", "event_date_pending", "issue_kind", "late_complaint", "late_reason",
 })
 _TIME_FIELDS = {"received_at", "round_opened_at", "reply_due_at", "resolution_due_at",
                 "round_replied_at", "first_reply_at", "resolved_at", "closed_at"}
@@ -47,7 +48,7 @@ def row_to_case(row: tuple) -> Case:
         closed_at=from_db(r["closed_at"]), late_complaint=r["late_complaint"], late_reason=r["late_reason"],
         referral_body=ReferralBody(r["referral_body"]) if r["referral_body"] else None,
         referral_date=r["referral_date"], staff=r["staff"], branch=r["branch"], is_demo=r["is_demo"],
-        version=r["version"],
+        version=r["version"], event_date_pending=bool(r["event_date_pending"]),
     )
 
 
@@ -207,7 +208,7 @@ def _where(filt: CaseFilter, params: dict[str, Any], branch_scope: str | None) -
 
 
 LIST_COLUMNS = ("ticket_code", "received_at", "customer_name", "service", "channel", "status",
-                "round", "reply_due_at", "resolution_due_at", "staff", "branch")
+                "round", "reply_due_at", "resolution_due_at", "staff", "branch", "event_date_pending")
 
 
 def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:

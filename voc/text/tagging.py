@@ -306,6 +306,16 @@ def _on_case_received(cur, case) -> None:
     tag_case(cur, case.id, case_text(case.content, case.request))
 
 
+def _on_cases_received(cur, cases: Sequence) -> None:
+    """The batch form (many cases received in one transaction): one tagger, one write. New cases
+    have no QA labels yet."""
+    tagger = tagger_for(cur)
+    tag_lists = tagger.tag_texts([case_text(c.content, c.request) for c in cases])
+    at = to_db(utcnow())
+    write_rows(cur, [c.id for c in cases],
+           [row for c, tags in zip(cases, tag_lists) for row in _rows(c.id, tags, tagger.model_id, at)])
+
+
 def install_intake_hook() -> None:
     """Tag every newly received case in its intake transaction (idempotent)."""
     global _hook_installed
@@ -313,7 +323,7 @@ def install_intake_hook() -> None:
         return
     from voc.desk.cases import on_receive
 
-    on_receive(_on_case_received)
+    on_receive(_on_case_received, batch=_on_cases_received)
     _hook_installed = True
 
 

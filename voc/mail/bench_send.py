@@ -1,4 +1,4 @@
-"""Mail benchmarks.
+"""Benchmark of the send half of mail.
 
 bench_send: queue N confirmation-sized mails in a scratch DuckDB file, then time one `send_pending`
 pass delivering them over one SMTP connection to a real local server (aiosmtpd on 127.0.0.1),
