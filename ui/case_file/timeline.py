@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui.widgets import enum_label
 from voc.clock import format_local
-from voc.insight import analytics
+from voc.insight import timeline
 from voc.model import ReferralBody, Status
 from voc.store.audit import Event
 
@@ -13,7 +13,7 @@ from voc.store.audit import Event
 def show(events: list[Event]) -> None:
     st.subheader("Diễn biến hồ sơ")
     rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
-             "Hành động": analytics.event_label(e.action), "Ghi chú": e.note or "",
+             "Hành động": timeline.event_label(e.action), "Ghi chú": e.note or "",
              "Chi tiết": describe(e)} for e in events]
     st.dataframe(rows, hide_index=True, width="stretch")
 
