@@ -1,5 +1,5 @@
 """Hồ sơ: the case list (filters shared by link) and the case file with the actions the
-procedure allows at the case's state (R5-R11)."""
+procedure allows at the case's state (R5-R11); the file's sections are components in ui/case_file."""
 from __future__ import annotations
 
 from datetime import date
