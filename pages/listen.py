@@ -6,7 +6,7 @@ import streamlit as st
 from ui import charts, filters
 from ui.widgets import md_escape, show_error
 from ui.session import get_db, page_actor
-from voc.insight import analytics
+from voc.insight.timeline import case_story, event_label
 from voc.accounts.access import Permission
 from voc.clock import format_local
 from voc.errors import DomainError
@@ -59,7 +59,7 @@ if not code.strip():
 
 try:
     with db.cursor() as cur:
-        story = analytics.case_story(cur, code.strip())
+        story = case_story(cur, code.strip())
 except DomainError as error:
     show_error(error)
     st.stop()
@@ -87,7 +87,7 @@ with left:
 with right:
     st.markdown("**Diễn biến**")
     timeline = pd.DataFrame([{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
-                              "Việc": analytics.event_label(e.action), "Ghi chú": e.note or ""}
+                              "Việc": event_label(e.action), "Ghi chú": e.note or ""}
                              for e in story.events])
     st.dataframe(timeline, hide_index=True, key="listen_timeline")
     for letter in story.letters:

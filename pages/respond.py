@@ -6,7 +6,7 @@ from ui import charts, filters
 from ui.reply_view import FLASH, show_result, show_under_review
 from ui.widgets import show_error
 from ui.session import get_db, page_actor
-from voc.insight import analytics
+from voc.insight import reply_queue
 from voc.text import reply_check
 from voc.accounts.access import Permission
 from voc.errors import DomainError
@@ -57,7 +57,7 @@ if tab_queue.open:
                                                                  key="respond_mine")
         only_low = c3.toggle("Chỉ thư có điểm dưới 70", key="respond_low")
         page = st.number_input("Trang", 1, 10_000, 1, key="respond_page")
-        queue, total = analytics.review_queue(db, f, PAGE_SIZE, (page - 1) * PAGE_SIZE, 69 if only_low else None,
+        queue, total = reply_queue.review_queue(db, f, PAGE_SIZE, (page - 1) * PAGE_SIZE, 69 if only_low else None,
                                               review=review, writer=actor.username if mine else None)
         st.caption(f"{vn_number(total)} thư trả lời; mới nhất trước. Thư chưa có điểm được chấm khi hiện ra và điểm "
                    "được lưu lại.")

@@ -1,7 +1,7 @@
 """Chart helpers of the VOC pages: cached read queries, a Plotly chart with its CSV download, safe text.
 
 Read queries are cached with `st.cache_data`, keyed by the database file, the query, its
-filters and a data fingerprint (`voc.analytics.data_version`): any change to cases, events,
+filters and a data fingerprint (`voc.insight.analytics.data_version`): any change to cases, events,
 letters, checks or follow-ups changes the fingerprint, so a cached answer is never stale for
 longer than it takes to read the fingerprint. `clear()` drops everything explicitly.
 """
@@ -15,16 +15,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from voc.insight import analytics
+from voc.insight import analytics, process_metrics, root_cause_report, themes_trends, verbatims
 from voc.insight.analytics import Filters
 from voc.desk.csvio import safe_cell
 
 # The read queries a page may run through the cache (name -> function).
 QUERIES: dict[str, Callable] = {
-    name: getattr(analytics, name) for name in (
-        "kpis", "theme_volume", "top_issues", "emerging_issues", "recurrence", "followup_outcomes",
-        "state_durations", "sla_compliance", "staff_performance", "search_verbatims", "search_volume",
-        "root_cause_summary", "open_fixes",
+    fn.__name__: fn for fn in (
+        process_metrics.kpis, themes_trends.theme_volume, themes_trends.top_issues, themes_trends.emerging_issues,
+        themes_trends.recurrence, themes_trends.followup_outcomes, process_metrics.state_durations,
+        process_metrics.sla_compliance, process_metrics.staff_performance, verbatims.search_verbatims,
+        verbatims.search_volume, root_cause_report.root_cause_summary, root_cause_report.open_fixes,
     )
 }
 EMPTY_MESSAGE = "Chưa có dữ liệu cho bộ lọc đang chọn."
@@ -67,7 +68,7 @@ def filter_options(db) -> dict:
 
 def prepare(db) -> None:
     """Refresh the pre-aggregates (cheap when nothing changed)."""
-    analytics.prepare(db)
+    process_metrics.prepare(db)
 
 
 def to_csv(df: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:

@@ -5,7 +5,7 @@ from dataclasses import fields
 import pytest
 
 from tests.conftest import MONDAY_0910, make_draft
-from voc.insight import analytics
+from voc.insight import timeline
 from voc.accounts import branches, users
 from voc.desk import cases
 from voc.demo import people
@@ -84,7 +84,7 @@ def test_renaming_moves_accounts_and_cases_each_with_its_event(db, admin):
     assert version == case.version + 1            # a stale case view conflicts instead of undoing the move
     assert (moved.action, moved.before, moved.after) == ("branch_renamed", {"branch": "Đà Nẵng"},
                                                          {"branch": "Chi nhánh Đà Nẵng"})
-    assert analytics.event_label(moved.action).startswith("Chuyển chi nhánh")      # as the case timeline shows it
+    assert timeline.event_label(moved.action).startswith("Chuyển chi nhánh")      # as the case timeline shows it
     assert (account_event.before, account_event.after) == ({"branch": "Đà Nẵng"}, {"branch": "Chi nhánh Đà Nẵng"})
     assert (branch_event.before, branch_event.after) == ({"name": "Đà Nẵng"}, {"name": "Chi nhánh Đà Nẵng"})
 

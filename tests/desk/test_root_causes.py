@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import MONDAY_0910, make_draft
-from voc.insight import analytics
+from voc.insight import root_cause_report
 from voc.desk import cases, root_causes
 from voc.insight.analytics import Filters
 from voc.store.audit import events_for
@@ -78,8 +78,8 @@ def test_monitor_counts_fixes_by_category_and_lists_open_ones(db, staff):
     record(db, staff, codes[3], category=RootCauseCategory.THIRD_PARTY, action=None)        # cause only
     today = RECEIVED_DAY + timedelta(days=3)
     with db.cursor() as cur:
-        summary = analytics.root_cause_summary(cur, Filters(), today=today).set_index("category")
-        fixes = analytics.open_fixes(cur, Filters(), today=today)
+        summary = root_cause_report.root_cause_summary(cur, Filters(), today=today).set_index("category")
+        fixes = root_cause_report.open_fixes(cur, Filters(), today=today)
     infra = summary.loc["infrastructure"]
     assert (infra["cases"], infra["fixed"], infra["in_progress"], infra["overdue_fixes"]) == (3, 1, 1, 1)
     third = summary.loc["third_party"]
@@ -88,7 +88,7 @@ def test_monitor_counts_fixes_by_category_and_lists_open_ones(db, staff):
     assert fixes["ticket_code"].tolist() == [codes[0], codes[1]]
     assert fixes["overdue"].tolist() == [True, False]
     with db.cursor() as cur:       # the filters apply: another branch sees nothing
-        assert analytics.root_cause_summary(cur, Filters(branches=("Đà Nẵng",)), today=today).empty
+        assert root_cause_report.root_cause_summary(cur, Filters(branches=("Đà Nẵng",)), today=today).empty
 
 
 def test_hostile_text_is_stored_verbatim(db, staff, case):

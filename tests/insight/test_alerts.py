@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from voc.insight import analytics
+from voc.insight import themes_trends
 from voc.insight.alerts import AlertSettings, detect, poisson_p_value
 from voc.insight.analytics import Filters
 from voc.store.db import Database
@@ -83,7 +83,7 @@ def test_spike_planted_in_the_database(tmp_path):
                         [n, f"T-{n}", at, at, at, at])
             cur.execute("INSERT INTO case_themes (case_id, theme_code, score) VALUES (?, ?, 1)", [n, theme])
     with db.cursor() as cur:
-        out = analytics.emerging_issues(cur, Filters(), now=now.replace(tzinfo=timezone.utc))
+        out = themes_trends.emerging_issues(cur, Filters(), now=now.replace(tzinfo=timezone.utc))
     table = out.set_index("theme")
     assert bool(table.loc["email", "alert"]) and table.loc["email", "current"] == 20
     assert table.loc["email", "theme_name"] == "Gửi nhận email"

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from voc.insight import analytics
+from voc.insight import page_charts, process_metrics, reply_queue, themes_trends, timeline, verbatims
 from voc.insight.analytics import Filters
 from voc.store.db import Database
 from voc.plaintext import fold
@@ -171,8 +171,8 @@ def records(df, *columns) -> list[tuple]:
 
 def test_theme_volume_by_local_week_and_month(filled):
     with filled.cursor() as cur:
-        weekly = analytics.theme_volume(cur, NOVEMBER, "week")
-        monthly = analytics.theme_volume(cur, NOVEMBER, "month")
+        weekly = themes_trends.theme_volume(cur, NOVEMBER, "week")
+        monthly = themes_trends.theme_volume(cur, NOVEMBER, "month")
     got = sorted((str(p)[:10], t, n) for p, t, n in records(weekly, "period", "theme", "cases"))
     # C3 arrives Monday 09/11 05:00 local = Sunday 22:00 UTC: it belongs to the local week of 09/11.
     assert got == [("2026-11-02", "downtime", 2), ("2026-11-02", "email_delivery", 1),
@@ -185,44 +185,44 @@ def test_theme_volume_by_local_week_and_month(filled):
 def test_period_uses_local_days(filled):
     """C9 arrives 01/12 03:00 local (30/11 20:00 UTC): outside November."""
     with filled.cursor() as cur:
-        assert analytics.kpis(cur, NOVEMBER, at=NOW)["cases"] == 7
+        assert process_metrics.kpis(cur, NOVEMBER, at=NOW)["cases"] == 7
         december = Filters(start=date(2026, 12, 1), end=date(2026, 12, 31))
-        assert analytics.kpis(cur, december, at=NOW)["cases"] == 1
+        assert process_metrics.kpis(cur, december, at=NOW)["cases"] == 1
 
 
 def test_filters_by_service_branch_channel_theme(filled):
     with filled.cursor() as cur:
-        assert analytics.kpis(cur, Filters(services=("email",)), at=NOW)["cases"] == 4
-        assert analytics.kpis(cur, Filters(branches=("Hà Nội",)), at=NOW)["cases"] == 5
-        assert analytics.kpis(cur, Filters(channels=("hotline",)), at=NOW)["cases"] == 3
-        assert analytics.kpis(cur, Filters(themes=("support",)), at=NOW)["cases"] == 2
-        assert analytics.kpis(cur, Filters(branch_scope="Đà Nẵng"), at=NOW)["cases"] == 4
-        monthly = analytics.theme_volume(cur, Filters(themes=("support",)), "month")
+        assert process_metrics.kpis(cur, Filters(services=("email",)), at=NOW)["cases"] == 4
+        assert process_metrics.kpis(cur, Filters(branches=("Hà Nội",)), at=NOW)["cases"] == 5
+        assert process_metrics.kpis(cur, Filters(channels=("hotline",)), at=NOW)["cases"] == 3
+        assert process_metrics.kpis(cur, Filters(themes=("support",)), at=NOW)["cases"] == 2
+        assert process_metrics.kpis(cur, Filters(branch_scope="Đà Nẵng"), at=NOW)["cases"] == 4
+        monthly = themes_trends.theme_volume(cur, Filters(themes=("support",)), "month")
     assert records(monthly, "theme", "cases") == [("support", 1), ("support", 1)]
 
 
 def test_top_issues(filled):
     with filled.cursor() as cur:
-        df = analytics.top_issues(cur, NOVEMBER)
+        df = themes_trends.top_issues(cur, NOVEMBER)
     assert records(df, "theme", "cases", "share_pct", "customers", "repeat_customers") == [
         ("downtime", 4, 57.1, 2, 1), ("email_delivery", 3, 42.9, 2, 1), ("support", 1, 14.3, 1, 0)]
 
 
 def test_recurrence_same_customer_same_theme_within_30_days(filled):
     with filled.cursor() as cur:
-        df = analytics.recurrence(cur, NOVEMBER)
+        df = themes_trends.recurrence(cur, NOVEMBER)
     # downtime: C1 recurs through C7 (same phone, 13 days after); C2 and C5 do not.
     # email_delivery: C8 recurs through C9 (same e-mail, outside the period but within 30 days).
     assert sorted(records(df, "theme", "resolved", "recurred")) == [
         ("downtime", 3, 1), ("email_delivery", 1, 1), ("support", 1, 0)]
     with filled.cursor() as cur:
-        shorter = analytics.recurrence(cur, NOVEMBER, days=10)
+        shorter = themes_trends.recurrence(cur, NOVEMBER, days=10)
     assert sorted(records(shorter, "theme", "recurred")) == [("downtime", 0), ("email_delivery", 0), ("support", 0)]
 
 
 def test_followup_outcomes(filled):
     with filled.cursor() as cur:
-        df = analytics.followup_outcomes(cur, NOVEMBER).set_index("theme")
+        df = themes_trends.followup_outcomes(cur, NOVEMBER).set_index("theme")
     assert df.loc["downtime", ["resolved", "followed_up", "mean_satisfaction", "followup_pct"]].tolist() == [
         3, 1, 4.0, 33.3]
     assert df.loc["support", ["resolved", "followed_up", "mean_satisfaction"]].tolist() == [1, 1, 4.0]
@@ -230,10 +230,10 @@ def test_followup_outcomes(filled):
 
 
 def test_state_durations_from_events(filled):
-    assert analytics.prepare(filled)
+    assert process_metrics.prepare(filled)
     with filled.cursor() as cur:
-        df = analytics.state_durations(cur, NOVEMBER).set_index("status")
-        everything = analytics.state_durations(cur, Filters()).set_index("status")
+        df = process_metrics.state_durations(cur, NOVEMBER).set_index("status")
+        everything = process_metrics.state_durations(cur, Filters()).set_index("status")
     assert df["median_hours"].fillna(-1).to_dict() == {"received": 1.5, "verifying": 15.5, "replied": 22.0,
                                                        "awaiting_customer": 90.0, "resolved": -1}
     assert everything.loc["received", "median_hours"] == 2.0  # C6 waited 100 h; median of 1, 2, 100
@@ -241,18 +241,18 @@ def test_state_durations_from_events(filled):
 
 def test_state_hours_refresh_is_incremental(filled):
     with filled.transaction() as cur:
-        assert analytics.refresh_state_hours(cur) == 3
-        assert analytics.refresh_state_hours(cur) == 0
+        assert process_metrics.refresh_state_hours(cur) == 3
+        assert process_metrics.refresh_state_hours(cur) == 0
         add_status_events(cur, 7, ROWS[6].received, [(0, "received", "received"), (5, "start_verification", "verifying")])
-        assert analytics.refresh_state_hours(cur) == 4  # the lookback re-reads recent cases too
+        assert process_metrics.refresh_state_hours(cur) == 4  # the lookback re-reads recent cases too
         hours = cur.execute("SELECT received FROM case_state_hours WHERE case_id = 7").fetchone()[0]
     assert hours == 5.0
 
 
 def test_sla_compliance_by_week_and_branch(filled):
     with filled.cursor() as cur:
-        weekly = analytics.sla_compliance(cur, NOVEMBER, "week", at=NOW)
-        branch = analytics.sla_compliance(cur, NOVEMBER, "branch", at=NOW)
+        weekly = process_metrics.sla_compliance(cur, NOVEMBER, "week", at=NOW)
+        branch = process_metrics.sla_compliance(cur, NOVEMBER, "branch", at=NOW)
     assert [(str(b)[:10], *rest) for b, *rest in records(
         weekly, "bucket", "reply_due", "reply_on_time", "resolution_due", "resolution_on_time")] == [
         ("2026-11-02", 3, 2, 3, 2), ("2026-11-09", 1, 1, 0, 0), ("2026-11-16", 2, 0, 2, 0), ("2026-11-23", 1, 1, 1, 1)]
@@ -263,7 +263,7 @@ def test_sla_compliance_by_week_and_branch(filled):
 
 def test_kpis(filled):
     with filled.cursor() as cur:
-        k = analytics.kpis(cur, NOVEMBER, at=NOW)
+        k = process_metrics.kpis(cur, NOVEMBER, at=NOW)
     assert (k["cases"], k["open"]) == (7, 3)
     assert k["reply_on_time"] == pytest.approx(4 / 7)
     assert k["resolution_on_time"] == pytest.approx(0.5)
@@ -273,7 +273,7 @@ def test_kpis(filled):
 
 def test_staff_performance(filled):
     with filled.cursor() as cur:
-        df = analytics.staff_performance(cur, NOVEMBER, at=NOW)
+        df = process_metrics.staff_performance(cur, NOVEMBER, at=NOW)
     assert records(df, "staff", "cases", "reply_due", "reply_on_time", "reply_on_time_pct", "round2_pct",
                    "mean_check_score", "checked_replies") == [
         ("lan", 4, 4, 2, 50.0, 0.0, 70.0, 2), ("tuan", 3, 3, 2, 66.7, 33.3, 100.0, 1)]
@@ -281,7 +281,7 @@ def test_staff_performance(filled):
 
 def test_emerging_issues_runs_on_real_tables(filled):
     with filled.cursor() as cur:
-        df = analytics.emerging_issues(cur, Filters(end=date(2026, 11, 30)), now=NOW)
+        df = themes_trends.emerging_issues(cur, Filters(end=date(2026, 11, 30)), now=NOW)
     assert set(df["theme"]) == {"downtime", "email_delivery", "support"}
     assert not df["alert"].any()
     # the last 7 days before 01/12 00:00 local: C5 (downtime, support) on 24/11
@@ -290,10 +290,10 @@ def test_emerging_issues_runs_on_real_tables(filled):
 
 def test_search_ignores_diacritics(filled):
     with filled.cursor() as cur:
-        accented, n1 = analytics.search_verbatims(cur, Filters(), "mất kết nối")
-        plain, n2 = analytics.search_verbatims(cur, Filters(), "MAT KET NOI")
-        dd, n3 = analytics.search_verbatims(cur, Filters(), "mail bi doi")
-        volume = analytics.search_volume(cur, Filters(), "mat ket noi")
+        accented, n1 = verbatims.search_verbatims(cur, Filters(), "mất kết nối")
+        plain, n2 = verbatims.search_verbatims(cur, Filters(), "MAT KET NOI")
+        dd, n3 = verbatims.search_verbatims(cur, Filters(), "mail bi doi")
+        volume = verbatims.search_volume(cur, Filters(), "mat ket noi")
     assert n1 == n2 == 2
     assert accented["ticket_code"].tolist() == ["KN-2026-000005", "KN-2026-000001"]  # newest first
     assert plain["ticket_code"].tolist() == accented["ticket_code"].tolist()
@@ -304,14 +304,14 @@ def test_search_ignores_diacritics(filled):
 
 def test_search_with_filters_and_paging(filled):
     with filled.cursor() as cur:
-        page, total = analytics.search_verbatims(cur, Filters(services=("email",)), "", limit=2, offset=2)
+        page, total = verbatims.search_verbatims(cur, Filters(services=("email",)), "", limit=2, offset=2)
     assert total == 4
     assert page["ticket_code"].tolist() == ["KN-2026-000003", "KN-2026-000008"]
 
 
 def test_case_story(filled):
     with filled.cursor() as cur:
-        story = analytics.case_story(cur, "KN-2026-000001")
+        story = timeline.case_story(cur, "KN-2026-000001")
     assert story.case.id == 1
     assert [e.action for e in story.events] == ["received", "start_verification", "issue_letter",
                                                 "await_customer", "customer_agrees"]
@@ -321,15 +321,15 @@ def test_case_story(filled):
 
 def test_reply_queue_newest_first_and_scores_missing(filled):
     with filled.cursor() as cur:
-        df, total = analytics.reply_queue(cur, NOVEMBER)
+        df, total = reply_queue.reply_queue(cur, NOVEMBER)
     assert total == 4  # the invitation is not a reply
     assert df["letter_id"].tolist() == [2, 3, 4, 1]
     assert df["score"].isna().tolist() == [False, False, True, False]
-    df, _ = analytics.review_queue(filled, NOVEMBER)
+    df, _ = reply_queue.review_queue(filled, NOVEMBER)
     assert not df["score"].isna().any()
     assert df.set_index("letter_id").loc[4, "score"] < 50  # excuses, no thanks, no plan, late
     with filled.cursor() as cur:
-        low, n = analytics.reply_queue(cur, NOVEMBER, max_score=60)
+        low, n = reply_queue.reply_queue(cur, NOVEMBER, max_score=60)
     assert sorted(low["letter_id"].tolist()) == [2, 4] and n == 2
 
 
@@ -337,9 +337,9 @@ def test_empty_database_gives_empty_frames(tmp_path):
     database = Database(tmp_path / "empty.duckdb")
     with database.transaction() as cur:
         ensure_theme_tables(cur)
-    analytics.prepare(database)
+    process_metrics.prepare(database)
     with database.cursor() as cur:
-        for page in analytics.PAGE_CHARTS.values():
+        for page in page_charts.PAGE_CHARTS.values():
             for name, (fn, kwargs) in page.items():
                 result = fn(cur, NOVEMBER, **kwargs)
                 if isinstance(result, tuple):

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from tests.insight.test_analytics import NOVEMBER, fill
-from voc.insight import analytics
+from voc.insight import reply_queue
+from voc.insight.timeline import event_label
 from voc.desk import cases
 from voc.text import reply_review
 from voc.accounts.access import Actor, Role
@@ -37,7 +38,7 @@ def filled(tmp_path):
 
 def queue(db, **kw) -> list[int]:
     with db.cursor() as cur:
-        df, total = analytics.reply_queue(cur, NOVEMBER, **kw)
+        df, total = reply_queue.reply_queue(cur, NOVEMBER, **kw)
     assert total == len(df)
     return df["letter_id"].tolist()
 
@@ -59,7 +60,7 @@ def test_mark_reviewed_records_reviewer_time_comment_and_audits_the_case(filled,
     assert COMMENT in event.note and "00004/2026/TL-CSKH" in event.note
     # The writer reads it in the case file's timeline, named in Vietnamese.
     timeline = cases.timeline(filled, LAN, "KN-2026-000002")
-    assert [analytics.event_label(e.action) for e in timeline if COMMENT in (e.note or "")] == ["Duyệt thư trả lời"]
+    assert [event_label(e.action) for e in timeline if COMMENT in (e.note or "")] == ["Duyệt thư trả lời"]
 
 
 def test_queue_filters_reviewed_unreviewed_and_writer(filled, qa, manager):
@@ -72,7 +73,7 @@ def test_queue_filters_reviewed_unreviewed_and_writer(filled, qa, manager):
     assert queue(filled, writer="lan") == [2, 4, 1]
     assert queue(filled, writer="lan", review=ReviewState.REVIEWED) == [4]
     with filled.cursor() as cur:
-        df, _ = analytics.reply_queue(cur, NOVEMBER)
+        df, _ = reply_queue.reply_queue(cur, NOVEMBER)
     shown = df.set_index("letter_id")
     assert shown.loc[4, ["reviews", "reviewer", "comment"]].tolist() == [1, "qa1", COMMENT]
     assert shown.loc[3, ["reviews", "reviewer"]].tolist() == [1, "ql1"] and pd.isna(shown.loc[3, "comment"])
@@ -84,7 +85,7 @@ def test_a_later_review_adds_to_the_history(filled, qa, manager):
     reply_review.mark_reviewed(filled, manager, 4, "Đã xem lại, đồng ý với nhận xét trên.", at=AT)
     with filled.cursor() as cur:
         history = reply_review.reviews_of(cur, 4)
-        df, _ = analytics.reply_queue(cur, NOVEMBER)
+        df, _ = reply_queue.reply_queue(cur, NOVEMBER)
     assert [(r.reviewer, r.comment) for r in history] == [("qa1", COMMENT),
                                                           ("ql1", "Đã xem lại, đồng ý với nhận xét trên.")]
     assert df.set_index("letter_id").loc[4, ["reviews", "reviewer"]].tolist() == [2, "ql1"]

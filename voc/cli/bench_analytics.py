@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from voc.insight import analytics
+from voc.insight import analytics, page_charts, process_metrics, verbatims
 from voc.text import reply_check
 from voc.insight.analytics import Filters
 from voc.clock import local_date, utcnow
@@ -82,7 +82,7 @@ def open_dataset(args) -> tuple[Database, list[Figure]]:
         print(file=sys.stderr)
     if _count(db, "case_themes") == 0:
         figures.append(Figure("setup_tagging", _ms(lambda: tag_cases(db)) / 1000, "s"))
-    figures.append(Figure("setup_state_hours", _ms(lambda: analytics.prepare(db)) / 1000, "s"))
+    figures.append(Figure("setup_state_hours", _ms(lambda: process_metrics.prepare(db)) / 1000, "s"))
     checked = 0
 
     def check_sample() -> None:
@@ -131,7 +131,7 @@ def bench_pages(db: Database) -> list[Figure]:
     chart_medians: list[float] = []
     page_totals: list[float] = []
     for scenario, f in _scenarios(db).items():
-        for page, charts in analytics.PAGE_CHARTS.items():
+        for page, charts in page_charts.PAGE_CHARTS.items():
             with db.cursor() as cur:
                 total = median_ms(lambda: _overhead(cur))
                 for name, (fn, kwargs) in charts.items():
@@ -140,7 +140,7 @@ def bench_pages(db: Database) -> list[Figure]:
                     chart_medians.append(value)
                     total += value
             if page == "monitor":
-                total += median_ms(lambda: analytics.prepare(db))
+                total += median_ms(lambda: process_metrics.prepare(db))
             figures.append(Figure(f"page.{scenario}.{page}", total))
             page_totals.append(total)
     figures.append(Figure("slowest_chart_median", max(chart_medians)))
@@ -153,7 +153,7 @@ def bench_search(db: Database) -> list[Figure]:
     values = []
     with db.cursor() as cur:
         for needle in SEARCH_NEEDLES:
-            values.append(median_ms(lambda: analytics.search_verbatims(cur, Filters(), needle, limit=50)))
+            values.append(median_ms(lambda: verbatims.search_verbatims(cur, Filters(), needle, limit=50)))
     return [Figure("text_search_median", statistics.median(values)), Figure("text_search_max", max(values))]
 
 

@@ -1,0 +1,42 @@
+"""The case's audit trail (Diễn biến hồ sơ)."""
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from ui.widgets import enum_label
+from voc.clock import format_local
+from voc.insight import timeline
+from voc.model import ReferralBody, Status
+from voc.store.audit import Event
+
+
+def show(events: list[Event]) -> None:
+    st.subheader("Diễn biến hồ sơ")
+    rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
+             "Hành động": timeline.event_label(e.action), "Ghi chú": e.note or "",
+             "Chi tiết": describe(e)} for e in events]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def describe(event: Event) -> str:
+    after = event.after or {}
+    parts = []
+    if "status" in after:
+        parts.append(f"trạng thái → {enum_label(Status, after['status'])}")
+    if "round" in after:
+        parts.append(f"lần giải quyết → {after['round']}")
+    if "filename" in after:
+        parts.append(after["filename"])
+    if "satisfaction" in after:
+        parts.append(f"mức hài lòng {after['satisfaction']}/5")
+    if "referral_body" in after:
+        parts.append(enum_label(ReferralBody, after["referral_body"]))
+    if after.get("late_complaint"):
+        parts.append("quá thời hiệu — lý do: " + str(after.get("late_reason") or ""))
+    if "event_date" in after:
+        parts.append(f"ngày xảy ra sự việc → {date.fromisoformat(after['event_date']):%d/%m/%Y}")
+    if event.action == "customer_message":
+        parts.append(f"thư “{after.get('subject') or ''}” — {after.get('threaded_by') or ''}")
+    return "; ".join(parts)

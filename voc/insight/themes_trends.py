@@ -1,0 +1,130 @@
+"""Giám sát's theme charts: volume per week or month, top issues, emerging issues (alerts), recurrence
+and the follow-up after resolution, per theme."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from voc.clock import to_db, utcnow
+from voc.insight import alerts
+from voc.insight.analytics import (GRAINS, LOCAL_OFFSET, Filters, fetch_df, filter_clause, local_midnight_utc,
+                                   theme_clause, with_theme_names)
+
+
+# --- Giám sát: theme trends and top issues ------------------------------------------------------
+
+def theme_volume(cur, f: Filters, grain: str = "week") -> pd.DataFrame:
+    """Cases per local week or month and theme: period, theme, theme_name, cases."""
+    if grain not in GRAINS:
+        raise ValueError(grain)
+    params: dict[str, Any] = {"grain": grain}
+    where = filter_clause(f, params, theme_semijoin=False)
+    df = fetch_df(cur, f"""
+        SELECT date_trunc($grain, c.received_at + {LOCAL_OFFSET})::DATE AS period, t.theme_code AS theme,
+               count(*) AS cases
+        FROM cases c JOIN case_themes t ON t.case_id = c.id
+        WHERE {where} AND {theme_clause(f, params)}
+        GROUP BY ALL ORDER BY period, cases DESC""", params)
+    return with_theme_names(cur, df)
+
+
+def top_issues(cur, f: Filters, limit: int = 10) -> pd.DataFrame:
+    """The most frequent themes: cases, share of all filtered cases, customers, customers who came back."""
+    params: dict[str, Any] = {"limit": limit}
+    where = filter_clause(f, params, theme_semijoin=False)
+    df = fetch_df(cur, f"""
+        WITH per AS (
+            SELECT t.theme_code AS theme,
+                   coalesce(c.customer_phone, c.customer_email, c.customer_name) AS customer, count(*) AS n
+            FROM cases c JOIN case_themes t ON t.case_id = c.id
+            WHERE {where} AND {theme_clause(f, params)}
+            GROUP BY ALL),
+        total AS (SELECT count(*) AS total_cases FROM cases c WHERE {where})
+        SELECT theme, sum(per.n)::BIGINT AS cases,
+               round(100.0 * sum(per.n) / greatest(any_value(total_cases), 1), 1) AS share_pct,
+               count(*) AS customers, count(*) FILTER (WHERE per.n >= 2) AS repeat_customers
+        FROM per, total GROUP BY theme ORDER BY cases DESC, theme LIMIT $limit""", params)
+    return with_theme_names(cur, df)
+
+
+def alert_anchor(f: Filters, now: datetime | None = None) -> datetime:
+    """The end of the 'current week' of the alerts: the end of the period, or now if earlier."""
+    now_db = to_db(now or utcnow())
+    if f.end is None:
+        return now_db
+    return min(local_midnight_utc(f.end + timedelta(days=1)), now_db)
+
+
+def weekly_theme_counts(cur, f: Filters, anchor: datetime, weeks: int) -> pd.DataFrame:
+    """Cases per theme in rolling 7-day windows before `anchor` (week 0 = the last 7 days)."""
+    params: dict[str, Any] = {"anchor": anchor, "since": anchor - timedelta(days=7 * (weeks + 1))}
+    where = filter_clause(f.without_period(), params, theme_semijoin=False)
+    return fetch_df(cur, f"""
+        SELECT t.theme_code AS theme,
+               CAST(floor(date_diff('second', c.received_at, $anchor) / 604800) AS INTEGER) AS week,
+               count(*) AS cases
+        FROM cases c JOIN case_themes t ON t.case_id = c.id
+        WHERE {where} AND {theme_clause(f, params)} AND c.received_at >= $since AND c.received_at < $anchor
+        GROUP BY ALL""", params)
+
+
+def emerging_issues(cur, f: Filters, settings: alerts.AlertSettings = alerts.AlertSettings(),
+                    now: datetime | None = None) -> pd.DataFrame:
+    """Every theme's current week against its own baseline, alerts first (see voc.alerts)."""
+    anchor = alert_anchor(f, now)
+    weekly = weekly_theme_counts(cur, f, anchor, settings.baseline_weeks)
+    out = alerts.detect(weekly, settings)
+    return with_theme_names(cur, out)
+
+
+# --- Giám sát: recurrence and follow-up ---------------------------------------------------------
+
+def recurrence(cur, f: Filters, days: int = 30) -> pd.DataFrame:
+    """Per theme: resolved cases, and how many saw the same customer (same phone or e-mail) come back
+    with the same theme within `days` after the resolution.
+
+    Customers are matched on 64-bit hashes of phone and e-mail (one integer join instead of two
+    string joins); the returning case may be outside the other filters (any channel, any branch).
+    """
+    params: dict[str, Any] = {"days": days}
+    where = filter_clause(f, params, theme_semijoin=False)
+    in_scope = f"{where} AND {theme_clause(f, params)}"
+    since = "c.received_at >= $from_ts" if "from_ts" in params else "true"
+    df = fetch_df(cur, f"""
+        WITH b AS MATERIALIZED (
+            SELECT c.id, c.received_at, c.resolved_at, t.theme_code AS theme, ({in_scope}) AS in_scope,
+                   CASE WHEN c.customer_phone IS NOT NULL THEN hash(c.customer_phone) END AS ph,
+                   CASE WHEN c.customer_email IS NOT NULL THEN hash(c.customer_email) END AS em
+            FROM cases c JOIN case_themes t ON t.case_id = c.id WHERE {since}),
+        res AS (SELECT id, theme, resolved_at, ph, em FROM b WHERE in_scope AND resolved_at IS NOT NULL),
+        keyed AS (
+            SELECT id, theme, resolved_at, ph AS k FROM res WHERE ph IS NOT NULL
+            UNION ALL SELECT id, theme, resolved_at, em FROM res WHERE em IS NOT NULL),
+        arrivals AS (
+            SELECT ph AS k, theme, received_at FROM b WHERE ph IS NOT NULL
+            UNION ALL SELECT em, theme, received_at FROM b WHERE em IS NOT NULL),
+        hit AS (
+            SELECT r.id, r.theme FROM keyed r SEMI JOIN arrivals a ON a.k = r.k AND a.theme = r.theme
+             AND a.received_at > r.resolved_at AND a.received_at <= r.resolved_at + to_days($days))
+        SELECT r.theme, count(*) AS resolved, count(h.id) AS recurred
+        FROM res r LEFT JOIN (SELECT DISTINCT id, theme FROM hit) h ON h.id = r.id AND h.theme = r.theme
+        GROUP BY r.theme ORDER BY resolved DESC, r.theme""", params)
+    df["recurrence_pct"] = (100.0 * df["recurred"] / df["resolved"].clip(lower=1)).round(1)
+    return with_theme_names(cur, df)
+
+
+def followup_outcomes(cur, f: Filters) -> pd.DataFrame:
+    """Per theme: resolved cases, those followed up, the follow-up rate and mean satisfaction (1-5)."""
+    params: dict[str, Any] = {}
+    where = filter_clause(f, params, theme_semijoin=False)
+    df = fetch_df(cur, f"""
+        WITH fu AS (SELECT case_id, avg(satisfaction) AS satisfaction FROM followups GROUP BY case_id)
+        SELECT t.theme_code AS theme, count(*) AS resolved, count(fu.case_id) AS followed_up,
+               round(avg(fu.satisfaction), 2) AS mean_satisfaction
+        FROM cases c JOIN case_themes t ON t.case_id = c.id LEFT JOIN fu ON fu.case_id = c.id
+        WHERE {where} AND {theme_clause(f, params)} AND c.resolved_at IS NOT NULL
+        GROUP BY ALL ORDER BY resolved DESC""", params)
+    df["followup_pct"] = (100.0 * df["followed_up"] / df["resolved"].clip(lower=1)).round(1)
+    return with_theme_names(cur, df)
