@@ -107,4 +107,6 @@ def log_in(page) -> None:
     page.get_by_label("Tên đăng nhập").fill("admin")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    # The login rerun may start after a fixed pause has passed: wait for what only a signed-in page shows.
+    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=60_000)
     idle(page)
