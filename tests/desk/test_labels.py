@@ -38,6 +38,7 @@ SHARED_VALUES = {
     "email": {"Channel": "Email / web ticket", "Service": "Email doanh nghiệp", "LetterDelivery": "Email (kèm PDF)"},
     "post": {"Channel": "Bưu điện", "LetterDelivery": "Bưu điện"},
     "in_person": {"Channel": "Trực tiếp", "LetterDelivery": "Trao tận tay"},
+    "failed": {"MailStatus": "Gửi thất bại", "Outcome": "Lỗi, để lại trên máy chủ"},
     "other": {"Service": "Khác", "RootCauseCategory": "Khác"},
     "qa": {"Role": "Giám sát chất lượng", "TagSource": "QA"},
 }
