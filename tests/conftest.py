@@ -10,8 +10,7 @@ import pytest
 
 from voc.accounts.access import Actor, Role
 from voc.store.db import Database
-from voc.desk.letters import Delivery
-from voc.model import CaseDraft, Channel, Customer, IssueKind, LetterDelivery, Service
+from voc.model import CaseDraft, Channel, Customer, Delivery, IssueKind, LetterDelivery, Service
 
 ROOT = Path(__file__).resolve().parent.parent
 # A fixed "now" for rules tests: Monday 09:10 in Hà Nội.

@@ -13,8 +13,7 @@ from voc.store.audit import events_for
 from voc.clock import local_date, utcnow
 from voc.store.db import Database
 from voc.errors import ConflictError, ValidationError
-from voc.desk.letters import Delivery
-from voc.model import LetterDelivery, LetterKind, Status
+from voc.model import Delivery, LetterDelivery, LetterKind, Status
 
 BODY = "Cảm ơn Quý khách. Chúng tôi đã thay ổ đĩa và sẽ theo dõi đến 17:00 ngày 30/11/2026."
 PLACE = "Phòng tiếp khách, tầng 5, 169 Nguyễn Ngọc Vũ"

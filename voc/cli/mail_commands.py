@@ -48,19 +48,22 @@ def cmd_fetch(args) -> int:
         print(FETCH_OFF)
         return 0
     db = _open(args)
-    while True:
-        try:
-            report = fetch_once(db, settings, limit=args.limit)
-        except MailServerError as error:
-            print(f"Lỗi: {error}", file=sys.stderr)
-            if args.once:
-                return 1
-        else:
-            print(report.line())
-            print(report.summary())
-            if args.once:
-                return 1 if report.error else 0
-        time.sleep(args.every)
+    try:
+        while True:
+            try:
+                report = fetch_once(db, settings, limit=args.limit)
+            except MailServerError as error:
+                print(f"Lỗi: {error}", file=sys.stderr)
+                if args.once:
+                    return 1
+            else:
+                print(report.line())
+                print(report.summary())
+                if args.once:
+                    return 1 if report.error else 0
+            time.sleep(args.every)
+    finally:
+        db.close()
 
 
 def run_mail_bench(args) -> int:

@@ -80,10 +80,3 @@ def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: in
         with db.cursor() as cur:
             df, total = query(cur)
     return df, total
-
-
-def letter_body(cur, letter_id: int) -> tuple[str, str, int] | None:
-    """(ticket_code, body, case_id) of a letter, for re-checking it on screen."""
-    row = cur.execute("SELECT c.ticket_code, l.body, l.case_id FROM letters l JOIN cases c ON c.id = l.case_id "
-                      "WHERE l.id = ?", [letter_id]).fetchone()
-    return tuple(row) if row else None
