@@ -152,3 +152,10 @@ def test_superseding_letter_names_the_number_it_replaces(db, staff, case, letter
     phrase = f"Thư này thay thế thư số {letter.doc_number}."
     assert phrase in pdf_text(documents.letter_pdf(second, case)).replace("\n", " ")
     assert phrase in docx_text(documents.letter_docx(second, case))
+
+
+def test_an_issued_letter_renders_to_the_same_bytes_every_time(letter, case):
+    """The PDF mailed to the customer and the one downloaded later are one document, dated by the letter."""
+    first = documents.letter_pdf(letter, case)
+    assert documents.letter_pdf(letter, case) == first
+    assert letter.issued_at.strftime("D:%Y%m%d%H%M%S").encode() in first

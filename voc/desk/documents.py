@@ -12,7 +12,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Sequence
 
 from docx import Document as DocxDocument
@@ -54,6 +54,7 @@ class Layout:
     signatures: tuple[Signature, ...]
     recipients: tuple[str, ...] = field(default_factory=tuple)
     preface: str | None = None     # printed in italics before the body, e.g. which letter this one replaces
+    dated: datetime | None = None  # the PDF's creation date; one document always renders to the same bytes
 
 
 def nfc(text: str | None) -> str:
@@ -86,6 +87,7 @@ def letter_layout(letter: Letter, case: Case) -> Layout:
         number=f"Số: {letter.doc_number}", place_date=place_date(letter.issued_at), title=title,
         subject=f"V/v: {letter.subject}", addressee=_addressee(letter.body, case),
         body=letter.body, signatures=(_company_signature(),), recipients=recipients, preface=preface,
+        dated=letter.issued_at,
     )
 
 
@@ -96,6 +98,7 @@ def receipt_layout(case: Case, attachment_names: Sequence[str], staff_name: str 
         subject=None, addressee=None, body=draft.body,
         signatures=(Signature("KHÁCH HÀNG", case.customer.name),
                     Signature("NHÂN VIÊN TIẾP NHẬN", staff_name or case.staff or "")),
+        dated=case.received_at,
     )
 
 
@@ -104,7 +107,7 @@ def confirmation_layout(case: Case, at: datetime | None = None) -> Layout:
     return Layout(
         number=f"Số: {case.ticket_code}", place_date=place_date(at or case.received_at), title=None,
         subject=f"V/v: {draft.subject}", addressee=_addressee(draft.body, case),
-        body=draft.body, signatures=(_company_signature(),),
+        body=draft.body, signatures=(_company_signature(),), dated=at or case.received_at,
     )
 
 
@@ -208,6 +211,8 @@ def _pdf_signatures(pdf: _Pdf, layout: Layout) -> None:
 
 def render_pdf(layout: Layout) -> bytes:
     pdf = _Pdf()
+    if layout.dated is not None:
+        pdf.set_creation_date(layout.dated if layout.dated.tzinfo else layout.dated.replace(tzinfo=timezone.utc))
     pdf.alias_nb_pages()
     pdf.add_page()
     _pdf_header(pdf, layout)
