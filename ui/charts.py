@@ -86,7 +86,8 @@ def to_csv(df: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:
 
 
 def download(df: pd.DataFrame, filename: str, key: str, labels: dict[str, str] | None = None) -> None:
-    st.download_button("Tải dữ liệu (CSV)", data=to_csv(df, labels), file_name=filename, mime="text/csv",
+    """The CSV is built when the button is clicked, not on every run of the page."""
+    st.download_button("Tải dữ liệu (CSV)", data=lambda: to_csv(df, labels), file_name=filename, mime="text/csv",
                        key=f"csv_{key}", icon=":material/download:", on_click="ignore")
 
 
