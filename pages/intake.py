@@ -12,6 +12,7 @@ from ui.widgets import after_write, customer_lines, fields_table, frame, labelle
 from voc.desk import attachments, cases, letters
 from voc.store import case_store
 from voc.text import similar
+from voc.text.taxonomy import ensure_text_engine
 from voc.accounts.access import Actor, Permission, Role
 from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError, ValidationError
@@ -137,6 +138,7 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
     uploads = [attachments.Upload(f.name, f.getvalue()) for f in files]
     try:
         details = channel_requirements(channel, values, received_at)
+        ensure_text_engine(get_db())      # tagging at intake needs the theme model (loaded at start)
         case = cases.receive(get_db(), actor, draft, late_reason=late_reason, received_at=received_at,
                              intake_key=k, attachments=uploads, details=details)
     except cases.LateComplaint as error:

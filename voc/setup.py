@@ -4,6 +4,7 @@ from __future__ import annotations
 from voc.text import taxonomy
 
 
-def ensure_defaults(db) -> None:
-    """Idempotent: the default taxonomy and glossary, a first theme model, tagging at intake."""
-    taxonomy.ensure_defaults(db)
+def ensure_defaults(db, *, text_engine: bool = True) -> None:
+    """Idempotent: the default taxonomy and glossary, tagging at intake and, with `text_engine`, a
+    first theme model (else call taxonomy.ensure_text_engine later)."""
+    taxonomy.ensure_defaults(db, text_engine=text_engine)

@@ -296,26 +296,6 @@ def case_tags(cur, case_id: int) -> list[ThemeTag]:
     return [ThemeTag(r[0], r[1], r[2], json.loads(r[3]) if r[3] else [], TagSource(r[4])) for r in rows]
 
 
-# --- intake hook -------------------------------------------------------------------------------
-
-_hook_installed = False
-
-
-def _on_case_received(cur, case) -> None:
-    tag_case(cur, case.id, case_text(case.content, case.request))
-
-
-def install_intake_hook() -> None:
-    """Tag every newly received case in its intake transaction (idempotent)."""
-    global _hook_installed
-    if _hook_installed:
-        return
-    from voc.desk.cases import on_receive
-
-    on_receive(_on_case_received)
-    _hook_installed = True
-
-
 # --- backfill ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -420,7 +400,7 @@ def tag_summary(tags: Sequence[ThemeTag]) -> list[dict]:
 
 __all__ = [
     "ThemeTag", "GlossaryMatcher", "Tagger", "tag_text", "tag_case", "case_tags", "backfill", "BackfillReport",
-    "tagger_for", "default_tagger", "ensure_model", "install_intake_hook", "correct_case",
+    "tagger_for", "default_tagger", "ensure_model", "correct_case",
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -83,13 +84,14 @@ def load_default_examples(path: Path = EXAMPLES_FILE) -> tuple[list[str], list[l
     return texts, labels
 
 
-def ensure_defaults(db) -> bool:
+def ensure_defaults(db, *, text_engine: bool = True) -> bool:
     """Seed the default taxonomy and glossary when the shipped version is newer than the file's.
 
     Idempotent: themes are inserted only when their code is new, glossary terms only when their
     matching key is new (a removed term keeps its key), so QA's edits are never overwritten.
-    Also makes sure a theme model exists and that newly received cases get tagged.
-    Returns True when something was seeded.
+    Also makes sure that newly received cases get tagged and, with `text_engine`, that a theme
+    model exists (see ensure_text_engine; without it the caller runs that later, e.g. in the
+    background). Returns True when something was seeded.
     """
     version, themes = load_default_taxonomy()
     seeded = False
@@ -97,11 +99,47 @@ def ensure_defaults(db) -> bool:
         row = cur.execute("SELECT value FROM theme_engine_meta WHERE key = ?", [META_TAXONOMY_VERSION]).fetchone()
         if row is None or int(row[0]) < version:
             seeded = _seed(cur, version, themes, load_default_glossary())
+    install_intake_hook()
+    if text_engine:
+        ensure_text_engine(db)
+    return seeded
+
+
+# The text engine (voc.text.tagging) loads scikit-learn, seconds of imports, and a new file needs its
+# first theme model trained (~2 s): the app starts it in the background, and calls ensure_text_engine
+# again before receiving a case (it waits for the background run; the intake transaction only sees a
+# model committed before it began).
+_engine_lock = threading.Lock()
+_engine_ready: set[str] = set()
+_hook_installed = False
+
+
+def ensure_text_engine(db) -> None:
+    """Load the text engine and make sure the database has an active theme model (idempotent, thread-safe)."""
+    with _engine_lock:
+        if str(db.path) in _engine_ready:
+            return
+        from voc.text import tagging
+
+        tagging.ensure_model(db)
+        _engine_ready.add(str(db.path))
+
+
+def _tag_received_case(cur, case) -> None:
     from voc.text import tagging
 
-    tagging.ensure_model(db)
-    tagging.install_intake_hook()
-    return seeded
+    tagging.tag_case(cur, case.id, tagging.case_text(case.content, case.request))
+
+
+def install_intake_hook() -> None:
+    """Tag every newly received case in its intake transaction (idempotent; the engine loads on first use)."""
+    global _hook_installed
+    if _hook_installed:
+        return
+    from voc.desk.cases import on_receive
+
+    on_receive(_tag_received_case)
+    _hook_installed = True
 
 
 def _seed(cur, version: int, themes: list[Theme], terms: list[GlossaryTerm]) -> bool:
