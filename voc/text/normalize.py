@@ -18,6 +18,7 @@ One pass per text, in this order:
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -94,11 +95,23 @@ def prepare(text: str | None) -> str:
     return _SPACES.sub(" ", expand_abbreviations(lowered)).strip()
 
 
-@lru_cache(maxsize=1)
-def _underthesea():
-    from underthesea import word_tokenize  # imported lazily: loading the CRF takes ~0.5 s
+_underthesea_lock = threading.Lock()
+_word_tokenize = None
 
-    return word_tokenize
+
+def _underthesea():
+    """underthesea's word_tokenize with its CRF model loaded. Imported lazily (~0.5 s); loaded under
+    a lock, because underthesea's own lazy load is not thread-safe (a second thread may find the
+    model half-loaded), and the app's sessions and its start-up thread segment text concurrently."""
+    global _word_tokenize
+    if _word_tokenize is None:
+        with _underthesea_lock:
+            if _word_tokenize is None:
+                from underthesea import word_tokenize
+
+                word_tokenize("khởi động")       # loads the model now
+                _word_tokenize = word_tokenize
+    return _word_tokenize
 
 
 @dataclass(frozen=True)
