@@ -134,6 +134,8 @@ def _open_ms(context, url: str) -> float:
         tab.wait_for_function(_SETTLED, timeout=PAGE_TIMEOUT_S * 1000, polling=100)
         if tab.locator("[data-testid='stException']").count():
             raise RuntimeError(f"{url} shows an exception")
+        if tab.get_by_role("button", name="Đăng nhập").count():
+            raise RuntimeError(f"{url}: not signed in (the session cookie was not accepted)")
         return float(tab.evaluate("window.__vocRun.idleAt"))
     finally:
         tab.close()
