@@ -128,14 +128,18 @@ def serve(db_path: Path, log_path: Path) -> Iterator[str]:
 
 def _open_ms(context, url: str) -> float:
     """Open `url` in a new tab; milliseconds from navigation start until the page script is idle."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     tab = context.new_page()
     try:
         tab.goto(url, timeout=PAGE_TIMEOUT_S * 1000)
         tab.wait_for_function(_SETTLED, timeout=PAGE_TIMEOUT_S * 1000, polling=100)
         if tab.locator("[data-testid='stException']").count():
             raise RuntimeError(f"{url} shows an exception")
-        if tab.get_by_role("button", name="Đăng nhập").count():
-            raise RuntimeError(f"{url}: not signed in (the session cookie was not accepted)")
+        try:        # app.py's sidebar: signed in, and the page ran inside the app's navigation
+            tab.get_by_role("button", name="Đăng xuất").wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            raise RuntimeError(f"{url}: not signed in, or shown outside app.py's navigation") from None
         return float(tab.evaluate("window.__vocRun.idleAt"))
     finally:
         tab.close()
