@@ -9,9 +9,10 @@ import streamlit as st
 
 from ui.session import get_db, page_actor
 from ui.widgets import after_write, customer_lines, fields_table, frame, labelled_text, show_error
-from voc.desk import attachments, cases, documents, templates
+from voc.desk import attachments, cases, templates
 from voc.store import case_store
 from voc.text import similar
+from voc.setup import ensure_text_engine
 from voc.accounts.access import Actor, Permission, Role
 from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError, ValidationError
@@ -137,6 +138,7 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
     uploads = [attachments.Upload(f.name, f.getvalue()) for f in files]
     try:
         details = channel_requirements(channel, values, received_at)
+        ensure_text_engine(get_db())      # tagging at intake needs the theme model (loaded at start)
         case = cases.receive(get_db(), actor, draft, late_reason=late_reason, received_at=received_at,
                              intake_key=k, attachments=uploads, details=details)
     except cases.LateComplaint as error:
@@ -204,14 +206,31 @@ def documents_for_customer(actor: Actor, case: Case, files: list) -> None:
         st.code(note.body, language=None, wrap_lines=True)
     c1, c2, c3 = st.columns(3)
     c1.download_button("Tải xác nhận (.txt)", f"{note.subject}\n\n{note.body}\n".encode("utf-8"),
-                       file_name=f"xac-nhan-{case.ticket_code}.txt", mime="text/plain", key="dl_confirm_txt")
-    c2.download_button("Tải xác nhận (PDF)", documents.confirmation_pdf(case), key="dl_confirm_pdf",
-                       file_name=f"xac-nhan-{case.ticket_code}.pdf", mime="application/pdf")
+                       file_name=f"xac-nhan-{case.ticket_code}.txt", mime="text/plain", key="dl_confirm_txt",
+                       on_click="ignore")
+    shown_at = utcnow()
+    c2.download_button("Tải xác nhận (PDF)", lambda: confirmation_pdf(case, shown_at), key="dl_confirm_pdf",
+                       file_name=f"xac-nhan-{case.ticket_code}.pdf", mime="application/pdf", on_click="ignore")
     if case.channel is Channel.IN_PERSON:
         staff_name = actor.display_name if case.staff == actor.username else None
-        c3.download_button("In Phiếu tiếp nhận (PDF)", documents.receipt_pdf(case, files, staff_name=staff_name),
+        c3.download_button("In Phiếu tiếp nhận (PDF)", lambda: receipt_pdf(case, files, staff_name),
                            file_name=f"phieu-tiep-nhan-{case.ticket_code}.pdf", mime="application/pdf",
-                           type="primary", key="dl_receipt")
+                           type="primary", key="dl_receipt", on_click="ignore")
+
+
+# The PDFs are built when a download button is clicked (Streamlit calls these then, on its own
+# thread), not on every display of the result page; the PDF library loads with the first one. A
+# click does not rerun the page (on_click="ignore").
+def confirmation_pdf(case: Case, at: datetime) -> bytes:
+    from voc.desk import documents
+
+    return documents.confirmation_pdf(case, at)
+
+
+def receipt_pdf(case: Case, files: list, staff_name: str | None) -> bytes:
+    from voc.desk import documents
+
+    return documents.receipt_pdf(case, files, staff_name=staff_name)
 
 
 actor = page_actor(Permission.HANDLE_CASES)

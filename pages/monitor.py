@@ -64,10 +64,14 @@ charts.chart("Tuần hiện tại so với mức nền", alerts.head(15), lambda
                                    "baseline_mean": "Mức nền (TB/tuần)", "ratio": "Tỷ lệ", "p_value": "p",
                                    "alert": "Cảnh báo"})
 
-tab_trend, tab_recur, tab_process, tab_people = st.tabs(
-    ["Xu hướng chủ đề", "Vấn đề lặp lại & theo dõi", "Quy trình & SLA", "Nhân sự"])
+# Only the open tab runs (on_change="rerun"): its charts are queried and drawn when it is opened.
+TABS = ["Xu hướng chủ đề", "Vấn đề lặp lại & theo dõi", "Quy trình & SLA", "Nhân sự"]
+for choice in ("monitor_grain", "monitor_sla_by"):      # a closed tab keeps its widgets' choices
+    if choice in st.session_state:
+        st.session_state[choice] = st.session_state[choice]
 
-with tab_trend:
+
+def trend_tab() -> None:
     grain = st.radio("Chu kỳ", ["week", "month"], format_func={"week": "Theo tuần", "month": "Theo tháng"}.get,
                      horizontal=True, key="monitor_grain")
     volume = charts.query(db, "theme_volume", f, grain=grain)
@@ -90,7 +94,8 @@ with tab_trend:
                                   "share_pct": "% hồ sơ", "customers": "Số khách hàng",
                                   "repeat_customers": "Khách phản ánh từ 2 lần"})
 
-with tab_recur:
+
+def recurrence_tab() -> None:
     recur = charts.query(db, "recurrence", f)
     charts.chart("Tái diễn trong 30 ngày sau khi giải quyết", recur, lambda d: px.bar(
         d.assign(theme_name=d["theme_name"].map(plain)), x="theme_name", y="recurrence_pct",
@@ -124,7 +129,8 @@ with tab_recur:
                  labels={"ticket_code": "Mã hồ sơ", "category": "Mã nhóm", "category_name": "Nhóm nguyên nhân",
                          "action": "Biện pháp", "owner": "Phụ trách", "due_date": "Hạn", "overdue": "Tình trạng"})
 
-with tab_process:
+
+def process_tab() -> None:
     states = charts.query(db, "state_durations", f)
     states = states.assign(status_label=[Status(s).label for s in states["status"]])
     charts.chart("Thời gian ở mỗi trạng thái (giờ)", states if states["cases"].sum() else states.iloc[0:0],
@@ -152,7 +158,8 @@ with tab_process:
                                  "resolution_on_time": "Giải quyết đúng hạn", "reply_pct": "% trả lời đúng hạn",
                                  "resolution_pct": "% giải quyết đúng hạn"})
 
-with tab_people:
+
+def people_tab() -> None:
     staff = charts.query(db, "staff_performance", f)
     charts.chart("Theo nhân viên", staff, lambda d: px.scatter(
         d.assign(staff=d["staff"].map(plain)), x="reply_on_time_pct", y="mean_check_score", size="cases",
@@ -165,3 +172,10 @@ with tab_people:
                 "reply_on_time": "Trả lời đúng hạn", "round2_pct": "% sang lần 2",
                 "reply_on_time_pct": "% trả lời đúng hạn", "mean_check_score": "Điểm kiểm tra thư TB",
                 "checked_replies": "Số thư đã chấm"})
+
+
+for tab, body in zip(st.tabs(TABS, key="monitor_tab", on_change="rerun"),
+                     (trend_tab, recurrence_tab, process_tab, people_tab)):
+    if tab.open:
+        with tab:
+            body()

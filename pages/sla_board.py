@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from ui.charts import data_version
 from ui.session import get_db, page_actor
 from ui.widgets import frame, md_escape, open_case, selected_row
 from voc.insight import sla_report
@@ -16,10 +17,19 @@ BOARD_COLUMNS = ["ticket_code", "customer_name", "service", "status", "round", "
                  "branch", "staff"]
 WORKLOAD_LABELS = {"branch": "Chi nhánh", "staff": "Nhân viên", "open_cases": "Đang mở",
                    **sla_report.LIST_LABELS}
+LIST_TABS_KEY, OPEN_LIST_KEY = "sla_list", "sla_list_open"
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def compliance(scope: str | None, weeks: int) -> pd.DataFrame:
+# Cached reads keyed on the data version (any write changes it, whoever made it) and reused for at
+# most a minute while the data stays the same: the lists depend on the time as well.
+@st.cache_data(ttl=60, max_entries=64, show_spinner=False)
+def snapshot(db_key: str, version: tuple, scope: str | None) -> sla_report.Board:
+    with get_db().cursor() as cur:
+        return sla_report.board(cur, utcnow(), scope)
+
+
+@st.cache_data(ttl=60, max_entries=64, show_spinner=False)
+def compliance(db_key: str, version: tuple, scope: str | None, weeks: int) -> pd.DataFrame:
     with get_db().cursor() as cur:
         rows = sla_report.weekly_compliance(cur, utcnow(), weeks=weeks, branch_scope=scope)
     data = pd.DataFrame(rows)
@@ -31,8 +41,8 @@ def compliance(scope: str | None, weeks: int) -> pd.DataFrame:
     return long
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def aging(scope: str | None) -> pd.DataFrame:
+@st.cache_data(ttl=60, max_entries=64, show_spinner=False)
+def aging(db_key: str, version: tuple, scope: str | None) -> pd.DataFrame:
     with get_db().cursor() as cur:
         rows = sla_report.aging(cur, utcnow(), branch_scope=scope)
     data = pd.DataFrame(rows, columns=["bucket", "bucket_label", "status", "cases"])
@@ -40,18 +50,26 @@ def aging(scope: str | None) -> pd.DataFrame:
     return data
 
 
-def board(scope: str | None) -> None:
+def board(data: sla_report.Board) -> None:
     now = utcnow()
-    with get_db().cursor() as cur:
-        counts = sla_report.list_counts(cur, now, scope)
-        lists = {key: sla_report.board_rows(cur, key, now, scope) for key in sla_report.LISTS}
-        workload = sla_report.workload(cur, now, scope)
+    counts = data.counts
     cols = st.columns(len(sla_report.LIST_LABELS))
     for col, (key, label) in zip(cols, sla_report.LIST_LABELS.items()):
         col.metric(label, counts[key])
     st.caption("Chọn một dòng để mở hồ sơ.")
-    tabs = st.tabs([f"{label} ({counts[key]})" for key, label in sla_report.LIST_LABELS.items()])
-    for tab, (key, rows) in zip(tabs, lists.items()):
+    # Only the open list is drawn (on_change). Its label carries the count, so the open list is
+    # remembered by its key: a changed count keeps it open.
+    labels = {key: f"{label} ({counts[key]})" for key, label in sla_report.LIST_LABELS.items()}
+    opened = st.session_state.get(OPEN_LIST_KEY, next(iter(labels)))
+
+    def remember() -> None:
+        chosen = st.session_state.get(LIST_TABS_KEY)
+        st.session_state[OPEN_LIST_KEY] = next((k for k, v in labels.items() if v == chosen), opened)
+
+    tabs = st.tabs(list(labels.values()), key=LIST_TABS_KEY, default=labels[opened], on_change=remember)
+    for tab, (key, rows) in zip(tabs, data.lists.items()):
+        if not tab.open:
+            continue
         with tab:
             if not rows:
                 st.caption("Không có hồ sơ nào.")
@@ -62,17 +80,17 @@ def board(scope: str | None) -> None:
             if picked is not None:
                 open_case(rows[picked]["ticket_code"])
     st.subheader("Theo chi nhánh và nhân viên")
-    if workload:
-        table = pd.DataFrame(workload).rename(columns=WORKLOAD_LABELS)
+    if data.workload:
+        table = pd.DataFrame(data.workload).rename(columns=WORKLOAD_LABELS)
         st.dataframe(table, hide_index=True, width="stretch", key="workload")
     else:
         st.caption("Không có hồ sơ đang mở.")
 
 
-def charts(scope: str | None) -> None:
+def charts(version: tuple, scope: str | None) -> None:
     st.subheader("Tỷ lệ đúng hạn theo tuần")
     weeks = st.select_slider("Số tuần", options=[4, 8, 12, 26, 52], value=12, key="sla_weeks")
-    data = compliance(scope, weeks)
+    data = compliance(str(get_db().path), version, scope, weeks)
     if data["rate"].notna().any():
         fig = px.line(data, x="week", y="rate", color="clock", markers=True,
                       labels={"week": "Tuần (bắt đầu thứ Hai)", "rate": "Tỷ lệ đúng hạn (%)", "clock": ""})
@@ -83,7 +101,7 @@ def charts(scope: str | None) -> None:
     else:
         st.caption("Chưa có hồ sơ nào đến hạn trong khoảng thời gian này.")
     st.subheader("Tuổi hồ sơ đang mở")
-    ages = aging(scope)
+    ages = aging(str(get_db().path), version, scope)
     if ages.empty:
         st.caption("Không có hồ sơ đang mở.")
         return
@@ -96,7 +114,9 @@ def charts(scope: str | None) -> None:
 
 actor = page_actor()
 scope = sla_report.branch_scope(actor)
+version = data_version(get_db())
+current = snapshot(str(get_db().path), version, scope)
 st.title("Bảng SLA")
-st.caption(f"Cập nhật lúc {format_local(utcnow())}" + (f" — chi nhánh {md_escape(scope)}" if scope else " — tất cả chi nhánh"))
-board(scope)
-charts(scope)
+st.caption(f"Cập nhật lúc {format_local(current.at)}" + (f" — chi nhánh {md_escape(scope)}" if scope else " — tất cả chi nhánh"))
+board(current)
+charts(version, scope)

@@ -38,7 +38,8 @@ def clear() -> None:
     st.cache_data.clear()
 
 
-def _version(db) -> tuple:
+def data_version(db) -> tuple:
+    """The fingerprint of the data (voc.analytics.data_version): the key of every cached read."""
     with db.cursor() as cur:
         return analytics.data_version(cur)
 
@@ -53,7 +54,7 @@ def _cached(db_key: str, name: str, filters_json: str, kwargs_json: str, version
 def query(db, name: str, filters: Filters, **kwargs) -> Any:
     """Run the read query `name` (see QUERIES) through the cache."""
     return _cached(str(db.path), name, filters.to_json(), json.dumps(kwargs, sort_keys=True, ensure_ascii=False),
-                   _version(db), db)
+                   data_version(db), db)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -63,7 +64,7 @@ def _filter_options(db_key: str, version: tuple, _db) -> dict:
 
 
 def filter_options(db) -> dict:
-    return _filter_options(str(db.path), _version(db), db)
+    return _filter_options(str(db.path), data_version(db), db)
 
 
 def prepare(db) -> None:
@@ -87,7 +88,8 @@ def to_csv(df: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:
 
 
 def download(df: pd.DataFrame, filename: str, key: str, labels: dict[str, str] | None = None) -> None:
-    st.download_button("Tải dữ liệu (CSV)", data=to_csv(df, labels), file_name=filename, mime="text/csv",
+    """The CSV is built when the button is clicked, not on every run of the page."""
+    st.download_button("Tải dữ liệu (CSV)", data=lambda: to_csv(df, labels), file_name=filename, mime="text/csv",
                        key=f"csv_{key}", icon=":material/download:", on_click="ignore")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from datetime import timedelta
 
 import streamlit as st
@@ -19,7 +20,7 @@ from voc.accounts.access import PERMISSION_MESSAGES, Actor, Permission
 from voc.clock import utcnow
 from voc.store.db import Database
 from voc.errors import DomainError
-from voc.setup import ensure_defaults
+from voc.setup import ensure_defaults, ensure_text_engine
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _RETURN_KEY = "voc_return_to"
@@ -30,9 +31,13 @@ _TOKEN_KEY = "voc_session_token"
 
 @st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
 def get_db() -> Database:
-    """One connection for the whole server process; each unit of work takes its own cursor."""
+    """One connection for the whole server process; each unit of work takes its own cursor.
+
+    The text engine (scikit-learn, a first theme model) loads on a background thread, so the first
+    page after a start does not wait for it; tagging at intake waits for it if need be."""
     db = Database()
-    ensure_defaults(db)
+    ensure_defaults(db, text_engine=False)
+    threading.Thread(target=ensure_text_engine, args=(db,), name="voc-text-engine", daemon=True).start()
     return db
 
 

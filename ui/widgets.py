@@ -154,9 +154,16 @@ def selected_row(event) -> int | None:
     return rows[0] if rows else None
 
 
-@st.cache_data(ttl=300, show_spinner=False)
 def known_values(column: str) -> list[str]:
-    """Branches or staff names present in the cases (cleared with st.cache_data.clear() after writes)."""
+    """Branches or staff names present in the cases: a cached read keyed on the data version."""
+    from ui.charts import data_version      # here, so that pages without it do not load the chart helpers
+
+    db = get_db()
+    return _known_values(str(db.path), data_version(db), column)
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def _known_values(db_key: str, version: tuple, column: str) -> list[str]:
     with get_db().cursor() as cur:
         return case_store.distinct_values(cur, column)
 

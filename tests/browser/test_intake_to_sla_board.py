@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,15 @@ def test_intake_to_sla_board(page):
     success.wait_for()
     code = re.search(r"KN-\d{4}-\d{6}", success.inner_text()).group(0)
     shot(page, "intake-saved")
+    # The PDFs are built on the click (deferred download), and are real PDFs named after the case.
+    for label, name in (("Tải xác nhận (PDF)", f"xac-nhan-{code}.pdf"),
+                        ("In Phiếu tiếp nhận (PDF)", f"phieu-tiep-nhan-{code}.pdf")):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=label).click()
+        download = info.value
+        assert download.suggested_filename == name
+        assert Path(download.path()).read_bytes().startswith(b"%PDF")
+        idle(page)
     page.get_by_role("link", name="SLA").click()
     idle(page)
     page.get_by_role("tab", name=re.compile("Trong hạn")).click()

@@ -74,6 +74,22 @@ def test_in_person_case_gives_code_due_times_confirmation_and_receipt(app_env):
     assert any("anh-chup.png" in t.value for t in app.text)
 
 
+def test_result_page_builds_no_pdf_until_one_is_downloaded(app_env, monkeypatch):
+    from voc.desk import documents
+
+    built = []
+    for name in ("confirmation_pdf", "receipt_pdf"):
+        real = getattr(documents, name)
+        monkeypatch.setattr(documents, name, lambda *a, _real=real, _name=name, **kw: built.append(_name) or _real(*a, **kw))
+    app = submit(fill(open_page(), phone="0912345678"))
+    saved_code(app)
+    app.run()       # the result page shown again (any widget change reruns it)
+    assert not app.exception, app.exception
+    downloads = [b.label for b in app.get("download_button")]
+    assert "In Phiếu tiếp nhận (PDF)" in downloads and "Tải xác nhận (PDF)" in downloads
+    assert built == []
+
+
 @pytest.mark.parametrize("channel, contacts", [
     (Channel.HOTLINE, {"phone": "0987654321"}),
     (Channel.EMAIL, {"email": "khach@example.com", "webticket": "WEB-123"}),

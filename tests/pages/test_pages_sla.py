@@ -29,9 +29,18 @@ def open_page(actor: Actor) -> AppTest:
     return app
 
 
+def open_list(app: AppTest, index: int) -> AppTest:
+    """Open one of the board's list tabs as a click does (only the open list is drawn)."""
+    app.session_state["sla_list"] = app.tabs[index].label
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
 def board(app: AppTest, index: int) -> list[str]:
-    frames = [d for d in app.dataframe if "Mã hồ sơ" in d.value.columns]
-    return list(frames[index].value["Mã hồ sơ"]) if index < len(frames) else []
+    frames = [d for d in open_list(app, index).dataframe if "Mã hồ sơ" in d.value.columns]
+    assert len(frames) <= 1
+    return list(frames[0].value["Mã hồ sơ"]) if frames else []
 
 
 def workload(app: AppTest):
@@ -51,7 +60,8 @@ def test_board_lists_and_groups(app_env):
     assert board(app, 1) == [far, late]
     assert board(app, 2) == [far]
     assert board(app, 3) == [fresh]
-    remaining = list([d for d in app.dataframe if "Mã hồ sơ" in d.value.columns][0].value["Còn lại / quá hạn"])
+    remaining = list([d for d in open_list(app, 0).dataframe if "Mã hồ sơ" in d.value.columns][0]
+                     .value["Còn lại / quá hạn"])
     assert remaining[0].startswith("còn 17 giờ") or remaining[0].startswith("còn 18 giờ")
     groups = workload(app)
     rows = {(r["Chi nhánh"], r["Nhân viên"]): (r["Đang mở"], r["Quá hạn trả lời"]) for _, r in groups.iterrows()}
@@ -72,3 +82,54 @@ def test_empty_desk(app_env):
     app = open_page(ADMIN)
     assert [m.value for m in app.metric] == ["0", "0", "0", "0"]
     assert not app.exception
+
+
+def aging_total(app: AppTest) -> int:
+    """The open cases counted on the age chart (Plotly sends numbers as base64 typed arrays)."""
+    import base64
+    import json
+
+    import numpy as np
+
+    spec = json.loads(next(c for c in app.get("plotly_chart") if "Số ngày" in c.proto.spec).proto.spec)
+    ys = [t["y"] for t in spec["data"]]
+    return int(sum(np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).sum() if isinstance(y, dict)
+                   else sum(y) for y in ys))
+
+
+def test_a_write_from_another_connection_shows_at_once(app_env):
+    """The board and its charts are cached reads keyed on the data version, not on a timer."""
+    from voc.store.db import Database
+
+    log("Hà Nội", "lan", 50)
+    app = open_page(ADMIN)
+    assert [m.value for m in app.metric] == ["0", "1", "0", "0"] and aging_total(app) == 1
+    other = Database(app_env)          # another connection to the same file, no cache cleared
+    try:
+        received = utcnow() - timedelta(hours=1)
+        cases.receive(other, ADMIN, make_draft(branch="Đà Nẵng", staff="hoa", event_date=local_date(received)),
+                      received_at=received)
+    finally:
+        other.close()
+    app.run()
+    assert not app.exception, app.exception
+    assert [m.value for m in app.metric] == ["0", "1", "0", "1"]
+    assert aging_total(app) == 2
+    assert ("Đà Nẵng", "hoa") in {(r["Chi nhánh"], r["Nhân viên"]) for _, r in workload(app).iterrows()}
+
+
+def test_the_open_list_stays_open_when_its_count_changes(app_env):
+    log("Hà Nội", "lan", 50)
+    app = open_page(ADMIN)
+    app.session_state["sla_list_open"] = "reply_overdue"       # what a click on the tab records
+    app.run()
+    assert board_shown(app) == "Quá hạn trả lời (1)"
+    log("Hà Nội", "minh", 60)
+    app.run()
+    assert board_shown(app) == "Quá hạn trả lời (2)"
+
+
+def board_shown(app: AppTest) -> str:
+    """The label of the list tab whose table is drawn."""
+    [tab] = [t for t in app.tabs if any("Mã hồ sơ" in d.value.columns for d in t.dataframe)]
+    return tab.label

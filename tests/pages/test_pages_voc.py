@@ -57,15 +57,44 @@ def test_pages_run_on_an_empty_database(empty, qa, path):
     assert app.title[0].value in ("Lắng nghe", "Trả lời", "Giám sát")
 
 
+MONITOR_TABS = ["Xu hướng chủ đề", "Vấn đề lặp lại & theo dõi", "Quy trình & SLA", "Nhân sự"]
+
+
+def open_tab(app: AppTest, label: str) -> AppTest:
+    """Switch the Giám sát tabs as a click does (only the open tab's content runs)."""
+    app.session_state["monitor_tab"] = label
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
 def test_monitor_filled(filled, manager):
     app = open_page(MONITOR, manager, **NOVEMBER)
     assert metric(app, "Hồ sơ") == "7"
     assert metric(app, "Đang mở") == "3"
     assert metric(app, "Trả lời ≤ 48 giờ") == "57,1%"
     assert any("Poisson" in c.value and "p < 0,01" in c.value for c in app.caption)
-    assert len(app.get("plotly_chart")) >= 8
-    assert len(app.get("download_button")) >= 8
     assert app.query_params["from"] == "2026-11-01"
+    assert [t.label for t in app.tabs] == MONITOR_TABS
+    titles = {s.value for s in app.subheader}
+    assert "Số hồ sơ theo chủ đề" in titles and "Thời gian ở mỗi trạng thái (giờ)" not in titles  # closed tab not run
+    charts, downloads = set(), set()
+    for label in MONITOR_TABS:
+        open_tab(app, label)
+        titles |= {s.value for s in app.subheader}
+        charts |= {c.proto.id for c in app.get("plotly_chart")}
+        downloads |= {b.proto.id for b in app.get("download_button")}
+    assert {"Thời gian ở mỗi trạng thái (giờ)", "Theo nhân viên", "Kết quả theo dõi sau giải quyết"} <= titles
+    assert len(charts) >= 8
+    assert len(downloads) >= 8
+
+
+def test_monitor_tab_keeps_its_choices_while_closed(filled, manager):
+    app = open_page(MONITOR, manager, **NOVEMBER)
+    app.radio(key="monitor_grain").set_value("month").run()
+    open_tab(app, "Nhân sự")
+    open_tab(app, "Xu hướng chủ đề")
+    assert app.radio(key="monitor_grain").value == "month"
 
 
 def test_monitor_filters_come_from_the_link(filled, qa):
@@ -159,7 +188,7 @@ def test_monitor_shows_root_causes_and_open_fixes(filled, manager):
         code = cur.execute("SELECT ticket_code FROM cases WHERE id = 2").fetchone()[0]   # C2, Hà Nội, 03/11
     root_causes.record_root_cause(get_db(), STAFF, code, RootCauseCategory.INFRASTRUCTURE, "Ổ đĩa hỏng",
                                   action="Thay ổ đĩa", owner="Hạ tầng", due_date=date(2026, 11, 10))
-    app = open_page(MONITOR, manager, **NOVEMBER)
+    app = open_tab(open_page(MONITOR, manager, **NOVEMBER), "Vấn đề lặp lại & theo dõi")
     fixes = table_with(app, "Biện pháp")
     assert fixes["Mã hồ sơ"].tolist() == [code]
     assert fixes["Tình trạng"].tolist() == ["Quá hạn"]

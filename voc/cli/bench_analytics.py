@@ -1,8 +1,9 @@
-"""`python -m voc bench --cases N`: how fast the VOC chart queries run on N demo cases.
+"""`python -m voc bench --cases N`: how fast the VOC chart queries and pages run on N demo cases.
 
 The data set lives in its own file (bench-data/bench-N.duckdb, git-ignored; or --db) and is
 reused when it already holds N cases. Each query runs several times; the median is reported.
-Output: one figure a line, `name: value unit`, ending with the slowest chart and page.
+Then every page is opened in a real browser against the same file (voc.cli.bench_pages; skipped
+with --no-pages). Output: one figure a line, `name: value unit`.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
+from voc.cli import bench_pages as browser_bench
 from voc.insight import analytics, page_charts, process_metrics, verbatims
 from voc.text import reply_check
 from voc.insight.analytics import Filters
@@ -171,5 +173,23 @@ def run_analytics_bench(args) -> int:
         print(fig.line(), flush=True)
     for fig in pages[-2:]:
         print(fig.line())
-    db.close()
+    token = None if args.no_pages else browser_bench.bench_session(db)
+    path = db.path
+    db.close()      # the served app opens the file itself (one process at a time)
+    if token is not None:
+        for fig in browser_pages(path, token):
+            print(fig.line(), flush=True)
     return 0
+
+
+def browser_pages(path: Path, token: str) -> list[Figure]:
+    """Per page: the median of the browser timings, and its ratio to the home page."""
+    first, pages = browser_bench.measure_pages(path, token, path.with_suffix(".server.log"))
+    home = next(p.median_ms for p in pages if p.name == "home")
+    figures = [Figure("browser.first_request", first)]
+    for p in pages:
+        figures.append(Figure(f"browser.{p.name}", p.median_ms))
+        figures.append(Figure(f"browser.{p.name}.ratio_to_home", round(p.median_ms / home, 2), "x"))
+    slowest = max(pages, key=lambda p: p.median_ms)
+    figures.append(Figure(f"browser.slowest_page ({slowest.name})", slowest.median_ms))
+    return figures

@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", parents=[common], help="đo tốc độ")
     bench.add_argument("--tagging", action="store_true", help="gắn chủ đề so với word_tokenize; backfill 1 và 2 lõi")
-    bench.add_argument("--cases", type=int, default=0, help="số hồ sơ cho phép đo truy vấn biểu đồ")
+    bench.add_argument("--cases", type=int, default=0, help="số hồ sơ cho phép đo truy vấn biểu đồ và trang")
+    bench.add_argument("--no-pages", action="store_true", help="không đo thời gian mở trang trong trình duyệt")
     text_commands.add_tagging_bench_args(bench)
     mail_commands.add_mail_bench_args(bench)
     bench.set_defaults(func=cmd_bench)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from scipy.stats import poisson
+from scipy.special import pdtrc  # Poisson survival function; scipy.stats takes seconds to import
 
 BASELINE_WEEKS = 8
 ALPHA = 0.01
@@ -42,7 +42,7 @@ def poisson_p_value(observed: int, mean: float) -> float:
     """One-sided P(X >= observed) for X ~ Poisson(mean)."""
     if observed <= 0:
         return 1.0
-    return float(poisson.sf(observed - 1, max(mean, LAMBDA_FLOOR)))
+    return float(pdtrc(observed - 1, max(mean, LAMBDA_FLOOR)))
 
 
 def detect(weekly: pd.DataFrame, settings: AlertSettings = AlertSettings()) -> pd.DataFrame:

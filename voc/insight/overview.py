@@ -35,12 +35,14 @@ def generate_and_tag_demo(db, actor: Actor, n_cases: int, *, seed: int = 42, tag
                           tag_progress: Callable[[int, int], None] | None = None):
     """Generate labelled demo data (admin only), then tag the demo cases that have no theme yet."""
     from voc.text import tagging
+    from voc.setup import ensure_text_engine
     from voc.demo.generate import generate_demo
 
     actor.require(Permission.IMPORT_EXPORT)
     report = generate_demo(db, n_cases, seed=seed, progress=progress)
     tagged = None
     if tag:
+        ensure_text_engine(db)      # the theme model, if the app is still loading it
         with db.cursor() as cur:
             ids = tagging.untagged_demo_case_ids(cur)
         tagged = tagging.backfill(db, progress=tag_progress, case_ids=ids)

@@ -7,6 +7,7 @@ Every query takes `branch_scope`: None for all branches, else one branch (staff 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -108,6 +109,21 @@ def list_counts(cur, at: datetime, branch_scope: str | None = None) -> dict[str,
     params = _base_params(at, branch_scope)
     row = cur.execute(sql, _used(sql, params)).fetchall()[0]
     return dict(zip(LISTS, (int(v) for v in row)))
+
+
+@dataclass(frozen=True)
+class Board:
+    """The board at one instant: the list counts, the open cases on each list, the workload."""
+
+    at: datetime
+    counts: dict[str, int]
+    lists: dict[str, list[dict]]
+    workload: list[dict]
+
+
+def board(cur, at: datetime, branch_scope: str | None = None) -> Board:
+    return Board(at, list_counts(cur, at, branch_scope),
+                 {key: board_rows(cur, key, at, branch_scope) for key in LISTS}, workload(cur, at, branch_scope))
 
 
 # First reply of each round: the first letter issued in it; imported cases carry the time on the case.

@@ -297,16 +297,13 @@ def case_tags(cur, case_id: int) -> list[ThemeTag]:
     return [ThemeTag(r[0], r[1], r[2], json.loads(r[3]) if r[3] else [], TagSource(r[4])) for r in rows]
 
 
-# --- intake hook -------------------------------------------------------------------------------
+# --- intake (the hook is installed by voc.setup) -----------------------------------------------
 
-_hook_installed = False
-
-
-def _on_case_received(cur, case) -> None:
+def tag_received_case(cur, case) -> None:
     tag_case(cur, case.id, case_text(case.content, case.request))
 
 
-def _on_cases_received(cur, cases: Sequence) -> None:
+def tag_received_cases(cur, cases: Sequence) -> None:
     """The batch form (many cases received in one transaction): one tagger, one write. New cases
     have no QA labels yet."""
     tagger = tagger_for(cur)
@@ -314,17 +311,6 @@ def _on_cases_received(cur, cases: Sequence) -> None:
     at = to_db(utcnow())
     write_rows(cur, [c.id for c in cases],
            [row for c, tags in zip(cases, tag_lists) for row in _rows(c.id, tags, tagger.model_id, at)])
-
-
-def install_intake_hook() -> None:
-    """Tag every newly received case in its intake transaction (idempotent)."""
-    global _hook_installed
-    if _hook_installed:
-        return
-    from voc.desk.cases import on_receive
-
-    on_receive(_on_case_received, batch=_on_cases_received)
-    _hook_installed = True
 
 
 # --- backfill ----------------------------------------------------------------------------------
@@ -469,8 +455,8 @@ def tag_summary(tags: Sequence[ThemeTag]) -> list[dict]:
 
 __all__ = [
     "ThemeTag", "GlossaryMatcher", "Tagger", "tag_text", "tag_case", "case_tags", "backfill", "BackfillReport",
-    "tagger_for", "default_tagger", "ensure_model", "install_intake_hook", "correct_case", "BatchTagger",
-    "write_rows",
+    "tagger_for", "default_tagger", "ensure_model", "tag_received_case", "tag_received_cases", "correct_case",
+    "BatchTagger", "write_rows",
 ]
 
 
