@@ -8,7 +8,8 @@ from tests.conftest import MONDAY_0910, make_draft
 from voc.store import case_store
 from voc.desk import cases
 from voc.accounts.access import SYSTEM
-from voc.desk.csvio import COLUMNS, export_csv, import_csv, safe_cell
+from voc.desk.csv_excel import safe_cell
+from voc.desk.csvio import COLUMNS, export_csv, import_csv
 from voc.errors import PermissionDenied, ValidationError
 
 HEADER = ",".join(COLUMNS)
@@ -40,12 +41,12 @@ def test_import_validates_each_row_and_writes_rejects(db, tmp_path):
     report = import_csv(db, SYSTEM, source)
     assert (report.read, report.imported, report.rejected) == (9, 2, 7)
     assert report.read == report.imported + report.rejected
-    with report.rejects_path.open(encoding="utf-8") as f:
+    with report.rejects_path.open(encoding="utf-8-sig") as f:
         rejects = list(csv.DictReader(f))
     assert report.rejects_path == tmp_path / "old.rejects.csv"
-    assert [int(r["row_number"]) for r in rejects] == [4, 5, 6, 7, 8, 9, 10]
+    assert [int(r["Dòng"]) for r in rejects] == [4, 5, 6, 7, 8, 9, 10]
     for row, (_, reason) in zip(rejects, BAD):
-        assert reason in row["reason"]
+        assert reason in row["Lý do"]
     with db.cursor() as cur:
         imported = case_store.get_case(cur, "KN-2025-000777")
         assert imported.customer.phone == "+84912345678"
