@@ -39,7 +39,9 @@ def show(db, actor: Actor, key: str = "audit") -> None:
         st.info("Không có sự kiện nào khớp với bộ lọc.")
     else:
         shown = rows.assign(at=[format_local(v) for v in rows["at"]]).rename(columns=audit_log.COLUMNS)
-        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table")
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config={
+            audit_log.COLUMNS["ticket_code"]: st.column_config.TextColumn(width="medium"),
+            audit_log.COLUMNS["detail"]: st.column_config.TextColumn(width="large")})
     exported = min(total, audit_log.MAX_EXPORT_ROWS)
     st.download_button(f"Tải CSV ({vn_number(exported)} sự kiện khớp bộ lọc)",
                        lambda: audit_log.export_csv(db, actor, filters),

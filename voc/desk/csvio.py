@@ -32,6 +32,7 @@ from voc.store.audit import record_event
 from voc.clock import LOCAL_TZ, from_db, local_date, parse_iso, to_db, utcnow
 from voc.errors import ValidationError
 from voc.model import Channel, IssueKind, Service, Status
+from voc.numbers import vn_number
 from voc.desk.csv_excel import csv_bytes, write_csv
 from voc.desk.policy import load_policy
 from voc.desk.sla import reply_due_at, resolution_due_at
@@ -91,13 +92,13 @@ class ImportReport:
     rejects: list[RejectedRow] = field(default_factory=list)
 
     def summary(self) -> str:
+        read, imported, rejected = vn_number(self.read), vn_number(self.imported), vn_number(self.rejected)
         if self.dry_run:
-            text = (f"Kiểm tra {self.read} dòng (chưa nhập, chưa ghi gì): sẽ nhập {self.imported}, "
-                    f"sẽ từ chối {self.rejected}")
+            text = f"Kiểm tra {read} dòng (chưa nhập, chưa ghi gì): sẽ nhập {imported}, sẽ từ chối {rejected}"
         else:
-            text = f"Đã đọc {self.read} dòng: nhập {self.imported}, từ chối {self.rejected}"
+            text = f"Đã đọc {read} dòng: nhập {imported}, từ chối {rejected}"
         if self.already_present:
-            text += f" (trong đó {self.already_present} dòng đã có sẵn trong hệ thống, không thay đổi)"
+            text += f" (trong đó {vn_number(self.already_present)} dòng đã có sẵn trong hệ thống, không thay đổi)"
         return text + "."
 
     def rejects_csv(self) -> bytes | None:

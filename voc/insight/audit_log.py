@@ -194,6 +194,8 @@ def _object(entity: str, entity_id: str, name: str | None, ticket_code: str | No
         return label if ticket_code else f"{label} (đã xóa: #{entity_id})"
     if entity == "letter":
         return f"{label} {name}" if name else label
+    if entity == "import":
+        return f"{label}: {entity_id}"
     if entity == "glossary":
         return f"{label}: “{name}”" if name else f"{label} #{entity_id}"
     if entity == "theme":
