@@ -28,13 +28,13 @@ def show(db, actor: Actor, key: str = "audit") -> None:
     text = c6.text_input("Tìm trong nhật ký (không cần gõ dấu)", max_chars=120, key=f"{key}_text")
     filters = AuditFilters(who, entity, ticket, start, end, text)
 
-    total = audit_log.count(db, actor, filters)
+    page = st.session_state.get(f"{key}_page", 1)
+    rows, total = audit_log.search(db, actor, filters, offset=(page - 1) * audit_log.PAGE_SIZE)
+    if rows.empty and page > 1:                               # the filters changed: back to the first page
+        page = st.session_state[f"{key}_page"] = 1
+        rows, total = audit_log.search(db, actor, filters)
     pages = max(1, -(-total // audit_log.PAGE_SIZE))
-    if st.session_state.get(f"{key}_page", 1) > pages:       # the filters changed: back to the first page
-        st.session_state[f"{key}_page"] = 1
-    page = st.number_input(f"Trang (tổng {vn_number(total)} sự kiện, {pages} trang)", 1, pages, 1,
-                           key=f"{key}_page")
-    rows = audit_log.search(db, actor, filters, offset=(page - 1) * audit_log.PAGE_SIZE)
+    st.number_input(f"Trang (tổng {vn_number(total)} sự kiện, {pages} trang)", 1, pages, key=f"{key}_page")
     if rows.empty:
         st.info("Không có sự kiện nào khớp với bộ lọc.")
     else:

@@ -528,6 +528,8 @@ _OTHER_EVENT_LABELS = {
     "branch_merged": "Gộp chi nhánh",
     "branch_activated": "Mở lại chi nhánh",
     "branch_deactivated": "Ngừng hoạt động chi nhánh",
+    "gave_up": "Ngừng gửi e-mail (gửi không được)",
+    "retry_requested": "Yêu cầu gửi lại e-mail",
 }
 
 

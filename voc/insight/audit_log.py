@@ -33,7 +33,7 @@ ENTITY_LABELS = {
     "case": "Hồ sơ", "letter": "Thư", "case_theme": "Chủ đề của hồ sơ", "case_themes": "Gắn chủ đề hàng loạt",
     "user": "Tài khoản", "branch": "Chi nhánh", "setting": "Cài đặt", "theme": "Chủ đề",
     "glossary": "Từ điển khách hàng", "taxonomy": "Danh mục chủ đề", "theme_model": "Mô hình phân loại",
-    "import": "Nhập dữ liệu", "export": "Xuất dữ liệu", "demo": "Dữ liệu mẫu",
+    "import": "Nhập dữ liệu", "export": "Xuất dữ liệu", "demo": "Dữ liệu mẫu", "mail": "E-mail gửi đi",
 }
 _ENTITY_IDS = {  # fixed entity ids that have a name
     ("setting", "policy"): "chính sách thời hạn", ("export", "cases"): "hồ sơ", ("export", "events"): "nhật ký",
@@ -60,7 +60,7 @@ FIELD_LABELS = {
     "owner": "Phụ trách", "due_date": "Hạn khắc phục", "done_at": "Xong lúc", "seed": "Seed", "until": "Đến ngày",
     "failed_attempts": "Số lần nhập sai", "locked": "Bị khóa", "locked_until": "Khóa đến", "themes": "Số chủ đề",
     "glossary_terms": "Số mục từ điển", "tags": "Chủ đề đã gắn", "version": "Phiên bản", "details": "Chi tiết",
-    "filters": "Bộ lọc",
+    "filters": "Bộ lọc", "attempts": "Số lần gửi", "error": "Lỗi",
 }
 _VALUE_ENUMS = {"status": Status, "channel": Channel, "service": Service, "issue_kind": IssueKind, "kind": LetterKind,
                 "referral_body": ReferralBody, "calendar_mode": CalendarMode, "role": Role}
@@ -231,30 +231,23 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame([_row(r) for r in rows], columns=list(COLUMNS))
 
 
-def count(db, actor: Actor, f: AuditFilters) -> int:
-    """How many events match `f`."""
+def search(db, actor: Actor, f: AuditFilters, *, limit: int = PAGE_SIZE, offset: int = 0) -> tuple[pd.DataFrame, int]:
+    """One page of the events matching `f` (COLUMNS), newest first, and how many match in all (one scan:
+    free text reads every event once). A page past the end comes back empty, with a total of 0."""
     actor.require(Permission.MANAGE_USERS)
     params: dict[str, Any] = {}
     where = _where(f, params)
     with db.cursor() as cur:
-        return cur.execute(f"SELECT count(*) FROM ({_SQL} WHERE {where})", params).fetchone()[0]
-
-
-def search(db, actor: Actor, f: AuditFilters, *, limit: int = PAGE_SIZE, offset: int = 0) -> pd.DataFrame:
-    """One page of the events matching `f` (COLUMNS), newest first."""
-    actor.require(Permission.MANAGE_USERS)
-    params: dict[str, Any] = {}
-    where = _where(f, params)
-    with db.cursor() as cur:
-        rows = cur.execute(f"{_SQL} WHERE {where} ORDER BY ev.occurred_at DESC, ev.id DESC "
-                           f"LIMIT {int(limit)} OFFSET {int(offset)}", params).fetchall()
-    return _frame(rows)
+        rows = cur.execute(f"SELECT *, count(*) OVER () FROM ({_SQL} WHERE {where}) "
+                           f"ORDER BY occurred_at DESC, id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
+                           params).fetchall()
+    return _frame([r[:-1] for r in rows]), rows[0][-1] if rows else 0
 
 
 def export_csv(db, actor: Actor, f: AuditFilters) -> bytes:
     """Every event matching `f` (newest first, at most MAX_EXPORT_ROWS) as a CSV for Excel; the export is
     itself written to the audit log."""
-    events = search(db, actor, f, limit=MAX_EXPORT_ROWS)
+    events, _ = search(db, actor, f, limit=MAX_EXPORT_ROWS)
     rows = ([r.at.strftime("%Y-%m-%d %H:%M:%S"), r.who, r.object, r.ticket_code, r.action, r.detail, r.note]
             for r in events.itertuples())
     data = csv_bytes(list(COLUMNS.values()), rows)
