@@ -29,7 +29,8 @@ def desk(db, admin, staff):
     letters.issue_letter(db, staff, first.ticket_code, LetterKind.REPLY, "Trả lời khiếu nại",
                          "Cảm ơn Quý khách. Chúng tôi đã khắc phục trước 17:00 ngày 25/11/2026.",
                          at=MONDAY_0910 + timedelta(hours=3))
-    second = cases.receive(db, staff, make_draft(content="Email bị trả về"), received_at=MONDAY_0910 + timedelta(days=2))
+    second = cases.receive(db, staff, make_draft(content="Email bị trả về"),
+                           received_at=MONDAY_0910 + timedelta(days=2))
     branches.add_branch(db, admin, "Cần Thơ")
     return first.ticket_code, second.ticket_code
 
