@@ -2,7 +2,7 @@
 the mail outbox, the audit log."""
 import streamlit as st
 
-from ui import mail_inbox, mail_outbox
+from ui import audit_log, import_panel, mail_inbox, mail_outbox
 from ui.session import get_db, page_actor, session_token
 from ui.widgets import md_escape, show_error
 from voc.desk import admin_ops
@@ -168,29 +168,7 @@ with tab_policy:
                 show_error(error)
 
 with tab_import:
-    st.subheader("Nhập hồ sơ từ CSV chuẩn")
-    st.caption("UTF-8, một dòng tiêu đề. Dòng lỗi không được nhập và được liệt kê trong tệp các dòng bị từ chối; "
-               "hồ sơ đã có (cùng mã) không bị thay đổi. Hồ sơ mới được gắn chủ đề ngay khi nhập.")
-    upload = st.file_uploader("Tệp CSV", type=["csv"], key="import_csv")
-    if upload is not None and st.button("Nhập dữ liệu", type="primary"):
-        bar = st.progress(0.0, text="Đang nhập…")
-        try:
-            report, rejects = admin_ops.import_upload(
-                db, actor, upload.name, upload.getvalue(),
-                progress=lambda done, total: bar.progress(min(done / max(total, 1), 1.0),
-                                                          text=f"Đã xử lý {done} dòng (nhập và gắn chủ đề)…"))
-        except DomainError as error:
-            show_error(error)
-        else:
-            bar.progress(1.0, text="Hoàn tất")
-            st.cache_data.clear()
-            (st.warning if report.rejected else st.success)(report.summary())
-            if rejects:
-                st.download_button("Tải tệp các dòng bị từ chối", rejects, file_name="rejects.csv", mime="text/csv")
-    st.subheader("Xuất toàn bộ hồ sơ")
-    if st.button("Chuẩn bị tệp xuất"):
-        st.download_button("Tải CSV", admin_ops.export_bytes(db, actor), file_name="voc-desk-export.csv",
-                           mime="text/csv")
+    import_panel.show(db, actor)
 
 with tab_inbox:
     mail_inbox.show(db, actor)
@@ -199,5 +177,4 @@ with tab_mail:
     mail_outbox.show(db, actor)
 
 with tab_audit:
-    st.caption("Nhật ký chỉ được ghi thêm, không bao giờ sửa hoặc xóa.")
-    st.dataframe(admin_ops.recent_events(db, actor), hide_index=True, width="stretch")
+    audit_log.show(db, actor)

@@ -7,7 +7,6 @@ longer than it takes to read the fingerprint. `clear()` drops everything explici
 """
 from __future__ import annotations
 
-import io
 import json
 from typing import Any, Callable
 
@@ -17,7 +16,7 @@ import streamlit as st
 
 from voc.insight import analytics, process_metrics, root_cause_report, themes_trends, verbatims
 from voc.insight.analytics import Filters
-from voc.desk.csvio import safe_cell
+from voc.desk import csv_excel
 
 # The read queries a page may run through the cache (name -> function).
 QUERIES: dict[str, Callable] = {
@@ -73,18 +72,8 @@ def prepare(db) -> None:
 
 
 def to_csv(df: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:
-    """CSV for Excel (UTF-8 with BOM); text cells made safe against formula injection."""
-    out = df.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(safe_cell)
-        elif isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            out[column] = out[column].dt.strftime("%Y-%m-%d %H:%M")
-    if labels:
-        out = out.rename(columns=labels)
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8-sig")
+    """CSV for Excel (voc.desk.csv_excel: BOM, decimal comma, Có/Không, formula-safe text)."""
+    return csv_excel.frame_csv(df, labels)
 
 
 def download(df: pd.DataFrame, filename: str, key: str, labels: dict[str, str] | None = None) -> None:
@@ -109,4 +98,4 @@ def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figu
         st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
     if table:
         st.dataframe(df.rename(columns=labels or {}), hide_index=True, key=f"tbl_{key}")
-    download(df, f"{key}.csv", key, labels)
+    download(df, csv_excel.file_name(title), key, labels)

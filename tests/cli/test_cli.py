@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from tests.conftest import MONDAY_0910, ROOT, make_draft
 from voc.desk import cases
+from voc.desk.csvio import sample_csv
 from voc.accounts.access import Actor, Role
 from voc.store.db import Database
 
@@ -58,6 +59,21 @@ def test_import_export_commands(tmp_path):
     out = tmp_path / "out.csv"
     result = run("export", str(out), "--db", db)
     assert result.returncode == 0 and "Lê Văn C" in out.read_text(encoding="utf-8")
+
+
+def test_import_dry_run_lists_rejects_and_writes_nothing(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_bytes(sample_csv().replace(b",hotline,", b",fax,"))
+    db = tmp_path / "dry.duckdb"
+    result = run("import", str(src), "--dry-run", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "read=2 imported=1 rejected=1" in result.stdout and "chưa nhập" in result.stdout
+    assert "Dòng 3: Cột Kênh (channel): “fax” không hợp lệ" in result.stdout
+    assert not (tmp_path / "in.rejects.csv").exists()
+    database = Database(db)
+    with database.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+    database.close()
 
 
 def test_domain_errors_exit_nonzero_with_vietnamese_message(tmp_path):

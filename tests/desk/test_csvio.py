@@ -1,5 +1,6 @@
 """Canonical CSV: round trip, bad rows to a rejects file, no duplicates on re-import, safe cells."""
 import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,8 @@ from voc import setup
 from voc.store import case_store
 from voc.desk import cases
 from voc.accounts.access import SYSTEM
-from voc.desk.csvio import COLUMNS, export_csv, import_csv, safe_cell
+from voc.desk.csv_excel import safe_cell
+from voc.desk.csvio import COLUMNS, Header, export_csv, import_csv, sample_csv
 from voc.errors import PermissionDenied, ValidationError
 
 HEADER = ",".join(COLUMNS)
@@ -41,12 +43,12 @@ def test_import_validates_each_row_and_writes_rejects(db, tmp_path):
     report = import_csv(db, SYSTEM, source)
     assert (report.read, report.imported, report.rejected) == (9, 2, 7)
     assert report.read == report.imported + report.rejected
-    with report.rejects_path.open(encoding="utf-8") as f:
+    with report.rejects_path.open(encoding="utf-8-sig") as f:
         rejects = list(csv.DictReader(f))
     assert report.rejects_path == tmp_path / "old.rejects.csv"
-    assert [int(r["row_number"]) for r in rejects] == [4, 5, 6, 7, 8, 9, 10]
+    assert [int(r["Dòng"]) for r in rejects] == [4, 5, 6, 7, 8, 9, 10]
     for row, (_, reason) in zip(rejects, BAD):
-        assert reason in row["reason"]
+        assert reason in row["Lý do"]
     with db.cursor() as cur:
         imported = case_store.get_case(cur, "KN-2025-000777")
         assert imported.customer.phone == "+84912345678"
@@ -165,9 +167,9 @@ def test_a_label_of_another_column_is_rejected_with_the_allowed_codes_and_labels
     line = "LB9,2025-04-01T09:10:00,Email doanh nghiệp,quality,hosting,Khách,0912345678,,,nội dung,,received,1,,,,,"
     report = import_csv(db, SYSTEM, write(tmp_path / "wrong.csv", [HEADER, line]))
     assert (report.imported, report.rejected) == (0, 1)
-    with report.rejects_path.open(encoding="utf-8") as f:
-        reason = list(csv.DictReader(f))[0]["reason"]
-    assert reason.startswith("Cột channel: “Email doanh nghiệp” không hợp lệ")
+    with report.rejects_path.open(encoding="utf-8-sig") as f:
+        reason = list(csv.DictReader(f))[0]["Lý do"]
+    assert reason.startswith("Cột Kênh (channel): “Email doanh nghiệp” không hợp lệ")
     assert "email (Email / web ticket)" in reason
 
 
@@ -217,3 +219,76 @@ def test_reimport_does_not_tag_existing_cases_again(db, tmp_path):
     assert (again.imported, again.tagged, again.already_present) == (0, 0, 2)
     with db.cursor() as cur:
         assert cur.execute("SELECT case_id, theme_code, tagged_at FROM case_themes ORDER BY ALL").fetchall() == before
+# --- issue #14 item 16: the rejects file, re-importing it after a fix, a dry run, the sample ---------------
+
+def tables(db) -> dict[str, list[tuple]]:
+    with db.cursor() as cur:
+        return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("cases", "case_rounds", "events", "settings", "branches")}
+
+
+def test_the_rejects_file_has_vietnamese_columns_and_imports_again_once_fixed(db, tmp_path):
+    source = write(tmp_path / "tickets-2025.csv", [HEADER, GOOD[0], BAD[1][0], BAD[2][0]])
+    report = import_csv(db, SYSTEM, source)
+    assert (report.imported, report.rejected) == (1, 2)
+    assert report.rejects_path == tmp_path / "tickets-2025.rejects.csv"
+    raw = report.rejects_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["Dòng", "Lý do", "Mã hồ sơ", "Thời điểm tiếp nhận", "Kênh", "Loại khiếu nại", "Dịch vụ",
+                       "Tên khách hàng", "Điện thoại", "Email", "Ngày xảy ra sự việc", "Nội dung phản ánh",
+                       "Yêu cầu giải quyết", "Trạng thái", "Lần giải quyết", "Trả lời lần đầu lúc",
+                       "Giải quyết xong lúc", "Đóng hồ sơ lúc", "Nhân viên", "Chi nhánh"]
+    assert [r[:3] for r in rows[1:]] == [["3", rows[1][1], "BAD2"], ["4", rows[2][1], "BAD3"]]
+    assert "Kênh (channel)" in rows[1][1] and "Tên khách hàng (customer_name)" in rows[2][1]
+    # What an admin does: fix both rows in Excel (here: a Vietnamese label, a name) and save it; Excel in a
+    # comma-decimal locale saves with semicolons. The same file then imports; Dòng and Lý do are ignored.
+    rows[1][4] = "Điện thoại"
+    rows[2][7] = "Phạm Thị Dung"
+    fixed = io.StringIO(newline="")
+    csv.writer(fixed, delimiter=";").writerows(rows)
+    report.rejects_path.write_bytes(b"\xef\xbb\xbf" + fixed.getvalue().encode("utf-8"))
+    again = import_csv(db, SYSTEM, report.rejects_path)
+    assert (again.read, again.imported, again.rejected) == (2, 2, 0)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT ticket_code, channel, customer_name FROM cases WHERE ticket_code LIKE 'BAD%' "
+                           "ORDER BY 1").fetchall() == [("BAD2", "hotline", "X"), ("BAD3", "hotline", "Phạm Thị Dung")]
+
+
+def test_a_dry_run_reports_what_an_import_would_do_and_writes_nothing(db, tmp_path, staff):
+    cases.receive(db, staff, make_draft(), received_at=MONDAY_0910)
+    source = write(tmp_path / "old.csv", [HEADER, *GOOD, *(b for b, _ in BAD)])
+    import_csv(db, SYSTEM, write(tmp_path / "first.csv", [HEADER, GOOD[0]]))
+    before = tables(db)
+    check = import_csv(db, SYSTEM, source, dry_run=True)
+    assert tables(db) == before
+    assert not (tmp_path / "old.rejects.csv").exists()
+    assert (check.dry_run, check.read, check.imported, check.rejected, check.already_present) == (True, 9, 1, 8, 1)
+    assert "chưa nhập" in check.summary() and "sẽ nhập 1" in check.summary()
+    assert sorted(r.line_no for r in check.rejects) == [2, 4, 5, 6, 7, 8, 9, 10]
+    assert check.rejects_csv().startswith(b"\xef\xbb\xbf")
+    real = import_csv(db, SYSTEM, source)
+    assert (real.read, real.imported, real.rejected, real.already_present) == (9, 1, 8, 1)
+
+
+def test_the_sample_file_imports_cleanly(db, tmp_path):
+    path = tmp_path / "mau.csv"
+    path.write_bytes(sample_csv())
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")))) == COLUMNS
+    report = import_csv(db, SYSTEM, path, dry_run=True)
+    assert (report.read, report.imported, report.rejected) == (2, 2, 0)
+
+
+def test_the_vietnamese_export_imports_back(db, tmp_path, staff):
+    for i in range(2):
+        cases.receive(db, staff, make_draft(content=f"Web sập lần {i}"), received_at=MONDAY_0910 + timedelta(hours=i))
+    out = tmp_path / "ho-so.csv"
+    assert export_csv(db, SYSTEM, out, header=Header.VIETNAMESE) == 2
+    assert out.read_text(encoding="utf-8-sig").startswith("Mã hồ sơ,Thời điểm tiếp nhận,Kênh,")
+    from voc.store.db import Database
+
+    other = Database(tmp_path / "other.duckdb")
+    report = import_csv(other, SYSTEM, out)
+    assert (report.imported, report.rejected) == (2, 0)
+    other.close()

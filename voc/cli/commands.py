@@ -67,11 +67,15 @@ def cmd_import(args) -> int:
     from voc.desk.csvio import import_csv
 
     db = _db(args)
-    report = import_csv(db, SYSTEM, args.file, progress=_progress("Nhập CSV và gắn chủ đề"))
+    report = import_csv(db, SYSTEM, args.file, progress=_progress("Kiểm tra CSV" if args.dry_run else "Nhập CSV và gắn chủ đề"),
+                        dry_run=args.dry_run)
     print()
     print(report.summary())
     print(f"read={report.read} imported={report.imported} rejected={report.rejected}")
-    if report.rejected:
+    if report.rejected and args.dry_run:
+        for reject in sorted(report.rejects, key=lambda r: r.line_no):
+            print(f"Dòng {reject.line_no}: {reject.reason}")
+    elif report.rejected:
         print(f"Các dòng bị từ chối và lý do: {report.rejects_path}")
     return 0
 
@@ -140,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", parents=[common], help="nhập hồ sơ từ CSV chuẩn")
     imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="kiểm tra mọi dòng, chưa nhập và không ghi gì")
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", parents=[common], help="xuất hồ sơ ra CSV chuẩn")

@@ -140,18 +140,18 @@ def _tally(report: DemoReport, c: _Chunk, n_events: int, n_letters: int) -> None
 
 # --- the public function ---------------------------------------------------------------------------------------
 
-def _record_generation(cur, report: DemoReport, n_cases: int) -> None:
+def _record_generation(cur, report: DemoReport, n_cases: int, actor_name: str) -> None:
     meta = {"seed": report.seed, "n_cases": n_cases, "until": report.until.isoformat(),
             "generated_at": utcnow().replace(microsecond=0).isoformat(),
             "counts": {k: v for k, v in asdict(report).items() if isinstance(v, int) and k != "seed"}}
     cur.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                 [SETTINGS_KEY, json.dumps(meta, ensure_ascii=False)])
-    record_event(cur, "system", "demo", SETTINGS_KEY, "generated", None, meta,
+    record_event(cur, actor_name, "demo", SETTINGS_KEY, "generated", None, meta,
                  f"Tạo dữ liệu mẫu (demo): {report.cases} hồ sơ, seed {report.seed}")
 
 
 def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> DemoReport:
+                  progress: Callable[[int, int], None] | None = None, actor_name: str = "system") -> DemoReport:
     """Add `n_cases` labelled demo cases with their whole history up to `until` (default: now; a naive
     datetime is Vietnam local time, as everywhere in voc.clock).
 
@@ -159,7 +159,8 @@ def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = 
     the outgoing register (voc.desk.letters.reserve_doc_numbers).
     The same seed and `until` (to the second) give the same data on an empty database. Cases are
     written in chunks of CHUNK_CASES, each chunk (cases with all their rows) in its own transaction
-    so memory stays bounded; an interrupted run keeps the chunks it had committed.
+    so memory stays bounded; an interrupted run keeps the chunks it had committed. The load (and the
+    branches it adds) is audited under `actor_name`: the admin who clicked, or "system" for the CLI.
     """
     if n_cases < 0:
         raise ValueError("n_cases must be >= 0")
@@ -177,7 +178,7 @@ def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = 
         report.first_received = datetime.fromtimestamp(int(arrivals.received[0]), timezone.utc)
     with db.transaction() as cur:
         policy = load_policy(cur)
-        ensure_branches(cur, [city.branch for city in CITIES], "system", "Chi nhánh của dữ liệu mẫu (demo)")
+        ensure_branches(cur, [city.branch for city in CITIES], actor_name, "Chi nhánh của dữ liệu mẫu (demo)")
     clocks = _Clocks(policy, first_day, last_day)
     desk = _Desk(first_day - 2, last_day + 400)
     progress = progress or (lambda done, total: None)
@@ -192,5 +193,5 @@ def generate_demo(db, n_cases: int, seed: int = 42, *, until: datetime | None = 
             _write_chunk(cur, chunk_rng, chunk, report)
         progress(part.stop, n_cases)
     with db.transaction() as cur:
-        _record_generation(cur, report, n_cases)
+        _record_generation(cur, report, n_cases, actor_name)
     return report

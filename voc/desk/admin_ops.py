@@ -1,4 +1,4 @@
-"""What the Quản trị page does: tables of users, branches and events, policy changes, imports from an upload."""
+"""What the Quản trị page does: tables of users and branches, policy changes, imports from an upload, exports."""
 from __future__ import annotations
 
 import tempfile
@@ -9,8 +9,10 @@ import pandas as pd
 
 from voc.accounts import branches, users
 from voc.accounts.access import Actor, Permission
-from voc.clock import format_local, from_db
-from voc.desk.csvio import ImportReport, export_csv, import_csv
+from voc.clock import format_local, local_date, utcnow
+from voc.desk.csv_excel import file_name
+from voc.desk.csvio import (COLUMN_NAMES_VI, REJECT_REASON, REJECT_ROW, Header, ImportReport, export_csv, import_csv,
+                           rejects_path_for)
 from voc.desk.policy import Policy, load_policy, save_policy
 
 
@@ -41,31 +43,40 @@ def change_policy(db, actor: Actor, policy: Policy) -> Policy:
 
 
 def import_upload(db, actor: Actor, filename: str, content: bytes,
-                  progress: Callable[[int, int], None] | None = None) -> tuple[ImportReport, bytes | None]:
-    """Import an uploaded CSV through a temporary file; return the report and the rejects file's bytes."""
+                  progress: Callable[[int, int], None] | None = None, *, dry_run: bool = False) -> ImportReport:
+    """Import (or with dry_run only check) an uploaded CSV through a temporary file. The rejects file is
+    `report.rejects_csv()`, to be downloaded as `rejects_file_name(filename)`."""
     actor.require(Permission.IMPORT_EXPORT)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / (Path(filename).name or "import.csv")
         path.write_bytes(content)
-        report = import_csv(db, actor, path, progress=progress)
-        rejects = report.rejects_path.read_bytes() if report.rejects_path and report.rejects_path.exists() else None
-    return report, rejects
+        return import_csv(db, actor, path, progress=progress, dry_run=dry_run)
 
 
-def export_bytes(db, actor: Actor) -> bytes:
+def rejects_file_name(filename: str) -> str:
+    """`<name>.rejects.csv`, as the README says."""
+    return rejects_path_for(Path(Path(filename).name or "import.csv")).name
+
+
+REJECTS_SHOWN = 1_000
+
+
+def rejected_rows(report: ImportReport, limit: int = REJECTS_SHOWN) -> pd.DataFrame:
+    """The first `limit` rejected rows for the screen: row number, reason, then the row's cells."""
+    names = [COLUMN_NAMES_VI.get(h, h) for h in report.header]
+    rows = []
+    for reject in sorted(report.rejects, key=lambda r: r.line_no)[:limit]:
+        rows.append({REJECT_ROW: reject.line_no, REJECT_REASON: reject.reason, **dict(zip(names, reject.cells))})
+    return pd.DataFrame(rows, columns=[REJECT_ROW, REJECT_REASON, *names])
+
+
+def export_bytes(db, actor: Actor, header: Header = Header.VIETNAMESE) -> bytes:
     actor.require(Permission.IMPORT_EXPORT)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.csv"
-        export_csv(db, actor, path)
+        export_csv(db, actor, path, header=header)
         return path.read_bytes()
 
 
-def recent_events(db, actor: Actor, limit: int = 500) -> pd.DataFrame:
-    actor.require(Permission.MANAGE_USERS)
-    with db.cursor() as cur:
-        rows = cur.execute(
-            "SELECT occurred_at, actor, entity, entity_id, action, CAST(before AS VARCHAR), CAST(after AS VARCHAR), "
-            "note FROM events ORDER BY id DESC LIMIT ?", [limit]).fetchall()
-    return pd.DataFrame([{"Thời điểm": format_local(from_db(r[0])), "Người thực hiện": r[1], "Đối tượng": r[2],
-                          "Mã": r[3], "Hành động": r[4], "Trước": r[5] or "", "Sau": r[6] or "", "Ghi chú": r[7] or ""}
-                         for r in rows])
+def export_file_name() -> str:
+    return file_name("Hồ sơ khiếu nại", day=local_date(utcnow()))

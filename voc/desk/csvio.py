@@ -1,12 +1,17 @@
 """The canonical CSV format for importing and exporting cases.
 
 Import validates every row; a bad row is not imported but written to a rejects file beside
-the input with its row number and a Vietnamese reason. Rows are committed in batches, so an
-interrupted import keeps every batch it reported and never leaves a half-written case. Every
-imported case is tagged by theme (the tagger of intake and backfill) in its batch's transaction,
-so old tickets reach the VOC charts like new ones.
-Re-importing a file creates no duplicates: ticket_code is the key, and existing cases are
-never changed.
+the input (`<name>.rejects.csv`) with its row number and a Vietnamese reason. Rows are committed
+in batches, so an interrupted import keeps every batch it reported and never leaves a half-written
+case. Re-importing a file creates no duplicates: ticket_code is the key, and existing cases are
+never changed. A dry run validates every row the same way and writes nothing. Every imported
+case is tagged by theme (the tagger of intake and backfill) in its batch's transaction, so old
+tickets reach the VOC charts like new ones.
+
+The canonical header is the column codes (COLUMNS). The importer also reads the Vietnamese column
+names (COLUMN_NAMES_VI) of the rejects file and the Vietnamese export, ignores the rejects file's
+"Dòng" and "Lý do" columns, and reads a semicolon-separated file (Excel's "CSV" in a comma-decimal
+locale), so a rejects file fixed in Excel imports as it is.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -24,14 +30,17 @@ import pandas as pd
 
 from voc.accounts import branches
 from voc.store import case_store
-from voc.text import tagging
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import LOCAL_TZ, from_db, local_date, parse_iso, to_db, utcnow
 from voc.errors import ValidationError
 from voc.model import Channel, IssueKind, Service, Status
+from voc.numbers import vn_number
+from voc.desk.csv_excel import csv_bytes, write_csv
 from voc.desk.policy import load_policy
 from voc.desk.sla import reply_due_at, resolution_due_at
+from voc.plaintext import fold
+from voc.text import tagging
 
 COLUMNS = [
     "ticket_code", "received_at", "channel", "issue_kind", "service", "customer_name", "customer_phone",
@@ -39,32 +48,76 @@ COLUMNS = [
     "resolved_at", "closed_at", "staff", "branch",
 ]
 REQUIRED = ["received_at", "channel", "issue_kind", "service", "customer_name", "content", "status"]
+# The columns as people read them: the rejects file's and the Vietnamese export's header.
+COLUMN_NAMES_VI = {
+    "ticket_code": "Mã hồ sơ", "received_at": "Thời điểm tiếp nhận", "channel": "Kênh",
+    "issue_kind": "Loại khiếu nại", "service": "Dịch vụ", "customer_name": "Tên khách hàng",
+    "customer_phone": "Điện thoại", "customer_email": "Email", "event_date": "Ngày xảy ra sự việc",
+    "content": "Nội dung phản ánh", "request": "Yêu cầu giải quyết", "status": "Trạng thái",
+    "round": "Lần giải quyết", "first_reply_at": "Trả lời lần đầu lúc", "resolved_at": "Giải quyết xong lúc",
+    "closed_at": "Đóng hồ sơ lúc", "staff": "Nhân viên", "branch": "Chi nhánh",
+}
+REJECT_ROW, REJECT_REASON = "Dòng", "Lý do"      # the rejects file's own first two columns
+_HEADER_KEYS = {fold(name): code for code, name in COLUMN_NAMES_VI.items()} | {fold(c): c for c in COLUMNS}
+_REJECT_KEYS = {fold(REJECT_ROW), fold(REJECT_REASON)}
 MAX_FIELD_CHARS = 50_000
 BATCH_ROWS = 500          # rows per transaction and per progress report (tagging makes a batch ~1 s)
 TAG_BATCH_ROWS = 250      # texts per task of a tagging worker
 _TICKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 csv.field_size_limit(10 * 1024 * 1024)
+
+
+class Header(str, Enum):
+    CODES = "codes"              # the canonical header: for machines, the CLI and the README
+    VIETNAMESE = "vietnamese"    # Vietnamese column names, for people; the importer reads both
+
+
+def column_name(code: str) -> str:
+    """A column as a reason names it: "Kênh (channel)"."""
+    return f"{COLUMN_NAMES_VI[code]} ({code})" if code in COLUMN_NAMES_VI else code
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line_no: int           # as a spreadsheet shows it, the header being row 1
+    reason: str
+    cells: list[str]       # the row as it was in the file
 
 
 @dataclass
 class ImportReport:
     read: int = 0
-    imported: int = 0
+    imported: int = 0      # on a dry run: would be imported
     rejected: int = 0
     already_present: int = 0
     rejects_path: Path | None = None
     new_case_ids: list[int] = field(default_factory=list)
+    dry_run: bool = False
+    header: list[str] = field(default_factory=list)
+    rejects: list[RejectedRow] = field(default_factory=list)
     tagged: int = 0              # imported cases given at least one theme
 
     def summary(self) -> str:
-        text = f"Đã đọc {self.read} dòng: nhập {self.imported}, từ chối {self.rejected}"
+        read, imported, rejected = vn_number(self.read), vn_number(self.imported), vn_number(self.rejected)
+        if self.dry_run:
+            text = f"Kiểm tra {read} dòng (chưa nhập, chưa ghi gì): sẽ nhập {imported}, sẽ từ chối {rejected}"
+        else:
+            text = f"Đã đọc {read} dòng: nhập {imported}, từ chối {rejected}"
         if self.already_present:
-            text += f" (trong đó {self.already_present} dòng đã có sẵn trong hệ thống, không thay đổi)"
+            text += f" (trong đó {vn_number(self.already_present)} dòng đã có sẵn trong hệ thống, không thay đổi)"
         text += "."
-        if self.imported:
-            text += f" Đã gắn chủ đề: {self.tagged}/{self.imported} hồ sơ mới có ít nhất một chủ đề."
+        if self.imported and not self.dry_run:
+            text += f" Đã gắn chủ đề: {vn_number(self.tagged)}/{imported} hồ sơ mới có ít nhất một chủ đề."
         return text
+
+    def rejects_csv(self) -> bytes | None:
+        """The rejects file: "Dòng", "Lý do", then the input's columns by their Vietnamese names, each
+        rejected row as it was in the file; UTF-8 with BOM for Excel. None when nothing was rejected."""
+        if not self.rejects:
+            return None
+        header = [REJECT_ROW, REJECT_REASON, *(COLUMN_NAMES_VI.get(h, h) for h in self.header)]
+        rows = ([str(r.line_no), r.reason, *r.cells] for r in sorted(self.rejects, key=lambda r: r.line_no))
+        return csv_bytes(header, rows, raw=True)
 
 
 def rejects_path_for(path: Path) -> Path:
@@ -76,6 +129,19 @@ def _decode_lines(raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     return raw.decode("utf-8", errors="surrogateescape")
+
+
+def _delimiter(text: str) -> str:
+    """Comma; semicolon when the header has more of them (Excel's "CSV" where the decimal mark is a comma)."""
+    first = text.split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def _canonical_header(header: list[str]) -> list[str]:
+    """Header cells as column codes: codes and Vietnamese names are both read, whatever their case or
+    diacritics; other columns keep their name and are ignored."""
+    cleaned = [h.strip().lstrip("\ufeff") for h in header]
+    return [_HEADER_KEYS.get(fold(h), h) for h in cleaned]
 
 
 def _has_bad_bytes(values: list[str]) -> bool:
@@ -95,7 +161,8 @@ def _parse_time(value: str, name: str) -> datetime | None:
     try:
         return parse_iso(value)
     except ValueError:
-        raise ValidationError(f"Cột {name}: “{value[:40]}” không phải thời điểm ISO 8601 hợp lệ.") from None
+        raise ValidationError(
+            f"Cột {column_name(name)}: “{value[:40]}” không phải thời điểm ISO 8601 hợp lệ.") from None
 
 
 def _parse_enum(enum, value: str, name: str):
@@ -103,38 +170,40 @@ def _parse_enum(enum, value: str, name: str):
         return enum.parse(value)
     except ValueError:
         allowed = ", ".join(f"{m.value} ({m.label})" for m in enum)
-        raise ValidationError(f"Cột {name}: “{value[:40]}” không hợp lệ (cho phép mã hoặc nhãn: {allowed}).") from None
+        raise ValidationError(f"Cột {column_name(name)}: “{value[:40]}” không hợp lệ "
+                              f"(cho phép mã hoặc nhãn: {allowed}).") from None
 
 
 def _validate_row(row: dict[str, str], now: datetime) -> dict:
     """One CSV row -> the values of a case row, or ValidationError with the reason."""
     for name in REQUIRED:
         if not row.get(name):
-            raise ValidationError(f"Thiếu giá trị bắt buộc ở cột {name}.")
+            raise ValidationError(f"Thiếu giá trị bắt buộc ở cột {column_name(name)}.")
     for name, value in row.items():
         if len(value) > MAX_FIELD_CHARS:
-            raise ValidationError(f"Cột {name} quá dài ({len(value)} ký tự; tối đa {MAX_FIELD_CHARS}).")
+            raise ValidationError(f"Cột {column_name(name)} quá dài ({len(value)} ký tự; tối đa {MAX_FIELD_CHARS}).")
     code = row.get("ticket_code", "")
     if code and not _TICKET.match(code):
         raise ValidationError(f"Mã hồ sơ “{code[:40]}” không hợp lệ.")
     received = _parse_time(row["received_at"], "received_at")
     if received > now:
-        raise ValidationError("Cột received_at: thời điểm tiếp nhận ở tương lai.")
+        raise ValidationError(f"Cột {column_name('received_at')}: thời điểm tiếp nhận ở tương lai.")
     event = None
     if row.get("event_date"):
         try:
             event = date.fromisoformat(row["event_date"][:10])
         except ValueError:
-            raise ValidationError(f"Cột event_date: “{row['event_date'][:40]}” không phải ngày hợp lệ (YYYY-MM-DD).") from None
+            raise ValidationError(f"Cột {column_name('event_date')}: “{row['event_date'][:40]}” không phải ngày hợp lệ "
+                                  "(YYYY-MM-DD).") from None
         if event > local_date(received):
             raise ValidationError("Ngày xảy ra sự việc sau ngày tiếp nhận.")
     round_text = row.get("round") or "1"
     if round_text not in ("1", "2"):
-        raise ValidationError(f"Cột round: “{round_text[:10]}” phải là 1 hoặc 2.")
+        raise ValidationError(f"Cột {column_name('round')}: “{round_text[:10]}” phải là 1 hoặc 2.")
     times = {k: _parse_time(row.get(k, ""), k) for k in ("first_reply_at", "resolved_at", "closed_at")}
     for name, value in times.items():
         if value is not None and value < received:
-            raise ValidationError(f"Cột {name} sớm hơn thời điểm tiếp nhận.")
+            raise ValidationError(f"Cột {column_name(name)} sớm hơn thời điểm tiếp nhận.")
     status = _parse_enum(Status, row["status"], "status")
     if status is Status.REFERRED and round_text != "2":
         raise ValidationError("Chỉ hồ sơ ở lần giải quyết thứ 2 mới có thể ở trạng thái referred.")
@@ -153,13 +222,15 @@ def _validate_row(row: dict[str, str], now: datetime) -> dict:
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(row number as a spreadsheet shows it, cells) for every record; the header is row 1."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     for cells in reader:
         yield reader.line_num, cells
 
 
 def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, int], None] | None = None,
-               now: datetime | None = None) -> ImportReport:
+               now: datetime | None = None, dry_run: bool = False) -> ImportReport:
+    """Import the file at `path`; with dry_run, validate every row the same way (including "already in
+    the desk") and report what would be imported and rejected, writing nothing at all."""
     actor.require(Permission.IMPORT_EXPORT)
     path = Path(path)
     now = now or utcnow()
@@ -172,77 +243,82 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
         _, header = next(records)
     except csv.Error as error:
         raise ValidationError(f"Không đọc được dòng tiêu đề CSV: {error}.") from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    missing = [c for c in REQUIRED if c not in header]
+    header = _canonical_header(header)
+    width = len(header)
+    keep = [i for i, h in enumerate(header) if fold(h) not in _REJECT_KEYS]   # a rejects file's "Dòng", "Lý do"
+    header = [header[i] for i in keep]
+    missing = [column_name(c) for c in REQUIRED if c not in header]
     if missing:
         raise ValidationError(
             "Tệp CSV thiếu cột bắt buộc: " + ", ".join(missing) + ". Dòng tiêu đề phải gồm: " + ", ".join(COLUMNS) + ".")
     total_lines = max(text.count("\n"), 1)
-    report = ImportReport(rejects_path=rejects_path_for(path))
-    rejects: list[tuple[int, str, list[str]]] = []
+    report = ImportReport(rejects_path=rejects_path_for(path), dry_run=dry_run, header=header)
+    rejects = report.rejects
     batch: list[dict] = []
+    seen_codes: set[str] = set()
     policy, tagger = _policy_and_tagger(db)
     known_branch = _branch_resolver(db)
+
     # Tagging is the slow part of an import: on two processes once there is more than one tagging batch.
     workers = 2 if total_lines > TAG_BATCH_ROWS else 1
-    with tagging.BatchTagger(tagger, workers, batch_size=TAG_BATCH_ROWS) if tagger else nullcontext() as themes:
-
+    engine = tagging.BatchTagger(tagger, workers, batch_size=TAG_BATCH_ROWS) if tagger and not dry_run else None
+    with engine or nullcontext() as themes:
         def flush() -> None:
-            if batch:
+            if batch and dry_run:
+                with db.cursor() as cur:
+                    report.imported += len(_new_rows(cur, batch, rejects, report))
+                batch.clear()
+            elif batch:
                 report.new_case_ids.extend(_insert_batch(db, actor, batch, policy, rejects, report, now, themes))
                 batch.clear()
             if progress:
                 progress(report.read, total_lines)
 
-        def add(item: dict) -> None:
-            batch.append(item)
+        while True:
+            try:
+                line_no, cells = next(records)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                report.read += 1
+                rejects.append(RejectedRow(report.read + 1, f"Dòng CSV sai định dạng: {error}.", []))
+                break
+            if not any(c.strip() for c in cells):
+                continue
+            report.read += 1
+            if _has_bad_bytes(cells):
+                rejects.append(RejectedRow(line_no, "Dòng chứa byte không phải UTF-8; hãy lưu tệp dưới dạng UTF-8.",
+                                           [c.encode("utf-8", "replace").decode("utf-8") for c in cells]))
+                continue
+            if len(cells) != width:
+                rejects.append(RejectedRow(line_no, f"Số cột ({len(cells)}) khác dòng tiêu đề ({width}).", cells))
+                continue
+            cells = [cells[i] for i in keep]
+            row = {h: unescape_cell(c.strip()) for h, c in zip(header, cells)}
+            try:
+                values = _validate_row(row, now)
+                values["branch"] = known_branch(values["branch"])
+            except ValidationError as error:
+                rejects.append(RejectedRow(line_no, str(error), cells))
+                continue
+            code = values["ticket_code"]
+            if code and code in seen_codes:
+                rejects.append(RejectedRow(line_no, f"Mã hồ sơ {code} lặp lại trong tệp.", cells))
+                continue
+            if code:
+                seen_codes.add(code)
+            batch.append({"line_no": line_no, "cells": cells, "values": values})
             if len(batch) >= BATCH_ROWS:
                 flush()
-
-        _read_rows(records, header, now, report, rejects, add, known_branch)
         flush()
     report.rejected = len(rejects)
-    _write_rejects(report.rejects_path, header, rejects)
+    if not dry_run:
+        _write_rejects(report)
+        with db.transaction() as cur:
+            record_event(cur, actor.username, "import", path.name, "csv_imported", None,
+                         {"read": report.read, "imported": report.imported, "rejected": report.rejected,
+                          "already_present": report.already_present}, at=now)
     return report
-
-
-def _read_rows(records, header: list[str], now: datetime, report: ImportReport, rejects: list,
-               add: Callable[[dict], None], known_branch: Callable[[str | None], str | None]) -> None:
-    """Validate every record after the header: good rows to `add`, bad ones to `rejects` with the reason."""
-    seen_codes: set[str] = set()
-    while True:
-        try:
-            line_no, cells = next(records)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            report.read += 1
-            rejects.append((report.read + 1, f"Dòng CSV sai định dạng: {error}.", []))
-            break
-        if not any(c.strip() for c in cells):
-            continue
-        report.read += 1
-        if _has_bad_bytes(cells):
-            rejects.append((line_no, "Dòng chứa byte không phải UTF-8; hãy lưu tệp dưới dạng UTF-8.",
-                            [c.encode("utf-8", "replace").decode("utf-8") for c in cells]))
-            continue
-        if len(cells) != len(header):
-            rejects.append((line_no, f"Số cột ({len(cells)}) khác dòng tiêu đề ({len(header)}).", cells))
-            continue
-        row = {h: unescape_cell(c.strip()) for h, c in zip(header, cells)}
-        try:
-            values = _validate_row(row, now)
-            values["branch"] = known_branch(values["branch"])
-        except ValidationError as error:
-            rejects.append((line_no, str(error), cells))
-            continue
-        code = values["ticket_code"]
-        if code and code in seen_codes:
-            rejects.append((line_no, f"Mã hồ sơ {code} lặp lại trong tệp.", cells))
-            continue
-        if code:
-            seen_codes.add(code)
-        add({"line_no": line_no, "cells": cells, "values": values})
 
 
 def _branch_resolver(db) -> Callable[[str | None], str | None]:
@@ -281,25 +357,34 @@ _IMPORT_TIME_COLUMNS = ("received_at", "round_opened_at", "reply_due_at", "resol
                         "first_reply_at", "resolved_at", "closed_at")
 
 
+def _new_rows(cur, batch: list[dict], rejects: list[RejectedRow], report: ImportReport) -> list[tuple[dict, str]]:
+    """The batch's rows (with their import key) that are not in the desk yet; the others are rejected."""
+    codes = [b["values"]["ticket_code"] for b in batch if b["values"]["ticket_code"]]
+    keys = [fingerprint(b["values"]) for b in batch]
+    existing = {r[0] for r in cur.execute(
+        "SELECT ticket_code FROM cases WHERE list_contains($codes, ticket_code) "
+        "UNION ALL SELECT intake_key FROM cases WHERE list_contains($keys, intake_key)",
+        {"codes": codes, "keys": keys}).fetchall()}
+    fresh = []
+    for item, key in zip(batch, keys):
+        code = item["values"]["ticket_code"]
+        if code in existing or key in existing:
+            report.already_present += 1
+            label = f"Mã hồ sơ {code}" if code else "Hồ sơ này (cùng thời điểm, khách hàng, nội dung)"
+            rejects.append(RejectedRow(item["line_no"], f"{label} đã có trong hệ thống; "
+                                       "dòng không được nhập lại và hồ sơ hiện có không thay đổi.", item["cells"]))
+        else:
+            fresh.append((item, key))
+    return fresh
+
+
 def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, report: ImportReport,
                   now: datetime, themes: tagging.BatchTagger | None) -> list[int]:
     """Insert one batch in one transaction (cases, rounds, their 'imported' events and their themes)."""
     with db.transaction() as cur:
-        codes = [b["values"]["ticket_code"] for b in batch if b["values"]["ticket_code"]]
-        keys = [fingerprint(b["values"]) for b in batch]
-        existing = {r[0] for r in cur.execute(
-            "SELECT ticket_code FROM cases WHERE list_contains($codes, ticket_code) "
-            "UNION ALL SELECT intake_key FROM cases WHERE list_contains($keys, intake_key)",
-            {"codes": codes, "keys": keys}).fetchall()}
         rows = []
-        for item, key in zip(batch, keys):
+        for item, key in _new_rows(cur, batch, rejects, report):
             v = dict(item["values"])
-            if v["ticket_code"] in existing or key in existing:
-                report.already_present += 1
-                label = f"Mã hồ sơ {v['ticket_code']}" if v["ticket_code"] else "Hồ sơ này (cùng thời điểm, khách hàng, nội dung)"
-                rejects.append((item["line_no"], f"{label} đã có trong hệ thống; "
-                                "dòng không được nhập lại và hồ sơ hiện có không thay đổi.", item["cells"]))
-                continue
             v["intake_key"] = key
             if not v["ticket_code"]:
                 v["ticket_code"] = case_store.next_ticket_code(cur, local_date(v["received_at"]).year)
@@ -333,51 +418,37 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
         if themes is not None:
             texts = {r[0]: tagging.case_text(r[1], r[2]) for r in cur.execute(
                 "SELECT id, content, request FROM cases WHERE list_contains(?, id)", [ids]).fetchall()}
-            rows = themes.rows(ids, [texts[i] for i in ids])
-            tagging.write_rows(cur, ids, rows)
-            report.tagged += len({row[0] for row in rows})
+            tag_rows = themes.rows(ids, [texts[i] for i in ids])
+            tagging.write_rows(cur, ids, tag_rows)
+            report.tagged += len({row[0] for row in tag_rows})
         report.imported += len(ids)
         return ids
 
 
-def _write_rejects(path: Path, header: list[str], rejects: list[tuple[int, str, list[str]]]) -> None:
-    if not rejects:
-        if path.exists():
-            path.unlink()
-        return
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["row_number", "reason", *header])
-        for line_no, reason, cells in sorted(rejects, key=lambda r: r[0]):
-            writer.writerow([line_no, reason, *[safe_cell(c) for c in cells]])
-
-
-def safe_cell(value) -> str:
-    """A cell Excel will not run as a formula (OWASP CSV injection guidance)."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+def _write_rejects(report: ImportReport) -> None:
+    """`<name>.rejects.csv` beside the input (see ImportReport.rejects_csv); an old one goes when all rows pass."""
+    data = report.rejects_csv()
+    if data is None:
+        report.rejects_path.unlink(missing_ok=True)
+    else:
+        report.rejects_path.write_bytes(data)
 
 
 def _format_time(value: datetime | None) -> str:
     return from_db(value).astimezone(LOCAL_TZ).isoformat(timespec="seconds") if value else ""
 
 
-def export_csv(db, actor: Actor, path: str | Path, *, mask_contacts: bool | None = None) -> int:
-    """Write every case the actor may read in the canonical format; returns the row count."""
+def export_csv(db, actor: Actor, path: str | Path, *, mask_contacts: bool | None = None,
+               header: Header = Header.CODES) -> int:
+    """Write every case the actor may read in the canonical format (UTF-8 with BOM, for Excel), under the
+    column codes or their Vietnamese names (the importer reads both); returns the row count."""
     from voc.accounts.privacy import mask_email, mask_phone
 
     if mask_contacts is None:
         mask_contacts = not actor.can(Permission.SEE_CONTACTS)
     scope = None if actor.can(Permission.READ_ALL_CASES) or actor.can(Permission.IMPORT_EXPORT) else actor.branch
-    count = 0
-    with db.cursor() as cur, Path(path).open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        result = cur.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM cases WHERE ($branch IS NULL OR branch = $branch) ORDER BY id",
-            {"branch": scope})
+
+    def rows(result) -> Iterator[list]:
         while chunk := result.fetchmany(5_000):
             for row in chunk:
                 r = dict(zip(COLUMNS, row))
@@ -387,9 +458,47 @@ def export_csv(db, actor: Actor, path: str | Path, *, mask_contacts: bool | None
                 if mask_contacts:
                     r["customer_phone"] = mask_phone(r["customer_phone"])
                     r["customer_email"] = mask_email(r["customer_email"])
-                writer.writerow([safe_cell(r[c]) for c in COLUMNS])
-                count += 1
+                yield [r[c] for c in COLUMNS]
+
+    names = [COLUMN_NAMES_VI[c] for c in COLUMNS] if header is Header.VIETNAMESE else COLUMNS
+    with db.cursor() as cur, Path(path).open("w", encoding="utf-8", newline="") as out:
+        result = cur.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM cases WHERE ($branch IS NULL OR branch = $branch) ORDER BY id",
+            {"branch": scope})
+        count = write_csv(out, names, rows(result))
     with db.transaction() as cur:
         record_event(cur, actor.username, "export", "cases", "exported", None,
                      {"rows": count, "contacts_masked": mask_contacts, "branch": scope})
     return count
+
+
+SAMPLE_ROWS = [
+    ["KN-2025-000777", "2025-03-01T09:10:00", "in_person", "quality", "hosting", "Trần Thị Bình", "0912345678",
+     "binh@example.com", "2025-02-27", "Website bị sập từ thứ Bảy, khách không truy cập được.",
+     "Khôi phục website và bồi thường", "closed", "1", "2025-03-02T10:00:00", "2025-03-05T10:00:00",
+     "2025-03-06T10:00:00", "lan", "Hà Nội"],
+    ["", "2025-04-01T09:10:00+07:00", "hotline", "business", "domain", "Lê Văn Cường", "0987654321", "",
+     "2025-03-30", "Bị trừ tiền gia hạn tên miền hai lần", "Hoàn lại tiền", "received", "1", "", "", "", "",
+     "Đà Nẵng"],
+]
+
+
+def sample_csv() -> bytes:
+    """A small file in the canonical format for admins to start from (UTF-8 with BOM)."""
+    return csv_bytes(COLUMNS, SAMPLE_ROWS, raw=True)
+
+
+def column_guide() -> list[dict[str, str]]:
+    """Each canonical column: code, Vietnamese name, required or not, and what it holds."""
+    def values(enum) -> str:
+        return ", ".join(f"{m.value} ({m.label})" for m in enum)
+
+    holds = {
+        "ticket_code": "để trống: hệ thống cấp mã mới", "received_at": "ISO 8601, ví dụ 2025-03-01T09:10:00 "
+        "(không ghi múi giờ = giờ Việt Nam)", "channel": values(Channel), "issue_kind": values(IssueKind),
+        "service": values(Service), "event_date": "YYYY-MM-DD", "status": values(Status), "round": "1 hoặc 2",
+        "first_reply_at": "ISO 8601", "resolved_at": "ISO 8601", "closed_at": "ISO 8601",
+        "branch": "một chi nhánh trong danh sách Chi nhánh",
+    }
+    return [{"Cột (mã)": c, "Tên tiếng Việt": COLUMN_NAMES_VI[c], "Bắt buộc": c in REQUIRED,
+             "Giá trị": holds.get(c, "")} for c in COLUMNS]

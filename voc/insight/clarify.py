@@ -10,8 +10,6 @@ the taxonomy/tagging functions it calls.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -22,7 +20,7 @@ from voc.text import classifier, discovery, tagging, taxonomy
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import LOCAL_TZ, format_local, to_db, utcnow
-from voc.desk.csvio import safe_cell
+from voc.desk.csv_excel import csv_bytes
 from voc.errors import NotFound, ValidationError
 from voc.text.normalize import analyse, fold_phrase
 from voc.text.tagging import BackfillReport, ThemeTag
@@ -317,13 +315,8 @@ def group_by_theme(entries: Sequence[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def dictionary_csv(entries: Sequence[dict]) -> bytes:
-    """CSV for Excel: UTF-8 with BOM, Vietnamese headings, formula-safe cells."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(DICTIONARY_COLUMNS.values())
-    for e in entries:
-        writer.writerow([safe_cell(e.get(k)) for k in DICTIONARY_COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """CSV for Excel (voc.desk.csv_excel): UTF-8 with BOM, Vietnamese headings, formula-safe cells."""
+    return csv_bytes(list(DICTIONARY_COLUMNS.values()), ([e.get(k) for k in DICTIONARY_COLUMNS] for e in entries))
 
 
 def dictionary_pdf(entries: Sequence[dict], *, query: str = "", at: datetime | None = None) -> bytes:

@@ -33,13 +33,14 @@ def summary(db, actor: Actor, at: datetime | None = None) -> Summary:
 def generate_and_tag_demo(db, actor: Actor, n_cases: int, *, seed: int = 42, tag: bool = True,
                           progress: Callable[[int, int], None] | None = None,
                           tag_progress: Callable[[int, int], None] | None = None):
-    """Generate labelled demo data (admin only), then tag the demo cases that have no theme yet."""
+    """Generate labelled demo data (admin only; the load is audited under the actor), then tag the demo
+    cases that have no theme yet."""
     from voc.text import tagging
     from voc.setup import ensure_text_engine
     from voc.demo.generate import generate_demo
 
     actor.require(Permission.IMPORT_EXPORT)
-    report = generate_demo(db, n_cases, seed=seed, progress=progress)
+    report = generate_demo(db, n_cases, seed=seed, progress=progress, actor_name=actor.username)
     tagged = None
     if tag:
         ensure_text_engine(db)      # the theme model, if the app is still loading it

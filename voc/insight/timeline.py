@@ -12,6 +12,8 @@ from voc.insight.analytics import theme_names
 from voc.text.reply_review import EVENT_ACTION as REVIEW_EVENT
 
 
+# The one map of audit actions to Vietnamese (with the lifecycle's ACTION_LABELS): the case timeline
+# and the audit log (voc.insight.audit_log) both read it through event_label.
 _OTHER_EVENT_LABELS = {
     "received": "Tiếp nhận hồ sơ",
     "imported": "Nhập từ tệp CSV",
@@ -22,7 +24,46 @@ _OTHER_EVENT_LABELS = {
     REVIEW_EVENT: "Duyệt thư trả lời",
     "customer_message": "Thư của khách hàng",
     "event_date_set": "Bổ sung ngày xảy ra sự việc",
+    "issued": "Phát hành thư",
+    "confirmed": "Xác nhận chủ đề",
+    "rejected": "Bỏ chủ đề",
+    "retagged": "Gắn lại chủ đề",
+    "trained": "Huấn luyện mô hình phân loại",
+    "kept_previous": "Giữ mô hình cũ (mô hình mới kém hơn)",
+    "seeded": "Nạp danh mục mặc định",
+    "created": "Tạo mới",
+    "updated": "Cập nhật",
+    "activated": "Đưa vào sử dụng",
+    "retired": "Ngừng sử dụng",
+    "removed": "Xóa",
+    "restored": "Khôi phục",
+    "policy_changed": "Thay đổi chính sách thời hạn",
+    "exported": "Xuất dữ liệu",
+    "csv_imported": "Nhập tệp CSV",
+    "generated": "Nạp dữ liệu mẫu (demo)",
+    "user_created": "Tạo tài khoản",
+    "user_updated": "Sửa tài khoản",
+    "user_unlocked": "Mở khóa tài khoản",
+    "password_changed": "Đổi mật khẩu",
+    "email_changed": "Đổi e-mail",
+    "login": "Đăng nhập",
+    "login_failed": "Đăng nhập sai mật khẩu",
+    "login_refused": "Từ chối đăng nhập",
+    "logout": "Đăng xuất",
+    "branch_created": "Thêm chi nhánh",
+    "branch_merged": "Gộp chi nhánh",
+    "branch_activated": "Mở lại chi nhánh",
+    "branch_deactivated": "Ngừng hoạt động chi nhánh",
+    "gave_up": "Ngừng gửi e-mail (gửi không được)",
+    "retry_requested": "Yêu cầu gửi lại e-mail",
 }
+
+
+def event_labels() -> dict[str, str]:
+    """Every known action code and its Vietnamese name."""
+    from voc.desk.lifecycle import ACTION_LABELS
+
+    return {**_OTHER_EVENT_LABELS, **{a.value: label for a, label in ACTION_LABELS.items()}}
 
 
 def event_label(action: str) -> str:
