@@ -12,12 +12,15 @@ from voc.model import ReferralBody, Status
 from voc.store.audit import Event
 
 
-def show(events: list[Event]) -> None:
+def show(entries: list[timeline.TimelineEntry]) -> None:
     st.subheader("Diễn biến hồ sơ")
-    rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
-             "Hành động": timeline.event_label(e.action), "Ghi chú": e.note or "",
-             "Chi tiết": describe(e)} for e in events]
+    rows = [{"Thời điểm": format_local(e.happened_at), "Người thực hiện": e.who, "Hành động": e.label,
+             "Ghi chú": e.event.note or "", "Chi tiết": describe(e.event), "Ghi nhận vào hệ thống": e.recorded}
+            for e in entries]
     st.dataframe(rows, hide_index=True, width="stretch")
+    if any(e.recorded for e in entries):
+        st.caption("“Ghi nhận vào hệ thống”: khi việc được nhập sau thời điểm xảy ra (ví dụ cuộc gọi hotline "
+                   "nhập lại sau), lúc nhập và người nhập.")
 
 
 def describe(event: Event) -> str:
