@@ -86,8 +86,10 @@ with left:
         st.text(", ".join(name for _, name, _ in story.themes))
 with right:
     st.markdown("**Diễn biến**")
-    timeline = pd.DataFrame([{"Thời điểm": format_local(e.happened_at), "Người thực hiện": e.who,
-                              "Việc": e.label, "Ghi chú": e.event.note or "", "Ghi nhận vào hệ thống": e.recorded}
+    later = any(e.recorded for e in story.events)   # entered later than it happened: when and by whom
+    timeline = pd.DataFrame([{"Thời điểm": format_local(e.happened_at),
+                              **({"Ghi nhận vào hệ thống": e.recorded} if later else {}),
+                              "Người thực hiện": e.who, "Việc": e.label, "Ghi chú": e.event.note or ""}
                              for e in story.events])
     st.dataframe(timeline, hide_index=True, key="listen_timeline")
     for letter in story.letters:

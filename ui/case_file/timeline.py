@@ -12,15 +12,20 @@ from voc.model import ReferralBody, Status
 from voc.store.audit import Event
 
 
+RECORDED = "Ghi nhận vào hệ thống"
+
+
 def show(entries: list[timeline.TimelineEntry]) -> None:
     st.subheader("Diễn biến hồ sơ")
-    rows = [{"Thời điểm": format_local(e.happened_at), "Người thực hiện": e.who, "Hành động": e.label,
-             "Ghi chú": e.event.note or "", "Chi tiết": describe(e.event), "Ghi nhận vào hệ thống": e.recorded}
-            for e in entries]
-    st.dataframe(rows, hide_index=True, width="stretch")
-    if any(e.recorded for e in entries):
-        st.caption("“Ghi nhận vào hệ thống”: khi việc được nhập sau thời điểm xảy ra (ví dụ cuộc gọi hotline "
-                   "nhập lại sau), lúc nhập và người nhập.")
+    entered_later = any(e.recorded for e in entries)
+    rows = [{"Thời điểm": format_local(e.happened_at), **({RECORDED: e.recorded} if entered_later else {}),
+             "Người thực hiện": e.who, "Hành động": e.label, "Ghi chú": e.event.note or "",
+             "Chi tiết": describe(e.event)} for e in entries]
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={RECORDED: st.column_config.TextColumn(width=280)})
+    if entered_later:
+        st.caption(f"“{RECORDED}”: việc được nhập sau thời điểm xảy ra (ví dụ cuộc gọi hotline nhập lại sau) "
+                   "ghi thêm lúc nhập và người nhập.")
 
 
 def describe(event: Event) -> str:
