@@ -11,6 +11,7 @@ from ui.case_file import actions, attachment_list, clocks, facts, flash, followu
 from ui.session import get_db, page_actor
 from ui.widgets import frame, known_values, md_escape, selected_row, show_error, themes_table
 from voc.insight import sla_report
+from voc.insight import timeline as timeline_model
 from voc.desk import attachments, cases, letters, root_causes
 from voc.store import case_store
 from voc.text import tagging
@@ -145,7 +146,7 @@ def case_file(actor: Actor, code: str) -> None:
         st.rerun()
     try:
         case = cases.load_case(db, actor, code)
-        events = cases.timeline(db, actor, code)
+        events = timeline_model.case_timeline(db, actor, code)
     except DomainError as error:
         show_error(error)
         return
@@ -157,10 +158,10 @@ def case_file(actor: Actor, code: str) -> None:
     flash.show()
     with db.cursor() as cur:
         files = attachments.list_attachments(cur, case.id)
-        issued = letters.letters_of(cur, case.id)
+        issued = letters.letters_of(cur, case.id, actor)
         tags = tagging.shown_tags(cur, case)
-        cause = root_causes.root_cause_of(cur, case.id)
-        followups = cases.followups_of(cur, case.id)
+        cause = root_causes.root_cause_of(cur, case.id, actor)
+        followups = cases.followups_of(cur, case.id, actor)
     left, right = st.columns([3, 2])
     with left:
         facts.show(actor, case)
@@ -171,7 +172,7 @@ def case_file(actor: Actor, code: str) -> None:
         attachment_list.show(case, files)
     st.subheader("Chủ đề")
     themes_table(tags)
-    letter_list.show(actor, case, issued)
+    letter_list.show(case, issued)
     if actor.can(Permission.HANDLE_CASES):
         actions.show(actor, case, issued, seen_version)
     root_cause.show(actor, case, cause)

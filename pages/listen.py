@@ -6,7 +6,7 @@ import streamlit as st
 from ui import charts, filters
 from ui.widgets import md_escape, show_error
 from ui.session import get_db, page_actor
-from voc.insight.timeline import case_story, event_label
+from voc.insight.timeline import case_story
 from voc.accounts.access import Permission
 from voc.clock import format_local
 from voc.errors import DomainError
@@ -59,7 +59,7 @@ if not code.strip():
 
 try:
     with db.cursor() as cur:
-        story = case_story(cur, code.strip())
+        story = case_story(cur, code.strip(), actor)
 except DomainError as error:
     show_error(error)
     st.stop()
@@ -86,15 +86,17 @@ with left:
         st.text(", ".join(name for _, name, _ in story.themes))
 with right:
     st.markdown("**Diễn biến**")
-    timeline = pd.DataFrame([{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
-                              "Việc": event_label(e.action), "Ghi chú": e.note or ""}
+    later = any(e.recorded for e in story.events)   # entered later than it happened: when and by whom
+    timeline = pd.DataFrame([{"Thời điểm": format_local(e.happened_at),
+                              **({"Ghi nhận vào hệ thống": e.recorded} if later else {}),
+                              "Người thực hiện": e.who, "Việc": e.label, "Ghi chú": e.event.note or ""}
                              for e in story.events])
     st.dataframe(timeline, hide_index=True, key="listen_timeline")
     for letter in story.letters:
         with st.expander(f"{letter.kind.label} lần {letter.round} — {format_local(letter.issued_at)}"):
             st.text(letter.body)
     for fu in story.followups:
-        st.text(f"Theo dõi {format_local(fu['contacted_at'])}: hài lòng {fu['satisfaction']}/5 — {fu['note'] or ''}")
+        st.text(f"Theo dõi {format_local(fu.contacted_at)}: hài lòng {fu.satisfaction}/5 — {fu.note or ''}")
 
 st.subheader("Khách hàng khác phản ánh tương tự về cùng dịch vụ")
 try:

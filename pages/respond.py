@@ -58,7 +58,8 @@ if tab_queue.open:
         only_low = c3.toggle("Chỉ thư có điểm dưới 70", key="respond_low")
         page = st.number_input("Trang", 1, 10_000, 1, key="respond_page")
         queue, total = reply_queue.review_queue(db, f, PAGE_SIZE, (page - 1) * PAGE_SIZE, 69 if only_low else None,
-                                              review=review, writer=actor.username if mine else None)
+                                              review=review, writer=actor.username if mine else None,
+                                              reader=actor)
         st.caption(f"{vn_number(total)} thư trả lời; mới nhất trước. Thư chưa có điểm được chấm khi hiện ra và điểm "
                    "được lưu lại.")
         shown = queue.assign(issued_at=queue["issued_at"].dt.strftime("%d/%m/%Y %H:%M"),

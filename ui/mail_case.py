@@ -13,7 +13,6 @@ from voc.errors import DomainError
 from voc.mail import inbound
 from voc.model import Case, IssueKind
 from voc.numbers import vn_number
-from voc.accounts.privacy import mask_email
 
 LATE = "mail_case_late"
 FLASH = "mail_case_flash"
@@ -30,7 +29,7 @@ def show(actor: Actor, case: Case) -> None:
         show_error(error)
         return
     if view.mails:
-        mails_panel(actor, view.mails)
+        mails_panel(view.mails)
     if view.refused:
         refused_panel(view.refused)
 
@@ -69,12 +68,11 @@ def event_date_form(actor: Actor, case: Case) -> None:
                 st.rerun()
 
 
-def mails_panel(actor: Actor, mails: list[inbound.CaseMail]) -> None:
-    see = actor.can(Permission.SEE_CONTACTS)
+def mails_panel(mails: list[inbound.CaseMail]) -> None:
+    """The case's mails, as `inbound.case_mail` gives them to the reader (contacts masked for some roles)."""
     st.subheader(f"Thư điện tử của khách hàng ({len(mails)})")
     for mail in mails:
-        sender = mail.from_address if see else mask_email(mail.from_address)
-        with st.expander(f"{format_local(mail.received_at)} — {md_escape(sender) or '—'} — "
+        with st.expander(f"{format_local(mail.received_at)} — {md_escape(mail.from_address) or '—'} — "
                          f"{md_escape(mail.subject) or '(không tiêu đề)'}"):
             st.caption(md_escape(mail.outcome.label + (f": {mail.reason}" if mail.reason else "")))
             st.text(mail.text or "(thư không có nội dung văn bản)")

@@ -309,11 +309,11 @@ def test_search_with_filters_and_paging(filled):
     assert page["ticket_code"].tolist() == ["KN-2026-000003", "KN-2026-000008"]
 
 
-def test_case_story(filled):
+def test_case_story(filled, manager):
     with filled.cursor() as cur:
-        story = timeline.case_story(cur, "KN-2026-000001")
+        story = timeline.case_story(cur, "KN-2026-000001", manager)
     assert story.case.id == 1
-    assert [e.action for e in story.events] == ["received", "start_verification", "issue_letter",
+    assert [e.event.action for e in story.events] == ["received", "start_verification", "issue_letter",
                                                 "await_customer", "customer_agrees"]
     assert [t[0] for t in story.themes] == ["downtime"]
     assert [l.id for l in story.letters] == [1]

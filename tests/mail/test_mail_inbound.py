@@ -505,3 +505,23 @@ def replace_content(draft, text):
     from dataclasses import replace
 
     return replace(draft, content=text)
+
+
+def test_qa_read_the_customer_mails_and_their_timeline_entries_with_contacts_masked(db, qa, manager):
+    from voc.insight.timeline import case_timeline
+
+    def deliver(msg):
+        return inbound.process_message(db, mail_settings({}), inbound.Incoming(msg.as_bytes()))
+
+    deliver(complaint(1, body="Web sập từ sáng. Gọi tôi: 0912.345.678 hoặc an.nguyen@icloud.com"))
+    code = only_case(db).ticket_code
+    deliver(complaint(2, subject=f"Re: [{code}] gọi +84 912 345 678", body="Vẫn lỗi, gọi 0912 345 678",
+                      in_reply_to="<c1@example.vn>"))
+    mails = inbound.case_mail(db, qa, code).mails
+    shown = " ".join(f"{m.from_address} {m.subject} {m.text}" for m in mails)
+    for contact in ("0912.345.678", "an.nguyen@icloud.com", "+84 912 345 678", "0912 345 678", "an@example.vn"):
+        assert contact not in shown
+    assert "a•••@example.vn" in shown and "a•••@icloud.com" in shown and "•••••••678" in shown
+    assert "0912.345.678" in " ".join(m.text for m in inbound.case_mail(db, manager, code).mails)
+    [message] = [e.event for e in case_timeline(db, qa, code) if e.event.action == "customer_message"]
+    assert "0912 345 678" not in f"{message.note} {message.after}" and "•••••••678" in message.note

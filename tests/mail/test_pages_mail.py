@@ -90,6 +90,15 @@ def test_case_file_asks_for_the_event_date_and_runs_r8_then(app_env):
     assert "Bổ sung ngày xảy ra sự việc" in list(app.dataframe[-1].value["Hành động"])
 
 
+def test_qa_read_the_customer_mail_on_the_case_file_with_contacts_masked(app_env):
+    deliver(complaint(body="Tháng này bị trừ tiền hai lần. Gọi tôi: 0912 345 678 hoặc an.nguyen@icloud.com"))
+    app = run(CASES, Actor("qa1", Role.QA, None, "Giám sát"), only_code())
+    [mail] = [e for e in app.expander if "Hóa đơn tính cước sai" in e.label]
+    shown = "\n".join([mail.label] + [t.value for t in mail.text])
+    assert "an@example" not in shown and "a•••@example" in mail.label
+    assert "Gọi tôi: •••••••678 hoặc a•••@icloud.com" in shown and "0912 345 678" not in shown
+
+
 def test_admin_mail_tab_says_fetching_is_off_without_the_setting(app_env, monkeypatch):
     monkeypatch.delenv("VOC_IMAP_URL", raising=False)
     app = run(ADMIN, ADMIN_ACTOR)

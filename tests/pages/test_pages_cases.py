@@ -10,7 +10,7 @@ from voc.desk import cases, root_causes
 from voc.accounts import users
 from voc.accounts.access import Actor, Role
 from voc.clock import format_local, local_date, utcnow
-from voc.model import Customer, LetterDelivery, LetterKind, RootCauseCategory, Service, Status
+from voc.model import Channel, Customer, LetterDelivery, LetterKind, RootCauseCategory, Service, Status
 
 PAGE = str(ROOT / "pages" / "cases.py")
 STAFF = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
@@ -357,3 +357,46 @@ def test_followup_form_is_cleared_and_the_satisfaction_shown_on_the_case(app_env
     [metric] = [m for m in app.metric if m.label.startswith("Mức độ hài lòng")]
     assert metric.value == "2/5"
     assert "Khách chưa hài lòng về tốc độ hỗ trợ" in [t.value for t in app.text]
+
+
+def page_text(app: AppTest) -> str:
+    """Everything the case file shows as text: texts, captions, tables, data frames, expander titles."""
+    parts = [e.value for e in (*app.text, *app.caption, *app.markdown)] + [e.label for e in app.expander]
+    parts += [t.value.to_string() for t in app.table] + [d.value.to_string() for d in app.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_a_back_dated_hotline_call_shows_the_call_time_and_when_and_by_whom_it_was_entered(app_env):
+    call = utcnow().replace(second=0, microsecond=0) - timedelta(hours=5)
+    entered_from = utcnow()
+    case = cases.receive(db(), STAFF, make_draft(channel=Channel.HOTLINE, event_date=local_date(call)),
+                         received_at=call, details={"call_time": call.isoformat()})
+    entered = {format_local(entered_from), format_local(utcnow())}
+    cases.start_verification(db(), STAFF, case.ticket_code)
+    app = open_page(ticket=case.ticket_code)
+    trail = app.dataframe[-1].value
+    received = trail[trail["Hành động"] == "Tiếp nhận hồ sơ"].iloc[0]
+    assert received["Thời điểm"] == format_local(call)                       # when the call happened
+    when, _, who = received["Ghi nhận vào hệ thống"].partition(" — ")        # when and by whom it was entered
+    assert when in entered and who == "lan"
+    verifying = trail[trail["Hành động"] != "Tiếp nhận hồ sơ"].iloc[0]
+    assert verifying["Thời điểm"] in entered and verifying["Ghi nhận vào hệ thống"] == ""
+    assert any("Ghi nhận vào hệ thống" in c.value for c in app.caption)
+
+
+def test_contacts_in_notes_letters_and_the_timeline_are_masked_for_qa(app_env):
+    code = new_case().ticket_code
+    cases.start_verification(db(), STAFF, code, note="đã gửi thư qua email an.nguyen@icloud.com")
+    from voc.desk import letters
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY + " Hotline: 0912.345.678.",
+                         delivery=BY_EMAIL)
+    cases.record_agreement(db(), STAFF, code)
+    cases.record_followup(db(), STAFF, code, 5, "Gọi +84 912 345 678, khách hài lòng")
+    cases.record_followup(db(), STAFF, code, 4, "Khách nhắn qua 84-912-345-678")
+    staff_view = page_text(open_page(STAFF, ticket=code))
+    qa_view = page_text(open_page(QA, ticket=code))
+    for contact in ("an.nguyen@icloud.com", "0912.345.678", "+84 912 345 678", "84-912-345-678"):
+        assert contact in staff_view
+        assert contact not in qa_view
+    assert "a•••@icloud.com" in qa_view and "Hotline: •••••••678." in qa_view
+    assert "Gọi ••••••••678, khách hài lòng" in qa_view and "Khách nhắn qua ••••••••678" in qa_view

@@ -192,3 +192,18 @@ def test_monitor_shows_root_causes_and_open_fixes(filled, manager):
     fixes = table_with(app, "Biện pháp")
     assert fixes["Mã hồ sơ"].tolist() == [code]
     assert fixes["Tình trạng"].tolist() == ["Quá hạn"]
+
+
+def test_listen_story_masks_contacts_in_notes_for_qa(filled, qa, manager):
+    from voc.desk import cases
+
+    cases.record_followup(get_db(), STAFF, "KN-2026-000001", 5, "Khách nhắn 0912.345.678 / an.nguyen@icloud.com")
+    shown = {}
+    for who in (qa, manager):
+        app = open_page(LISTEN, who, **NOVEMBER)
+        next(t for t in app.text_input if t.key.startswith("listen_code")).input("KN-2026-000001").run()
+        assert not app.exception
+        shown[who.role] = "\n".join([t.value for t in app.text] + [table_with(app, "Người thực hiện").to_string()])
+    assert "0912.345.678" not in shown[qa.role] and "an.nguyen@icloud.com" not in shown[qa.role]
+    assert "Khách nhắn •••••••678 / a•••@icloud.com" in shown[qa.role]
+    assert "Khách nhắn 0912.345.678 / an.nguyen@icloud.com" in shown[manager.role]

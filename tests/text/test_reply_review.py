@@ -117,3 +117,27 @@ def test_open_letter_for_its_reviewer_and_its_writer(filled, qa):
     assert [r.comment for r in seen_by_writer.reviews] == [COMMENT]
     with pytest.raises(PermissionDenied):
         reply_review.open_letter(filled, TUAN, 4)  # another branch's letter
+
+
+def test_qa_read_the_reply_its_checked_sentences_and_comments_with_contacts_masked(db, staff, qa, manager):
+    from tests.conftest import BY_EMAIL, make_draft
+    from voc.clock import local_date, utcnow
+    from voc.desk import letters
+    from voc.insight.analytics import Filters
+    from voc.model import LetterKind
+
+    case = cases.receive(db, staff, make_draft(event_date=local_date(utcnow())))
+    cases.start_verification(db, staff, case.ticket_code)
+    body = ("Kính gửi Quý khách,\nDo lỗi khách quan nên website bị gián đoạn, chúng tôi đã gọi số 0912 345 678 "
+            "và gửi thư tới an.nguyen@icloud.com.")
+    letter = letters.issue_letter(db, staff, case.ticket_code, LetterKind.REPLY, "Trả lời", body, delivery=BY_EMAIL)
+    reply_review.mark_reviewed(db, manager, letter.id, "Bỏ số 0912.345.678 khỏi thư")
+    for_qa = reply_review.open_letter(db, qa, letter.id)
+    quoted = [f.sentence for f in for_qa.check.findings if f.sentence and "lỗi khách quan" in f.sentence]
+    assert quoted and all("0912 345 678" not in s for s in quoted)
+    assert "0912 345 678" not in for_qa.body and "an.nguyen@icloud.com" not in for_qa.body
+    assert "•••••••678" in for_qa.body and "a•••@icloud.com" in for_qa.body
+    assert [r.comment for r in for_qa.reviews] == ["Bỏ số •••••••678 khỏi thư"]
+    assert reply_review.open_letter(db, manager, letter.id).body == body
+    df, _ = reply_queue.review_queue(db, Filters(), reader=qa)
+    assert df["comment"].tolist() == ["Bỏ số •••••••678 khỏi thư"]

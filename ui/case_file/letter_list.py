@@ -3,26 +3,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from voc.accounts.access import Actor, Permission
-from voc.accounts.privacy import mask_address, mask_email
 from voc.clock import format_local
 from voc.desk import documents, letters
-from voc.model import Case, LetterDelivery
+from voc.model import Case
 
 
-def delivery_text(actor: Actor, letter: letters.Letter) -> str:
-    """How the letter was sent, the address masked for roles that may not see contacts."""
+def delivery_text(letter: letters.Letter) -> str:
+    """How the letter was sent (the address comes masked from `letters_of` for roles that may not see it)."""
     d = letter.delivery
     if d is None:
         return "Chưa ghi nhận cách gửi (thư phát hành trước khi có mục này)."
-    recipient = d.recipient
-    if not actor.can(Permission.SEE_CONTACTS):
-        recipient = {LetterDelivery.EMAIL: mask_email, LetterDelivery.POST: mask_address}.get(
-            d.method, lambda text: text)(recipient)
-    return f"Gửi: {d.method.label} — {recipient} — lúc {format_local(d.at)}"
+    return f"Gửi: {d.method.label} — {d.recipient} — lúc {format_local(d.at)}"
 
 
-def show(actor: Actor, case: Case, issued: list[letters.Letter]) -> None:
+def show(case: Case, issued: list[letters.Letter]) -> None:
     st.subheader(f"Thư đã phát hành ({len(issued)})")
     if not issued:
         st.caption("Chưa có thư trả lời hay giấy mời nào.")
@@ -37,7 +31,7 @@ def show(actor: Actor, case: Case, issued: list[letters.Letter]) -> None:
             st.text(f"V/v: {letter.subject}")
             if letter.supersedes_number:
                 st.caption(f"Thay thế thư số {letter.supersedes_number}.")
-            st.text(delivery_text(actor, letter))
+            st.text(delivery_text(letter))
             if letter.meeting_at:
                 st.text(f"Hẹn làm việc: {format_local(letter.meeting_at)} tại {letter.meeting_place or ''}")
             st.text(letter.body)

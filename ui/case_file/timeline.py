@@ -12,12 +12,20 @@ from voc.model import ReferralBody, Status
 from voc.store.audit import Event
 
 
-def show(events: list[Event]) -> None:
+RECORDED = "Ghi nhận vào hệ thống"
+
+
+def show(entries: list[timeline.TimelineEntry]) -> None:
     st.subheader("Diễn biến hồ sơ")
-    rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
-             "Hành động": timeline.event_label(e.action), "Ghi chú": e.note or "",
-             "Chi tiết": describe(e)} for e in events]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    entered_later = any(e.recorded for e in entries)
+    rows = [{"Thời điểm": format_local(e.happened_at), **({RECORDED: e.recorded} if entered_later else {}),
+             "Người thực hiện": e.who, "Hành động": e.label, "Ghi chú": e.event.note or "",
+             "Chi tiết": describe(e.event)} for e in entries]
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={RECORDED: st.column_config.TextColumn(width=280)})
+    if entered_later:
+        st.caption(f"“{RECORDED}”: việc được nhập sau thời điểm xảy ra (ví dụ cuộc gọi hotline nhập lại sau) "
+                   "ghi thêm lúc nhập và người nhập.")
 
 
 def describe(event: Event) -> str:

@@ -134,10 +134,10 @@ def _move_rows(cur, actor_name: str, old: str, new: str, now: datetime, note: st
     """Every account and case on branch `old` moves to `new`, each with its own audit event."""
     for entity, table, key in (("user", "users", "username"), ("case", "cases", "CAST(id AS VARCHAR)")):
         cur.execute(
-            f"INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note) "
-            f"SELECT ?, ?, ?, {key}, 'branch_renamed', json_object('branch', ?), json_object('branch', ?), ? "
+            f"INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note, recorded_at) "
+            f"SELECT ?, ?, ?, {key}, 'branch_renamed', json_object('branch', ?), json_object('branch', ?), ?, ? "
             f"FROM {table} WHERE branch = ? ORDER BY {key}",
-            [to_db(now), actor_name, entity, old, new, note, old])
+            [to_db(now), actor_name, entity, old, new, note, to_db(utcnow()), old])
     cur.execute("UPDATE users SET branch = ? WHERE branch = ?", [new, old])
     cur.execute("UPDATE cases SET branch = ?, version = version + 1, updated_at = ? WHERE branch = ?",
                 [new, to_db(now), old])

@@ -14,6 +14,7 @@ from voc.store import case_store
 from voc.desk import attachments as attachment_store
 from voc.mail.outbox import queue_confirmation
 from voc.accounts.access import Actor, Permission
+from voc.accounts.privacy import text_for
 from voc.store.audit import record_event
 from voc.clock import from_db, local_date, to_db, utcnow
 from voc.errors import ConflictError, PermissionDenied, ValidationError
@@ -361,11 +362,12 @@ class Followup:
     recorded_by: str
 
 
-def followups_of(cur, case_id: int) -> list[Followup]:
-    """The follow-up contacts after resolution, newest first (the case file shows the latest result)."""
+def followups_of(cur, case_id: int, reader: Actor | None = None) -> list[Followup]:
+    """The follow-up contacts after resolution, newest first (the case file shows the latest result); for a
+    `reader`, the notes as their role may read them (contacts masked)."""
     rows = cur.execute("SELECT contacted_at, satisfaction, note, recorded_by FROM followups WHERE case_id = ? "
                        "ORDER BY contacted_at DESC", [case_id]).fetchall()
-    return [Followup(from_db(r[0]), r[1], r[2], r[3]) for r in rows]
+    return [Followup(from_db(r[0]), r[1], text_for(reader, r[2]) if reader else r[2], r[3]) for r in rows]
 
 
 def timeline(db, actor: Actor, ticket_code: str):

@@ -410,11 +410,11 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
             "SELECT id, round, round_opened_at, reply_due_at, resolution_due_at FROM cases WHERE list_contains(?, id)",
             [ids])
         cur.execute(
-            "INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note) "
+            "INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note, recorded_at) "
             "SELECT ?, ?, 'case', CAST(id AS VARCHAR), 'imported', NULL, "
-            "json_object('ticket_code', ticket_code, 'status', status), 'Nhập từ CSV' "
+            "json_object('ticket_code', ticket_code, 'status', status), 'Nhập từ CSV', ? "
             "FROM cases WHERE list_contains(?, id)",
-            [to_db(now), actor.username, ids])
+            [to_db(now), actor.username, to_db(utcnow()), ids])
         if themes is not None:
             texts = {r[0]: tagging.case_text(r[1], r[2]) for r in cur.execute(
                 "SELECT id, content, request FROM cases WHERE list_contains(?, id)", [ids]).fetchall()}

@@ -15,6 +15,7 @@ import duckdb
 from voc.store import case_store
 from voc.text import reply_check
 from voc.accounts.access import Actor
+from voc.accounts.privacy import letter_for
 from voc.store.audit import record_event
 from voc.desk.cases import _EMAIL, apply_action
 from voc.desk import documents
@@ -336,7 +337,8 @@ def _get(cur, letter_id: int, case_id: int) -> Letter | None:
     return _row_to_letter(row) if row else None
 
 
-def letters_of(cur, case_id: int) -> list[Letter]:
+def letters_of(cur, case_id: int, reader: Actor | None = None) -> list[Letter]:
+    """The case's letters, oldest first; for a `reader`, as their role may read them (contacts masked)."""
     rows = cur.execute(f"SELECT {_LETTER_COLUMNS} FROM letters l WHERE l.case_id = ? ORDER BY l.issued_at, l.id",
                        [case_id]).fetchall()
-    return [_row_to_letter(r) for r in rows]
+    return [letter_for(reader, _row_to_letter(r)) if reader else _row_to_letter(r) for r in rows]

@@ -7,11 +7,12 @@ each change is an audit event of the case with the values before and after (R11)
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from voc.store import case_store
 from voc.accounts.access import Actor, Permission
+from voc.accounts.privacy import sees_contacts, text_for
 from voc.store.audit import record_event
 from voc.clock import from_db, local_date, to_db, utcnow
 from voc.errors import PermissionDenied, ValidationError
@@ -53,9 +54,14 @@ def _row(r) -> RootCause:
     return RootCause(r[0], RootCauseCategory(r[1]), r[2], r[3], r[4], r[5], from_db(r[6]), r[7], from_db(r[8]))
 
 
-def root_cause_of(cur, case_id: int) -> RootCause | None:
+def root_cause_of(cur, case_id: int, reader: Actor | None = None) -> RootCause | None:
+    """The case's root cause; for a `reader`, its notes as their role may read them (contacts masked)."""
     row = cur.execute(f"SELECT {_COLUMNS} FROM root_causes WHERE case_id = ?", [case_id]).fetchone()
-    return _row(row) if row else None
+    cause = _row(row) if row else None
+    if cause is None or reader is None or sees_contacts(reader):
+        return cause
+    return replace(cause, cause=text_for(reader, cause.cause), action=text_for(reader, cause.action),
+                   owner=text_for(reader, cause.owner))
 
 
 def _text(value: str | None, limit: int, label: str, field: str, required: bool = False) -> str | None:

@@ -7,6 +7,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from voc.accounts.access import Actor
+from voc.accounts.privacy import sees_contacts, text_for
 from voc.clock import LOCAL_TZ
 from voc.insight.analytics import Filters, fetch_df, filter_clause, local_midnight_utc
 from voc.text.reply_review import ReviewState
@@ -61,8 +63,10 @@ def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: in
 
 
 def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: int | None = None, *,
-                 review: ReviewState = ReviewState.ALL, writer: str | None = None) -> tuple[pd.DataFrame, int]:
-    """The review queue with a score for every letter shown: unchecked ones are checked and stored now."""
+                 review: ReviewState = ReviewState.ALL, writer: str | None = None,
+                 reader: Actor | None = None) -> tuple[pd.DataFrame, int]:
+    """The review queue with a score for every letter shown: unchecked ones are checked and stored now.
+    For a `reader`, the review comments as their role may read them (contacts masked)."""
     from voc.text import reply_check
 
     def query(cur):
@@ -79,4 +83,6 @@ def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: in
             pass  # another session stored them meanwhile
         with db.cursor() as cur:
             df, total = query(cur)
+    if reader is not None and not sees_contacts(reader):
+        df["comment"] = [text_for(reader, c) if isinstance(c, str) else c for c in df["comment"]]
     return df, total

@@ -28,9 +28,10 @@ import hashlib
 import imaplib
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from voc.accounts.privacy import mask_email, sees_contacts, text_for
 from voc.desk import attachments as attachment_store
 from voc.store import case_store
 from voc.store.audit import record_event
@@ -410,12 +411,18 @@ class CaseMailView:
 
 
 def case_mail(db, actor, ticket_code: str) -> CaseMailView:
-    """The mails of a case and the attachments refused from them (the case's branch scope applies)."""
+    """The mails of a case and the attachments refused from them (the case's branch scope applies); the
+    sender and the mail's text masked for a role that may not see customers' contacts."""
     from voc.desk.cases import load_case
 
     case = load_case(db, actor, ticket_code)
     with db.cursor() as cur:
-        return CaseMailView(mails_of(cur, case.id), refused_attachments_of(cur, case.id))
+        mails = mails_of(cur, case.id)
+        refused = refused_attachments_of(cur, case.id)
+    if not sees_contacts(actor):
+        mails = [replace(m, from_address=mask_email(m.from_address) or None, subject=text_for(actor, m.subject),
+                         text=text_for(actor, m.text), reason=text_for(actor, m.reason)) for m in mails]
+    return CaseMailView(mails, refused)
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,13 @@ def record_event(
     note: str | None = None,
     at: datetime | None = None,
 ) -> None:
+    """`at` is when it happened (an intake may give the past time of a call); the event also keeps when it
+    was written, which is now."""
+    now = utcnow()
     cur.execute(
-        "INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [to_db(at or utcnow()), actor, entity, str(entity_id), action, _dump(before), _dump(after), note],
+        "INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [to_db(at or now), actor, entity, str(entity_id), action, _dump(before), _dump(after), note, to_db(now)],
     )
 
 
@@ -61,6 +64,7 @@ class Event:
     after: dict | None
     note: str | None
     actor_name: str | None = None    # the account's display name, when the actor is an account
+    recorded_at: datetime | None = None  # when it was written; None for events from before migration 015
 
     @property
     def who(self) -> str:
@@ -73,12 +77,12 @@ def events_for(cur, entity: str, entity_id: str | int) -> list[Event]:
 
     rows = cur.execute(
         "SELECT e.id, e.occurred_at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.note, "
-        "u.display_name FROM events e LEFT JOIN users u ON u.username = e.actor "
+        "u.display_name, e.recorded_at FROM events e LEFT JOIN users u ON u.username = e.actor "
         "WHERE e.entity = ? AND e.entity_id = ? ORDER BY e.id",
         [entity, str(entity_id)],
     ).fetchall()
     return [
         Event(r[0], from_db(r[1]), r[2], r[3], r[4], r[5],
-              json.loads(r[6]) if r[6] else None, json.loads(r[7]) if r[7] else None, r[8], r[9])
+              json.loads(r[6]) if r[6] else None, json.loads(r[7]) if r[7] else None, r[8], r[9], from_db(r[10]))
         for r in rows
     ]

@@ -7,12 +7,13 @@ comment in the case file's timeline. Nobody reviews their own letter.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
 from voc.text import reply_check
 from voc.accounts.access import Actor, Permission
+from voc.accounts.privacy import sees_contacts, text_for
 from voc.store.audit import record_event
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import NotFound, PermissionDenied, ValidationError
@@ -103,8 +104,11 @@ def open_letter(db, actor: Actor, letter_id: int) -> LetterUnderReview:
         reply = _reply(cur, actor, letter_id)
         reviews = reviews_of(cur, letter_id)
     _, check = reply_check.check_stored_letter(db, letter_id)  # found: letters are never deleted
+    if not sees_contacts(actor):  # the letter's text, the sentences the check quotes and the comments, masked
+        check = replace(check, findings=[replace(f, sentence=text_for(actor, f.sentence)) for f in check.findings])
+        reviews = [replace(r, comment=text_for(actor, r.comment)) for r in reviews]
     return LetterUnderReview(reply.letter_id, reply.doc_number, reply.ticket_code, reply.issued_by, reply.issued_at,
-                             reply.body, check, reviews, may_review(actor, reply.issued_by))
+                             text_for(actor, reply.body), check, reviews, may_review(actor, reply.issued_by))
 
 
 def mark_reviewed(db, actor: Actor, letter_id: int, comment: str = "", *, at: datetime | None = None) -> Review:
