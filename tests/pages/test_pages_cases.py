@@ -357,3 +357,48 @@ def test_followup_form_is_cleared_and_the_satisfaction_shown_on_the_case(app_env
     [metric] = [m for m in app.metric if m.label.startswith("Mức độ hài lòng")]
     assert metric.value == "2/5"
     assert "Khách chưa hài lòng về tốc độ hỗ trợ" in [t.value for t in app.text]
+
+
+def test_two_staff_acting_at_once_one_wins_the_other_is_told_why_and_keeps_the_note(app_env):
+    """Issue #14 item 28: the second click used to vanish with the first click's state change (its form was
+    gone on the rerun); it now reaches voc/, is refused with the conflict message and keeps the note."""
+    code = new_case().ticket_code
+    hoa = Actor("hoa", Role.STAFF, "Hà Nội", "Trần Thị Hoa")
+    first, second = open_page(ticket=code), open_page(hoa, ticket=code)
+    first.text_area(key="note_start_verification").input("Đã gọi khách lúc 9h.")
+    click(first, "Bắt đầu xác minh")
+    assert first.success[0].value == "Đã thực hiện: Bắt đầu xác minh."
+    second.text_area(key="note_start_verification").input("Khách gửi thêm ảnh chụp màn hình.")
+    click(second, "Bắt đầu xác minh")
+    assert errors_shown(second) == [
+        "Hồ sơ vừa được người khác cập nhật nên thay đổi của bạn chưa được lưu. "
+        "Vui lòng tải lại hồ sơ và thực hiện lại."]
+    assert second.text_area(key="note_start_verification").value == "Khách gửi thêm ảnh chụp màn hình."
+    started = [e for e in cases.timeline(db(), STAFF, code) if e.action == "start_verification"]
+    assert [(e.actor, e.note) for e in started] == [("lan", "Đã gọi khách lúc 9h.")]
+    assert status_of(code) is Status.VERIFYING
+    # The next run draws the case as it now is; the note the new state has no field for is offered to copy.
+    second.run()
+    assert [t.label for t in second.tabs] == ["Phát hành thư trả lời / giấy mời"]
+    assert "“Bắt đầu xác minh” chưa được thực hiện" in second.warning[0].value
+    assert [c.value for c in second.code] == ["Khách gửi thêm ảnh chụp màn hình."]
+    click(second, "Bỏ nội dung này")
+    assert not second.code
+
+
+def test_a_click_on_a_form_the_case_has_left_is_answered(app_env):
+    """The case moved on (closed by someone else) while the composer was open: issuing is refused, and the
+    letter's text is kept."""
+    from voc.desk import letters
+    code = new_case().ticket_code
+    cases.start_verification(db(), STAFF, code)
+    app = open_page(ticket=code)
+    app.text_area(key=f"lb_{code}").set_value(CLEAN_BODY)
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY, delivery=BY_EMAIL)
+    cases.record_agreement(db(), STAFF, code)
+    click(app, "Phát hành thư")
+    assert "người khác cập nhật" in errors_shown(app)[0]
+    with db().cursor() as cur:
+        assert len(letters.letters_of(cur, cases.load_case(db(), STAFF, code).id)) == 1
+    app.run()
+    assert [c.value for c in app.code] == [CLEAN_BODY]
