@@ -402,3 +402,23 @@ def test_a_click_on_a_form_the_case_has_left_is_answered(app_env):
         assert len(letters.letters_of(cur, cases.load_case(db(), STAFF, code).id)) == 1
     app.run()
     assert [c.value for c in app.code] == [CLEAN_BODY]
+
+
+def test_a_note_over_the_limit_is_refused_and_kept_and_notes_read_in_full(app_env):
+    """Issue #14 item 13: a note of 125.004 characters was accepted and read as one grid line."""
+    code = new_case().ticket_code
+    app = open_page(ticket=code)
+    too_long = "Khách gọi lại nhiều lần. " * 5_000 + "Hết."
+    app.text_area(key="note_start_verification").input(too_long)
+    click(app, "Bắt đầu xác minh")
+    assert errors_shown(app) == ["Ghi chú quá dài (125.004 ký tự; tối đa 50.000). "
+                                 "Hãy rút gọn và đính kèm phần còn lại dưới dạng tệp."]
+    assert app.text_area(key="note_start_verification").value == too_long
+    assert status_of(code) is Status.RECEIVED
+    note = "Đã gọi khách lúc 9h, khách xác nhận website vẫn lỗi 503. " * 60 + "\nHẹn gọi lại 14h."
+    app.text_area(key="note_start_verification").input(note)
+    click(app, "Bắt đầu xác minh")
+    assert status_of(code) is Status.VERIFYING
+    assert note in [t.value for t in app.text]                 # in full, wrapped text under the table
+    [cell] = [n for n in app.dataframe[-1].value["Ghi chú"] if n]
+    assert cell.startswith("Đã gọi khách lúc 9h") and cell.endswith("…") and len(cell) <= 81

@@ -1,23 +1,46 @@
-"""The case's audit trail (Diễn biến hồ sơ)."""
+"""The case's audit trail (Diễn biến hồ sơ): one line per event, then the events' notes in full."""
 from __future__ import annotations
 
 from datetime import date
 
 import streamlit as st
 
-from ui.widgets import enum_label
+from ui.widgets import enum_label, md_escape
 from voc.clock import format_local
 from voc.insight import timeline
 from voc.model import ReferralBody, Status
 from voc.store.audit import Event
 
+EXCERPT_CHARS = 80
+SCROLL_FROM_CHARS = 1_500        # a longer note scrolls in a box of its own
+
 
 def show(events: list[Event]) -> None:
     st.subheader("Diễn biến hồ sơ")
     rows = [{"Thời điểm": format_local(e.at), "Người thực hiện": e.who,
-             "Hành động": timeline.event_label(e.action), "Ghi chú": e.note or "",
+             "Hành động": timeline.event_label(e.action), "Ghi chú": excerpt(e.note),
              "Chi tiết": describe(e)} for e in events]
     st.dataframe(rows, hide_index=True, width="stretch")
+    notes(events)
+
+
+def excerpt(note: str | None) -> str:
+    """A note on the table's one line: its start (the full text is under the table)."""
+    line = " ".join((note or "").split())
+    return line if len(line) <= EXCERPT_CHARS else line[:EXCERPT_CHARS].rstrip() + "…"
+
+
+def notes(events: list[Event]) -> None:
+    """Every note in full and wrapped, in the table's order: when, who, on which action."""
+    noted = [e for e in events if e.note]
+    if not noted:
+        return
+    st.markdown("**Ghi chú trong diễn biến hồ sơ**")
+    for event in noted:
+        with st.container(border=True):
+            st.caption(f"{format_local(event.at)} — {md_escape(event.who)} — {timeline.event_label(event.action)}")
+            box = st.container(height=320) if len(event.note) > SCROLL_FROM_CHARS else st.container()
+            box.text(event.note)
 
 
 def describe(event: Event) -> str:
