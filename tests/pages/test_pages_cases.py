@@ -377,8 +377,12 @@ def test_two_staff_acting_at_once_one_wins_the_other_is_told_why_and_keeps_the_n
     started = [e for e in cases.timeline(db(), STAFF, code) if e.action == "start_verification"]
     assert [(e.actor, e.note) for e in started] == [("lan", "Đã gọi khách lúc 9h.")]
     assert status_of(code) is Status.VERIFYING
-    # The next run draws the case as it now is; the note the new state has no field for is offered to copy.
-    second.run()
+    assert "Hồ sơ vừa chuyển sang trạng thái “Đang xác minh”" in second.info[0].value
+    click(second, "Bắt đầu xác minh")                              # again, on the form still shown: told why
+    assert errors_shown(second) == ["Không thể thực hiện “Bắt đầu xác minh” khi hồ sơ đang ở trạng thái “Đang xác minh”."]
+    assert len([e for e in cases.timeline(db(), STAFF, code) if e.action == "start_verification"]) == 1
+    # Reloaded, the file offers the new state's actions, and the note (no field for it now) to copy.
+    click(second, "Tải lại hồ sơ")
     assert [t.label for t in second.tabs] == ["Phát hành thư trả lời / giấy mời"]
     assert "“Bắt đầu xác minh” chưa được thực hiện" in second.warning[0].value
     assert [c.value for c in second.code] == ["Khách gửi thêm ảnh chụp màn hình."]

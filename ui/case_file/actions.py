@@ -67,13 +67,19 @@ def drawn_for(case: Case) -> Drawn:
 def show(actor: Actor, case: Case, issued: list) -> None:
     drawn = drawn_for(case)
     allowed = drawn.actions
-    kept_text(drawn)
     followup = drawn.status in (Status.RESOLVED, Status.CLOSED)
-    if not allowed and not followup:
+    kept = kept_text(drawn)
+    if not allowed and not followup and kept is None:
         return
     st.subheader("Xử lý hồ sơ")
+    if (drawn.status, drawn.round) != (case.status, case.round):
+        st.info(f"Hồ sơ vừa chuyển sang trạng thái “{case.status.label}” (lần giải quyết {case.round}) trong lúc "
+                "bạn thao tác; các thao tác dưới đây là của trạng thái trước.", icon=":material/sync:")
+        st.button("Tải lại hồ sơ", key="case_file_reload")      # any rerun without an action draws the new state
+    if kept is not None:
+        show_kept(kept, drawn)
     tabs = [a.label for a in allowed] + (["Ghi nhận theo dõi sau giải quyết"] if followup else [])
-    for tab, action in zip(st.tabs(tabs), allowed + ([None] if followup else [])):
+    for tab, action in zip(st.tabs(tabs) if tabs else [], allowed + ([None] if followup else [])):
         with tab:
             if action is Action.ISSUE_LETTER:
                 composer.show(actor, case, issued, drawn.version, on_refused=lambda body: keep(case, action, body))
@@ -90,16 +96,20 @@ def keep(case: Case, action: Action, text: str) -> None:
         st.session_state[KEPT] = Kept(case.ticket_code, action, text)
 
 
-def kept_text(drawn: Drawn) -> None:
-    """The text of a refused action whose form the case's new state no longer offers, to copy."""
+def kept_text(drawn: Drawn) -> Kept | None:
+    """The text of a refused action on this case whose form the state drawn no longer offers."""
     kept = st.session_state.get(KEPT)
     if not isinstance(kept, Kept) or kept.ticket_code != drawn.ticket_code or kept.action in drawn.actions:
-        return
+        return None
+    return kept
+
+
+def show_kept(kept: Kept, drawn: Drawn) -> None:
     with st.container(border=True):
         st.warning(f"“{kept.action.label}” chưa được thực hiện vì hồ sơ đã chuyển sang trạng thái "
                    f"“{drawn.status.label}”. Nội dung bạn đã nhập chưa được lưu; hãy sao chép nếu cần:",
                    icon=":material/content_paste:")
-        st.code(kept.text, language=None, wrap_lines=True, height=min(400, 40 + 24 * kept.text.count("\n")))
+        st.code(kept.text, language=None, wrap_lines=True, height="content" if len(kept.text) < 1_500 else 400)
         if st.button("Bỏ nội dung này", key="kept_dismiss"):
             st.session_state.pop(KEPT, None)
             st.rerun()
