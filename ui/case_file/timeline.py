@@ -25,18 +25,18 @@ def show(events: list[Event]) -> None:
 
 
 def excerpt(note: str | None) -> str:
-    """A note on the table's one line: its start (the full text is under the table)."""
+    """A note on the table's one line: all of it if it fits, else its start (in full under the table)."""
     line = " ".join((note or "").split())
     return line if len(line) <= EXCERPT_CHARS else line[:EXCERPT_CHARS].rstrip() + "…"
 
 
 def notes(events: list[Event]) -> None:
-    """Every note in full and wrapped, in the table's order: when, who, on which action."""
-    noted = [e for e in events if e.note]
-    if not noted:
+    """The notes the table's line cuts short, in full and wrapped, in the table's order."""
+    long = [e for e in events if e.note and excerpt(e.note) != e.note]
+    if not long:
         return
-    st.markdown("**Ghi chú trong diễn biến hồ sơ**")
-    for event in noted:
+    st.markdown("**Ghi chú đầy đủ**")
+    for event in long:
         with st.container(border=True):
             st.caption(f"{format_local(event.at)} — {md_escape(event.who)} — {timeline.event_label(event.action)}")
             box = st.container(height=320) if len(event.note) > SCROLL_FROM_CHARS else st.container()
