@@ -68,7 +68,7 @@ def show(actor: Actor, case: Case, issued: list) -> None:
     drawn = drawn_for(case)
     allowed = drawn.actions
     followup = drawn.status in (Status.RESOLVED, Status.CLOSED)
-    kept = kept_text(drawn)
+    kept = kept_for(drawn)
     if not allowed and not followup and kept is None:
         return
     st.subheader("Xử lý hồ sơ")
@@ -96,7 +96,7 @@ def keep(case: Case, action: Action, text: str) -> None:
         st.session_state[KEPT] = Kept(case.ticket_code, action, text)
 
 
-def kept_text(drawn: Drawn) -> Kept | None:
+def kept_for(drawn: Drawn) -> Kept | None:
     """The text of a refused action on this case whose form the state drawn no longer offers."""
     kept = st.session_state.get(KEPT)
     if not isinstance(kept, Kept) or kept.ticket_code != drawn.ticket_code or kept.action in drawn.actions:

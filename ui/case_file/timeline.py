@@ -1,4 +1,4 @@
-"""The case's audit trail (Diễn biến hồ sơ): one line per event, then the events' notes in full."""
+"""The case's audit trail (Diễn biến hồ sơ): one line per event, then in full the notes that line cuts short."""
 from __future__ import annotations
 
 from datetime import date
