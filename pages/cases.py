@@ -150,8 +150,6 @@ def case_file(actor: Actor, code: str) -> None:
     except DomainError as error:
         show_error(error)
         return
-    seen_key = f"seen_version_{case.ticket_code}"
-    seen_version = st.session_state.get(seen_key, case.version)
     st.title(f"Hồ sơ {case.ticket_code}")
     st.caption(f"{case.status.label} — lần giải quyết {case.round} — {case.channel.label} — {case.service.label}"
                f" — chi nhánh {md_escape(case.branch) or '—'} — nhân viên {md_escape(case.staff) or '—'}")
@@ -174,10 +172,9 @@ def case_file(actor: Actor, code: str) -> None:
     themes_table(tags)
     letter_list.show(case, issued)
     if actor.can(Permission.HANDLE_CASES):
-        actions.show(actor, case, issued, seen_version)
+        actions.show(actor, case, issued)
     root_cause.show(actor, case, cause)
     timeline.show(events)
-    st.session_state[seen_key] = case.version
 
 
 actor = page_actor()

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.session import get_db, page_actor, session_token
-from ui.widgets import show_error
+from ui.widgets import form_expander, show_error
 from voc.insight import overview
 from voc.accounts import users
 from voc.accounts.access import Permission
@@ -53,7 +53,7 @@ try:
 except DomainError:          # a system actor without an account row has no address to keep
     account = None
 if account is not None:
-    with st.expander("E-mail của tôi"):
+    with form_expander("E-mail của tôi", "own_email"):
         st.caption("Địa chỉ nhận thông báo của hệ thống (để trống nếu không dùng).")
         with st.form("own_email"):
             email = st.text_input("Địa chỉ e-mail", value=account.email or "")
@@ -64,7 +64,7 @@ if account is not None:
                 except DomainError as error:
                     show_error(error)
 
-with st.expander("Đổi mật khẩu của tôi"):
+with form_expander("Đổi mật khẩu của tôi", "own_password"):
     with st.form("own_password", clear_on_submit=True):
         current = st.text_input("Mật khẩu hiện tại", type="password")
         new = st.text_input(f"Mật khẩu mới (ít nhất {users.MIN_PASSWORD_CHARS} ký tự)", type="password")

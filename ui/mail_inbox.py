@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.widgets import after_write, fields_table, md_escape, show_error
+from ui.widgets import after_write, fields_table, form_expander, md_escape, show_error
 from voc.accounts.access import Actor
 from voc.clock import format_local
 from voc.errors import DomainError
@@ -96,7 +96,7 @@ def quarantine_panel(db, actor: Actor, pending: int, branch: str) -> None:
 
 def make_case_form(db, actor: Actor, item: quarantine.QuarantineItem, default_branch: str) -> None:
     draft = quarantine.prefill(db, actor, item.id)
-    with st.expander("Tạo hồ sơ từ thư này"):
+    with form_expander("Tạo hồ sơ từ thư này", f"mail_q_case_{item.id}"):
         with st.form(f"mail_q_case_{item.id}"):
             c1, c2 = st.columns(2)
             name = c1.text_input("Họ tên khách hàng *", value=draft.name, max_chars=200)
@@ -127,7 +127,7 @@ def make_case_form(db, actor: Actor, item: quarantine.QuarantineItem, default_br
 
 
 def discard_form(db, actor: Actor, item: quarantine.QuarantineItem) -> None:
-    with st.expander("Loại bỏ thư này"):
+    with form_expander("Loại bỏ thư này", f"mail_q_discard_{item.id}"):
         with st.form(f"mail_q_discard_{item.id}"):
             note = st.text_input("Lý do loại bỏ *", placeholder="Thư rác, thư quảng cáo…")
             if st.form_submit_button("Loại bỏ thư"):

@@ -52,6 +52,13 @@ def show_error(error: DomainError) -> None:
     st.error(text, icon=":material/error:")
 
 
+def form_expander(label: str, form_key: str, **options):
+    """The expander that holds the form `form_key`. Its key keeps it open across reruns: an expander without
+    one is drawn anew, collapsed, whenever an element above it comes or goes (a message shown once, say),
+    which hid the form's error from the user who had just pressed its button (issue #14, item 6)."""
+    return st.expander(label, key=f"{form_key}_box", **options)
+
+
 def enum_label(enum: type[LabelledEnum], value: str | None) -> str:
     if value is None:
         return ""

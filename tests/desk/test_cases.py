@@ -239,3 +239,31 @@ def test_issued_reply_gets_its_check_score(db, staff, draft):
     with db.cursor() as cur:
         [(score,)] = cur.execute("SELECT score FROM reply_checks WHERE letter_id = ?", [letter.id]).fetchall()
     assert 0 <= score <= 100
+
+
+def test_action_notes_have_the_intake_text_limit(db, staff, draft):
+    """Issue #14 item 13: a 128,000-character note was accepted; now the intake's limit applies, and a refused
+    note changes nothing."""
+    case = cases.receive(db, staff, draft, received_at=MONDAY_0910)
+    with pytest.raises(ValidationError, match=r"Ghi chú quá dài \(128\.000 ký tự; tối đa 50\.000\)") as refused:
+        cases.start_verification(db, staff, case.ticket_code, at=MONDAY_0910 + timedelta(hours=1), note="x" * 128_000)
+    assert refused.value.field == "note"
+    assert case_store_status(db, case) is Status.RECEIVED and len(_events(db, case)) == 1
+    assert cases.MAX_NOTE_CHARS == cases.MAX_TEXT_CHARS == 50_000
+    longest = "Đã gọi khách. " * (cases.MAX_NOTE_CHARS // 14)
+    cases.start_verification(db, staff, case.ticket_code, at=MONDAY_0910 + timedelta(hours=1), note=longest)
+    assert _events(db, case)[-1].note == longest.strip()
+
+
+def test_followup_notes_have_the_same_limit(db, staff, draft):
+    case = cases.receive(db, staff, draft, received_at=MONDAY_0910)
+    with db.transaction() as cur:
+        case_store.update_case(cur, case, {"status": Status.RESOLVED}, MONDAY_0910)
+    with pytest.raises(ValidationError, match="Ghi chú quá dài"):
+        cases.record_followup(db, staff, case.ticket_code, 4, note="y" * 50_001)
+    assert _count(db, "followups") == 0 and [e.action for e in _events(db, case)] == ["received"]
+
+
+def case_store_status(db, case) -> Status:
+    with db.cursor() as cur:
+        return case_store.get_case(cur, case.ticket_code).status

@@ -400,3 +400,70 @@ def test_contacts_in_notes_letters_and_the_timeline_are_masked_for_qa(app_env):
         assert contact not in qa_view
     assert "a•••@icloud.com" in qa_view and "Hotline: •••••••678." in qa_view
     assert "Gọi ••••••••678, khách hài lòng" in qa_view and "Khách nhắn qua ••••••••678" in qa_view
+def test_two_staff_acting_at_once_one_wins_the_other_is_told_why_and_keeps_the_note(app_env):
+    """Issue #14 item 28: the second click used to vanish with the first click's state change (its form was
+    gone on the rerun); it now reaches voc/, is refused with the conflict message and keeps the note."""
+    code = new_case().ticket_code
+    hoa = Actor("hoa", Role.STAFF, "Hà Nội", "Trần Thị Hoa")
+    first, second = open_page(ticket=code), open_page(hoa, ticket=code)
+    first.text_area(key="note_start_verification").input("Đã gọi khách lúc 9h.")
+    click(first, "Bắt đầu xác minh")
+    assert first.success[0].value == "Đã thực hiện: Bắt đầu xác minh."
+    second.text_area(key="note_start_verification").input("Khách gửi thêm ảnh chụp màn hình.")
+    click(second, "Bắt đầu xác minh")
+    assert errors_shown(second) == [
+        "Hồ sơ vừa được người khác cập nhật nên thay đổi của bạn chưa được lưu. "
+        "Vui lòng tải lại hồ sơ và thực hiện lại."]
+    assert second.text_area(key="note_start_verification").value == "Khách gửi thêm ảnh chụp màn hình."
+    started = [e for e in cases.timeline(db(), STAFF, code) if e.action == "start_verification"]
+    assert [(e.actor, e.note) for e in started] == [("lan", "Đã gọi khách lúc 9h.")]
+    assert status_of(code) is Status.VERIFYING
+    assert "Hồ sơ vừa chuyển sang trạng thái “Đang xác minh”" in second.info[0].value
+    click(second, "Bắt đầu xác minh")                              # again, on the form still shown: told why
+    assert errors_shown(second) == ["Không thể thực hiện “Bắt đầu xác minh” khi hồ sơ đang ở trạng thái “Đang xác minh”."]
+    assert len([e for e in cases.timeline(db(), STAFF, code) if e.action == "start_verification"]) == 1
+    # Reloaded, the file offers the new state's actions, and the note (no field for it now) to copy.
+    click(second, "Tải lại hồ sơ")
+    assert [t.label for t in second.tabs] == ["Phát hành thư trả lời / giấy mời"]
+    assert "“Bắt đầu xác minh” chưa được thực hiện" in second.warning[0].value
+    assert [c.value for c in second.code] == ["Khách gửi thêm ảnh chụp màn hình."]
+    click(second, "Bỏ nội dung này")
+    assert not second.code
+
+
+def test_a_click_on_a_form_the_case_has_left_is_answered(app_env):
+    """The case moved on (closed by someone else) while the composer was open: issuing is refused, and the
+    letter's text is kept."""
+    from voc.desk import letters
+    code = new_case().ticket_code
+    cases.start_verification(db(), STAFF, code)
+    app = open_page(ticket=code)
+    app.text_area(key=f"lb_{code}").set_value(CLEAN_BODY)
+    letters.issue_letter(db(), STAFF, code, LetterKind.REPLY, "Trả lời", CLEAN_BODY, delivery=BY_EMAIL)
+    cases.record_agreement(db(), STAFF, code)
+    click(app, "Phát hành thư")
+    assert "người khác cập nhật" in errors_shown(app)[0]
+    with db().cursor() as cur:
+        assert len(letters.letters_of(cur, cases.load_case(db(), STAFF, code).id)) == 1
+    app.run()
+    assert [c.value for c in app.code] == [CLEAN_BODY]
+
+
+def test_a_note_over_the_limit_is_refused_and_kept_and_notes_read_in_full(app_env):
+    """Issue #14 item 13: a note of 125.004 characters was accepted and read as one grid line."""
+    code = new_case().ticket_code
+    app = open_page(ticket=code)
+    too_long = "Khách gọi lại nhiều lần. " * 5_000 + "Hết."
+    app.text_area(key="note_start_verification").input(too_long)
+    click(app, "Bắt đầu xác minh")
+    assert errors_shown(app) == ["Ghi chú quá dài (125.004 ký tự; tối đa 50.000). "
+                                 "Hãy rút gọn và đính kèm phần còn lại dưới dạng tệp."]
+    assert app.text_area(key="note_start_verification").value == too_long
+    assert status_of(code) is Status.RECEIVED
+    note = "Đã gọi khách lúc 9h, khách xác nhận website vẫn lỗi 503. " * 60 + "\nHẹn gọi lại 14h."
+    app.text_area(key="note_start_verification").input(note)
+    click(app, "Bắt đầu xác minh")
+    assert status_of(code) is Status.VERIFYING
+    assert note in [t.value for t in app.text]                 # in full, wrapped text under the table
+    [cell] = [n for n in app.dataframe[-1].value["Ghi chú"] if n]
+    assert cell.startswith("Đã gọi khách lúc 9h") and cell.endswith("…") and len(cell) <= 81

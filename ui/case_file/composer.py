@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Callable
 
 import streamlit as st
 
@@ -24,6 +25,10 @@ def _composer_keys(code: str) -> dict[str, str]:
         ("place", "lmp"), ("supersedes", "lsup"), ("method", "ldm"), ("recipient", "ldr"), ("sent_at", "ldt"))}
 
 
+def issue_key(code: str) -> str:
+    return f"lissue_{code}"
+
+
 def _meeting(keys: dict[str, str]) -> tuple[datetime | None, str]:
     day, at = st.session_state.get(keys["day"]), st.session_state.get(keys["time"]) or time(9, 0)
     return (datetime.combine(day, at, LOCAL_TZ) if day else None), st.session_state.get(keys["place"]) or ""
@@ -44,8 +49,10 @@ def _suggest_recipient(case: Case, keys: dict[str, str]) -> None:
     st.session_state[keys["recipient"]] = letters.suggested_delivery(case, st.session_state[keys["method"]]).recipient
 
 
-def show(actor: Actor, case: Case, issued: list[letters.Letter], version: int) -> None:
+def show(actor: Actor, case: Case, issued: list[letters.Letter], version: int,
+         on_refused: Callable[[str], None] = lambda body: None) -> None:
     """Draft from the template, edit, then issue and send (stored, never changed; a correction supersedes).
+    `on_refused(body)` gets the letter's text when issuing it is refused.
 
     No st.form: a change of the meeting fields rewrites the meeting lines in the body at once, keeping
     the rest of the user's edits."""
@@ -72,7 +79,7 @@ def show(actor: Actor, case: Case, issued: list[letters.Letter], version: int) -
     c1.button("Tạo lại bản nháp từ mẫu", key=f"lredraft_{code}", on_click=_redraft, args=(case, kind, keys),
               help="Bỏ các chỉnh sửa và soạn lại từ mẫu.")
     check = c2.button("Kiểm tra thư", key=f"lcheck_{code}")
-    issue = c3.button("Phát hành thư", type="primary", key=f"lissue_{code}")
+    issue = c3.button("Phát hành thư", type="primary", key=issue_key(code))
     if check and kind is LetterKind.REPLY:
         reply_checker_panel(actor, case, body)
     elif check:
@@ -81,6 +88,7 @@ def show(actor: Actor, case: Case, issued: list[letters.Letter], version: int) -
         run_action(f"phát hành {kind.label.lower()}", lambda: letters.issue_letter(
             get_db(), actor, code, kind, subject, body, delivery=delivery, meeting_at=meeting_at,
             meeting_place=place, supersedes=supersedes, expected_version=version), clear=keys.values())
+        on_refused(body)                      # reached only when refused: a success reloads the page
 
 
 def delivery_widgets(case: Case, keys: dict[str, str]) -> letters.Delivery:

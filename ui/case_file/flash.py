@@ -9,6 +9,7 @@ from ui.widgets import after_write, show_error
 from voc.errors import DomainError
 
 FLASH = "cases_flash"
+KEPT = "case_file_kept"       # what the user typed into an action that was refused
 
 
 def show() -> None:
@@ -18,14 +19,14 @@ def show() -> None:
 
 
 def run_action(label: str, call, clear: Sequence[str] = ()) -> None:
-    """Run one use case; on success empty the widgets in `clear` and reload the file with a message,
-    else show the Vietnamese error (the user's input stays)."""
+    """Run one use case; on success empty the widgets in `clear`, drop the text kept from an earlier refusal
+    and reload the file with a message, else show the Vietnamese error (the user's input stays)."""
     try:
         call()
     except DomainError as error:
         show_error(error)
         return
-    for key in clear:
+    for key in (*clear, KEPT):
         st.session_state.pop(key, None)
     after_write()
     st.session_state[FLASH] = f"Đã thực hiện: {label}."

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui.case_file.flash import run_action
 from ui.session import get_db
-from ui.widgets import fields_table
+from ui.widgets import fields_table, form_expander
 from voc.accounts.access import Actor, Permission
 from voc.clock import LOCAL_TZ, format_local
 from voc.desk import root_causes
@@ -32,7 +32,7 @@ def show(actor: Actor, case: Case, cause: root_causes.RootCause | None) -> None:
     if not actor.can(Permission.HANDLE_CASES):
         return
     categories = list(RootCauseCategory)
-    with st.expander("Cập nhật nguyên nhân gốc" if cause else "Ghi nhận nguyên nhân gốc"):
+    with form_expander("Cập nhật nguyên nhân gốc" if cause else "Ghi nhận nguyên nhân gốc", "root_cause"):
         with st.form("root_cause"):
             category = st.selectbox("Nhóm nguyên nhân *", categories, format_func=lambda c: c.label,
                                     index=categories.index(cause.category) if cause else None,

@@ -22,10 +22,12 @@ from voc.desk.lifecycle import Action, next_status
 from voc.model import Case, CaseDraft, IssueKind, ReferralBody, Status
 from voc.desk.policy import Policy, load_policy
 from voc.desk.sla import days_since_event, is_past_limitation, limitation_days, reply_due_at, resolution_due_at
+from voc.numbers import vn_number
 from voc.plaintext import clean_text
 
 MAX_TEXT_CHARS = 50_000
 MAX_NAME_CHARS = 200
+MAX_NOTE_CHARS = MAX_TEXT_CHARS     # an action's note: the same limit as the complaint's text at intake
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 EARLIEST_EVENT = date(2000, 1, 1)
@@ -98,6 +100,15 @@ def validate_event_date(event_date: date | None, received_at: datetime) -> None:
         raise ValidationError("Ngày xảy ra sự việc không thể sau ngày tiếp nhận.", "event_date")
     if event_date < EARLIEST_EVENT:
         raise ValidationError("Ngày xảy ra sự việc không hợp lệ (trước năm 2000).", "event_date")
+
+
+def clean_note(note: str | None) -> str | None:
+    """An action's note as stored (None when empty), refused with a Vietnamese message when too long."""
+    text = clean_text(note)
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValidationError(f"Ghi chú quá dài ({vn_number(len(text))} ký tự; tối đa {vn_number(MAX_NOTE_CHARS)}). "
+                              "Hãy rút gọn và đính kèm phần còn lại dưới dạng tệp.", "note")
+    return text or None
 
 
 @dataclass(frozen=True)
@@ -256,6 +267,7 @@ def apply_action(cur, actor: Actor, case: Case, action: Action, at: datetime,
     actor.require(Permission.HANDLE_CASES)
     if not actor.may_touch_branch(case.branch):
         raise PermissionDenied("Bạn chỉ được xử lý hồ sơ của chi nhánh mình.")
+    note = clean_note(note)
     new_status = next_status(case.status, case.round, action)
     changes = dict(changes or {})
     if new_status is not case.status:
@@ -340,6 +352,7 @@ def record_followup(db, actor: Actor, ticket_code: str, satisfaction: int, note:
     at = at or utcnow()
     if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise ValidationError("Mức độ hài lòng phải từ 1 đến 5.", "satisfaction")
+    note = clean_note(note)
     with db.transaction() as cur:
         case = case_store.get_case(cur, ticket_code)
         if not actor.may_touch_branch(case.branch):
@@ -348,10 +361,9 @@ def record_followup(db, actor: Actor, ticket_code: str, satisfaction: int, note:
             raise ValidationError("Chỉ ghi nhận theo dõi sau khi hồ sơ đã được giải quyết.", "status")
         cur.execute(
             "INSERT INTO followups (case_id, contacted_at, satisfaction, note, recorded_by) VALUES (?, ?, ?, ?, ?)",
-            [case.id, to_db(at), satisfaction, clean_text(note) or None, actor.username],
+            [case.id, to_db(at), satisfaction, note, actor.username],
         )
-        record_event(cur, actor.username, "case", case.id, "followup", None,
-                     {"satisfaction": satisfaction}, clean_text(note) or None, at=at)
+        record_event(cur, actor.username, "case", case.id, "followup", None, {"satisfaction": satisfaction}, note, at=at)
 
 
 @dataclass(frozen=True)
