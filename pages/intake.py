@@ -8,8 +8,8 @@ from datetime import date, datetime, time
 import streamlit as st
 
 from ui.session import get_db, page_actor
-from ui.widgets import after_write, customer_lines, fields_table, frame, labelled_text, show_error
-from voc.desk import attachments, cases, documents, templates
+from ui.widgets import after_write, case_link, customer_lines, fields_table, frame, labelled_text, show_error
+from voc.desk import attachments, cases, documents, duplicates, templates
 from voc.store import case_store
 from voc.text import similar
 from voc.accounts.access import Actor, Permission, Role
@@ -17,7 +17,7 @@ from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError, ValidationError
 from voc.model import Case, CaseDraft, Channel, Customer, IssueKind, Service
 
-KEY, LATE, DONE = "intake_key", "intake_late", "intake_done"
+KEY, LATE, DONE, DUPLICATES = "intake_key", "intake_late", "intake_done", "intake_duplicates"
 SIMILAR_WITHIN_DAYS = 90
 
 
@@ -97,6 +97,13 @@ def intake_form(actor: Actor) -> None:
     k = form_key()
     channel = st.radio("Kênh tiếp nhận", list(Channel), format_func=lambda c: c.label, horizontal=True,
                        key=f"channel-{k}")
+    dups = st.session_state.get(DUPLICATES, [])
+    if dups:
+        st.warning("Có thể hồ sơ này đã được lưu: cùng khách hàng, cùng nội dung, vừa tiếp nhận "
+                   + ", ".join(f"{d.ticket_code} lúc {format_local(d.received_at)}" for d in dups)
+                   + ". Hãy mở hồ sơ đó trước khi lưu thêm.", icon=":material/content_copy:")
+        for d in dups:
+            case_link(d.ticket_code)
     with st.form(f"intake-{k}"):
         st.subheader("Khách hàng")
         values = channel_fields(actor, channel, k)
@@ -119,14 +126,16 @@ def intake_form(actor: Actor) -> None:
             st.warning(st.session_state[LATE], icon=":material/hourglass_bottom:")
             late_reason = st.text_area("Lý do chấp nhận *", key=f"late-{k}",
                                        help="Ghi rõ vì sao vẫn tiếp nhận khiếu nại đã quá thời hiệu.")
+        new_anyway = bool(dups) and st.checkbox("Đây là khiếu nại mới, vẫn lưu thành hồ sơ riêng", key=f"dupok-{k}")
         submitted = st.form_submit_button("Lưu hồ sơ", type="primary")
     if submitted:
-        save(actor, channel, values, service, kind, event_date, content, request, files or [], late_reason, k)
+        save(actor, channel, values, service, kind, event_date, content, request, files or [], late_reason, k,
+             check_duplicates=not new_anyway)
 
 
 def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: IssueKind,
          event_date: date | None, content: str, request: str, files: list, late_reason: str | None,
-         k: str) -> None:
+         k: str, check_duplicates: bool = True) -> None:
     received_at = (local_moment(values.get("call_day"), values.get("call_time")) if channel is Channel.HOTLINE
                    else None) or utcnow()
     draft = CaseDraft(
@@ -137,6 +146,12 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
     uploads = [attachments.Upload(f.name, f.getvalue()) for f in files]
     try:
         details = channel_requirements(channel, values, received_at)
+        if check_duplicates:
+            with get_db().cursor() as cur:
+                dups = duplicates.likely_duplicates(cur, draft, received_at, actor=actor, intake_key=k)
+            st.session_state[DUPLICATES] = dups
+            if dups:
+                st.rerun()
         case = cases.receive(get_db(), actor, draft, late_reason=late_reason, received_at=received_at,
                              intake_key=k, attachments=uploads, details=details)
     except cases.LateComplaint as error:
@@ -147,6 +162,7 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
         return
     st.session_state[DONE] = case.ticket_code
     st.session_state.pop(LATE, None)
+    st.session_state.pop(DUPLICATES, None)
     st.session_state[KEY] = uuid.uuid4().hex
     after_write()
     st.rerun()

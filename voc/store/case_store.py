@@ -280,3 +280,11 @@ def distinct_values(cur, column: str) -> list[str]:
 
 def count_cases(cur) -> int:
     return cur.execute("SELECT count(*) FROM cases").fetchone()[0]
+
+
+
+def received_between(cur, since: datetime, until: datetime) -> list[Case]:
+    """The cases received between two moments (both inclusive), newest first."""
+    rows = cur.execute(_SELECT + " WHERE received_at BETWEEN ? AND ? ORDER BY received_at DESC, id DESC",
+                       [to_db(since), to_db(until)]).fetchall()
+    return [row_to_case(r) for r in rows]
