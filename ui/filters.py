@@ -38,7 +38,8 @@ def _from_url(allowed: dict[str, set[str]]) -> dict:
     return values
 
 
-def _to_url(f: Filters, extra: dict[str, str] | None = None) -> None:
+def link_params(f: Filters) -> dict[str, str | list[str]]:
+    """The query parameters of a VOC page showing the view `f` (for st.page_link and the URL)."""
     wanted: dict[str, str | list[str]] = {}
     if f.start:
         wanted["from"] = f.start.isoformat()
@@ -47,6 +48,11 @@ def _to_url(f: Filters, extra: dict[str, str] | None = None) -> None:
     for param, name in _LISTS.items():
         if getattr(f, name):
             wanted[param] = list(getattr(f, name))
+    return wanted
+
+
+def _to_url(f: Filters, extra: dict[str, str] | None = None) -> None:
+    wanted = link_params(f)
     for k, v in (extra or {}).items():
         if v:
             wanted[k] = v
@@ -94,9 +100,10 @@ def show(db, actor: Actor, key: str = "voc_filters", extra_url: dict[str, str] |
 
 
 def _restore(state, key: str, allowed: dict[str, set[str]]) -> None:
-    """Fill the widgets from the URL on first run, else from the copy kept when they were last shown."""
+    """Fill the widgets from the URL when it carries filters (a shared link, an alert's link), else from
+    the copy kept when they were last shown on another VOC page."""
     saved = state.get(f"{key}_saved")
-    if saved:
+    if saved and not any(param in st.query_params for param in ("from", "to", *_LISTS)):
         f = Filters.from_json(saved)
         values = {"start": f.start, "end": f.end, **{name: [v for v in getattr(f, name) if v in allowed[name]]
                                                       for name in _LISTS.values()}}

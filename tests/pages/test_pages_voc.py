@@ -163,3 +163,30 @@ def test_monitor_shows_root_causes_and_open_fixes(filled, manager):
     fixes = table_with(app, "Biện pháp")
     assert fixes["Mã hồ sơ"].tolist() == [code]
     assert fixes["Tình trạng"].tolist() == ["Quá hạn"]
+
+
+def test_an_emerging_issue_alert_links_to_its_verbatims_in_listen(app_env, qa):
+    from urllib.parse import parse_qs
+
+    from tests.insight.test_alerts import plant_spike
+    from voc.clock import utcnow
+
+    plant_spike(get_db(), utcnow())
+    app = open_page(MONITOR, qa)
+    [alert] = [w.value for w in app.warning if w.value.startswith("Gửi nhận email")]
+    current = int(alert.split(": ")[1].split(" ")[0])
+    # the page link (shown as a caption with its address when the page runs without app.py's navigation)
+    [link] = [c.value for c in app.caption if c.value.startswith("Đọc lời khách hàng: Gửi nhận email")]
+    assert f"{current} hồ sơ" in link
+    params = parse_qs(link.split("pages/listen.py?")[1])
+    assert params["theme"] == ["email"]
+    listen = signed_in(AppTest.from_file(LISTEN, default_timeout=30), qa)
+    # the filters Giám sát was showing are kept for the next VOC page, but the link's own filters win
+    from voc.insight.analytics import Filters
+    listen.session_state["voc_filters_saved"] = Filters(services=("hosting",)).to_json()
+    for name, values in params.items():
+        listen.query_params[name] = values
+    listen.run()
+    assert not listen.exception, listen.exception
+    assert listen.multiselect(key="voc_filters_themes").value == ["email"]
+    assert listen.number_input(key="listen_page").label == f"Trang (tổng {current} hồ sơ)"
