@@ -39,7 +39,7 @@ STOP = frozenset("bi da dang van cu rat roi luon cung thi la co khong duoc nay d
 GENERIC = frozenset({
     "giai thich", "kiem tra", "huong dan", "xu ly", "ho tro", "giup", "cho biet", "lien he", "phan hoi",
     "tra loi", "yeu cau", "de nghi", "mong", "muon", "can", "lam on", "xem", "xem lai", "bao", "bao cho",
-    "thong bao", "cap nhat", "khac phuc", "giai quyet", "dut diem", "xu ly dut diem", "lai", "ngay",
+    "thong bao", "cap nhat", "khac phuc", "giai quyet", "dut", "dut diem", "lai", "ngay",
     "vi sao", "tai sao", "luc nao", "bao gio", "nhu the nao", "the nao", "cho", "duoc", "lam", "di",
 })
 
