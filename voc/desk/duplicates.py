@@ -28,7 +28,6 @@ _NON_DIGITS = re.compile(r"\D")
 class LikelyDuplicate:
     ticket_code: str
     received_at: datetime
-    staff: str | None
     similarity: float        # 0..1 over the folded content and request
 
 
@@ -66,5 +65,5 @@ def likely_duplicates(cur, draft: CaseDraft, received_at: datetime, *, within: t
             continue
         similarity = text_similarity(draft, case)
         if similarity >= SAME_TEXT:
-            found.append(LikelyDuplicate(case.ticket_code, case.received_at, case.staff, round(similarity, 2)))
+            found.append(LikelyDuplicate(case.ticket_code, case.received_at, round(similarity, 2)))
     return sorted(found, key=lambda d: (-d.similarity, d.ticket_code))

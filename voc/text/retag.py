@@ -70,7 +70,8 @@ def theme_sets(cur, case_ids: Sequence[int] | None = None) -> set[tuple[str, str
     return set(cur.execute(sql + " WHERE list_contains(?, t.case_id)", [list(case_ids)]).fetchall())
 
 
-def compare(before: set[tuple[str, str]], after: set[tuple[str, str]], names: dict[str, str]) -> tuple[ThemeChange, ...]:
+def compare(before: set[tuple[str, str]], after: set[tuple[str, str]],
+            names: dict[str, str]) -> tuple[ThemeChange, ...]:
     """Per theme, the cases in `after` but not `before` (gained) and the reverse (lost)."""
     gained: dict[str, list[str]] = {}
     lost: dict[str, list[str]] = {}
