@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.mail_outbox import start_mail_worker
-from ui.session import current_actor, keep_session_cookie, login_form, return_to_requested_page, sign_out
+from ui.session import current_actor, go_home, keep_session_cookie, login_form, return_to_requested_page, sign_out
 from ui.widgets import md_escape
 from voc.accounts.access import Actor, Permission
 
@@ -54,6 +54,6 @@ with st.sidebar:
                + (f" — {md_escape(actor.branch)}" if actor.branch else ""))
     if st.button("Đăng xuất", key="sign_out"):
         sign_out()
-        st.rerun()
+        go_home()
     keep_session_cookie()
 navigation.run()

@@ -9,7 +9,8 @@ import streamlit as st
 from ui import mail_case
 from ui.case_file import actions, attachment_list, clocks, facts, flash, followup, letter_list, root_cause, timeline
 from ui.session import get_db, page_actor
-from ui.widgets import frame, known_values, md_escape, selected_row, show_error, themes_table
+from ui.widgets import (CASE_LIST_PARAMS, case_list_params, frame, known_values, md_escape, selected_row, show_error,
+                        themes_table)
 from voc.insight import sla_report
 from voc.insight import timeline as timeline_model
 from voc.desk import attachments, cases, letters, root_causes
@@ -57,13 +58,9 @@ def restore_filters() -> None:
 
 def save_filters(filt: case_store.CaseFilter, page: int) -> None:
     """Write the current view into the link so it can be shared."""
-    values = {"status": filt.statuses, "channel": filt.channels, "service": filt.services, "sla": filt.sla_states,
-              "branch": filt.branches, "staff": filt.staff}
-    wanted = {name: ",".join(v.value if hasattr(v, "value") else v for v in vals) for name, vals in values.items()}
-    wanted |= {"q": filt.text.strip(), "open": "1" if filt.open_only else "",
-               "from": filt.received_from.isoformat() if filt.received_from else "",
-               "to": filt.received_to.isoformat() if filt.received_to else "", "page": str(page) if page > 1 else ""}
-    for name, value in wanted.items():
+    wanted = case_list_params(filt, page)
+    for name in CASE_LIST_PARAMS:
+        value = wanted.get(name)
         if value and st.query_params.get(name) != value:
             st.query_params[name] = value
         elif not value and name in st.query_params:

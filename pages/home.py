@@ -2,13 +2,15 @@
 import streamlit as st
 
 from ui.session import get_db, page_actor, session_token
-from ui.widgets import form_expander, show_error
+from ui.widgets import case_list_link, form_expander, frame, open_case, selected_row, show_error
 from voc.insight import overview
 from voc.accounts import users
 from voc.accounts.access import Permission
 from voc.errors import DomainError
 from voc.numbers import vn_number
 
+MY_WORK_COLUMNS = ["ticket_code", "sla_state", "reply_due_at", "resolution_due_at", "customer_name", "status",
+                   "received_at", "excerpt"]
 actor = page_actor()
 db = get_db()
 st.title("VOC Desk")
@@ -38,13 +40,23 @@ if summary.total_cases == 0:
 else:
     if summary.demo_cases:
         st.warning(f"Đang có {vn_number(summary.demo_cases)} hồ sơ **dữ liệu mẫu (demo)**.")
-    cols = st.columns(5)
-    cols[0].metric("Hồ sơ đang mở", vn_number(summary.open_cases))
-    cols[1].metric("Đến hạn trong 24 giờ", summary.sla["due_24h"])
-    cols[2].metric("Quá hạn trả lời", summary.sla["reply_overdue"])
-    cols[3].metric("Quá hạn giải quyết", summary.sla["resolution_overdue"])
-    cols[4].metric("Tổng số hồ sơ", vn_number(summary.total_cases))
+    for col, kpi in zip(st.columns(len(summary.kpis)), summary.kpis):
+        with col:
+            st.metric(kpi.label, vn_number(kpi.value))
+            case_list_link("Xem danh sách", kpi.cases, ":material/list:")
     if actor.can(Permission.HANDLE_CASES):
+        work = overview.my_work(db, actor)
+        st.subheader(f"Việc của tôi ({vn_number(work.total)} hồ sơ đang mở)")
+        if work.rows:
+            st.caption("Hồ sơ bạn phụ trách, hạn gần nhất lên trước. Chọn một dòng để mở hồ sơ.")
+            event = st.dataframe(frame(work.rows, MY_WORK_COLUMNS), hide_index=True, width="stretch", key="my_work",
+                                 on_select="rerun", selection_mode="single-row")
+            if (picked := selected_row(event)) is not None:
+                open_case(work.rows[picked]["ticket_code"])
+            if work.total > len(work.rows):
+                case_list_link(f"Xem cả {vn_number(work.total)} hồ sơ của tôi", work.cases)
+        else:
+            st.caption("Bạn không có hồ sơ nào đang mở.")
         st.page_link("pages/intake.py", label="Tiếp nhận khiếu nại mới", icon=":material/edit_note:")
     st.page_link("pages/sla_board.py", label="Xem bảng SLA", icon=":material/timer:")
 

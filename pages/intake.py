@@ -7,18 +7,19 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
+from ui import intake_documents
 from ui.session import get_db, page_actor
-from ui.widgets import after_write, customer_lines, fields_table, frame, labelled_text, show_error
-from voc.desk import attachments, cases, templates
+from ui.widgets import after_write, case_link, customer_lines, fields_table, frame, labelled_text, show_error
+from voc.desk import attachments, cases, duplicates
 from voc.store import case_store
 from voc.text import similar
 from voc.setup import ensure_text_engine
 from voc.accounts.access import Actor, Permission, Role
 from voc.clock import LOCAL_TZ, format_local, utcnow
 from voc.errors import DomainError, ValidationError
-from voc.model import Case, CaseDraft, Channel, Customer, IssueKind, Service
+from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
 
-KEY, LATE, DONE = "intake_key", "intake_late", "intake_done"
+KEY, LATE, DONE, DUPLICATES = "intake_key", "intake_late", "intake_done", "intake_duplicates"
 SIMILAR_WITHIN_DAYS = 90
 
 
@@ -98,6 +99,13 @@ def intake_form(actor: Actor) -> None:
     k = form_key()
     channel = st.radio("Kênh tiếp nhận", list(Channel), format_func=lambda c: c.label, horizontal=True,
                        key=f"channel-{k}")
+    dups = st.session_state.get(DUPLICATES, [])
+    if dups:
+        st.warning("Có thể hồ sơ này đã được lưu: cùng khách hàng, cùng nội dung, vừa tiếp nhận "
+                   + ", ".join(f"{d.ticket_code} lúc {format_local(d.received_at)}" for d in dups)
+                   + ". Hãy mở hồ sơ đó trước khi lưu thêm.", icon=":material/content_copy:")
+        for d in dups:
+            case_link(d.ticket_code)
     with st.form(f"intake-{k}"):
         st.subheader("Khách hàng")
         values = channel_fields(actor, channel, k)
@@ -120,14 +128,16 @@ def intake_form(actor: Actor) -> None:
             st.warning(st.session_state[LATE], icon=":material/hourglass_bottom:")
             late_reason = st.text_area("Lý do chấp nhận *", key=f"late-{k}",
                                        help="Ghi rõ vì sao vẫn tiếp nhận khiếu nại đã quá thời hiệu.")
+        new_anyway = bool(dups) and st.checkbox("Đây là khiếu nại mới, vẫn lưu thành hồ sơ riêng", key=f"dupok-{k}")
         submitted = st.form_submit_button("Lưu hồ sơ", type="primary")
     if submitted:
-        save(actor, channel, values, service, kind, event_date, content, request, files or [], late_reason, k)
+        save(actor, channel, values, service, kind, event_date, content, request, files or [], late_reason, k,
+             check_duplicates=not new_anyway)
 
 
 def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: IssueKind,
          event_date: date | None, content: str, request: str, files: list, late_reason: str | None,
-         k: str) -> None:
+         k: str, check_duplicates: bool = True) -> None:
     received_at = (local_moment(values.get("call_day"), values.get("call_time")) if channel is Channel.HOTLINE
                    else None) or utcnow()
     draft = CaseDraft(
@@ -138,6 +148,12 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
     uploads = [attachments.Upload(f.name, f.getvalue()) for f in files]
     try:
         details = channel_requirements(channel, values, received_at)
+        if check_duplicates:
+            with get_db().cursor() as cur:
+                dups = duplicates.likely_duplicates(cur, draft, received_at, actor=actor, intake_key=k)
+            st.session_state[DUPLICATES] = dups
+            if dups:
+                st.rerun()
         ensure_text_engine(get_db())      # tagging at intake needs the theme model (loaded at start)
         case = cases.receive(get_db(), actor, draft, late_reason=late_reason, received_at=received_at,
                              intake_key=k, attachments=uploads, details=details)
@@ -149,6 +165,7 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
         return
     st.session_state[DONE] = case.ticket_code
     st.session_state.pop(LATE, None)
+    st.session_state.pop(DUPLICATES, None)
     st.session_state[KEY] = uuid.uuid4().hex
     after_write()
     st.rerun()
@@ -169,7 +186,7 @@ def result(actor: Actor, ticket_code: str) -> None:
     if case.late_complaint:
         st.warning("Khiếu nại quá thời hiệu, được tiếp nhận với lý do:", icon=":material/hourglass_bottom:")
         st.text(case.late_reason or "")
-    documents_for_customer(actor, case, files)
+    intake_documents.show(actor, case, files)
     st.subheader(f"Hồ sơ khác đang mở của khách hàng ({len(others)})")
     if others:
         st.dataframe(frame(others, ["ticket_code", "received_at", "service", "status", "excerpt"]),
@@ -191,46 +208,6 @@ def result(actor: Actor, ticket_code: str) -> None:
     if st.button("Tiếp nhận hồ sơ mới", type="primary", key="intake_new"):
         st.session_state.pop(DONE, None)
         st.rerun()
-
-
-def documents_for_customer(actor: Actor, case: Case, files: list) -> None:
-    """R3 confirmation (e-mail text for the web channel, a printable note otherwise); R4 receipt form."""
-    note = templates.confirmation(case)
-    st.subheader("Xác nhận gửi khách hàng")
-    if case.channel is Channel.EMAIL:
-        st.caption("Nội dung email xác nhận (sao chép để gửi cho khách hàng):")
-        st.text(f"Tiêu đề: {note.subject}")
-        st.code(note.body, language=None, wrap_lines=True)
-    else:
-        st.text(note.subject)
-        st.code(note.body, language=None, wrap_lines=True)
-    c1, c2, c3 = st.columns(3)
-    c1.download_button("Tải xác nhận (.txt)", f"{note.subject}\n\n{note.body}\n".encode("utf-8"),
-                       file_name=f"xac-nhan-{case.ticket_code}.txt", mime="text/plain", key="dl_confirm_txt",
-                       on_click="ignore")
-    shown_at = utcnow()
-    c2.download_button("Tải xác nhận (PDF)", lambda: confirmation_pdf(case, shown_at), key="dl_confirm_pdf",
-                       file_name=f"xac-nhan-{case.ticket_code}.pdf", mime="application/pdf", on_click="ignore")
-    if case.channel is Channel.IN_PERSON:
-        staff_name = actor.display_name if case.staff == actor.username else None
-        c3.download_button("In Phiếu tiếp nhận (PDF)", lambda: receipt_pdf(case, files, staff_name),
-                           file_name=f"phieu-tiep-nhan-{case.ticket_code}.pdf", mime="application/pdf",
-                           type="primary", key="dl_receipt", on_click="ignore")
-
-
-# The PDFs are built when a download button is clicked (Streamlit calls these then, on its own
-# thread), not on every display of the result page; the PDF library loads with the first one. A
-# click does not rerun the page (on_click="ignore").
-def confirmation_pdf(case: Case, at: datetime) -> bytes:
-    from voc.desk import documents
-
-    return documents.confirmation_pdf(case, at)
-
-
-def receipt_pdf(case: Case, files: list, staff_name: str | None) -> bytes:
-    from voc.desk import documents
-
-    return documents.receipt_pdf(case, files, staff_name=staff_name)
 
 
 actor = page_actor(Permission.HANDLE_CASES)

@@ -1,13 +1,16 @@
 """Giám sát: theme trends, top and emerging issues, recurrence, follow-up, process and personnel metrics."""
+from dataclasses import replace
+
 import plotly.express as px
 import streamlit as st
 
 from ui import charts, filters
 from ui.charts import plain
-from ui.widgets import md_escape
+from ui.widgets import md_escape, page_link
 from ui.session import get_db, page_actor
 from voc.accounts.access import Permission
 from voc.insight.alerts import AlertSettings
+from voc.insight.themes_trends import alert_days
 from voc.model import Status
 from voc.numbers import vn_number, vn_p_value
 
@@ -56,6 +59,10 @@ if flagged.empty:
 for row in flagged.itertuples():
     st.warning(f"{md_escape(row.theme_name)}: {row.current} hồ sơ trong 7 ngày gần nhất, mức nền "
                f"{num(row.baseline_mean)}/tuần (gấp {num(row.ratio)} lần), {vn_p_value(row.p_value)}.", icon=":material/campaign:")
+    first, last = alert_days(f)
+    page_link("pages/listen.py", f"Đọc lời khách hàng: {md_escape(row.theme_name)}, {row.current} hồ sơ "
+              f"{first:%d/%m}–{last:%d/%m}", ":material/hearing:",
+              filters.link_params(replace(f, start=first, end=last, themes=(row.theme,))))
 charts.chart("Tuần hiện tại so với mức nền", alerts.head(15), lambda d: px.bar(
     d.assign(theme_name=d["theme_name"].map(plain)).rename(columns=ALERT_SERIES), x="theme_name",
     y=list(ALERT_SERIES.values()), barmode="group",

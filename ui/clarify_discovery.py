@@ -4,6 +4,7 @@ import streamlit as st
 from ui.clarify_state import ThemeChoices, done, revision
 from ui.widgets import md_escape, show_error
 from voc.accounts.access import Actor
+from voc.clock import format_local
 from voc.errors import DomainError
 from voc.insight import clarify
 from voc.numbers import vn_number
@@ -26,6 +27,7 @@ def show(db, actor: Actor, themes: ThemeChoices) -> None:
         with st.spinner("Đang phân tích lời khách hàng…"):
             st.session_state[PHRASES] = clarify.find_phrases(
                 db, coverage=coverage, min_cases=int(min_cases), max_cases=max_cases, limit=200)
+    _dismissed(db, actor)
     phrases = st.session_state.get(PHRASES)
     if phrases is None:
         st.info("Bấm “Tìm cụm từ mới” để bắt đầu (lần đầu khoảng 10–20 giây với vài nghìn hồ sơ; "
@@ -56,6 +58,15 @@ def _phrase(db, actor: Actor, themes: ThemeChoices, phrases: list[clarify.Phrase
                    f"điểm {vn_number(phrase.score, 1)}")
         for example in phrase.examples:
             st.text(f"{example.ticket_code}: {example.excerpt}")
+        if st.button("Bỏ qua cụm từ này (không hiện lại)", key=f"clarify_dismiss_{phrase.key}_{rev}",
+                     help="Cụm từ không có nghĩa riêng (lời chung chung): lưu lại để mọi lần tìm sau không hiện nữa."):
+            try:
+                clarify.dismiss_phrase(db, actor, phrase.phrase)
+            except DomainError as error:
+                show_error(error)
+            else:
+                st.session_state[PHRASES] = clarify.without_phrase(phrases, phrase.key)
+                done(md_escape(f"Đã bỏ qua “{phrase.phrase}”: các lần tìm sau không hiện cụm từ này nữa."))
         suggested = clarify.suggest_theme(db, phrase.phrase)
         with st.form(f"clarify_add_{phrase.key}_{rev}"):
             term_col, theme_col, company_col, button_col = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
@@ -76,3 +87,23 @@ def _phrase(db, actor: Actor, themes: ThemeChoices, phrases: list[clarify.Phrase
                 st.session_state[PHRASES] = clarify.without_term(phrases, added.term)
                 done(md_escape(f"Đã thêm “{added.term}” vào từ điển (chủ đề {themes.names[added.theme_code]}).")
                      + " Gắn lại chủ đề để áp dụng cho các hồ sơ đã có.")
+
+
+def _dismissed(db, actor: Actor) -> None:
+    """The phrases QA dismissed, each one click from coming back."""
+    dismissed = clarify.dismissed_phrases(db)
+    if not dismissed:
+        return
+    with st.expander(f"Cụm từ đã bỏ qua ({len(dismissed)})"):
+        by_key = {d.key: d for d in dismissed}
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        key = left.selectbox("Cụm từ", list(by_key), key="clarify_dismissed_pick",
+                             format_func=lambda k: f"{by_key[k].phrase} — {by_key[k].dismissed_by}, "
+                                                   f"{format_local(by_key[k].dismissed_at)}")
+        if right.button("Hiện lại trong tìm kiếm", key="clarify_restore"):
+            try:
+                clarify.restore_phrase(db, actor, key)
+            except DomainError as error:
+                show_error(error)
+            else:
+                done(md_escape(f"“{by_key[key].phrase}” sẽ hiện lại ở lần tìm cụm từ sau."))

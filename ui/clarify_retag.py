@@ -1,6 +1,7 @@
 """Làm sáng tỏ, tab “Gắn lại chủ đề”: apply the current glossary, themes and model to all cases or a period."""
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from ui.widgets import show_error
@@ -8,6 +9,8 @@ from voc.accounts.access import Actor
 from voc.clock import local_date, utcnow
 from voc.errors import DomainError
 from voc.insight import clarify
+
+REPORT = "clarify_retag_report"
 
 
 def show(db, actor: Actor) -> None:
@@ -34,4 +37,12 @@ def show(db, actor: Actor) -> None:
             show_error(error)
         else:
             st.cache_data.clear()
-            st.success(report.message() if report.cases else "Không có hồ sơ nào trong khoảng thời gian đã chọn.")
+            st.session_state[REPORT] = report
+    report = st.session_state.get(REPORT)
+    if report is not None:
+        st.success(report.message() if report.cases else "Không có hồ sơ nào trong khoảng thời gian đã chọn.")
+        if report.changes:
+            st.dataframe(pd.DataFrame([{
+                "Chủ đề": c.theme_name, "Thêm": len(c.gained), "Bớt": len(c.lost),
+                "Hồ sơ được thêm chủ đề": ", ".join(c.gained), "Hồ sơ mất chủ đề": ", ".join(c.lost)}
+                for c in report.changes]), hide_index=True, width="stretch")

@@ -38,7 +38,8 @@ def _from_url(allowed: dict[str, set[str]]) -> dict:
     return values
 
 
-def _to_url(f: Filters, extra: dict[str, str] | None = None) -> None:
+def link_params(f: Filters) -> dict[str, str | list[str]]:
+    """The query parameters of a VOC page showing the view `f` (for st.page_link and the URL)."""
     wanted: dict[str, str | list[str]] = {}
     if f.start:
         wanted["from"] = f.start.isoformat()
@@ -47,6 +48,11 @@ def _to_url(f: Filters, extra: dict[str, str] | None = None) -> None:
     for param, name in _LISTS.items():
         if getattr(f, name):
             wanted[param] = list(getattr(f, name))
+    return wanted
+
+
+def _to_url(f: Filters, extra: dict[str, str] | None = None) -> None:
+    wanted = link_params(f)
     for k, v in (extra or {}).items():
         if v:
             wanted[k] = v
@@ -67,7 +73,9 @@ def show(db, actor: Actor, key: str = "voc_filters", extra_url: dict[str, str] |
     allowed = {"services": {s.value for s in Service}, "channels": {c.value for c in Channel},
                "branches": set(options["branches"]), "themes": set(options["themes"])}
     state = st.session_state
-    if f"{key}_period" not in state:  # first run, or the widgets were cleaned up on another page
+    url = _url_filters()
+    if f"{key}_period" not in state or (url and url != state.get(f"{key}_url")):
+        # first run, widgets cleaned up on another page, or a link (an alert's, say) brought other filters
         _restore(state, key, allowed)
     with st.sidebar:
         st.subheader("Bộ lọc VOC")
@@ -90,13 +98,20 @@ def show(db, actor: Actor, key: str = "voc_filters", extra_url: dict[str, str] |
                       branches=tuple(branches), themes=tuple(themes), branch_scope=scope)
     state[f"{key}_saved"] = filters.to_json()
     _to_url(filters, extra_url)
+    state[f"{key}_url"] = _url_filters()
     return filters
 
 
+def _url_filters() -> dict[str, list[str]]:
+    """The filter parameters in the URL as they stand (to tell a link's filters from the ones written here)."""
+    return {param: st.query_params.get_all(param) for param in ("from", "to", *_LISTS) if param in st.query_params}
+
+
 def _restore(state, key: str, allowed: dict[str, set[str]]) -> None:
-    """Fill the widgets from the URL on first run, else from the copy kept when they were last shown."""
+    """Fill the widgets from the URL when it carries filters (a shared link, an alert's link), else from
+    the copy kept when they were last shown on another VOC page."""
     saved = state.get(f"{key}_saved")
-    if saved:
+    if saved and not _url_filters():
         f = Filters.from_json(saved)
         values = {"start": f.start, "end": f.end, **{name: [v for v in getattr(f, name) if v in allowed[name]]
                                                       for name in _LISTS.values()}}

@@ -27,6 +27,8 @@ _RETURN_KEY = "voc_return_to"
 _USER_KEY = "voc_user"
 _SEEN_KEY = "voc_last_seen"
 _TOKEN_KEY = "voc_session_token"
+_LAST_USER_KEY = "voc_expired_user"
+HOME_PAGE = "pages/home.py"
 
 
 @st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
@@ -143,21 +145,42 @@ def return_to_requested_page() -> None:
         st.switch_page(target[0], query_params=target[1])
 
 
-def sign_in(user: users.User) -> None:
-    st.session_state.pop("voc_first_admin_password", None)
-    st.session_state[_USER_KEY] = user.actor()
-    st.session_state[_SEEN_KEY] = utcnow()
-    st.session_state[_TOKEN_KEY] = sessions.open_session(get_db(), user.username)
+def sign_in(user: users.User) -> bool:
+    """Keep `user` in this tab's session. True when what a previous user left in the tab (their page,
+    open case, filters) was cleared first: they were timed out here and someone else signs in."""
+    state = st.session_state
+    cleared = state.get(_LAST_USER_KEY) not in (None, user.username)
+    if cleared:
+        _forget_page_and_filters()
+    state.pop("voc_first_admin_password", None)
+    state.pop(_LAST_USER_KEY, None)
+    state[_USER_KEY] = user.actor()
+    state[_SEEN_KEY] = utcnow()
+    state[_TOKEN_KEY] = sessions.open_session(get_db(), user.username)
+    return cleared
 
 
 def sign_out(expired: bool = False) -> None:
-    token = st.session_state.get(_TOKEN_KEY)
+    """End the login. Signing out also clears the tab (the page's state, open case and filters, in the
+    session and in the URL) so the next person starts afresh; an expired login keeps them for the
+    same user's return (a different user clears them at sign-in)."""
+    state = st.session_state
+    token, user = state.get(_TOKEN_KEY), state.get(_USER_KEY)
     for key in (_USER_KEY, _SEEN_KEY, _TOKEN_KEY):
-        st.session_state.pop(key, None)
+        state.pop(key, None)
     if token and not expired:
         sessions.end_session(get_db(), token)
     if expired:
-        st.session_state["voc_expired"] = True
+        state["voc_expired"] = True
+        if user is not None:
+            state[_LAST_USER_KEY] = user.username
+    else:
+        _forget_page_and_filters()
+
+
+def _forget_page_and_filters() -> None:
+    st.session_state.clear()
+    st.query_params.clear()
 
 
 def login_form() -> None:
@@ -178,8 +201,18 @@ def login_form() -> None:
         submitted = st.form_submit_button("Đăng nhập", type="primary")
     if submitted:
         try:
-            sign_in(users.authenticate(get_db(), username, password))
+            cleared = sign_in(users.authenticate(get_db(), username, password))
         except DomainError as error:
             st.error(str(error))      # fixed messages: they never quote what was typed
         else:
+            if cleared:
+                go_home()
             st.rerun()
+
+
+def go_home() -> None:
+    """Open the home page with nothing in the URL (after sign-out, the login gate shows there)."""
+    try:
+        st.switch_page(HOME_PAGE)
+    except StreamlitAPIException:     # a page run on its own, without app.py's navigation
+        st.rerun()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Iterable
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -146,10 +147,36 @@ def open_case(ticket_code: str) -> None:
 
 
 def case_link(ticket_code: str) -> None:
+    page_link(CASES_PAGE, f"Mở hồ sơ {ticket_code}", ":material/folder_open:", {"ticket": ticket_code},
+              fallback=f"Hồ sơ {ticket_code}: mở ở trang Hồ sơ.")
+
+
+CASE_LIST_PARAMS = ("status", "channel", "service", "sla", "branch", "staff", "q", "open", "from", "to", "page")
+
+
+def case_list_params(filt: case_store.CaseFilter, page: int = 1) -> dict[str, str]:
+    """The query parameters of the case list (Hồ sơ) showing `filt`: plain strings, lists joined by
+    commas, empty ones left out. The list page writes them into its URL and reads them back."""
+    lists = {"status": filt.statuses, "channel": filt.channels, "service": filt.services, "sla": filt.sla_states,
+             "branch": filt.branches, "staff": filt.staff}
+    params = {name: ",".join(v.value if hasattr(v, "value") else v for v in values) for name, values in lists.items()}
+    params |= {"q": filt.text.strip(), "open": "1" if filt.open_only else "",
+               "from": filt.received_from.isoformat() if filt.received_from else "",
+               "to": filt.received_to.isoformat() if filt.received_to else "", "page": str(page) if page > 1 else ""}
+    return {name: value for name, value in params.items() if value}
+
+
+def case_list_link(label: str, filt: case_store.CaseFilter, icon: str = ":material/folder_open:") -> None:
+    page_link(CASES_PAGE, label, icon, case_list_params(filt))
+
+
+def page_link(page: str, label: str, icon: str, query_params: dict, *, fallback: str | None = None) -> None:
+    """A link to a page of the app with its filters in the URL; a caption when the page runs on its own
+    (a page file opened without app.py's navigation, as in page tests)."""
     try:
-        st.page_link(CASES_PAGE, label=f"Mở hồ sơ {ticket_code}", icon=":material/folder_open:", query_params={"ticket": ticket_code})
+        st.page_link(page, label=label, icon=icon, query_params=query_params)
     except StreamlitAPIException:
-        st.caption(f"Hồ sơ {ticket_code}: mở ở trang Hồ sơ.")
+        st.caption(fallback or f"{label}: {page}?{urlencode(query_params, doseq=True)}")
 
 
 def selected_row(event) -> int | None:

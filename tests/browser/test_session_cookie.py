@@ -36,3 +36,19 @@ def test_reload_and_new_tab_keep_the_login_until_sign_out(page, server):
     idle(other)
     other.get_by_role("button", name="Đăng nhập").wait_for()
     shot(other, "signed-out-everywhere")
+
+
+def test_signing_out_leaves_nothing_of_the_page_and_filters_for_the_next_person(page, server):
+    """#14, 27: the next person at the desk does not land on the previous user's page and filters."""
+    log_in(page)
+    page.goto(f"{server}/cases?open=1&q=web")
+    idle(page)
+    page.get_by_role("heading", name="Hồ sơ khiếu nại").wait_for()
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("button", name="Đăng nhập").wait_for()
+    idle(page)
+    assert "?" not in page.url and "/cases" not in page.url, page.url
+    log_in(page)
+    assert "?" not in page.url and "/cases" not in page.url, page.url
+    page.get_by_role("heading", name="VOC Desk").wait_for()
+    shot(page, "signed-out-then-home")

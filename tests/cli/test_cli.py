@@ -96,3 +96,30 @@ def test_database_held_by_another_process_gives_a_clear_message(tmp_path):
         holder.wait()
     assert result.returncode == 1
     assert "không mở được cơ sở dữ liệu" in result.stderr
+
+
+def test_backfill_reports_the_cases_that_gained_and_lost_each_theme(tmp_path):
+    """#14, 25: `backfill` after a glossary edit says, per theme, which cases gained or lost it."""
+    from tests.insight.test_clarify import add_cases
+    from voc.insight import clarify
+    from voc.setup import ensure_defaults
+    from voc.text import taxonomy
+
+    path = tmp_path / "retag.duckdb"
+    db = Database(path)
+    ensure_defaults(db)
+    add_cases(db)
+    qa = Actor("qa1", Role.QA)
+    clarify.retag(db, qa, workers=1)
+    clarify.add_phrase(db, qa, "mất đơn hàng", "contract")
+    with db.transaction() as cur:
+        taxonomy.set_theme_active(cur, qa, "downtime", False)
+    db.close()
+    result = run("backfill", "--workers", "1", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "2 hồ sơ đổi chủ đề" in lines[0]
+    assert any(line.endswith("(contract): thêm 1 hồ sơ, bớt 0 hồ sơ") for line in lines)
+    assert "    thêm: KN-2026-900004" in lines
+    assert any(line.endswith("(downtime): thêm 0 hồ sơ, bớt 1 hồ sơ") for line in lines)
+    assert "    bớt: KN-2026-900005" in lines

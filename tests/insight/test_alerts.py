@@ -62,10 +62,9 @@ def test_empty_input():
     assert detect(pd.DataFrame(columns=["theme", "week", "cases"])).empty
 
 
-def test_spike_planted_in_the_database(tmp_path):
+def plant_spike(db, now: datetime) -> None:
     """12 weeks of ~3 cases/week of 'email' then 20 in the last 7 days; 'web' stays flat at 3."""
-    db = Database(tmp_path / "alerts.duckdb")
-    now = datetime(2026, 11, 27, 3, 0)  # naive UTC
+    now = now.replace(tzinfo=None)      # naive UTC, as stored
     rows = []
     for week in range(12):
         for i in range(3):
@@ -82,10 +81,36 @@ def test_spike_planted_in_the_database(tmp_path):
                         "(?, ?, ?, 'email', 'quality', 'email', 'K', 'x', 'x', 'received', ?, ?, ?)",
                         [n, f"T-{n}", at, at, at, at])
             cur.execute("INSERT INTO case_themes (case_id, theme_code, score) VALUES (?, ?, 1)", [n, theme])
+
+
+def test_spike_planted_in_the_database(tmp_path):
+    db = Database(tmp_path / "alerts.duckdb")
+    now = datetime(2026, 11, 27, 3, 0)  # naive UTC
+    plant_spike(db, now)
     with db.cursor() as cur:
         out = themes_trends.emerging_issues(cur, Filters(), now=now.replace(tzinfo=timezone.utc))
     table = out.set_index("theme")
     assert bool(table.loc["email", "alert"]) and table.loc["email", "current"] == 20
     assert table.loc["email", "theme_name"] == "Gửi nhận email"
     assert not bool(table.loc["web", "alert"]) and table.loc["web", "current"] == 3
+    db.close()
+
+
+def test_an_alerts_cases_are_exactly_the_verbatims_its_link_lists(tmp_path):
+    """The alert's week is whole local days, so Lắng nghe with that period and the theme lists its cases."""
+    from datetime import date
+
+    from voc.insight.verbatims import search_verbatims
+
+    db = Database(tmp_path / "alerts.duckdb")
+    now = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
+    plant_spike(db, now)
+    assert themes_trends.alert_days(Filters(), now) == (date(2026, 11, 21), date(2026, 11, 27))
+    assert themes_trends.alert_days(Filters(end=date(2026, 11, 10)), now) == (date(2026, 11, 4), date(2026, 11, 10))
+    with db.cursor() as cur:
+        alerts = themes_trends.emerging_issues(cur, Filters(), now=now).set_index("theme")
+        first, last = themes_trends.alert_days(Filters(), now)
+        for theme in ("email", "web"):
+            _, listed = search_verbatims(cur, Filters(start=first, end=last, themes=(theme,)))
+            assert listed == alerts.loc[theme, "current"]
     db.close()

@@ -210,3 +210,36 @@ def test_dictionary_pdf_prints_vietnamese_diacritics(desk, qa):
     assert "mail bị dội" in text and "Email bị trả về" in text and "Gửi và nhận email" in text
     full = PdfReader(io.BytesIO(clarify.dictionary_pdf(clarify.dictionary(desk))))
     assert len(full.pages) >= 2
+
+
+def _having(db, theme: str) -> set[str]:
+    with db.cursor() as cur:
+        return {r[0] for r in cur.execute("SELECT c.ticket_code FROM cases c JOIN case_themes t ON t.case_id = c.id "
+                                          "WHERE t.theme_code = ?", [theme]).fetchall()}
+
+
+def test_the_retag_report_names_the_cases_that_gained_and_lost_each_theme(desk, qa):
+    """#14, 25: a retag says what changed, per theme, with the cases either way; so does its audit event."""
+    from voc.text import taxonomy
+
+    clarify.retag(desk, qa, workers=1)
+    assert clarify.retag(desk, qa, workers=1).changes == ()             # nothing new: nothing changed
+    downtime, contract_before = _having(desk, "downtime"), _having(desk, "contract")
+    assert downtime
+    clarify.add_phrase(desk, qa, "mất đơn hàng", "contract")
+    with desk.transaction() as cur:
+        taxonomy.set_theme_active(cur, qa, "downtime", False)
+    report = clarify.retag(desk, qa, workers=1)
+    changes = {c.theme_code: c for c in report.changes}
+    gained = _having(desk, "contract") - contract_before
+    assert gained == {"KN-2026-900004"}
+    assert changes["contract"].gained == ("KN-2026-900004",) and changes["contract"].lost == ()
+    assert set(changes["downtime"].lost) == downtime and changes["downtime"].gained == ()
+    assert "downtime" not in {t for t, c in changes.items() if c.gained}
+    assert f"+{len(gained)}/−0" in report.message()
+    lines = report.lines()
+    assert any(line.startswith("    bớt: ") and sorted(downtime)[0] in line for line in lines)
+    with desk.cursor() as cur:
+        after = cur.execute("SELECT after FROM events WHERE entity = 'case_themes' AND action = 'retagged' "
+                            "ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert json.loads(after)["themes"]["downtime"] == {"gained": 0, "lost": len(downtime)}

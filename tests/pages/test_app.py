@@ -4,6 +4,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT, signed_in
 from ui.session import get_db
 from voc.accounts import sessions, users
+from voc.accounts.access import Actor
 from voc.store.db import Database
 
 APP = str(ROOT / "app.py")
@@ -113,3 +114,79 @@ def test_setting_my_email_on_the_home_page(app_env, monkeypatch):
     assert any("Đã lưu địa chỉ e-mail" in s.value for s in app.success)
     with get_db().cursor() as cur:
         assert users.get_user(cur, "admin").email == "Admin@bkns.vn"
+
+
+
+def _log_in_form(app: AppTest, username: str, password: str) -> AppTest:
+    _through_app(app)
+    app.text_input[0].input(username)
+    app.text_input[1].input(password)
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _through_app(app: AppTest) -> AppTest:
+    """The next run goes through app.py's navigation and sidebar (AppTest runs the last page's file on its
+    own when it remembers that page)."""
+    app._finished_page_script_hash = ""
+    return app
+
+
+def _with_lan(app: AppTest) -> AppTest:
+    from voc.accounts.access import SYSTEM, Role
+    users.create_user(get_db(), SYSTEM, "lan", "Nguyễn Thị Lan", Role.STAFF, "Hà Nội", "Mat-khau-cua-lan-1")
+    # what the signed-in user was looking at: an open case and the case list's filters
+    app.query_params.update(ticket="KN-2026-000001", status="received")
+    app.session_state["f_status"] = ["received"]
+    app.session_state["f_signature"] = "the previous user's list"
+    return _through_app(app)
+
+
+def test_signing_out_clears_the_page_and_filters_for_the_next_user(app_env, monkeypatch):
+    app = _with_lan(login(monkeypatch))
+    app.button(key="sign_out").click().run()
+    assert app.title[0].value == "VOC Desk — Đăng nhập"
+    assert dict(app.query_params) == {}
+    assert "f_status" not in app.session_state and "f_signature" not in app.session_state
+    _log_in_form(app, "lan", "Mat-khau-cua-lan-1")
+    assert app.title[0].value == "VOC Desk" and dict(app.query_params) == {}
+
+
+def test_someone_else_signing_in_after_a_timeout_starts_afresh(app_env, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    app = _with_lan(login(monkeypatch))
+    app.session_state["voc_last_seen"] = datetime.now(timezone.utc) - timedelta(hours=9)
+    app.run()
+    assert app.title[0].value == "VOC Desk — Đăng nhập"
+    assert "f_signature" in app.session_state            # kept for the same user's return
+    _log_in_form(app, "lan", "Mat-khau-cua-lan-1")
+    assert app.title[0].value == "VOC Desk"
+    assert "f_signature" not in app.session_state and "f_status" not in app.session_state
+
+
+def test_home_kpis_open_the_matching_filtered_case_list_and_staff_see_their_work(app_env):
+    from urllib.parse import parse_qsl
+
+    from tests.conftest import ROOT as root
+    from tests.insight.test_overview import desk
+    from voc.accounts.access import Role
+
+    staff, other = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan"), Actor("tuan", Role.STAFF, "Đà Nẵng")
+    desk(get_db(), staff, other)
+    app = signed_in(AppTest.from_file(APP, default_timeout=60), staff).run()
+    assert not app.exception, app.exception
+    figures = {m.label: m.value for m in app.metric}
+    links = [dict(parse_qsl(p.proto.query_string)) for p in app.get("page_link") if p.proto.label == "Xem danh sách"]
+    assert links == [{"open": "1"}, {"sla": "due_24h"}, {"sla": "reply_overdue"}, {"sla": "resolution_overdue"}, {}]
+    for label, params in zip(figures, links):
+        listing = signed_in(AppTest.from_file(str(root / "pages" / "cases.py"), default_timeout=60), staff)
+        for name, value in params.items():
+            listing.query_params[name] = value
+        listing.run()
+        assert not listing.exception, listing.exception
+        assert any(c.value.startswith(f"{figures[label]} hồ sơ") for c in listing.caption), label
+    assert any(s.value == "Việc của tôi (4 hồ sơ đang mở)" for s in app.subheader)
+    mine = app.dataframe(key="my_work").value
+    assert list(mine["SLA"]) == ["Quá hạn giải quyết", "Quá hạn trả lời", "Đến hạn trong 24 giờ", "Trong hạn"]

@@ -177,3 +177,36 @@ def test_a_theme_no_longer_in_use_stays_findable_but_is_not_offered(empty, qa):
     only = app.selectbox(key="clarify_glossary_theme").options              # the filter: every theme
     assert only[0] == "Tất cả chủ đề" and f"{ssl} (ngừng dùng)" in only
     assert [o for o in only if o.endswith("(ngừng dùng)")] == [f"{ssl} (ngừng dùng)"]
+
+
+def test_a_dismissed_phrase_leaves_the_list_for_good_and_can_come_back(filled, qa):
+    app = open_page(CLARIFY, qa)
+    click(app, "Tìm cụm từ mới")
+    app.text_input(key="clarify_phrase_q").input("bi doi").run()
+    dismiss = next(b for b in app.button if (b.key or "").startswith("clarify_dismiss_mail bi doi"))
+    phrase = dismiss.key.removeprefix("clarify_dismiss_").rsplit("_", 1)[0]
+    dismiss.click().run()
+    assert not app.exception and "các lần tìm sau không hiện" in app.success[0].value
+    assert not any((b.key or "").startswith(f"clarify_dismiss_{phrase}_") for b in app.button)
+    # a new search, in a new session, does not bring it back
+    again = open_page(CLARIFY, qa)
+    click(again, "Tìm cụm từ mới")
+    assert not any((b.key or "").startswith(f"clarify_dismiss_{phrase}_") for b in again.button)
+    assert again.selectbox(key="clarify_dismissed_pick").value == phrase
+    click(again, "Hiện lại trong tìm kiếm")
+    click(again, "Tìm cụm từ mới")
+    assert any((b.key or "").startswith(f"clarify_dismiss_{phrase}_") for b in again.button)
+
+
+def test_retag_on_the_page_lists_the_cases_that_gained_and_lost_each_theme(filled, qa):
+    from voc.insight import clarify
+
+    clarify.retag(get_db(), qa, workers=1)
+    clarify.add_phrase(get_db(), qa, "mất đơn hàng", "contract")
+    app = open_tab(open_page(CLARIFY, qa), "Gắn lại chủ đề")
+    app.radio(key="clarify_retag_scope").set_value("all").run()
+    click(app, "Gắn lại chủ đề")
+    assert any("1 hồ sơ đổi chủ đề" in s.value for s in app.success)
+    table = next(d.value for d in app.dataframe if "Hồ sơ mất chủ đề" in d.value.columns)
+    assert table.to_dict("records") == [{"Chủ đề": "Hợp đồng và chính sách", "Thêm": 1, "Bớt": 0,
+                                         "Hồ sơ được thêm chủ đề": "KN-2026-900004", "Hồ sơ mất chủ đề": ""}]

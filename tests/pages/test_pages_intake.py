@@ -184,3 +184,22 @@ def test_user_text_is_not_rendered(app_env):
 def test_roles_without_handle_cases_are_stopped(app_env):
     app = open_page(Actor("ql1", Role.MANAGER))
     assert app.error and "Chỉ nhân viên CSKH" in app.error[0].value
+
+
+def test_retyping_a_save_the_server_committed_before_dying_warns_and_links_to_it(app_env):
+    # The first save was committed but its session died with the server (its ticket code never shown).
+    from ui.session import get_db
+    from voc.desk import cases
+    from voc.model import CaseDraft, Customer
+    lost = cases.receive(get_db(), STAFF, CaseDraft(
+        Customer("Nguyễn Văn An", "0912345678"), Channel.IN_PERSON, Service.HOSTING, IssueKind.QUALITY,
+        TODAY - timedelta(days=2), "Website bị sập từ sáng thứ Bảy.", "Khôi phục website ngay.", branch="Hà Nội"),
+        intake_key="the-session-that-died")
+    app = submit(fill(open_page(), phone="0912 345 678", content="website bị sập từ sáng thứ bảy"))
+    assert "intake_done" not in app.session_state and count_cases(app_env) == 1
+    [warning] = [w.value for w in app.warning if "Có thể hồ sơ này đã được lưu" in w.value]
+    assert lost.ticket_code in warning
+    assert any(lost.ticket_code in c.value for c in app.caption)      # the link (a caption when run alone)
+    app.checkbox(key=f"dupok-{key(app)}").check()
+    submit(app)
+    assert saved_code(app) != lost.ticket_code and count_cases(app_env) == 2

@@ -207,3 +207,27 @@ def test_listen_story_masks_contacts_in_notes_for_qa(filled, qa, manager):
     assert "0912.345.678" not in shown[qa.role] and "an.nguyen@icloud.com" not in shown[qa.role]
     assert "Khách nhắn •••••••678 / a•••@icloud.com" in shown[qa.role]
     assert "Khách nhắn 0912.345.678 / an.nguyen@icloud.com" in shown[manager.role]
+def test_an_emerging_issue_alert_links_to_its_verbatims_in_listen(app_env, qa):
+    from urllib.parse import parse_qs
+
+    from tests.insight.test_alerts import plant_spike
+    from voc.clock import utcnow
+
+    plant_spike(get_db(), utcnow())
+    app = open_page(MONITOR, qa)
+    [alert] = [w.value for w in app.warning if w.value.startswith("Gửi nhận email")]
+    current = int(alert.split(": ")[1].split(" ")[0])
+    # the page link (shown as a caption with its address when the page runs without app.py's navigation)
+    [link] = [c.value for c in app.caption if c.value.startswith("Đọc lời khách hàng: Gửi nhận email")]
+    assert f"{current} hồ sơ" in link
+    params = parse_qs(link.split("pages/listen.py?")[1])
+    assert params["theme"] == ["email"]
+    # the filters this session was showing stay in its widgets from page to page, but the link's own win
+    listen = signed_in(AppTest.from_file(LISTEN, default_timeout=30), qa).run()
+    assert listen.multiselect(key="voc_filters_themes").value == []
+    for name, values in params.items():
+        listen.query_params[name] = values
+    listen.run()
+    assert not listen.exception, listen.exception
+    assert listen.multiselect(key="voc_filters_themes").value == ["email"]
+    assert listen.number_input(key="listen_page").label == f"Trang (tổng {current} hồ sơ)"

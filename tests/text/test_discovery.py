@@ -56,3 +56,39 @@ def test_runs_that_start_or_end_on_a_function_word_are_not_offered():
     keys = [c.key for c in found]
     assert "mail bi doi" in keys
     assert "mail bi" not in keys            # in 6 cases, more than any longer phrase, but a fragment
+
+
+# --- #14, 25: generic words and dismissed noise ------------------------------------------------
+
+GENERIC_POOR = [(20 + i, text) for i, text in enumerate([
+    "Đề nghị giải thích, mail bị dội liên tục", "Yêu cầu giải thích vì sao mail bị dội",
+    "mail bi doi, giai thich giup", "Mong bên bạn giải thích và kiểm tra lại", "giải thích rõ, kiểm tra lại giúp",
+    "Hãy giải thích, kiểm tra lại hệ thống"])]
+
+
+def test_generic_request_verbs_do_not_top_the_list():
+    found = rank_phrases(GENERIC_POOR, GOOD, glossary_keys=[], min_cases=3)
+    keys = [c.key for c in found]
+    assert keys[0] == "mail bi doi", keys
+    assert not {"giai thich", "kiem tra lai", "kiem tra", "giai thich vi sao"} & set(keys)
+
+
+def test_a_dismissed_phrase_stays_out_of_every_later_run_and_is_audited(db, qa):
+    from voc.store.audit import events_for
+    from voc.text import discovery
+
+    setup.ensure_defaults(db)
+    seed_untagged_cases(db, [text for _, text in POOR])
+    assert discover(db, min_cases=3)[0].key == "mail bi doi"
+    with db.transaction() as cur:
+        discovery.dismiss(cur, qa, "Mail bị DỘI", note="lời chung")
+    assert "mail bi doi" not in [c.key for c in discover(db, min_cases=3)]
+    with db.cursor() as cur:
+        [kept] = discovery.dismissed_phrases(cur)
+        [event] = events_for(cur, "dismissed_phrase", "mail bi doi")
+    assert (kept.key, kept.phrase, kept.dismissed_by) == ("mail bi doi", "Mail bị DỘI", "qa1")
+    assert (event.actor, event.action, event.after, event.note) == ("qa1", "dismissed", {"phrase": "Mail bị DỘI"},
+                                                                    "lời chung")
+    with db.transaction() as cur:
+        discovery.restore(cur, qa, "mail bi doi")
+    assert discover(db, min_cases=3)[0].key == "mail bi doi"

@@ -69,12 +69,12 @@ def cmd_retrain(args) -> int:
 
 
 def cmd_backfill(args) -> int:
-    from voc.text.tagging import backfill
+    from voc.text.retag import retag_cases
 
-    report = backfill(_open(args), workers=args.workers, batch_size=args.batch_size,
-                      progress=_progress("Gắn chủ đề"))
+    report = retag_cases(_open(args), workers=args.workers, batch_size=args.batch_size,
+                         progress=_progress("Gắn chủ đề"))
     print(file=sys.stderr)
-    print(report.message())
+    print("\n".join(report.lines(shown=args.show_cases)))
     return 0
 
 
@@ -142,6 +142,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     bf = subparsers.add_parser("backfill", parents=[common], help="gắn lại chủ đề cho mọi hồ sơ")
     bf.add_argument("--workers", type=int, default=2)
     bf.add_argument("--batch-size", type=int, default=250)
+    bf.add_argument("--show-cases", type=int, default=20, metavar="N",
+                    help="số mã hồ sơ liệt kê cho mỗi chủ đề được thêm hoặc bớt (mặc định 20)")
     bf.set_defaults(func=cmd_backfill)
 
     dc = subparsers.add_parser("discover", parents=[common],

@@ -23,6 +23,7 @@ from voc.clock import LOCAL_TZ, format_local, to_db, utcnow
 from voc.desk.csv_excel import csv_bytes
 from voc.errors import NotFound, ValidationError
 from voc.text.normalize import analyse, fold_phrase
+from voc.text.retag import RetagReport, retag_cases
 from voc.text.tagging import BackfillReport, ThemeTag
 from voc.text.taxonomy import GlossaryTerm, Theme
 from voc.plaintext import fold
@@ -79,6 +80,28 @@ def without_term(phrases: Sequence[Phrase], term: str) -> list[Phrase]:
     phrase that contains a glossary term)."""
     key = f" {fold_phrase(term)} "
     return [p for p in phrases if key not in f" {p.key} " and key not in f" {fold_phrase(p.phrase)} "]
+
+
+def without_phrase(phrases: Sequence[Phrase], key: str) -> list[Phrase]:
+    return [p for p in phrases if p.key != key]
+
+
+def dismiss_phrase(db, actor: Actor, phrase: str, note: str | None = None) -> discovery.DismissedPhrase:
+    """Dismiss a discovered phrase as noise: no later discovery run shows it; audited."""
+    actor.require(Permission.EDIT_TAXONOMY)
+    with db.transaction() as cur:
+        return discovery.dismiss(cur, actor, phrase, (note or "").strip() or None)
+
+
+def restore_phrase(db, actor: Actor, key: str) -> None:
+    actor.require(Permission.EDIT_TAXONOMY)
+    with db.transaction() as cur:
+        discovery.restore(cur, actor, key)
+
+
+def dismissed_phrases(db) -> list[discovery.DismissedPhrase]:
+    with db.cursor() as cur:
+        return discovery.dismissed_phrases(cur)
 
 
 def suggest_theme(db, phrase: str) -> str | None:
@@ -212,9 +235,9 @@ def case_ids_received(db, start: date | None = None, end: date | None = None) ->
 
 
 def retag(db, actor: Actor, *, start: date | None = None, end: date | None = None,
-          progress: Callable[[int, int], None] | None = None, workers: int = 2) -> BackfillReport:
+          progress: Callable[[int, int], None] | None = None, workers: int = 2) -> RetagReport:
     """Tag all cases again (or those received between `start` and `end`) with the current glossary,
-    themes and model; progress(done, total) after each batch; audited."""
+    themes and model; progress(done, total) after each batch; audited with the changes per theme."""
     actor.require(Permission.EDIT_TAXONOMY)
     if start and end and start > end:
         raise ValidationError("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.", "period")
@@ -222,13 +245,13 @@ def retag(db, actor: Actor, *, start: date | None = None, end: date | None = Non
     if ids == []:
         if progress:
             progress(0, 0)
-        report = BackfillReport(0, 0, 0.0, 0)
+        report = RetagReport(BackfillReport(0, 0, 0.0, 0), ())
     else:
-        report = tagging.backfill(db, workers=workers, progress=progress, case_ids=ids)
+        report = retag_cases(db, workers=workers, progress=progress, case_ids=ids)
     period = {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
     with db.transaction() as cur:
         record_event(cur, actor.username, "case_themes", "period" if ids is not None else "all", "retagged",
-                     None, {**period, "cases": report.cases, "tags": report.tags})
+                     None, {**period, "cases": report.cases, "tags": report.tags, "themes": report.as_dict()})
     return report
 
 

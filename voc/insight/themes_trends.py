@@ -2,12 +2,12 @@
 and the follow-up after resolution, per theme."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
-from voc.clock import to_db, utcnow
+from voc.clock import local_date, utcnow
 from voc.insight import alerts
 from voc.insight.analytics import (GRAINS, LOCAL_OFFSET, Filters, fetch_df, filter_clause, local_midnight_utc,
                                    theme_clause, with_theme_names)
@@ -49,12 +49,18 @@ def top_issues(cur, f: Filters, limit: int = 10) -> pd.DataFrame:
     return with_theme_names(cur, df)
 
 
+def alert_days(f: Filters, now: datetime | None = None) -> tuple[date, date]:
+    """The 'current week' of the alerts as local days (first, last): the 7 days ending on the period's
+    last day, or today if earlier. Whole days, so the alert's cases are exactly those a Lắng nghe
+    link with this period and the theme lists."""
+    today = local_date(now or utcnow())
+    last = min(f.end, today) if f.end else today
+    return last - timedelta(days=6), last
+
+
 def alert_anchor(f: Filters, now: datetime | None = None) -> datetime:
-    """The end of the 'current week' of the alerts: the end of the period, or now if earlier."""
-    now_db = to_db(now or utcnow())
-    if f.end is None:
-        return now_db
-    return min(local_midnight_utc(f.end + timedelta(days=1)), now_db)
+    """The end of the alerts' current week: the local midnight after its last day."""
+    return local_midnight_utc(alert_days(f, now)[1] + timedelta(days=1))
 
 
 def weekly_theme_counts(cur, f: Filters, anchor: datetime, weeks: int) -> pd.DataFrame:

@@ -219,14 +219,35 @@ def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 def list_cases(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = None,
                limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
     """A page of matching cases (newest first) with their SLA state at `at`, and the total count."""
+    return _listing(cur, filt, at, branch_scope, "received_at DESC", limit, offset)
+
+
+# The next deadline of an open case: this round's reply while it has none, else the resolution.
+NEXT_DUE_SQL = ("CASE WHEN round_replied_at IS NULL THEN least(reply_due_at, resolution_due_at) "
+                "ELSE resolution_due_at END")
+
+
+def list_by_next_due(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = None,
+                     limit: int = 20) -> tuple[list[dict], int]:
+    """Like `list_cases`, the most pressing deadline first (for a staff member's own work)."""
+    return _listing(cur, filt, at, branch_scope, f"{NEXT_DUE_SQL}, received_at", limit, 0)
+
+
+def count_matching(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = None) -> int:
+    params: dict[str, Any] = {"at": to_db(at)}
+    sql = f"SELECT count(*) FROM cases WHERE {_where(filt, params, branch_scope)}"
+    return cur.execute(sql, _used(sql, params)).fetchall()[0][0]
+
+
+def _listing(cur, filt: CaseFilter, at: datetime, branch_scope: str | None, order: str, limit: int,
+             offset: int) -> tuple[list[dict], int]:
+    total = count_matching(cur, filt, at, branch_scope)
     params: dict[str, Any] = {"at": to_db(at)}
     where = _where(filt, params, branch_scope)
-    count_sql = f"SELECT count(*) FROM cases WHERE {where}"
-    total = cur.execute(count_sql, _used(count_sql, params)).fetchall()[0][0]
     params.update(limit=limit, offset=offset)
     rows = cur.execute(
         f"SELECT {', '.join(LIST_COLUMNS)}, {sla_state_sql()} AS sla_state, left(content, 160) AS excerpt "
-        f"FROM cases WHERE {where} ORDER BY received_at DESC LIMIT $limit OFFSET $offset",
+        f"FROM cases WHERE {where} ORDER BY {order}, id DESC LIMIT $limit OFFSET $offset",
         params,
     ).fetchall()
     names = LIST_COLUMNS + ("sla_state", "excerpt")
@@ -280,3 +301,11 @@ def distinct_values(cur, column: str) -> list[str]:
 
 def count_cases(cur) -> int:
     return cur.execute("SELECT count(*) FROM cases").fetchone()[0]
+
+
+
+def received_between(cur, since: datetime, until: datetime) -> list[Case]:
+    """The cases received between two moments (both inclusive), newest first."""
+    rows = cur.execute(_SELECT + " WHERE received_at BETWEEN ? AND ? ORDER BY received_at DESC, id DESC",
+                       [to_db(since), to_db(until)]).fetchall()
+    return [row_to_case(r) for r in rows]
