@@ -12,7 +12,7 @@ from typing import Callable
 from voc.accounts import branches
 from voc.store import case_store
 from voc.desk import attachments as attachment_store
-from voc.mail.outbox import queue_confirmation
+from voc.mail.outbox import CustomerMail, queue_confirmation
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import from_db, local_date, to_db, utcnow
@@ -118,7 +118,8 @@ def check_limitation(draft: CaseDraft | Case, received_at: datetime, policy: Pol
 def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = None,
             received_at: datetime | None = None, intake_key: str | None = None,
             attachments: list | None = None, details: dict | None = None,
-            allow_missing_event_date: bool = False, deferred: list[Case] | None = None) -> Case:
+            allow_missing_event_date: bool = False, deferred: list[Case] | None = None,
+            answering: CustomerMail | None = None) -> Case:
     """R3: log a complaint, give it a unique ticket code and its round-1 clocks.
 
     `details` are channel particulars (call time, letter date, web ticket reference...) kept in the
@@ -131,6 +132,7 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
     flagged `event_date_pending`; R8 runs when staff fill the date in (`set_event_date`).
     With `deferred`, hooks that have a batch form are not run here: the case is appended to
     `deferred` and the caller runs `after_receive_batch` once for all (see `receive_in`).
+    `answering`: the customer's e-mail the case came from; the confirmation answers it in its thread.
     """
     actor.require(Permission.HANDLE_CASES)
     received_at = received_at or utcnow()
@@ -174,7 +176,7 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
                      at=received_at)
         for upload in uploads:
             attachment_store.store(cur, actor, case_id, upload, received_at)
-        queue_confirmation(cur, case, actor.username)
+        queue_confirmation(cur, case, actor.username, answering=answering)
         for hook in _after_receive_hooks:
             if deferred is None or hook not in _batch_forms:
                 hook(cur, case)

@@ -41,6 +41,7 @@ from voc.mail.imap import Mailbox, MailServerError
 from voc.mail.intake import (MAIL_ACTOR, InboxRow, Outcome, check_attachments, draft_from_mail, insert_inbox,
                              insert_refused, known, mail_content, refused_view)
 from voc.mail.loops import classify
+from voc.mail.outbox import CustomerMail
 from voc.mail.parse import MAX_RECIPIENTS, MailRefused, ParsedMail, message_key, parse
 from voc.mail.quarantine import record_quarantine
 from voc.mail.settings import MailSettings, mail_settings
@@ -204,7 +205,8 @@ def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incomi
         details["refused_attachments"] = refused_view(refused)
     case = receive_in(cur, MAIL_ACTOR, draft, received_at=row.received_at, details=details,
                       attachments=[attachment_store.Upload(c.filename, c.content) for c in ok],
-                      allow_missing_event_date=True, deferred=deferred)
+                      allow_missing_event_date=True, deferred=deferred,
+                      answering=CustomerMail(mail.message_id, mail.subject))
     inbox_id = insert_inbox(cur, row, Outcome.CREATED, case_id=case.id, mail=mail, body=mail.text,
                             raw=incoming.raw if refused else None)
     insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
