@@ -482,6 +482,37 @@ def test_a_fault_in_one_message_of_a_chunk_spares_the_others(db, mailbox, monkey
     assert set(mailbox.flags().values()) == {"\\Seen $VocDone"}
 
 
+def test_a_pass_fetches_in_batches_a_few_round_trips_per_chunk(db, mailbox):
+    """120 messages: per chunk of 50 one FETCH of sizes, one of bodies, one STORE (not two FETCHes a message)."""
+    from voc.mail.imap import uid_set
+
+    mailbox.append(*(complaint(i).as_bytes() for i in range(120)))
+    settings = settings_for(mailbox)
+    report = inbound.FetchReport(None)
+    with Mailbox(settings.imap) as box:
+        uids = box.pending()
+        before = box._imap.tagnum            # imaplib numbers every command it sends
+        inbound._run(db, settings, box, uids, report)
+        commands = box._imap.tagnum - before
+    assert report.counts.created == 120 and case_count(db) == 120
+    assert commands <= 3 * 3
+    assert set(mailbox.flags().values()) == {"\\Seen $VocDone"}
+    assert uid_set([9, 3, 4, 5, 11, 12]) == "3:5,9,11:12"
+
+
+def test_a_message_over_the_keep_limit_is_fetched_as_its_header_beside_whole_ones(db, mailbox, monkeypatch):
+    import voc.mail.imap as imap
+
+    monkeypatch.setattr(imap, "KEEP_LIMIT_BYTES", 4000)
+    mailbox.append(complaint(1).as_bytes(), complaint(2, body="Rất dài. " * 1000).as_bytes(), complaint(3).as_bytes())
+    report = fetch(db, mailbox)
+    assert (report.counts.created, report.counts.quarantined) == (2, 1)
+    with db.cursor() as cur:
+        reason, complete, raw = cur.execute("SELECT reason, raw_complete, raw FROM mail_quarantine").fetchone()
+    assert reason.startswith("Thư quá lớn") and not complete and b"Message-ID: <c2@example.vn>" in raw
+    assert len(raw) < 4000
+
+
 def test_batch_tagging_of_a_chunk_matches_tagging_case_by_case(db, draft, staff):
     from voc.setup import ensure_defaults
     from voc.text.tagging import case_tags
@@ -490,10 +521,10 @@ def test_batch_tagging_of_a_chunk_matches_tagging_case_by_case(db, draft, staff)
     texts = ["Website bị sập, báo lỗi 503 cả ngày", "Tổng đài gọi mãi không ai nghe máy", "Bị trừ tiền hai lần"]
     one_by_one = [cases.receive(db, staff, replace_content(draft, t)) for t in texts]
     with db.transaction() as cur:
-        deferred: list = []
-        batched = [cases.receive_in(cur, staff, replace_content(draft, t), deferred=deferred) for t in texts]
-        assert deferred == batched
-        cases.after_receive_batch(cur, deferred)
+        intake = cases.IntakeBatch(cur)
+        batched = [intake.receive(staff, replace_content(draft, t)) for t in texts]
+        assert intake.received == batched
+        intake.finish()
     with db.cursor() as cur:
         for single, batch in zip(one_by_one, batched):
             assert [(t.code, round(t.score, 6)) for t in case_tags(cur, single.id)] == \

@@ -28,16 +28,17 @@ import hashlib
 import imaplib
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from voc.desk import attachments as attachment_store
 from voc.store import case_store
 from voc.store.audit import record_event
-from voc.desk.cases import after_receive_batch, receive_in, validate_draft
+from voc.desk.cases import IntakeBatch, validate_draft
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import ConflictError, DomainError, ValidationError
-from voc.mail.imap import Mailbox, MailServerError
+from voc.mail.imap import KEEP_LIMIT_BYTES, Mailbox, MailServerError, Meta
 from voc.mail.intake import (MAIL_ACTOR, InboxRow, Outcome, check_attachments, draft_from_mail, insert_inbox,
                              insert_refused, known, mail_content, refused_view)
 from voc.mail.loops import classify
@@ -190,7 +191,7 @@ def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str
 
 
 def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incoming: Incoming,
-            deferred: list[Case] | None) -> Outcome:
+            batch: IntakeBatch) -> Outcome:
     content, parts = mail_content(mail.text, mail.subject, mail.attachments)
     ok, refused = check_attachments(parts)
     draft = draft_from_mail(mail.from_name, mail.contact_address, mail.subject, content, settings.intake_branch)
@@ -203,10 +204,9 @@ def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incomi
                          "reply_to": mail.reply_to}}
     if refused:
         details["refused_attachments"] = refused_view(refused)
-    case = receive_in(cur, MAIL_ACTOR, draft, received_at=row.received_at, details=details,
-                      attachments=[attachment_store.Upload(c.filename, c.content) for c in ok],
-                      allow_missing_event_date=True, deferred=deferred,
-                      answering=CustomerMail(mail.message_id, mail.subject))
+    case = batch.receive(MAIL_ACTOR, draft, received_at=row.received_at, details=details,
+                         attachments=[attachment_store.Upload(c.filename, c.content) for c in ok],
+                         allow_missing_event_date=True, answering=CustomerMail(mail.message_id, mail.subject))
     inbox_id = insert_inbox(cur, row, Outcome.CREATED, case_id=case.id, mail=mail, body=mail.text,
                             raw=incoming.raw if refused else None)
     insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
@@ -214,7 +214,7 @@ def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incomi
 
 
 def _apply(cur, settings: MailSettings, incoming: Incoming, row: InboxRow, seen: _Known,
-           deferred: list[Case] | None = None) -> Outcome:
+           batch: IntakeBatch) -> Outcome:
     """Inside the caller's transaction: record what becomes of one message. A message that cannot
     become a case is quarantined here; an exception means a database fault or a bug (the caller
     rolls back)."""
@@ -240,7 +240,7 @@ def _apply(cur, settings: MailSettings, incoming: Incoming, row: InboxRow, seen:
     thread = find_thread(cur, mail)
     if thread is not None:
         return _join(cur, row, mail, incoming.raw, *thread)
-    return _create(cur, settings, row, mail, incoming, deferred)
+    return _create(cur, settings, row, mail, incoming, batch)
 
 
 def _inbox_row(incoming: Incoming, run_id: int | None) -> InboxRow:
@@ -257,7 +257,10 @@ def process_message(db, settings: MailSettings, incoming: Incoming, *, run_id: i
     row = _inbox_row(incoming, run_id)
     try:
         with db.transaction() as cur:
-            return _apply(cur, settings, incoming, row, _Known.load(cur, [row]))
+            batch = IntakeBatch(cur)
+            outcome = _apply(cur, settings, incoming, row, _Known.load(cur, [row]), batch)
+            batch.finish()
+            return outcome
     except Exception as error:      # a bug or a database fault on this message must not stop the pass
         reason = f"Lỗi khi xử lý thư ({type(error).__name__}: {str(error)[:200]})."
     try:
@@ -278,10 +281,9 @@ def process_chunk(db, settings: MailSettings, items: list[Incoming], *, run_id: 
     rows = [_inbox_row(incoming, run_id) for incoming in items]
     try:
         with db.transaction() as cur:
-            seen = _Known.load(cur, rows)
-            deferred: list[Case] = []
-            outcomes = [_apply(cur, settings, incoming, row, seen, deferred) for incoming, row in zip(items, rows)]
-            after_receive_batch(cur, deferred)
+            seen, batch = _Known.load(cur, rows), IntakeBatch(cur)
+            outcomes = [_apply(cur, settings, incoming, row, seen, batch) for incoming, row in zip(items, rows)]
+            batch.finish()
         return outcomes
     except Exception:
         return [process_message(db, settings, incoming, run_id=run_id) for incoming in items]
@@ -336,21 +338,60 @@ def fetch_once(db, settings: MailSettings | None = None, *, limit: int | None = 
 
 
 def _run(db, settings: MailSettings, box: Mailbox, uids: list[int], report: FetchReport) -> None:
-    fetched: list = []
-    for index, uid in enumerate(uids):
+    """CHUNK messages at a time: their sizes in one round trip, their bytes in one more (in groups of
+    at most CHUNK_BYTES), one transaction, then one STORE marking them done."""
+    for start in range(0, len(uids), CHUNK):
+        chunk = uids[start:start + CHUNK]
         try:
-            message = box.fetch(uid)
-        except (imaplib.IMAP4.abort, OSError) as error:
-            raise MailServerError(f"Mất kết nối với máy chủ thư ({type(error).__name__}).") from None
+            with _connection_lost():
+                metas = box.sizes(chunk)
+        except imaplib.IMAP4.error:         # the server refused the batch: one message at a time
+            _one_by_one(db, settings, box, chunk, report)
+            continue
+        for group in _by_bytes(metas):
+            try:
+                with _connection_lost():
+                    fetched = box.fetch_many(group)
+            except imaplib.IMAP4.error:
+                _one_by_one(db, settings, box, [m.uid for m in group], report)
+                continue
+            if fetched:
+                _commit_chunk(db, settings, box, fetched, report)
+
+
+def _by_bytes(metas: list[Meta]) -> list[list[Meta]]:
+    """Consecutive groups of at most CHUNK_BYTES (a larger message alone), so a chunk stays small in memory."""
+    groups: list[list[Meta]] = []
+    total = 0
+    for meta in metas:
+        size = min(meta.size, KEEP_LIMIT_BYTES)
+        if not groups or total + size > CHUNK_BYTES:
+            groups.append([])
+            total = 0
+        groups[-1].append(meta)
+        total += size
+    return groups
+
+
+def _one_by_one(db, settings: MailSettings, box: Mailbox, uids: list[int], report: FetchReport) -> None:
+    """The slow path: a message the server refuses to give is counted failed and left for the next pass."""
+    for uid in uids:
+        try:
+            with _connection_lost():
+                message = box.fetch(uid)
         except imaplib.IMAP4.error:
             report.counts.failed += 1
-            message = None
+            continue
         if message is not None:
-            fetched.append(message)
-        last = index == len(uids) - 1
-        if fetched and (last or len(fetched) >= CHUNK or sum(len(f.raw) for f in fetched) >= CHUNK_BYTES):
-            _commit_chunk(db, settings, box, fetched, report)
-            fetched = []
+            _commit_chunk(db, settings, box, [message], report)
+
+
+@contextmanager
+def _connection_lost():
+    try:
+        yield
+    except (imaplib.IMAP4.abort, OSError) as error:
+        raise MailServerError(f"Mất kết nối với máy chủ thư ({type(error).__name__}).") from None
 
 
 def _commit_chunk(db, settings: MailSettings, box: Mailbox, fetched: list, report: FetchReport) -> None:

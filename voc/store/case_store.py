@@ -68,7 +68,8 @@ def ticket_exists(cur, code: str) -> bool:
     return cur.execute("SELECT count(*) FROM cases WHERE ticket_code = ?", [code]).fetchall()[0][0] > 0
 
 
-def insert_case(cur, values: dict[str, Any]) -> int:
+def insert_case(cur, values: dict[str, Any]) -> Case:
+    """Insert a case row; return the case as stored (read back by the INSERT itself)."""
     row = dict(values)
     row["search_text"] = search_text_for(row["customer_name"], row["content"], row.get("request"), row["ticket_code"])
     for key in _TIME_FIELDS & row.keys():
@@ -77,8 +78,9 @@ def insert_case(cur, values: dict[str, Any]) -> int:
         if hasattr(value, "value") and not isinstance(value, (date, datetime)):
             row[key] = value.value
     columns = list(row)
-    sql = f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) RETURNING id"
-    return cur.execute(sql, [row[c] for c in columns]).fetchone()[0]
+    sql = (f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+           f"RETURNING {', '.join(CASE_COLUMNS)}")
+    return row_to_case(cur.execute(sql, [row[c] for c in columns]).fetchone())
 
 
 def insert_round(cur, case_id: int, round_no: int, opened_at: datetime, reply_due: datetime, resolution_due: datetime) -> None:
