@@ -12,6 +12,7 @@ from typing import Callable
 from voc.accounts import branches
 from voc.store import case_store
 from voc.desk import attachments as attachment_store
+from voc.mail.notifications import Recipient, new_case_watchers, queue_new_case_notices
 from voc.mail.outbox import CustomerMail, queue_confirmation
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
@@ -177,6 +178,8 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
         for upload in uploads:
             attachment_store.store(cur, actor, case.id, upload, received_at)
         queue_confirmation(cur, case, actor.username, answering=answering)
+        watchers = batch.watchers(branch) if batch is not None else new_case_watchers(cur, branch)
+        queue_new_case_notices(cur, case, watchers, actor.username)
         for hook in _after_receive_hooks:
             if batch is None or hook not in _batch_forms:
                 hook(cur, case)
@@ -204,7 +207,7 @@ def receive_in(cur, actor: Actor, draft: CaseDraft, **options) -> Case:
 
 class IntakeBatch:
     """Cases received one after another in one caller's transaction (the mail fetch's chunk): the
-    policy and each branch are read once for the batch, and the hooks that have a batch form (theme
+    policy, each branch and who watches it are read once for the batch, and the hooks that have a batch form (theme
     tagging) run once for all its cases in `finish`, before the caller commits."""
 
     def __init__(self, cur):
@@ -212,6 +215,7 @@ class IntakeBatch:
         self.received: list[Case] = []
         self._policy: Policy | None = None
         self._branches: dict[str | None, str | None] = {}
+        self._watchers: dict[str | None, list[Recipient]] = {}
 
     def policy(self) -> Policy:
         if self._policy is None:
@@ -222,6 +226,12 @@ class IntakeBatch:
         if name not in self._branches:
             self._branches[name] = branches.resolve(self.cur, name)
         return self._branches[name]
+
+    def watchers(self, branch: str | None) -> list[Recipient]:
+        """Who wants a mail about each new case of `branch` (voc.mail.notifications)."""
+        if branch not in self._watchers:
+            self._watchers[branch] = new_case_watchers(self.cur, branch)
+        return self._watchers[branch]
 
     def receive(self, actor: Actor, draft: CaseDraft, **options) -> Case:
         return receive_in(self.cur, actor, draft, batch=self, **options)
