@@ -192,3 +192,28 @@ def test_cli_notify_once_prints_its_counts(tmp_path, staff):
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "digests=1 waiting=0 alerts=0 alert_mails=0 collisions=0"
     assert "Đã xếp hàng 1 thư tổng hợp" in run.stdout
+
+
+def test_cases_fetched_from_the_mailbox_notify_the_intake_branch(db, mailbox, smtp_server):
+    """The fetch pass receives a chunk of mails in one transaction; each case still gets its mails."""
+    from email.message import EmailMessage
+
+    from voc.mail import inbound
+    from voc.mail.settings import mail_settings
+
+    account(db, "hoa", Role.STAFF, "Hà Nội", new_case=True)
+    account(db, "tuan", Role.STAFF, "Đà Nẵng", new_case=True)
+    for i in range(3):
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = f"Khách {i} <kh{i}@example.vn>", "khieunai@voc-desk.local", f"Lỗi {i}"
+        msg["Message-ID"] = f"<n{i}@example.vn>"
+        msg.set_content(f"Website bị sập lần {i}.")
+        mailbox.append(msg.as_bytes())
+    settings = mail_settings({"VOC_IMAP_URL": mailbox.url, "VOC_SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+                              "VOC_MAIL_FROM": SENDER})
+    assert inbound.fetch_once(db, settings).counts.created == 3
+    send_pending(db, settings)
+    assert len(mails_to(smtp_server, "hoa@bkns.vn")) == 3 and mails_to(smtp_server, "tuan@bkns.vn") == []
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM notifications_sent WHERE kind = 'new_case'").fetchone()[0] == 3
+        assert cur.execute("SELECT count(*) FROM case_rounds").fetchone()[0] == 3

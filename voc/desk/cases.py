@@ -16,6 +16,7 @@ from voc.mail.notifications import Recipient, new_case_watchers, queue_new_case_
 from voc.mail.outbox import CustomerMail, queue_confirmation
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
+from voc.store.pending import PendingRows
 from voc.clock import from_db, local_date, to_db, utcnow
 from voc.errors import ConflictError, PermissionDenied, ValidationError
 from voc.desk.lifecycle import Action, next_status
@@ -168,7 +169,8 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
             staff=draft.staff or actor.username, branch=branch, intake_key=intake_key, event_date_pending=pending,
         )
         case = case_store.insert_case(cur, values)
-        case_store.insert_round(cur, case.id, 1, received_at, reply_due, resolution_due)
+        pending = batch.pending if batch is not None else None      # rows nothing reads before the batch ends
+        case_store.insert_round(cur, case.id, 1, received_at, reply_due, resolution_due, pending=pending)
         record_event(cur, actor.username, "case", case.id, "received", None,
                      {"ticket_code": code, "status": Status.RECEIVED, "channel": draft.channel,
                       "late_complaint": limitation.late, "late_reason": values["late_reason"],
@@ -177,9 +179,9 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
                      at=received_at)
         for upload in uploads:
             attachment_store.store(cur, actor, case.id, upload, received_at)
-        queue_confirmation(cur, case, actor.username, answering=answering)
+        queue_confirmation(cur, case, actor.username, answering=answering, pending=pending)
         watchers = batch.watchers(branch) if batch is not None else new_case_watchers(cur, branch)
-        queue_new_case_notices(cur, case, watchers, actor.username)
+        queue_new_case_notices(cur, case, watchers, actor.username, pending=pending)
         for hook in _after_receive_hooks:
             if batch is None or hook not in _batch_forms:
                 hook(cur, case)
@@ -207,8 +209,9 @@ def receive_in(cur, actor: Actor, draft: CaseDraft, **options) -> Case:
 
 class IntakeBatch:
     """Cases received one after another in one caller's transaction (the mail fetch's chunk): the
-    policy, each branch and who watches it are read once for the batch, and the hooks that have a batch form (theme
-    tagging) run once for all its cases in `finish`, before the caller commits."""
+    policy, each branch and who watches it are read once for the batch; the cases' rounds and queued
+    mails are written together, and the hooks that have a batch form (theme tagging) run once for
+    all its cases, in `finish`, before the caller commits."""
 
     def __init__(self, cur):
         self.cur = cur
@@ -216,6 +219,7 @@ class IntakeBatch:
         self._policy: Policy | None = None
         self._branches: dict[str | None, str | None] = {}
         self._watchers: dict[str | None, list[Recipient]] = {}
+        self.pending = PendingRows()        # the cases' rounds and queued mails, written in `finish`
 
     def policy(self) -> Policy:
         if self._policy is None:
@@ -237,6 +241,7 @@ class IntakeBatch:
         return receive_in(self.cur, actor, draft, batch=self, **options)
 
     def finish(self) -> None:
+        self.pending.flush(self.cur)
         after_receive_batch(self.cur, self.received)
 
 

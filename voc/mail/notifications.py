@@ -29,6 +29,7 @@ from voc.mail.outbox import MailKind, default_domain, queue_mail
 from voc.model import Case
 from voc.numbers import vn_number, vn_p_value
 from voc.store.audit import record_event
+from voc.store.pending import PendingRows, insert
 
 DEFAULT_DUE_HOURS = 4
 MIN_DUE_HOURS, MAX_DUE_HOURS = 1, 72
@@ -140,24 +141,26 @@ def new_case_watchers(cur, branch: str | None) -> list[Recipient]:
     return [r for r in recipients(cur, branch=branch) if r.settings.new_case] if branch else []
 
 
-def _record(cur, key: str, who: Recipient, kind: NoticeKind, message_id: str, items: int, at: datetime) -> None:
-    cur.execute("INSERT INTO notifications_sent (dedupe_key, username, kind, message_id, items, queued_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [key, who.username, kind.value, message_id, items, to_db(at)])
+def _record(cur, key: str, who: Recipient, kind: NoticeKind, message_id: str, items: int, at: datetime,
+            pending: PendingRows | None = None) -> None:
+    insert(cur, pending, "notifications_sent", ("dedupe_key", "username", "kind", "message_id", "items", "queued_at"),
+           [key, who.username, kind.value, message_id, items, to_db(at)])
 
 
-def _queue(cur, who: Recipient, subject: str, body: str, at: datetime, *, case: Case | None = None) -> str:
+def _queue(cur, who: Recipient, subject: str, body: str, at: datetime, *, case: Case | None = None,
+           pending: PendingRows | None = None) -> str:
     return queue_mail(cur, kind=MailKind.NOTIFICATION, to_address=who.email, to_name=who.name, subject=subject,
                       body=body, queued_by="system:notify", domain=default_domain(),
                       case_id=case.id if case else None, ticket_code=case.ticket_code if case else None,
-                      at=at, new_case=case is not None)
+                      at=at, new_case=case is not None, pending=pending)
 
 
 # --- a new case ------------------------------------------------------------------------------------
 
 def queue_new_case_notices(cur, case: Case, watchers: list[Recipient], received_by: str,
-                           at: datetime | None = None) -> int:
+                           at: datetime | None = None, pending: PendingRows | None = None) -> int:
     """Inside the intake transaction: one mail to each opted-in user of the case's branch (not the
-    person who received it). Returns how many were queued."""
+    person who received it). Returns how many were queued (`pending`: written at the batch's end)."""
     at = at or utcnow()
     sent = 0
     for who in watchers:
@@ -173,8 +176,8 @@ def queue_new_case_notices(cur, case: Case, watchers: list[Recipient], received_
                 f"Hạn gửi thư trả lời: {vn_time(case.reply_due_at)}\n"
                 f"Hạn giải quyết: {vn_time(case.resolution_due_at)}\n"
                 + (f"\nMở hồ sơ: {link}\n" if link else "") + f"\n{FOOTER}\n")
-        message_id = _queue(cur, who, f"Hồ sơ mới tại chi nhánh {case.branch}", body, at, case=case)
-        _record(cur, f"new_case:{who.username}:{case.id}", who, NoticeKind.NEW_CASE, message_id, 1, at)
+        message_id = _queue(cur, who, f"Hồ sơ mới tại chi nhánh {case.branch}", body, at, case=case, pending=pending)
+        _record(cur, f"new_case:{who.username}:{case.id}", who, NoticeKind.NEW_CASE, message_id, 1, at, pending)
         sent += 1
     return sent
 

@@ -16,12 +16,14 @@ everything around it is defensive, because the bytes come from anyone on the int
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import mimetypes
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from email import policy
+from email.policy import EmailPolicy
 from email.message import EmailMessage
 from email.parser import BytesParser
 
@@ -44,6 +46,28 @@ _LINESEP = re.compile(r"\r\n|\r|\n")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class _Policy(EmailPolicy):
+    """policy.default, except that a header value seen before is not parsed again: the parser and
+    every `get_content_type()` ask for Content-Type / Content-Transfer-Encoding / Content-Disposition
+    over and over, and most mails carry the same few values. Parsed headers are immutable."""
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name") or len(value) > _CACHED_HEADER_CHARS:
+            return super().header_fetch_parse(name, value)
+        return _parsed_header(name, value)
+
+
+_CACHED_HEADER_CHARS = 300
+
+
+@functools.lru_cache(maxsize=2048)
+def _parsed_header(name: str, value: str):
+    return policy.default.header_fetch_parse(name, value)
+
+
+_POLICY = _Policy()
 
 
 class MailRefused(Exception):
@@ -294,7 +318,7 @@ def parse(raw: bytes, max_bytes: int | None = MAX_MESSAGE_BYTES) -> ParsedMail:
     if len(block) >= MAX_HEADER_BYTES:
         raise MailRefused(f"Phần đầu thư (header) quá lớn (hơn {MAX_HEADER_BYTES // 1024} KB).")
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        msg = BytesParser(policy=_POLICY).parsebytes(raw)
     except Exception as error:      # the stdlib parser is lenient; this is the truly unreadable
         raise MailRefused(f"Không phân tích được cấu trúc MIME của thư ({type(error).__name__}).") from None
     raw_headers = _raw_headers(msg)

@@ -11,6 +11,7 @@ from voc.clock import from_db, to_db
 from voc.errors import ConflictError, NotFound
 from voc.model import Case, Channel, Customer, IssueKind, ReferralBody, Service, SlaState, Status
 from voc.plaintext import fold
+from voc.store.pending import PendingRows, insert
 
 CASE_COLUMNS = (
     "id", "ticket_code", "received_at", "channel", "issue_kind", "service",
@@ -83,11 +84,10 @@ def insert_case(cur, values: dict[str, Any]) -> Case:
     return row_to_case(cur.execute(sql, [row[c] for c in columns]).fetchone())
 
 
-def insert_round(cur, case_id: int, round_no: int, opened_at: datetime, reply_due: datetime, resolution_due: datetime) -> None:
-    cur.execute(
-        "INSERT INTO case_rounds (case_id, round, opened_at, reply_due_at, resolution_due_at) VALUES (?, ?, ?, ?, ?)",
-        [case_id, round_no, to_db(opened_at), to_db(reply_due), to_db(resolution_due)],
-    )
+def insert_round(cur, case_id: int, round_no: int, opened_at: datetime, reply_due: datetime, resolution_due: datetime,
+                 *, pending: PendingRows | None = None) -> None:
+    insert(cur, pending, "case_rounds", ("case_id", "round", "opened_at", "reply_due_at", "resolution_due_at"),
+           [case_id, round_no, to_db(opened_at), to_db(reply_due), to_db(resolution_due)])
 
 
 def update_case(cur, case: Case, changes: dict[str, Any], updated_at: datetime) -> None:
