@@ -463,10 +463,10 @@ def test_a_fault_in_one_message_of_a_chunk_spares_the_others(db, mailbox, monkey
 
     real_store = attachment_store.store
 
-    def store(cur, actor, case_id, upload, at):
+    def store(cur, actor, case_id, upload, at, **options):
         if upload.filename == "boom.png":
             raise OSError("disk error while writing the attachment")
-        return real_store(cur, actor, case_id, upload, at)
+        return real_store(cur, actor, case_id, upload, at, **options)
 
     monkeypatch.setattr(attachment_store, "store", store)
     faulty = complaint(2, subject="Thư có tệp lỗi")

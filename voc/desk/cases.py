@@ -176,9 +176,9 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
                       "late_complaint": limitation.late, "late_reason": values["late_reason"],
                       **({"event_date_pending": True} if pending else {}),
                       **({"details": details} if details else {})},
-                     at=received_at)
+                     at=received_at, pending=pending)
         for upload in uploads:
-            attachment_store.store(cur, actor, case.id, upload, received_at)
+            attachment_store.store(cur, actor, case.id, upload, received_at, pending=pending)
         queue_confirmation(cur, case, actor.username, answering=answering, pending=pending)
         watchers = batch.watchers(branch) if batch is not None else new_case_watchers(cur, branch)
         queue_new_case_notices(cur, case, watchers, actor.username, pending=pending)
@@ -209,8 +209,8 @@ def receive_in(cur, actor: Actor, draft: CaseDraft, **options) -> Case:
 
 class IntakeBatch:
     """Cases received one after another in one caller's transaction (the mail fetch's chunk): the
-    policy, each branch and who watches it are read once for the batch; the cases' rounds and queued
-    mails are written together, and the hooks that have a batch form (theme tagging) run once for
+    policy, each branch and who watches it are read once for the batch; the cases' rounds, audit
+    events and queued mails are written together, and the hooks that have a batch form (theme tagging) run once for
     all its cases, in `finish`, before the caller commits."""
 
     def __init__(self, cur):
@@ -219,7 +219,7 @@ class IntakeBatch:
         self._policy: Policy | None = None
         self._branches: dict[str | None, str | None] = {}
         self._watchers: dict[str | None, list[Recipient]] = {}
-        self.pending = PendingRows()        # the cases' rounds and queued mails, written in `finish`
+        self.pending = PendingRows()        # rounds, events and queued mails, written in `finish`
 
     def policy(self) -> Policy:
         if self._policy is None:

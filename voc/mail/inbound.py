@@ -172,7 +172,7 @@ def _unusable(mail: ParsedMail) -> str | None:
     return None
 
 
-def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str) -> Outcome:
+def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str, batch: IntakeBatch) -> Outcome:
     """The message as a customer message on the case's timeline, with its files."""
     text, parts = mail_content(mail.text, mail.subject, mail.attachments)
     ok, refused = check_attachments(parts)
@@ -181,9 +181,9 @@ def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str
                  {"message_id": mail.message_id, "subject": mail.subject, "from": mail.from_address,
                   "threaded_by": how, "sender_is_customer": matches,
                   "attachments": [c.filename for c in ok], "refused_attachments": refused_view(refused)},
-                 text, at=row.received_at)
+                 text, at=row.received_at, pending=batch.pending)     # in order with the batch's other events
     for checked in ok:
-        attachment_store.store(cur, MAIL_ACTOR, case.id, checked, row.received_at)
+        attachment_store.store(cur, MAIL_ACTOR, case.id, checked, row.received_at, pending=batch.pending)
     inbox_id = insert_inbox(cur, row, Outcome.JOINED, reason=how, case_id=case.id, mail=mail, body=mail.text,
                             raw=raw if refused else None)
     insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
@@ -239,7 +239,7 @@ def _apply(cur, settings: MailSettings, incoming: Incoming, row: InboxRow, seen:
         return Outcome.QUARANTINED
     thread = find_thread(cur, mail)
     if thread is not None:
-        return _join(cur, row, mail, incoming.raw, *thread)
+        return _join(cur, row, mail, incoming.raw, *thread, batch)
     return _create(cur, settings, row, mail, incoming, batch)
 
 

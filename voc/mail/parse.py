@@ -209,14 +209,14 @@ def _header(raw: dict[str, str], name: str):
         return value
 
 
-def _text_header(raw: dict[str, str], name: str) -> str:
-    header = _header(raw, name)
+def _text_header(raw: dict[str, str], name: str, header=None) -> str:
+    header = _header(raw, name) if header is None else header
     return nfc(str(header)).replace("\n", " ") if header is not None else ""
 
 
-def _address(raw: dict[str, str], name: str) -> tuple[str, str | None]:
-    """(display name, address) of the first usable address in header `name`."""
-    header = _header(raw, name)
+def _address(raw: dict[str, str], name: str, header=None) -> tuple[str, str | None]:
+    """(display name, address) of the first usable address in header `name` (or the given parsed one)."""
+    header = _header(raw, name) if header is None else header
     for addr in getattr(header, "addresses", ()):
         spec = f"{addr.username}@{addr.domain}" if addr.username and addr.domain else ""
         spec = nfc(_undo_8bit(spec))
@@ -322,7 +322,8 @@ def parse(raw: bytes, max_bytes: int | None = MAX_MESSAGE_BYTES) -> ParsedMail:
     except Exception as error:      # the stdlib parser is lenient; this is the truly unreadable
         raise MailRefused(f"Không phân tích được cấu trúc MIME của thư ({type(error).__name__}).") from None
     raw_headers = _raw_headers(msg)
-    from_name, from_address = _address(raw_headers, "from")
+    from_header = _header(raw_headers, "from")         # parsed once for the address and the text
+    from_name, from_address = _address(raw_headers, "from", from_header)
     _, reply_to = _address(raw_headers, "reply-to")
     try:
         text, files = _body(msg)
@@ -335,7 +336,7 @@ def parse(raw: bytes, max_bytes: int | None = MAX_MESSAGE_BYTES) -> ParsedMail:
         raise MailRefused(f"Không đọc được nội dung thư ({type(error).__name__}).") from None
     return ParsedMail(
         key=key, message_id=message_id, from_name=from_name, from_address=from_address,
-        from_text=_text_header(raw_headers, "from")[:500], reply_to=reply_to,
+        from_text=_text_header(raw_headers, "from", from_header)[:500], reply_to=reply_to,
         subject=_text_header(raw_headers, "subject"), text=text, attachments=files,
         in_reply_to=_ids(raw_headers, "in-reply-to"), references=_ids(raw_headers, "references"),
         content_type=content_type, auto_submitted=_flag(raw_headers, "auto-submitted"),

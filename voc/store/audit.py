@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from voc.clock import to_db, utcnow
+from voc.store.pending import PendingRows, insert
 
 
 def _jsonable(value: Any) -> Any:
@@ -41,12 +42,12 @@ def record_event(
     after: Any = None,
     note: str | None = None,
     at: datetime | None = None,
+    pending: PendingRows | None = None,
 ) -> None:
-    cur.execute(
-        "INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [to_db(at or utcnow()), actor, entity, str(entity_id), action, _dump(before), _dump(after), note],
-    )
+    """`pending`: held to the end of the caller's batch (voc.store.pending), in order with the batch's
+    other events, and committed with them in the same transaction."""
+    insert(cur, pending, "events", ("occurred_at", "actor", "entity", "entity_id", "action", "before", "after", "note"),
+           [to_db(at or utcnow()), actor, entity, str(entity_id), action, _dump(before), _dump(after), note])
 
 
 @dataclass(frozen=True)
