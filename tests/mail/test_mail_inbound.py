@@ -182,6 +182,17 @@ def test_answer_to_an_earlier_customer_mail_joins_that_case_even_in_the_same_pas
     assert (report.counts.created, report.counts.joined) == (1, 1) and case_count(db) == 1
 
 
+def test_events_of_a_chunk_keep_their_order(db, mailbox, staff):
+    """A chunk's events are written at its end: still received, attachment, then the customer's answer."""
+    first = complaint(1)
+    first.add_attachment(PNG, maintype="image", subtype="png", filename="anh.png")
+    mailbox.append(first.as_bytes(), complaint(2, subject="Re: Website bị sập", body="Bổ sung.",
+                                               in_reply_to="<c1@example.vn>").as_bytes())
+    assert fetch(db, mailbox).counts.joined == 1
+    actions = [e.action for e in cases.timeline(db, staff, only_case(db).ticket_code)]
+    assert actions == ["received", "attachment_added", "customer_message"]
+
+
 def test_unknown_ticket_code_in_subject_opens_a_new_case(db, mailbox):
     mailbox.append(complaint(subject="Re: KN-2020-999999 còn lỗi").as_bytes())
     assert fetch(db, mailbox).counts.created == 1
