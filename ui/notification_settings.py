@@ -14,6 +14,9 @@ def show(db, actor: Actor, email: str | None, key: str = "notification_settings"
     """The settings form; the kinds that cannot reach this user (no branch, not QA/manager) are not offered."""
     current = notifications.own_settings(db, actor)
     with st.expander("Thông báo qua e-mail"):
+        if not actor.branch and actor.role not in ALERT_ROLES:
+            st.caption("Tài khoản không thuộc chi nhánh nào và không nhận cảnh báo: chưa có thông báo cho bạn.")
+            return
         if not email:
             st.caption("Bạn chưa có địa chỉ e-mail nên chưa nhận thông báo nào; hãy nhập địa chỉ ở mục trên.")
         with st.form(key):
@@ -27,8 +30,6 @@ def show(db, actor: Actor, email: str | None, key: str = "notification_settings"
             alerts = current.alerts
             if actor.role in ALERT_ROLES:
                 alerts = st.checkbox("Cảnh báo vấn đề nổi lên (chủ đề tăng bất thường)", value=current.alerts)
-            if not actor.branch and actor.role not in ALERT_ROLES:
-                st.caption("Tài khoản không thuộc chi nhánh nào và không nhận cảnh báo: chưa có thông báo cho bạn.")
             if st.form_submit_button("Lưu cài đặt thông báo"):
                 try:
                     notifications.save_own_settings(db, actor, NotificationSettings(
