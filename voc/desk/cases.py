@@ -348,7 +348,7 @@ def open_second_round(db, actor: Actor, ticket_code: str, *, expected_version: i
                       at: datetime | None = None, note: str | None = None) -> Case:
     """R9: the customer disagrees after round 1; round 2 opens with fresh reply and resolution clocks."""
     def changes(cur, case: Case, when: datetime) -> dict:
-        policy = batch.policy() if batch is not None else load_policy(cur)
+        policy = load_policy(cur)
         return {"round": case.round + 1, "round_opened_at": when, "reply_due_at": reply_due_at(when, policy),
                 "resolution_due_at": resolution_due_at(when, policy), "round_replied_at": None}
 
