@@ -58,7 +58,7 @@ def test_digest_goes_at_most_hourly_and_again_only_while_something_is_due(db, st
     [mail] = mails_to(smtp_server, "hoa@bkns.vn")
     body = mail.get_body(("plain",)).get_content()
     assert mail["Subject"] == "Chi nhánh Hà Nội: 0 hồ sơ quá hạn, 1 hồ sơ đến hạn trong 4 giờ"
-    assert f"- {case.ticket_code}: hạn trả lời 01/12/2026 12:00" in body      # 05:00 UTC = 12:00 in Hà Nội
+    assert f"- {case.ticket_code}: hạn trả lời 01/12/2026 12:00 — Hosting — lan" in body   # 05:00 UTC = 12:00 in Hà Nội
     assert f"https://voc.bkns.vn/cases?ticket={case.ticket_code}" in body
     assert mail["Auto-Submitted"] == "auto-generated"
 

@@ -26,7 +26,7 @@ from voc.clock import from_db, local, to_db, utcnow
 from voc.errors import ValidationError
 from voc.insight.sla_report import OPEN_SQL, REPLY_PENDING_SQL
 from voc.mail.outbox import MailKind, default_domain, queue_mail
-from voc.model import Case
+from voc.model import Case, Service
 from voc.numbers import vn_number, vn_p_value
 from voc.store.audit import record_event
 from voc.store.pending import PendingRows, insert
@@ -218,8 +218,8 @@ _CLOCK_LABELS = {"reply": "trả lời", "resolution": "giải quyết"}
 def _item_line(item: DueItem) -> str:
     state = "quá hạn" if item.overdue else "hạn"
     link = case_link(item.ticket_code)
-    return (f"- {item.ticket_code}: {state} {_CLOCK_LABELS[item.clock]} {vn_time(item.due_at)}"
-            + (f" — {item.staff}" if item.staff else "") + (f"\n  {link}" if link else ""))
+    return (f"- {item.ticket_code}: {state} {_CLOCK_LABELS[item.clock]} {vn_time(item.due_at)} — "
+            f"{Service(item.service).label}" + (f" — {item.staff}" if item.staff else "") + (f"\n  {link}" if link else ""))
 
 
 def digest_text(who: Recipient, items: list[DueItem], at: datetime) -> tuple[str, str]:

@@ -11,7 +11,7 @@ CREATE TABLE notification_settings (
 
 -- One row per notification ever queued, under a key that makes it once: a second pass (or a second
 -- process) inserting the same key fails and rolls its mail back with it.
---   digest:<user>:after:<previous digest's key or 'first'>   (and at most one per user per 60 minutes)
+--   digest:<user>:after:<Message-ID of the user's previous digest, or 'first'>   (at most one an hour)
 --   new_case:<user>:<case id>
 --   alert:<user>:<theme>:<ISO week of the alert>
 CREATE TABLE notifications_sent (
