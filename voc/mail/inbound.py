@@ -123,10 +123,12 @@ CHUNK_BYTES = 32 * 1024 * 1024      # ... or fewer, so that a chunk's messages s
 @dataclass(frozen=True)
 class _Known:
     """Keys already in mail_inbox and Message-IDs of ours among those of a chunk: two queries for
-    the whole chunk instead of two per message."""
+    the whole chunk instead of two per message; and the chunk's own messages that went onto a case,
+    whose inbox rows are written at its end, for a later message of the chunk that answers one."""
 
     keys: set[str]
     ours: set[str]
+    earlier: dict[str, int] = field(default_factory=dict)   # Message-ID -> case of this chunk's messages so far
 
     @classmethod
     def load(cls, cur, rows: list[InboxRow]) -> "_Known":
@@ -139,8 +141,9 @@ class _Known:
         return cls(found, ours)
 
 
-def find_thread(cur, mail: ParsedMail) -> tuple[Case, str] | None:
-    """The case this message answers, and how that was found."""
+def find_thread(cur, mail: ParsedMail, earlier: dict[str, int] | None = None) -> tuple[Case, str] | None:
+    """The case this message answers, and how that was found. `earlier`: Message-ID -> case id of the
+    messages of this batch whose inbox rows are not written yet."""
     ids = mail.thread_ids
     if ids:
         ours = dict(cur.execute("SELECT message_id, case_id FROM mail_outbox "
@@ -152,11 +155,12 @@ def find_thread(cur, mail: ParsedMail) -> tuple[Case, str] | None:
         if case_store.ticket_exists(cur, code):
             return case_store.get_case(cur, code), f"mã hồ sơ {code} trong tiêu đề"
     if ids:
-        earlier = dict(cur.execute("SELECT message_id, case_id FROM mail_inbox "
-                                   "WHERE case_id IS NOT NULL AND list_contains(?, message_id)", [ids]).fetchall())
+        found = dict(cur.execute("SELECT message_id, case_id FROM mail_inbox "
+                                 "WHERE case_id IS NOT NULL AND list_contains(?, message_id)", [ids]).fetchall())
+        found.update(earlier or {})
         for mid in ids:
-            if mid in earlier:
-                return case_store.get_case_by_id(cur, earlier[mid]), f"trả lời thư {mid} đã có trong hồ sơ"
+            if mid in found:
+                return case_store.get_case_by_id(cur, found[mid]), f"trả lời thư {mid} đã có trong hồ sơ"
     return None
 
 
@@ -172,7 +176,8 @@ def _unusable(mail: ParsedMail) -> str | None:
     return None
 
 
-def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str, batch: IntakeBatch) -> Outcome:
+def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str, batch: IntakeBatch,
+          seen: _Known) -> Outcome:
     """The message as a customer message on the case's timeline, with its files."""
     text, parts = mail_content(mail.text, mail.subject, mail.attachments)
     ok, refused = check_attachments(parts)
@@ -184,14 +189,26 @@ def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str
                  text, at=row.received_at, pending=batch.pending)     # in order with the batch's other events
     for checked in ok:
         attachment_store.store(cur, MAIL_ACTOR, case.id, checked, row.received_at, pending=batch.pending)
-    inbox_id = insert_inbox(cur, row, Outcome.JOINED, reason=how, case_id=case.id, mail=mail, body=mail.text,
-                            raw=raw if refused else None)
-    insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
+    _record_on_case(cur, row, Outcome.JOINED, case, mail, raw, refused, batch, seen, reason=how)
     return Outcome.JOINED
 
 
+def _record_on_case(cur, row: InboxRow, outcome: Outcome, case: Case, mail: ParsedMail, raw: bytes, refused: list,
+                    batch: IntakeBatch, seen: _Known, reason: str | None = None) -> None:
+    """The inbox row of a message that went onto a case: held to the batch's end (and known to later
+    messages of the batch by its Message-ID) unless refused attachments need its id now."""
+    if refused:
+        inbox_id = insert_inbox(cur, row, outcome, reason=reason, case_id=case.id, mail=mail, body=mail.text, raw=raw)
+        insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
+    else:
+        insert_inbox(cur, row, outcome, reason=reason, case_id=case.id, mail=mail, body=mail.text,
+                     pending=batch.pending)
+    if mail.message_id:
+        seen.earlier.setdefault(mail.message_id, case.id)
+
+
 def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incoming: Incoming,
-            batch: IntakeBatch) -> Outcome:
+            batch: IntakeBatch, seen: _Known) -> Outcome:
     content, parts = mail_content(mail.text, mail.subject, mail.attachments)
     ok, refused = check_attachments(parts)
     draft = draft_from_mail(mail.from_name, mail.contact_address, mail.subject, content, settings.intake_branch)
@@ -207,9 +224,7 @@ def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incomi
     case = batch.receive(MAIL_ACTOR, draft, received_at=row.received_at, details=details,
                          attachments=[attachment_store.Upload(c.filename, c.content) for c in ok],
                          allow_missing_event_date=True, answering=CustomerMail(mail.message_id, mail.subject))
-    inbox_id = insert_inbox(cur, row, Outcome.CREATED, case_id=case.id, mail=mail, body=mail.text,
-                            raw=incoming.raw if refused else None)
-    insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
+    _record_on_case(cur, row, Outcome.CREATED, case, mail, incoming.raw, refused, batch, seen)
     return Outcome.CREATED
 
 
@@ -231,16 +246,16 @@ def _apply(cur, settings: MailSettings, incoming: Incoming, row: InboxRow, seen:
         return Outcome.QUARANTINED
     noise = classify(mail, is_our_message_id=seen.ours.__contains__, our_addresses=settings.our_addresses)
     if noise is not None:
-        insert_inbox(cur, row, Outcome.IGNORED, reason=noise.reason, mail=mail)
+        insert_inbox(cur, row, Outcome.IGNORED, reason=noise.reason, mail=mail, pending=batch.pending)
         return Outcome.IGNORED
     problem = _unusable(mail)
     if problem:
         record_quarantine(cur, row, problem, incoming.raw, incoming.complete, mail)
         return Outcome.QUARANTINED
-    thread = find_thread(cur, mail)
+    thread = find_thread(cur, mail, seen.earlier)
     if thread is not None:
-        return _join(cur, row, mail, incoming.raw, *thread, batch)
-    return _create(cur, settings, row, mail, incoming, batch)
+        return _join(cur, row, mail, incoming.raw, *thread, batch, seen)
+    return _create(cur, settings, row, mail, incoming, batch, seen)
 
 
 def _inbox_row(incoming: Incoming, run_id: int | None) -> InboxRow:
