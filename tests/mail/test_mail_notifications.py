@@ -187,8 +187,8 @@ def test_cli_notify_once_prints_its_counts(tmp_path, staff):
         cases.receive(db, staff, make_draft(), received_at=datetime.now(timezone.utc) - timedelta(hours=45))
     finally:
         db.close()
-    run = subprocess.run([sys.executable, "-m", "voc", "mail", "notify", "--once", "--db", str(tmp_path / "cli.duckdb")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    command = [sys.executable, "-m", "voc", "mail", "notify", "--once", "--db", str(tmp_path / "cli.duckdb")]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "digests=1 waiting=0 alerts=0 alert_mails=0 collisions=0"
     assert "Đã xếp hàng 1 thư tổng hợp" in run.stdout

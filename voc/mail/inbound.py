@@ -14,7 +14,9 @@ Rules (issue #11):
 - anything else that cannot become a case goes to quarantine with its reason and its bytes;
   an error in one message never stops the pass.
 
-A pass commits up to CHUNK messages in one transaction and tags their new cases as one batch; if
+A pass takes CHUNK messages at a time: their sizes in one UID FETCH, their bytes in another, one
+transaction for all of them (an IntakeBatch: the new cases' rounds, events, mails and the inbox rows
+written together at its end, the themes tagged as one batch), then one STORE marking them done. If
 anything in a chunk fails, the transaction rolls back and each of its messages is done again in a
 transaction of its own, so one faulty message costs only itself.
 

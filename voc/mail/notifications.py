@@ -15,7 +15,7 @@ the same notification collide on that key and one of them rolls back, mail inclu
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -111,7 +111,7 @@ def save_own_settings(db, actor: Actor, settings: NotificationSettings,
                     "due_hours = excluded.due_hours, new_case = excluded.new_case, alerts = excluded.alerts, "
                     "updated_at = excluded.updated_at", [actor.username, *values, to_db(now)])
         record_event(cur, actor.username, "user", actor.username, "notification_settings_changed",
-                     before.__dict__, settings.__dict__, at=now)
+                     asdict(before), asdict(settings), at=now)
         return load_settings(cur, actor.username)
 
 
@@ -129,8 +129,9 @@ class Recipient:
 
 def recipients(cur, *, branch: str | None = None) -> list[Recipient]:
     """Active accounts with an e-mail address (of one branch if given), with their settings."""
+    settings = ", ".join("s." + c for c in _SETTINGS_COLUMNS.split(", "))
     rows = cur.execute(
-        f"SELECT u.username, u.display_name, u.email, u.role, u.branch, {', '.join('s.' + c for c in _SETTINGS_COLUMNS.split(', '))} "
+        f"SELECT u.username, u.display_name, u.email, u.role, u.branch, {settings} "
         "FROM users u LEFT JOIN notification_settings s ON s.username = u.username "
         "WHERE u.active AND coalesce(trim(u.email), '') <> '' AND (? IS NULL OR u.branch = ?) ORDER BY u.username",
         [branch, branch]).fetchall()
@@ -219,7 +220,8 @@ def _item_line(item: DueItem) -> str:
     state = "quá hạn" if item.overdue else "hạn"
     link = case_link(item.ticket_code)
     return (f"- {item.ticket_code}: {state} {_CLOCK_LABELS[item.clock]} {vn_time(item.due_at)} — "
-            f"{Service(item.service).label}" + (f" — {item.staff}" if item.staff else "") + (f"\n  {link}" if link else ""))
+            f"{Service(item.service).label}" + (f" — {item.staff}" if item.staff else "")
+            + (f"\n  {link}" if link else ""))
 
 
 def digest_text(who: Recipient, items: list[DueItem], at: datetime) -> tuple[str, str]:
@@ -250,7 +252,8 @@ def digest_text(who: Recipient, items: list[DueItem], at: datetime) -> tuple[str
 
 def _last_digest(cur, username: str) -> tuple[str, datetime] | None:
     row = cur.execute("SELECT message_id, queued_at FROM notifications_sent WHERE username = ? AND kind = ? "
-                      "ORDER BY queued_at DESC, dedupe_key DESC LIMIT 1", [username, NoticeKind.DIGEST.value]).fetchone()
+                      "ORDER BY queued_at DESC, dedupe_key DESC LIMIT 1",
+                      [username, NoticeKind.DIGEST.value]).fetchone()
     return (row[0], from_db(row[1])) if row else None
 
 
@@ -298,7 +301,8 @@ def alert_text(who: Recipient, alerts: list[AlertItem], at: datetime) -> tuple[s
 
     names = ", ".join(a.theme_name for a in alerts)
     subject = f"Cảnh báo vấn đề nổi lên: {names}"
-    parts = [f"Chào {who.name},", "", f"Lúc {vn_time(at)}, các chủ đề sau tăng bất thường so với mức nền của chính chúng:", ""]
+    parts = [f"Chào {who.name},", "",
+             f"Lúc {vn_time(at)}, các chủ đề sau tăng bất thường so với mức nền của chính chúng:", ""]
     for a in alerts:
         parts.append(f"- {a.theme_name}: {vn_number(a.current)} hồ sơ trong 7 ngày qua, mức nền "
                      f"{vn_number(a.baseline_mean, 1)} hồ sơ/tuần (gấp {vn_number(a.ratio, 1)} lần), "
@@ -315,8 +319,9 @@ def _alerts_for(db, who: Recipient, alerts: list[AlertItem], at: datetime) -> in
     week = "{}-W{:02d}".format(*local(at).isocalendar()[:2])
     with db.transaction() as cur:
         keys = {a.theme: f"alert:{who.username}:{a.theme}:{week}" for a in alerts}
-        done = {k for (k,) in cur.execute("SELECT dedupe_key FROM notifications_sent WHERE list_contains(?, dedupe_key)",
-                                          [list(keys.values())]).fetchall()}
+        done = {k for (k,) in cur.execute(
+            "SELECT dedupe_key FROM notifications_sent WHERE list_contains(?, dedupe_key)",
+            [list(keys.values())]).fetchall()}
         new = [a for a in alerts if keys[a.theme] not in done]
         if not new:
             return 0
