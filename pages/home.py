@@ -1,6 +1,7 @@
 """Home: what needs attention today, and on an empty database the offer to load demo data."""
 import streamlit as st
 
+from ui import notification_settings
 from ui.session import get_db, page_actor, session_token
 from ui.widgets import case_list_link, form_expander, frame, open_case, selected_row, show_error
 from voc.insight import overview
@@ -75,6 +76,7 @@ if account is not None:
                     st.success("Đã lưu địa chỉ e-mail.")
                 except DomainError as error:
                     show_error(error)
+    notification_settings.show(db, actor, account.email)
 
 with form_expander("Đổi mật khẩu của tôi", "own_password"):
     with st.form("own_password", clear_on_submit=True):

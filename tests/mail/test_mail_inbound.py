@@ -182,6 +182,17 @@ def test_answer_to_an_earlier_customer_mail_joins_that_case_even_in_the_same_pas
     assert (report.counts.created, report.counts.joined) == (1, 1) and case_count(db) == 1
 
 
+def test_events_of_a_chunk_keep_their_order(db, mailbox, staff):
+    """A chunk's events are written at its end: still received, attachment, then the customer's answer."""
+    first = complaint(1)
+    first.add_attachment(PNG, maintype="image", subtype="png", filename="anh.png")
+    mailbox.append(first.as_bytes(), complaint(2, subject="Re: Website bị sập", body="Bổ sung.",
+                                               in_reply_to="<c1@example.vn>").as_bytes())
+    assert fetch(db, mailbox).counts.joined == 1
+    actions = [e.action for e in cases.timeline(db, staff, only_case(db).ticket_code)]
+    assert actions == ["received", "attachment_added", "customer_message"]
+
+
 def test_unknown_ticket_code_in_subject_opens_a_new_case(db, mailbox):
     mailbox.append(complaint(subject="Re: KN-2020-999999 còn lỗi").as_bytes())
     assert fetch(db, mailbox).counts.created == 1
@@ -463,10 +474,10 @@ def test_a_fault_in_one_message_of_a_chunk_spares_the_others(db, mailbox, monkey
 
     real_store = attachment_store.store
 
-    def store(cur, actor, case_id, upload, at):
+    def store(cur, actor, case_id, upload, at, **options):
         if upload.filename == "boom.png":
             raise OSError("disk error while writing the attachment")
-        return real_store(cur, actor, case_id, upload, at)
+        return real_store(cur, actor, case_id, upload, at, **options)
 
     monkeypatch.setattr(attachment_store, "store", store)
     faulty = complaint(2, subject="Thư có tệp lỗi")
@@ -482,6 +493,37 @@ def test_a_fault_in_one_message_of_a_chunk_spares_the_others(db, mailbox, monkey
     assert set(mailbox.flags().values()) == {"\\Seen $VocDone"}
 
 
+def test_a_pass_fetches_in_batches_a_few_round_trips_per_chunk(db, mailbox):
+    """120 messages: per chunk of 50 one FETCH of sizes, one of bodies, one STORE (not two FETCHes a message)."""
+    from voc.mail.imap import uid_set
+
+    mailbox.append(*(complaint(i).as_bytes() for i in range(120)))
+    settings = settings_for(mailbox)
+    report = inbound.FetchReport(None)
+    with Mailbox(settings.imap) as box:
+        uids = box.pending()
+        before = box._imap.tagnum            # imaplib numbers every command it sends
+        inbound._run(db, settings, box, uids, report)
+        commands = box._imap.tagnum - before
+    assert report.counts.created == 120 and case_count(db) == 120
+    assert commands <= 3 * 3
+    assert set(mailbox.flags().values()) == {"\\Seen $VocDone"}
+    assert uid_set([9, 3, 4, 5, 11, 12]) == "3:5,9,11:12"
+
+
+def test_a_message_over_the_keep_limit_is_fetched_as_its_header_beside_whole_ones(db, mailbox, monkeypatch):
+    import voc.mail.imap as imap
+
+    monkeypatch.setattr(imap, "KEEP_LIMIT_BYTES", 4000)
+    mailbox.append(complaint(1).as_bytes(), complaint(2, body="Rất dài. " * 1000).as_bytes(), complaint(3).as_bytes())
+    report = fetch(db, mailbox)
+    assert (report.counts.created, report.counts.quarantined) == (2, 1)
+    with db.cursor() as cur:
+        reason, complete, raw = cur.execute("SELECT reason, raw_complete, raw FROM mail_quarantine").fetchone()
+    assert reason.startswith("Thư quá lớn") and not complete and b"Message-ID: <c2@example.vn>" in raw
+    assert len(raw) < 4000
+
+
 def test_batch_tagging_of_a_chunk_matches_tagging_case_by_case(db, draft, staff):
     from voc.setup import ensure_defaults
     from voc.text.tagging import case_tags
@@ -490,10 +532,10 @@ def test_batch_tagging_of_a_chunk_matches_tagging_case_by_case(db, draft, staff)
     texts = ["Website bị sập, báo lỗi 503 cả ngày", "Tổng đài gọi mãi không ai nghe máy", "Bị trừ tiền hai lần"]
     one_by_one = [cases.receive(db, staff, replace_content(draft, t)) for t in texts]
     with db.transaction() as cur:
-        deferred: list = []
-        batched = [cases.receive_in(cur, staff, replace_content(draft, t), deferred=deferred) for t in texts]
-        assert deferred == batched
-        cases.after_receive_batch(cur, deferred)
+        intake = cases.IntakeBatch(cur)
+        batched = [intake.receive(staff, replace_content(draft, t)) for t in texts]
+        assert intake.received == batched
+        intake.finish()
     with db.cursor() as cur:
         for single, batch in zip(one_by_one, batched):
             assert [(t.code, round(t.score, 6)) for t in case_tags(cur, single.id)] == \

@@ -190,3 +190,23 @@ def test_home_kpis_open_the_matching_filtered_case_list_and_staff_see_their_work
     assert any(s.value == "Việc của tôi (4 hồ sơ đang mở)" for s in app.subheader)
     mine = app.dataframe(key="my_work").value
     assert list(mine["SLA"]) == ["Quá hạn giải quyết", "Quá hạn trả lời", "Đến hạn trong 24 giờ", "Trong hạn"]
+def test_my_notification_settings_on_the_home_page(app_env, monkeypatch):
+    from voc.accounts.access import Actor, Role
+    from voc.mail import notifications
+
+    login(monkeypatch)
+    admin = Actor("admin", Role.ADMIN, None, "Quản trị")
+    staff = users.create_user(get_db(), admin, "hoa", "Trần Thị Hoa", Role.STAFF, "Hà Nội", "Mat-khau-rat-dai-2",
+                              email="hoa@bkns.vn").actor()
+    app = signed_in(AppTest.from_file(APP, default_timeout=60), staff).run()
+    assert not app.exception
+    boxes = {c.label: c for c in app.checkbox}
+    assert boxes["Mỗi hồ sơ mới của chi nhánh Hà Nội"].value is False
+    assert not any("Cảnh báo vấn đề nổi lên" in label for label in boxes)       # QA and managers only
+    hours = next(n for n in app.number_input if n.label == "Báo trước (giờ)")
+    assert hours.value == 4
+    hours.set_value(6)
+    boxes["Mỗi hồ sơ mới của chi nhánh Hà Nội"].check()
+    app.button(key="FormSubmitter:notification_settings-Lưu cài đặt thông báo").click().run()
+    assert any("Đã lưu cài đặt thông báo" in s.value for s in app.success)
+    assert notifications.own_settings(get_db(), staff) == notifications.NotificationSettings(True, 6, True, True)

@@ -1,5 +1,6 @@
 """Mail commands for `python -m voc`: `mail fetch --once` (one pass over the complaints mailbox),
-`mail send --once` (one pass over the outbox) and `bench --mail`.
+`mail send --once` (one pass over the outbox), `mail notify --once` (staff notifications into the
+outbox) and `bench --mail`.
 
 voc.cli calls `register(subparsers, common)`; handlers are a few lines over voc.mail.
 """
@@ -66,6 +67,25 @@ def cmd_fetch(args) -> int:
         db.close()
 
 
+def cmd_notify(args) -> int:
+    """One notification pass (--once) or one every --interval seconds; prints its counts."""
+    from voc.mail.notifications import notify_once
+
+    db = _open(args)
+    try:
+        while True:
+            report = notify_once(db)
+            print(report.line())
+            print(report.summary(), flush=True)
+            if args.once:
+                return 0
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        db.close()
+
+
 def run_mail_bench(args) -> int:
     from voc.mail.bench_fetch import bench_fetch
     from voc.mail.bench_send import bench_send
@@ -88,6 +108,11 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     send.add_argument("--limit", type=int, default=1000, help="số thư tối đa mỗi lượt")
     send.add_argument("--interval", type=float, default=15.0, help="số giây giữa hai lượt khi chạy liên tục")
     send.set_defaults(func=cmd_mail_send)
+    notify = mail_sub.add_parser("notify", parents=[common],
+                                 help="xếp hàng thư thông báo cho nhân viên: hồ sơ đến hạn/quá hạn, cảnh báo")
+    notify.add_argument("--once", action="store_true", help="chỉ một lượt rồi thoát")
+    notify.add_argument("--interval", type=float, default=300.0, help="số giây giữa hai lượt khi chạy liên tục")
+    notify.set_defaults(func=cmd_notify)
 
 
 def add_mail_bench_args(bench: argparse.ArgumentParser) -> None:

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from voc.accounts.access import Actor
 from voc.store.audit import record_event
+from voc.store.pending import PendingRows
 from voc.clock import from_db, to_db
 from voc.errors import NotFound, ValidationError
 from voc.numbers import vn_number
@@ -89,7 +90,8 @@ def validate_uploads(uploads: list[Upload]) -> list[CheckedUpload]:
     return [validate_upload(u) for u in uploads]
 
 
-def store(cur, actor: Actor, case_id: int, upload: CheckedUpload, at: datetime) -> int:
+def store(cur, actor: Actor, case_id: int, upload: CheckedUpload, at: datetime, *,
+          pending: PendingRows | None = None) -> int:
     attachment_id = cur.execute(
         "INSERT INTO attachments (case_id, filename, mime_type, size_bytes, sha256, content, uploaded_at, uploaded_by) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -97,7 +99,8 @@ def store(cur, actor: Actor, case_id: int, upload: CheckedUpload, at: datetime) 
          to_db(at), actor.username],
     ).fetchone()[0]
     record_event(cur, actor.username, "case", case_id, "attachment_added", None,
-                 {"attachment_id": attachment_id, "filename": upload.filename, "sha256": upload.sha256}, at=at)
+                 {"attachment_id": attachment_id, "filename": upload.filename, "sha256": upload.sha256}, at=at,
+                 pending=pending)
     return attachment_id
 
 

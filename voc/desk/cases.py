@@ -12,10 +12,12 @@ from typing import Callable
 from voc.accounts import branches
 from voc.store import case_store
 from voc.desk import attachments as attachment_store
-from voc.mail.outbox import queue_confirmation
+from voc.mail.notifications import Recipient, new_case_watchers, queue_new_case_notices
+from voc.mail.outbox import CustomerMail, queue_confirmation
 from voc.accounts.access import Actor, Permission
 from voc.accounts.privacy import text_for
 from voc.store.audit import record_event
+from voc.store.pending import PendingRows
 from voc.clock import from_db, local_date, to_db, utcnow
 from voc.errors import ConflictError, PermissionDenied, ValidationError
 from voc.desk.lifecycle import Action, next_status
@@ -130,7 +132,8 @@ def check_limitation(draft: CaseDraft | Case, received_at: datetime, policy: Pol
 def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = None,
             received_at: datetime | None = None, intake_key: str | None = None,
             attachments: list | None = None, details: dict | None = None,
-            allow_missing_event_date: bool = False, deferred: list[Case] | None = None) -> Case:
+            allow_missing_event_date: bool = False, batch: "IntakeBatch | None" = None,
+            answering: CustomerMail | None = None) -> Case:
     """R3: log a complaint, give it a unique ticket code and its round-1 clocks.
 
     `details` are channel particulars (call time, letter date, web ticket reference...) kept in the
@@ -141,8 +144,9 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
     confirmation e-mail (R3) when the customer gave an address.
     `allow_missing_event_date` (mail intake): a draft without an event date is saved with the case
     flagged `event_date_pending`; R8 runs when staff fill the date in (`set_event_date`).
-    With `deferred`, hooks that have a batch form are not run here: the case is appended to
-    `deferred` and the caller runs `after_receive_batch` once for all (see `receive_in`).
+    Within an `IntakeBatch` (many cases in one transaction), the policy and the branch are read once
+    for the batch, and hooks that have a batch form run once for all in `IntakeBatch.finish`.
+    `answering`: the customer's e-mail the case came from; the confirmation answers it in its thread.
     """
     actor.require(Permission.HANDLE_CASES)
     received_at = received_at or utcnow()
@@ -154,13 +158,14 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
             existing = case_store.find_by_intake_key(cur, intake_key)
             if existing is not None:
                 return existing
-        policy = load_policy(cur)
+        policy = batch.policy() if batch is not None else load_policy(cur)
         limitation = (LimitationCheck(False, 0, limitation_days(draft.issue_kind, policy)) if pending
                       else check_limitation(draft, received_at, policy))
         reason = clean_text(late_reason)
         if limitation.late and not reason:
             raise LateComplaint(limitation.days, limitation.limit)
-        branch = branches.resolve(cur, draft.branch or actor.branch)     # one of the managed, active branches
+        name = draft.branch or actor.branch
+        branch = batch.branch(name) if batch is not None else branches.resolve(cur, name)   # managed, active
         if not actor.may_touch_branch(branch):
             raise PermissionDenied("Bạn chỉ được tiếp nhận hồ sơ cho chi nhánh của mình.")
         code = case_store.next_ticket_code(cur, local_date(received_at).year)
@@ -175,23 +180,25 @@ def receive(db, actor: Actor, draft: CaseDraft, *, late_reason: str | None = Non
             late_complaint=limitation.late, late_reason=reason if limitation.late else None,
             staff=draft.staff or actor.username, branch=branch, intake_key=intake_key, event_date_pending=pending,
         )
-        case_id = case_store.insert_case(cur, values)
-        case_store.insert_round(cur, case_id, 1, received_at, reply_due, resolution_due)
-        case = case_store.get_case_by_id(cur, case_id)
-        record_event(cur, actor.username, "case", case_id, "received", None,
+        case = case_store.insert_case(cur, values)
+        pending = batch.pending if batch is not None else None      # rows nothing reads before the batch ends
+        case_store.insert_round(cur, case.id, 1, received_at, reply_due, resolution_due, pending=pending)
+        record_event(cur, actor.username, "case", case.id, "received", None,
                      {"ticket_code": code, "status": Status.RECEIVED, "channel": draft.channel,
                       "late_complaint": limitation.late, "late_reason": values["late_reason"],
                       **({"event_date_pending": True} if pending else {}),
                       **({"details": details} if details else {})},
-                     at=received_at)
+                     at=received_at, pending=pending)
         for upload in uploads:
-            attachment_store.store(cur, actor, case_id, upload, received_at)
-        queue_confirmation(cur, case, actor.username)
+            attachment_store.store(cur, actor, case.id, upload, received_at, pending=pending)
+        queue_confirmation(cur, case, actor.username, answering=answering, pending=pending)
+        watchers = batch.watchers(branch) if batch is not None else new_case_watchers(cur, branch)
+        queue_new_case_notices(cur, case, watchers, actor.username, pending=pending)
         for hook in _after_receive_hooks:
-            if deferred is None or hook not in _batch_forms:
+            if batch is None or hook not in _batch_forms:
                 hook(cur, case)
-        if deferred is not None:
-            deferred.append(case)
+        if batch is not None:
+            batch.received.append(case)
     return case
 
 
@@ -210,6 +217,44 @@ def receive_in(cur, actor: Actor, draft: CaseDraft, **options) -> Case:
     """`receive` inside the caller's transaction (the mail intake records the message in the same
     one). Everything that can refuse the draft is checked before the first write."""
     return receive(_Within(cur), actor, draft, **options)
+
+
+class IntakeBatch:
+    """Cases received one after another in one caller's transaction (the mail fetch's chunk): the
+    policy, each branch and who watches it are read once for the batch; the cases' rounds, audit
+    events and queued mails are written together, and the hooks that have a batch form (theme tagging) run once for
+    all its cases, in `finish`, before the caller commits."""
+
+    def __init__(self, cur):
+        self.cur = cur
+        self.received: list[Case] = []
+        self._policy: Policy | None = None
+        self._branches: dict[str | None, str | None] = {}
+        self._watchers: dict[str | None, list[Recipient]] = {}
+        self.pending = PendingRows()        # rounds, events and queued mails, written in `finish`
+
+    def policy(self) -> Policy:
+        if self._policy is None:
+            self._policy = load_policy(self.cur)
+        return self._policy
+
+    def branch(self, name: str | None) -> str | None:
+        if name not in self._branches:
+            self._branches[name] = branches.resolve(self.cur, name)
+        return self._branches[name]
+
+    def watchers(self, branch: str | None) -> list[Recipient]:
+        """Who wants a mail about each new case of `branch` (voc.mail.notifications)."""
+        if branch not in self._watchers:
+            self._watchers[branch] = new_case_watchers(self.cur, branch)
+        return self._watchers[branch]
+
+    def receive(self, actor: Actor, draft: CaseDraft, **options) -> Case:
+        return receive_in(self.cur, actor, draft, batch=self, **options)
+
+    def finish(self) -> None:
+        self.pending.flush(self.cur)
+        after_receive_batch(self.cur, self.received)
 
 
 def set_event_date(db, actor: Actor, ticket_code: str, event_date: date | None, issue_kind: IssueKind | None = None,

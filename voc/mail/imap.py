@@ -38,6 +38,26 @@ class Fetched:
     complete: bool                    # False: only the header was fetched (over KEEP_LIMIT_BYTES)
 
 
+@dataclass(frozen=True)
+class Meta:
+    """What the server says of a message before it is fetched."""
+
+    uid: int
+    size: int
+    received_at: datetime | None
+
+
+def uid_set(uids: list[int]) -> str:
+    """An IMAP UID set, runs of consecutive UIDs as ranges: [3, 4, 5, 9] -> '3:5,9'."""
+    runs: list[list[int]] = []
+    for uid in sorted(set(uids)):
+        if runs and uid == runs[-1][1] + 1:
+            runs[-1][1] = uid
+        else:
+            runs.append([uid, uid])
+    return ",".join(str(a) if a == b else f"{a}:{b}" for a, b in runs)
+
+
 def _internaldate(response: bytes) -> datetime | None:
     parsed = imaplib.Internaldate2tuple(response)
     if parsed is None:
@@ -99,6 +119,41 @@ class Mailbox:
             raise MailServerError("Máy chủ thư không trả lời lệnh tìm thư mới.")
         return sorted(int(x) for x in (data[0] or b"").split())
 
+    def sizes(self, uids: list[int]) -> list[Meta]:
+        """Size and arrival of each message of `uids` that is still there, in one round trip."""
+        if not uids:
+            return []
+        status, data = self._imap.uid("FETCH", uid_set(uids), "(RFC822.SIZE INTERNALDATE)")
+        if status != "OK":
+            raise imaplib.IMAP4.error(f"FETCH {status}")
+        found: dict[int, Meta] = {}
+        for item in data:
+            line = item[0] if isinstance(item, tuple) else item
+            uid = _UID.search(line) if isinstance(line, bytes) else None
+            size = _FETCH_ITEM.search(line) if uid else None
+            if uid and size:
+                found[int(uid.group(1))] = Meta(int(uid.group(1)), int(size.group(1)), _internaldate(line))
+        return [found[u] for u in uids if u in found]
+
+    def fetch_many(self, metas: list[Meta]) -> list[Fetched]:
+        """The messages of `metas` (from `sizes`) in one round trip (two if some are over the keep
+        limit: only their header is fetched). Never sets a flag; a message gone meanwhile is left out."""
+        bodies: dict[int, bytes] = {}
+        for complete in (True, False):
+            uids = [m.uid for m in metas if (m.size <= KEEP_LIMIT_BYTES) is complete]
+            if not uids:
+                continue
+            item = "BODY.PEEK[]" if complete else "BODY.PEEK[HEADER]"
+            status, data = self._imap.uid("FETCH", uid_set(uids), f"({item})")
+            if status != "OK":
+                raise imaplib.IMAP4.error(f"FETCH {status}")
+            for part in data:
+                uid = _UID.search(part[0]) if isinstance(part, tuple) and len(part) == 2 else None
+                if uid:
+                    bodies[int(uid.group(1))] = bytes(part[1])
+        return [Fetched(m.uid, bodies[m.uid], m.size or len(bodies[m.uid]), m.received_at, m.size <= KEEP_LIMIT_BYTES)
+                for m in metas if m.uid in bodies]
+
     def fetch(self, uid: int) -> Fetched | None:
         """The message with its arrival time, or None if it is gone. Never sets a flag."""
         status, data = self._imap.uid("FETCH", str(uid), "(RFC822.SIZE INTERNALDATE)")
@@ -120,7 +175,7 @@ class Mailbox:
             return
         flags = f"({DONE_KEYWORD} \\Seen)" if self.keywords else "(\\Seen)"
         try:
-            status, _ = self._imap.uid("STORE", ",".join(map(str, uids)), "+FLAGS.SILENT", flags)
+            status, _ = self._imap.uid("STORE", uid_set(uids), "+FLAGS.SILENT", flags)
         except (imaplib.IMAP4.error, OSError) as error:
             raise MailServerError(f"Không đánh dấu được thư đã xử lý ({type(error).__name__}).") from None
         if status != "OK":

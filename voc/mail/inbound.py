@@ -14,7 +14,9 @@ Rules (issue #11):
 - anything else that cannot become a case goes to quarantine with its reason and its bytes;
   an error in one message never stops the pass.
 
-A pass commits up to CHUNK messages in one transaction and tags their new cases as one batch; if
+A pass takes CHUNK messages at a time: their sizes in one UID FETCH, their bytes in another, one
+transaction for all of them (an IntakeBatch: the new cases' rounds, events, mails and the inbox rows
+written together at its end, the themes tagged as one batch), then one STORE marking them done. If
 anything in a chunk fails, the transaction rolls back and each of its messages is done again in a
 transaction of its own, so one faulty message costs only itself.
 
@@ -28,6 +30,7 @@ import hashlib
 import imaplib
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -35,13 +38,14 @@ from voc.accounts.privacy import mask_email, sees_contacts, text_for
 from voc.desk import attachments as attachment_store
 from voc.store import case_store
 from voc.store.audit import record_event
-from voc.desk.cases import after_receive_batch, receive_in, validate_draft
+from voc.desk.cases import IntakeBatch, validate_draft
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import ConflictError, DomainError, ValidationError
-from voc.mail.imap import Mailbox, MailServerError
+from voc.mail.imap import KEEP_LIMIT_BYTES, Mailbox, MailServerError, Meta
 from voc.mail.intake import (MAIL_ACTOR, InboxRow, Outcome, check_attachments, draft_from_mail, insert_inbox,
                              insert_refused, known, mail_content, refused_view)
 from voc.mail.loops import classify
+from voc.mail.outbox import CustomerMail
 from voc.mail.parse import MAX_RECIPIENTS, MailRefused, ParsedMail, message_key, parse
 from voc.mail.quarantine import record_quarantine
 from voc.mail.settings import MailSettings, mail_settings
@@ -122,10 +126,12 @@ CHUNK_BYTES = 32 * 1024 * 1024      # ... or fewer, so that a chunk's messages s
 @dataclass(frozen=True)
 class _Known:
     """Keys already in mail_inbox and Message-IDs of ours among those of a chunk: two queries for
-    the whole chunk instead of two per message."""
+    the whole chunk instead of two per message; and the chunk's own messages that went onto a case,
+    whose inbox rows are written at its end, for a later message of the chunk that answers one."""
 
     keys: set[str]
     ours: set[str]
+    earlier: dict[str, int] = field(default_factory=dict)   # Message-ID -> case of this chunk's messages so far
 
     @classmethod
     def load(cls, cur, rows: list[InboxRow]) -> "_Known":
@@ -138,8 +144,9 @@ class _Known:
         return cls(found, ours)
 
 
-def find_thread(cur, mail: ParsedMail) -> tuple[Case, str] | None:
-    """The case this message answers, and how that was found."""
+def find_thread(cur, mail: ParsedMail, earlier: dict[str, int] | None = None) -> tuple[Case, str] | None:
+    """The case this message answers, and how that was found. `earlier`: Message-ID -> case id of the
+    messages of this batch whose inbox rows are not written yet."""
     ids = mail.thread_ids
     if ids:
         ours = dict(cur.execute("SELECT message_id, case_id FROM mail_outbox "
@@ -151,11 +158,12 @@ def find_thread(cur, mail: ParsedMail) -> tuple[Case, str] | None:
         if case_store.ticket_exists(cur, code):
             return case_store.get_case(cur, code), f"mã hồ sơ {code} trong tiêu đề"
     if ids:
-        earlier = dict(cur.execute("SELECT message_id, case_id FROM mail_inbox "
-                                   "WHERE case_id IS NOT NULL AND list_contains(?, message_id)", [ids]).fetchall())
+        found = dict(cur.execute("SELECT message_id, case_id FROM mail_inbox "
+                                 "WHERE case_id IS NOT NULL AND list_contains(?, message_id)", [ids]).fetchall())
+        found.update(earlier or {})
         for mid in ids:
-            if mid in earlier:
-                return case_store.get_case_by_id(cur, earlier[mid]), f"trả lời thư {mid} đã có trong hồ sơ"
+            if mid in found:
+                return case_store.get_case_by_id(cur, found[mid]), f"trả lời thư {mid} đã có trong hồ sơ"
     return None
 
 
@@ -171,7 +179,8 @@ def _unusable(mail: ParsedMail) -> str | None:
     return None
 
 
-def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str) -> Outcome:
+def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str, batch: IntakeBatch,
+          seen: _Known) -> Outcome:
     """The message as a customer message on the case's timeline, with its files."""
     text, parts = mail_content(mail.text, mail.subject, mail.attachments)
     ok, refused = check_attachments(parts)
@@ -180,17 +189,29 @@ def _join(cur, row: InboxRow, mail: ParsedMail, raw: bytes, case: Case, how: str
                  {"message_id": mail.message_id, "subject": mail.subject, "from": mail.from_address,
                   "threaded_by": how, "sender_is_customer": matches,
                   "attachments": [c.filename for c in ok], "refused_attachments": refused_view(refused)},
-                 text, at=row.received_at)
+                 text, at=row.received_at, pending=batch.pending)     # in order with the batch's other events
     for checked in ok:
-        attachment_store.store(cur, MAIL_ACTOR, case.id, checked, row.received_at)
-    inbox_id = insert_inbox(cur, row, Outcome.JOINED, reason=how, case_id=case.id, mail=mail, body=mail.text,
-                            raw=raw if refused else None)
-    insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
+        attachment_store.store(cur, MAIL_ACTOR, case.id, checked, row.received_at, pending=batch.pending)
+    _record_on_case(cur, row, Outcome.JOINED, case, mail, raw, refused, batch, seen, reason=how)
     return Outcome.JOINED
 
 
+def _record_on_case(cur, row: InboxRow, outcome: Outcome, case: Case, mail: ParsedMail, raw: bytes, refused: list,
+                    batch: IntakeBatch, seen: _Known, reason: str | None = None) -> None:
+    """The inbox row of a message that went onto a case: held to the batch's end (and known to later
+    messages of the batch by its Message-ID) unless refused attachments need its id now."""
+    if refused:
+        inbox_id = insert_inbox(cur, row, outcome, reason=reason, case_id=case.id, mail=mail, body=mail.text, raw=raw)
+        insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
+    else:
+        insert_inbox(cur, row, outcome, reason=reason, case_id=case.id, mail=mail, body=mail.text,
+                     pending=batch.pending)
+    if mail.message_id:
+        seen.earlier.setdefault(mail.message_id, case.id)
+
+
 def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incoming: Incoming,
-            deferred: list[Case] | None) -> Outcome:
+            batch: IntakeBatch, seen: _Known) -> Outcome:
     content, parts = mail_content(mail.text, mail.subject, mail.attachments)
     ok, refused = check_attachments(parts)
     draft = draft_from_mail(mail.from_name, mail.contact_address, mail.subject, content, settings.intake_branch)
@@ -203,17 +224,15 @@ def _create(cur, settings: MailSettings, row: InboxRow, mail: ParsedMail, incomi
                          "reply_to": mail.reply_to}}
     if refused:
         details["refused_attachments"] = refused_view(refused)
-    case = receive_in(cur, MAIL_ACTOR, draft, received_at=row.received_at, details=details,
-                      attachments=[attachment_store.Upload(c.filename, c.content) for c in ok],
-                      allow_missing_event_date=True, deferred=deferred)
-    inbox_id = insert_inbox(cur, row, Outcome.CREATED, case_id=case.id, mail=mail, body=mail.text,
-                            raw=incoming.raw if refused else None)
-    insert_refused(cur, case.id, inbox_id, refused, row.processed_at)
+    case = batch.receive(MAIL_ACTOR, draft, received_at=row.received_at, details=details,
+                         attachments=[attachment_store.Upload(c.filename, c.content) for c in ok],
+                         allow_missing_event_date=True, answering=CustomerMail(mail.message_id, mail.subject))
+    _record_on_case(cur, row, Outcome.CREATED, case, mail, incoming.raw, refused, batch, seen)
     return Outcome.CREATED
 
 
 def _apply(cur, settings: MailSettings, incoming: Incoming, row: InboxRow, seen: _Known,
-           deferred: list[Case] | None = None) -> Outcome:
+           batch: IntakeBatch) -> Outcome:
     """Inside the caller's transaction: record what becomes of one message. A message that cannot
     become a case is quarantined here; an exception means a database fault or a bug (the caller
     rolls back)."""
@@ -230,16 +249,16 @@ def _apply(cur, settings: MailSettings, incoming: Incoming, row: InboxRow, seen:
         return Outcome.QUARANTINED
     noise = classify(mail, is_our_message_id=seen.ours.__contains__, our_addresses=settings.our_addresses)
     if noise is not None:
-        insert_inbox(cur, row, Outcome.IGNORED, reason=noise.reason, mail=mail)
+        insert_inbox(cur, row, Outcome.IGNORED, reason=noise.reason, mail=mail, pending=batch.pending)
         return Outcome.IGNORED
     problem = _unusable(mail)
     if problem:
         record_quarantine(cur, row, problem, incoming.raw, incoming.complete, mail)
         return Outcome.QUARANTINED
-    thread = find_thread(cur, mail)
+    thread = find_thread(cur, mail, seen.earlier)
     if thread is not None:
-        return _join(cur, row, mail, incoming.raw, *thread)
-    return _create(cur, settings, row, mail, incoming, deferred)
+        return _join(cur, row, mail, incoming.raw, *thread, batch, seen)
+    return _create(cur, settings, row, mail, incoming, batch, seen)
 
 
 def _inbox_row(incoming: Incoming, run_id: int | None) -> InboxRow:
@@ -256,7 +275,10 @@ def process_message(db, settings: MailSettings, incoming: Incoming, *, run_id: i
     row = _inbox_row(incoming, run_id)
     try:
         with db.transaction() as cur:
-            return _apply(cur, settings, incoming, row, _Known.load(cur, [row]))
+            batch = IntakeBatch(cur)
+            outcome = _apply(cur, settings, incoming, row, _Known.load(cur, [row]), batch)
+            batch.finish()
+            return outcome
     except Exception as error:      # a bug or a database fault on this message must not stop the pass
         reason = f"Lỗi khi xử lý thư ({type(error).__name__}: {str(error)[:200]})."
     try:
@@ -277,10 +299,9 @@ def process_chunk(db, settings: MailSettings, items: list[Incoming], *, run_id: 
     rows = [_inbox_row(incoming, run_id) for incoming in items]
     try:
         with db.transaction() as cur:
-            seen = _Known.load(cur, rows)
-            deferred: list[Case] = []
-            outcomes = [_apply(cur, settings, incoming, row, seen, deferred) for incoming, row in zip(items, rows)]
-            after_receive_batch(cur, deferred)
+            seen, batch = _Known.load(cur, rows), IntakeBatch(cur)
+            outcomes = [_apply(cur, settings, incoming, row, seen, batch) for incoming, row in zip(items, rows)]
+            batch.finish()
         return outcomes
     except Exception:
         return [process_message(db, settings, incoming, run_id=run_id) for incoming in items]
@@ -335,21 +356,60 @@ def fetch_once(db, settings: MailSettings | None = None, *, limit: int | None = 
 
 
 def _run(db, settings: MailSettings, box: Mailbox, uids: list[int], report: FetchReport) -> None:
-    fetched: list = []
-    for index, uid in enumerate(uids):
+    """CHUNK messages at a time: their sizes in one round trip, their bytes in one more (in groups of
+    at most CHUNK_BYTES), one transaction, then one STORE marking them done."""
+    for start in range(0, len(uids), CHUNK):
+        chunk = uids[start:start + CHUNK]
         try:
-            message = box.fetch(uid)
-        except (imaplib.IMAP4.abort, OSError) as error:
-            raise MailServerError(f"Mất kết nối với máy chủ thư ({type(error).__name__}).") from None
+            with _connection_lost():
+                metas = box.sizes(chunk)
+        except imaplib.IMAP4.error:         # the server refused the batch: one message at a time
+            _one_by_one(db, settings, box, chunk, report)
+            continue
+        for group in _by_bytes(metas):
+            try:
+                with _connection_lost():
+                    fetched = box.fetch_many(group)
+            except imaplib.IMAP4.error:
+                _one_by_one(db, settings, box, [m.uid for m in group], report)
+                continue
+            if fetched:
+                _commit_chunk(db, settings, box, fetched, report)
+
+
+def _by_bytes(metas: list[Meta]) -> list[list[Meta]]:
+    """Consecutive groups of at most CHUNK_BYTES (a larger message alone), so a chunk stays small in memory."""
+    groups: list[list[Meta]] = []
+    total = 0
+    for meta in metas:
+        size = min(meta.size, KEEP_LIMIT_BYTES)
+        if not groups or total + size > CHUNK_BYTES:
+            groups.append([])
+            total = 0
+        groups[-1].append(meta)
+        total += size
+    return groups
+
+
+def _one_by_one(db, settings: MailSettings, box: Mailbox, uids: list[int], report: FetchReport) -> None:
+    """The slow path: a message the server refuses to give is counted failed and left for the next pass."""
+    for uid in uids:
+        try:
+            with _connection_lost():
+                message = box.fetch(uid)
         except imaplib.IMAP4.error:
             report.counts.failed += 1
-            message = None
+            continue
         if message is not None:
-            fetched.append(message)
-        last = index == len(uids) - 1
-        if fetched and (last or len(fetched) >= CHUNK or sum(len(f.raw) for f in fetched) >= CHUNK_BYTES):
-            _commit_chunk(db, settings, box, fetched, report)
-            fetched = []
+            _commit_chunk(db, settings, box, [message], report)
+
+
+@contextmanager
+def _connection_lost():
+    try:
+        yield
+    except (imaplib.IMAP4.abort, OSError) as error:
+        raise MailServerError(f"Mất kết nối với máy chủ thư ({type(error).__name__}).") from None
 
 
 def _commit_chunk(db, settings: MailSettings, box: Mailbox, fetched: list, report: FetchReport) -> None:

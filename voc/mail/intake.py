@@ -22,6 +22,7 @@ from voc.mail.parse import MailPart, ParsedMail
 from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
 from voc.numbers import vn_number
 from voc.plaintext import fold
+from voc.store.pending import PendingRows
 
 # A username no account can have (accounts are [a-z0-9._-]), shown as "Hộp thư khiếu nại".
 MAIL_ACTOR = Actor("system:mail", Role.ADMIN, None, "Hộp thư khiếu nại")
@@ -145,13 +146,20 @@ def known(cur, key: str) -> bool:
     return cur.execute("SELECT count(*) FROM mail_inbox WHERE message_key = ?", [key]).fetchone()[0] > 0
 
 
+_INBOX_COLUMNS = ("message_key", "message_id", "outcome", "reason", "case_id", "from_address", "from_name", "subject",
+                  "body_text", "size_bytes", "sha256", "raw", "received_at", "processed_at", "fetch_run_id")
+
+
 def insert_inbox(cur, row: InboxRow, outcome: Outcome, *, reason: str | None = None, case_id: int | None = None,
-                 mail: ParsedMail | None = None, body: str | None = None, raw: bytes | None = None) -> int:
-    return cur.execute(
-        "INSERT INTO mail_inbox (message_key, message_id, outcome, reason, case_id, from_address, from_name, subject, "
-        "body_text, size_bytes, sha256, raw, received_at, processed_at, fetch_run_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [row.key, row.message_id, outcome.value, reason, case_id, mail.from_address if mail else None,
-         (mail.from_name or None) if mail else None, (mail.subject or None) if mail else None,
-         body[:MAX_BODY_STORED] if body else None, row.size, row.sha256, raw, to_db(row.received_at),
-         to_db(row.processed_at), row.run_id]).fetchone()[0]
+                 mail: ParsedMail | None = None, body: str | None = None, raw: bytes | None = None,
+                 pending: PendingRows | None = None) -> int | None:
+    """The message's row under its key; its id, or None when held in `pending` for the batch's end."""
+    values = [row.key, row.message_id, outcome.value, reason, case_id, mail.from_address if mail else None,
+              (mail.from_name or None) if mail else None, (mail.subject or None) if mail else None,
+              body[:MAX_BODY_STORED] if body else None, row.size, row.sha256, raw, to_db(row.received_at),
+              to_db(row.processed_at), row.run_id]
+    if pending is not None:
+        pending.add("mail_inbox", _INBOX_COLUMNS, values)
+        return None
+    return cur.execute(f"INSERT INTO mail_inbox ({', '.join(_INBOX_COLUMNS)}) "
+                       f"VALUES ({', '.join('?' for _ in _INBOX_COLUMNS)}) RETURNING id", values).fetchone()[0]

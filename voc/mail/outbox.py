@@ -21,6 +21,7 @@ from voc.errors import PermissionDenied, ValidationError
 from voc.desk.templates import render
 from voc.mail.settings import MailSettings
 from voc.model import Case, LetterKind
+from voc.store.pending import PendingRows, insert
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")   # as intake checks it: a valid case never fails to queue
 MAX_REFERENCES = 20
@@ -129,6 +130,25 @@ def mail_subject(ticket_code: str | None, text: str) -> str:
     return f"[{ticket_code}] {rest}".strip()
 
 
+_REPLY_PREFIX = re.compile(r"^\s*(re|aw|tl|tr)\s*:\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CustomerMail:
+    """The customer's own mail that a case came from: our confirmation answers it in its thread."""
+
+    message_id: str | None
+    subject: str
+
+
+def reply_subject(subject: str, ticket_code: str) -> str:
+    """'Re: <their subject> [KN-2026-000123]': their subject once prefixed, the code once, at the end."""
+    text = _one_line(subject.replace(f"[{ticket_code}]", " ").replace(ticket_code, " "))
+    while _REPLY_PREFIX.match(text):
+        text = _REPLY_PREFIX.sub("", text, count=1)
+    return _one_line(f"Re: {text} [{ticket_code}]")
+
+
 def valid_address(address: str | None) -> str:
     value = (address or "").strip()
     if not _EMAIL.match(value):
@@ -145,52 +165,63 @@ def thread_of(cur, case_id: int) -> tuple[str | None, tuple[str, ...]]:
     return (ids[-1] if ids else None), ids
 
 
+_QUEUE_COLUMNS = ("message_id", "case_id", "letter_id", "kind", "to_address", "to_name", "subject", "body_text",
+                  "in_reply_to", "references_ids", "auto_submitted", "attachment_name", "attachment_type", "attachment",
+                  "status", "attempts", "next_attempt_at", "queued_at", "queued_by")
+
+
 def queue_mail(cur, *, kind: MailKind, to_address: str, subject: str, body: str, queued_by: str, domain: str,
                case_id: int | None = None, ticket_code: str | None = None, letter_id: int | None = None,
                to_name: str | None = None, in_reply_to: str | None = None, references: tuple[str, ...] = (),
-               attachment: MailAttachment | None = None, at: datetime | None = None) -> str:
+               attachment: MailAttachment | None = None, at: datetime | None = None, new_case: bool = False,
+               pending: PendingRows | None = None) -> str:
     """Insert one mail into the outbox inside the caller's transaction; return its Message-ID.
 
     A mail about a case continues that case's thread unless `in_reply_to`/`references` are given
-    (e.g. the customer's own Message-ID when answering an e-mail).
+    (e.g. the customer's own Message-ID when answering an e-mail) or the case was opened in this
+    transaction (`new_case`: it has no earlier mail to look up). With `ticket_code` the subject
+    starts with the code (`mail_subject`); without it the subject is kept as given (on one line).
+    `pending`: the row is written at the end of the caller's batch (voc.store.pending).
     """
     to_address = valid_address(to_address)
     if not body.strip():
         raise ValidationError("Nội dung email không được để trống.", "body")
     at = at or utcnow()
-    if case_id is not None and in_reply_to is None and not references:
+    if case_id is not None and in_reply_to is None and not references and not new_case:
         in_reply_to, references = thread_of(cur, case_id)
     elif in_reply_to and in_reply_to not in references:
         references = (*references, in_reply_to)
     message_id = new_message_id(domain)
     # The row itself is the record of the mail (who queued it when, to whom, its Message-ID, when it
     # was sent); the sender's give-ups and an admin's retries also go to the audit log.
-    cur.execute(
-        "INSERT INTO mail_outbox (message_id, case_id, letter_id, kind, to_address, to_name, subject, body_text, "
-        "in_reply_to, references_ids, auto_submitted, attachment_name, attachment_type, attachment, status, "
-        "attempts, next_attempt_at, queued_at, queued_by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
-        [message_id, case_id, letter_id, kind.value, to_address, _one_line(to_name) or None,
-         mail_subject(ticket_code, subject), body, in_reply_to, " ".join(references) or None, kind.automatic,
-         attachment.name if attachment else None, attachment.content_type if attachment else None,
-         attachment.data if attachment else None, MailStatus.QUEUED.value, to_db(at), to_db(at), queued_by],
-    )
+    insert(cur, pending, "mail_outbox", _QUEUE_COLUMNS,
+           [message_id, case_id, letter_id, kind.value, to_address, _one_line(to_name) or None,
+            mail_subject(ticket_code, subject), body, in_reply_to, " ".join(references) or None, kind.automatic,
+            attachment.name if attachment else None, attachment.content_type if attachment else None,
+            attachment.data if attachment else None, MailStatus.QUEUED.value, 0, to_db(at), to_db(at), queued_by])
     return message_id
 
 
 # --- the mails of the procedure ----------------------------------------------------------------
 
-def queue_confirmation(cur, case: Case, queued_by: str, *, in_reply_to: str | None = None,
-                       at: datetime | None = None) -> str | None:
-    """R3: the confirmation e-mail (ticket code, status, due dates) for a case with an e-mail address,
-    whatever its channel. Returns the Message-ID, or None when the customer has no e-mail.
-    `in_reply_to`: the customer's own Message-ID when the case came by e-mail."""
+def queue_confirmation(cur, case: Case, queued_by: str, *, answering: CustomerMail | None = None,
+                       at: datetime | None = None, pending: PendingRows | None = None) -> str | None:
+    """R3: the confirmation e-mail (ticket code, status, due dates) for a case just received with an
+    e-mail address, whatever its channel. Returns the Message-ID, or None when the customer has no e-mail.
+
+    `answering`: the customer's mail the case came from; the confirmation then threads on it
+    (In-Reply-To and References = their Message-ID, subject "Re: <their subject> [code]")."""
     if not case.customer.email:
         return None
     draft = render("confirmation_email", case)
+    subject, code = draft.subject, case.ticket_code
+    if answering is not None and answering.subject.strip():
+        subject, code = reply_subject(answering.subject, case.ticket_code), None
+    in_reply_to = answering.message_id if answering is not None else None
     return queue_mail(cur, kind=MailKind.CONFIRMATION, to_address=case.customer.email, to_name=case.customer.name,
-                      subject=draft.subject, body=draft.body, queued_by=queued_by, domain=default_domain(),
-                      case_id=case.id, ticket_code=case.ticket_code, in_reply_to=in_reply_to, at=at)
+                      subject=subject, body=draft.body, queued_by=queued_by, domain=default_domain(),
+                      case_id=case.id, ticket_code=code, in_reply_to=in_reply_to, at=at, new_case=True,
+                      pending=pending)
 
 
 def queue_letter_mail(cur, case: Case, letter, pdf_bytes: bytes, pdf_name: str, to_address: str,

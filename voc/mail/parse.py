@@ -16,12 +16,14 @@ everything around it is defensive, because the bytes come from anyone on the int
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import mimetypes
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from email import policy
+from email.policy import EmailPolicy
 from email.message import EmailMessage
 from email.parser import BytesParser
 
@@ -44,6 +46,28 @@ _LINESEP = re.compile(r"\r\n|\r|\n")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class _Policy(EmailPolicy):
+    """policy.default, except that a header value seen before is not parsed again: the parser and
+    every `get_content_type()` ask for Content-Type / Content-Transfer-Encoding / Content-Disposition
+    over and over, and most mails carry the same few values. Parsed headers are immutable."""
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name") or len(value) > _CACHED_HEADER_CHARS:
+            return super().header_fetch_parse(name, value)
+        return _parsed_header(name, value)
+
+
+_CACHED_HEADER_CHARS = 300
+
+
+@functools.lru_cache(maxsize=2048)
+def _parsed_header(name: str, value: str):
+    return policy.default.header_fetch_parse(name, value)
+
+
+_POLICY = _Policy()
 
 
 class MailRefused(Exception):
@@ -185,14 +209,14 @@ def _header(raw: dict[str, str], name: str):
         return value
 
 
-def _text_header(raw: dict[str, str], name: str) -> str:
-    header = _header(raw, name)
+def _text_header(raw: dict[str, str], name: str, header=None) -> str:
+    header = _header(raw, name) if header is None else header
     return nfc(str(header)).replace("\n", " ") if header is not None else ""
 
 
-def _address(raw: dict[str, str], name: str) -> tuple[str, str | None]:
-    """(display name, address) of the first usable address in header `name`."""
-    header = _header(raw, name)
+def _address(raw: dict[str, str], name: str, header=None) -> tuple[str, str | None]:
+    """(display name, address) of the first usable address in header `name` (or the given parsed one)."""
+    header = _header(raw, name) if header is None else header
     for addr in getattr(header, "addresses", ()):
         spec = f"{addr.username}@{addr.domain}" if addr.username and addr.domain else ""
         spec = nfc(_undo_8bit(spec))
@@ -294,11 +318,12 @@ def parse(raw: bytes, max_bytes: int | None = MAX_MESSAGE_BYTES) -> ParsedMail:
     if len(block) >= MAX_HEADER_BYTES:
         raise MailRefused(f"Phần đầu thư (header) quá lớn (hơn {MAX_HEADER_BYTES // 1024} KB).")
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        msg = BytesParser(policy=_POLICY).parsebytes(raw)
     except Exception as error:      # the stdlib parser is lenient; this is the truly unreadable
         raise MailRefused(f"Không phân tích được cấu trúc MIME của thư ({type(error).__name__}).") from None
     raw_headers = _raw_headers(msg)
-    from_name, from_address = _address(raw_headers, "from")
+    from_header = _header(raw_headers, "from")         # parsed once for the address and the text
+    from_name, from_address = _address(raw_headers, "from", from_header)
     _, reply_to = _address(raw_headers, "reply-to")
     try:
         text, files = _body(msg)
@@ -311,7 +336,7 @@ def parse(raw: bytes, max_bytes: int | None = MAX_MESSAGE_BYTES) -> ParsedMail:
         raise MailRefused(f"Không đọc được nội dung thư ({type(error).__name__}).") from None
     return ParsedMail(
         key=key, message_id=message_id, from_name=from_name, from_address=from_address,
-        from_text=_text_header(raw_headers, "from")[:500], reply_to=reply_to,
+        from_text=_text_header(raw_headers, "from", from_header)[:500], reply_to=reply_to,
         subject=_text_header(raw_headers, "subject"), text=text, attachments=files,
         in_reply_to=_ids(raw_headers, "in-reply-to"), references=_ids(raw_headers, "references"),
         content_type=content_type, auto_submitted=_flag(raw_headers, "auto-submitted"),

@@ -15,6 +15,7 @@ from voc.errors import ConflictError, NotFound, ValidationError
 from voc.mail.intake import (MAIL_REQUEST, InboxRow, Outcome, check_attachments, insert_inbox, insert_refused,
                              mail_content, refused_view)
 from voc.mail.parse import MailRefused, ParsedMail, headers_summary, parse
+from voc.mail.outbox import CustomerMail
 from voc.model import Case, CaseDraft, Channel, Customer, IssueKind, Service
 from voc.plaintext import clean_text
 
@@ -171,7 +172,8 @@ def make_case(db, actor: Actor, item_id: int, *, name: str, email: str, phone: s
         details["refused_attachments"] = refused_view(refused)
     with db.transaction() as cur:
         case = receive_in(cur, actor, draft, received_at=item.received_at, details=details,
-                          attachments=[Upload(c.filename, c.content) for c in ok], allow_missing_event_date=True)
+                          attachments=[Upload(c.filename, c.content) for c in ok], allow_missing_event_date=True,
+                          answering=CustomerMail(mail.message_id, item.subject or "") if mail else None)
         _resolve(cur, actor, item, QuarantineStatus.CASE_MADE, note, case.id, case.ticket_code)
         cur.execute("UPDATE mail_inbox SET case_id = ? WHERE id = ?", [case.id, inbox_id])
         insert_refused(cur, case.id, inbox_id, refused, utcnow())

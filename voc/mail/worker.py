@@ -1,7 +1,7 @@
 """The background mail worker: one thread per process that runs the mail passes every few seconds.
 
 `PASSES` is the list of passes, each called as `pass_(db, settings)`: fetching the complaints mailbox,
-then sending the outbox. `ensure_worker` starts the process's worker once:
+queueing staff notifications, then sending the outbox. `ensure_worker` starts the process's worker once:
 calling it again (every Streamlit rerun, every session) returns the same running worker, and a
 worker for another database is stopped before the new one starts, so two never run at once.
 """
@@ -11,17 +11,19 @@ import atexit
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from voc.clock import utcnow
 from voc.mail.inbound import fetch_once
+from voc.mail.notifications import notify_once
 from voc.mail.sender import send_pending
 from voc.mail.settings import MailSettings
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_S = 15.0
+ALERT_CHECK_PERIOD = timedelta(minutes=15)   # the alert test reads weeks of cases: not every 15 seconds
 
 MailPass = Callable[..., object]
 
@@ -35,7 +37,31 @@ def fetch_pass(db, settings: MailSettings) -> object:
     return fetch_once(db, settings) if settings.fetching else None
 
 
-PASSES: list[MailPass] = [fetch_pass, send_pass]
+class _Every:
+    """True at most once per `period` (per process): how often the worker looks for new alerts."""
+
+    def __init__(self, period: timedelta) -> None:
+        self.period = period
+        self._last: datetime | None = None
+
+    def due(self) -> bool:
+        now = utcnow()
+        if self._last is not None and now - self._last < self.period:
+            return False
+        self._last = now
+        return True
+
+
+_alert_check = _Every(ALERT_CHECK_PERIOD)
+
+
+def notify_pass(db, settings: MailSettings) -> object:
+    """Staff notifications into the outbox: due digests (at most hourly per user, kept in the database)
+    and new emerging-issue alerts (looked for every ALERT_CHECK_PERIOD)."""
+    return notify_once(db, alerts=_alert_check.due())
+
+
+PASSES: list[MailPass] = [fetch_pass, notify_pass, send_pass]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from voc.clock import to_db, utcnow
+from voc.store.pending import PendingRows, insert
 
 
 def _jsonable(value: Any) -> Any:
@@ -41,15 +42,15 @@ def record_event(
     after: Any = None,
     note: str | None = None,
     at: datetime | None = None,
+    pending: PendingRows | None = None,
 ) -> None:
     """`at` is when it happened (an intake may give the past time of a call); the event also keeps when it
-    was written, which is now."""
+    was written, which is now. `pending`: held to the end of the caller's batch (voc.store.pending), in
+    order with the batch's other events, and committed with them in the same transaction."""
     now = utcnow()
-    cur.execute(
-        "INSERT INTO events (occurred_at, actor, entity, entity_id, action, before, after, note, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [to_db(at or now), actor, entity, str(entity_id), action, _dump(before), _dump(after), note, to_db(now)],
-    )
+    insert(cur, pending, "events",
+           ("occurred_at", "actor", "entity", "entity_id", "action", "before", "after", "note", "recorded_at"),
+           [to_db(at or now), actor, entity, str(entity_id), action, _dump(before), _dump(after), note, to_db(now)])
 
 
 @dataclass(frozen=True)

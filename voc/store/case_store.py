@@ -11,6 +11,7 @@ from voc.clock import from_db, to_db
 from voc.errors import ConflictError, NotFound
 from voc.model import Case, Channel, Customer, IssueKind, ReferralBody, Service, SlaState, Status
 from voc.plaintext import fold
+from voc.store.pending import PendingRows, insert
 
 CASE_COLUMNS = (
     "id", "ticket_code", "received_at", "channel", "issue_kind", "service",
@@ -68,7 +69,8 @@ def ticket_exists(cur, code: str) -> bool:
     return cur.execute("SELECT count(*) FROM cases WHERE ticket_code = ?", [code]).fetchall()[0][0] > 0
 
 
-def insert_case(cur, values: dict[str, Any]) -> int:
+def insert_case(cur, values: dict[str, Any]) -> Case:
+    """Insert a case row; return the case as stored (read back by the INSERT itself)."""
     row = dict(values)
     row["search_text"] = search_text_for(row["customer_name"], row["content"], row.get("request"), row["ticket_code"])
     for key in _TIME_FIELDS & row.keys():
@@ -77,15 +79,15 @@ def insert_case(cur, values: dict[str, Any]) -> int:
         if hasattr(value, "value") and not isinstance(value, (date, datetime)):
             row[key] = value.value
     columns = list(row)
-    sql = f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) RETURNING id"
-    return cur.execute(sql, [row[c] for c in columns]).fetchone()[0]
+    sql = (f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+           f"RETURNING {', '.join(CASE_COLUMNS)}")
+    return row_to_case(cur.execute(sql, [row[c] for c in columns]).fetchone())
 
 
-def insert_round(cur, case_id: int, round_no: int, opened_at: datetime, reply_due: datetime, resolution_due: datetime) -> None:
-    cur.execute(
-        "INSERT INTO case_rounds (case_id, round, opened_at, reply_due_at, resolution_due_at) VALUES (?, ?, ?, ?, ?)",
-        [case_id, round_no, to_db(opened_at), to_db(reply_due), to_db(resolution_due)],
-    )
+def insert_round(cur, case_id: int, round_no: int, opened_at: datetime, reply_due: datetime, resolution_due: datetime,
+                 *, pending: PendingRows | None = None) -> None:
+    insert(cur, pending, "case_rounds", ("case_id", "round", "opened_at", "reply_due_at", "resolution_due_at"),
+           [case_id, round_no, to_db(opened_at), to_db(reply_due), to_db(resolution_due)])
 
 
 def update_case(cur, case: Case, changes: dict[str, Any], updated_at: datetime) -> None:
