@@ -168,7 +168,7 @@ def case_file(actor: Actor, code: str) -> None:
     with right:
         clocks.show(case)
         followup.show(followups)
-        attachment_list.show(case, files)
+        attachment_list.show(actor, case, files)
     st.subheader("Chủ đề")
     themes_table(tags)
     letter_list.show(actor, case, issued)

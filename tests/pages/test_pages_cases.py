@@ -10,7 +10,7 @@ from voc.desk import cases, root_causes
 from voc.accounts import users
 from voc.accounts.access import Actor, Role
 from voc.clock import format_local, local_date, utcnow
-from voc.model import Customer, LetterDelivery, LetterKind, RootCauseCategory, Service, Status
+from voc.model import Customer, DocumentKind, LetterDelivery, LetterKind, RootCauseCategory, Service, Status
 
 PAGE = str(ROOT / "pages" / "cases.py")
 STAFF = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
@@ -357,3 +357,29 @@ def test_followup_form_is_cleared_and_the_satisfaction_shown_on_the_case(app_env
     [metric] = [m for m in app.metric if m.label.startswith("Mức độ hài lòng")]
     assert metric.value == "2/5"
     assert "Khách chưa hài lòng về tốc độ hỗ trợ" in [t.value for t in app.text]
+
+
+def test_documents_added_to_the_case_file_with_their_kind_and_duplicates_refused(app_env):
+    """Issue #14, item 22: the signed receipt scan and later evidence go into the file from the case page."""
+    code = new_case().ticket_code
+    app = open_page(ticket=code)
+    app.selectbox(key="doc_kind").set_value(DocumentKind.SIGNED_RECEIPT)
+    app.file_uploader(key="doc_files_0").set_value(("phieu-da-ky.pdf", b"%PDF-1.4 scan", "application/pdf"))
+    click(app, "Thêm tài liệu")
+    assert not app.error
+    assert any(s.value == "Đã thực hiện: thêm 1 tài liệu (Phiếu tiếp nhận đã ký)." for s in app.success)
+    assert [b.label.replace("\\", "") for b in app.get("download_button")] == ["phieu-da-ky.pdf (0 KB)"]
+    assert any(c.value.startswith("Phiếu tiếp nhận đã ký — lan") for c in app.caption)
+    assert "Thêm tài liệu kèm theo" in list(app.dataframe[-1].value["Hành động"])
+    app.file_uploader(key="doc_files_1").set_value(("ban-sao.pdf", b"%PDF-1.4 scan", "application/pdf"))
+    click(app, "Thêm tài liệu")
+    assert len(errors_shown(app)) == 1 and "Tệp “ban-sao.pdf” đã có trong hồ sơ" in errors_shown(app)[0]
+    app.file_uploader(key="doc_files_1").set_value(("anh.png", b"%PDF-1.4 other", "image/png"))
+    click(app, "Thêm tài liệu")
+    assert "không khớp với phần mở rộng .png" in errors_shown(app)[0]
+
+
+def test_roles_that_do_not_handle_cases_get_no_upload_form(app_env):
+    code = new_case().ticket_code
+    app = open_page(QA, ticket=code)
+    assert not any(b.label == "Thêm tài liệu" for b in app.button)
