@@ -11,7 +11,7 @@ from ui.case_file import actions, attachment_list, clocks, facts, flash, followu
 from ui.session import get_db, page_actor
 from ui.widgets import frame, known_values, md_escape, selected_row, show_error, themes_table
 from voc.insight import sla_report
-from voc.desk import attachments, cases, letters, root_causes
+from voc.desk import attachments, cases, finder, letters, root_causes
 from voc.store import case_store
 from voc.text import tagging
 from voc.accounts.access import Actor, Permission
@@ -72,7 +72,8 @@ def save_filters(filt: case_store.CaseFilter, page: int) -> None:
 def filter_widgets(actor: Actor) -> case_store.CaseFilter:
     restore_filters()
     c1, c2 = st.columns([3, 1])
-    text = c1.text_input("Tìm kiếm (mã hồ sơ, khách hàng, nội dung — không cần gõ dấu)", key="f_text")
+    text = c1.text_input("Tìm kiếm (mã hồ sơ, khách hàng, số điện thoại, email, nội dung — không cần gõ dấu)",
+                         key="f_text", placeholder="KN-2026-000123, 0912 345 678, an@congty.vn, mạng chậm…")
     open_only = c2.checkbox("Chỉ hồ sơ đang mở", key="f_open")
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect("Trạng thái", list(Status), format_func=lambda s: s.label, key="f_status", placeholder="Tất cả")
@@ -107,11 +108,12 @@ def case_list(actor: Actor) -> None:
         st.session_state["f_page"] = 1
     st.session_state["f_signature"] = signature
     page = st.session_state["f_page"]
-    with get_db().cursor() as cur:
-        rows, total = case_store.list_cases(cur, filt, utcnow(), branch_scope=sla_report.branch_scope(actor),
-                                            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    found = finder.search_cases(get_db(), actor, filt, utcnow(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows, total = found.rows, found.total
     pages = max(1, -(-total // PAGE_SIZE))
     save_filters(filt, page)
+    if found.contacts_refused:
+        st.info(finder.CONTACTS_NOT_SEARCHED, icon=":material/lock:")
     st.caption(f"{vn_number(total)} hồ sơ" + (f" — trang {page}/{pages}" if total else "")
                + ". Chọn một dòng để mở hồ sơ.")
     if not rows:
