@@ -138,11 +138,12 @@ def open_case(ticket_code: str) -> None:
         case_link(ticket_code)
 
 
-def case_link(ticket_code: str) -> None:
+def case_link(ticket_code: str, label: str | None = None) -> None:
+    label = label or f"Mở hồ sơ {ticket_code}"
     try:
-        st.page_link(CASES_PAGE, label=f"Mở hồ sơ {ticket_code}", icon=":material/folder_open:", query_params={"ticket": ticket_code})
+        st.page_link(CASES_PAGE, label=label, icon=":material/folder_open:", query_params={"ticket": ticket_code})
     except StreamlitAPIException:
-        st.caption(f"Hồ sơ {ticket_code}: mở ở trang Hồ sơ.")
+        st.caption(f"{label}: mở ở trang Hồ sơ.")
 
 
 def selected_row(event) -> int | None:

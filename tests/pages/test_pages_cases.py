@@ -383,3 +383,22 @@ def test_roles_that_do_not_handle_cases_get_no_upload_form(app_env):
     code = new_case().ticket_code
     app = open_page(QA, ticket=code)
     assert not any(b.label == "Thêm tài liệu" for b in app.button)
+
+
+def test_hotline_finds_the_case_by_the_phone_however_typed_and_by_e_mail(app_env):
+    """Issue #14, item 23: the search box takes a phone number (any spelling, or its last digits) or an e-mail."""
+    an = new_case(customer=Customer("Nguyễn Văn An", "0912 345 678", "An.Nguyen@Example.com"))
+    new_case(customer=Customer("Trần Bình", "0987654321", "binh@example.com"))
+    app = open_page()
+    for typed in ("+84912345678", "0912.345.678", "345678", "an.nguyen@example.COM"):
+        app.text_input(key="f_text").set_value(typed).run()
+        assert listed_codes(app) == [an.ticket_code], typed
+    assert app.query_params["q"] in (["an.nguyen@example.COM"], "an.nguyen@example.COM")   # kept in the link
+    assert not app.info
+
+
+def test_qa_cannot_find_cases_by_contact_and_is_told_why(app_env):
+    new_case(customer=Customer("Nguyễn Văn An", "0912345678"))
+    app = open_page(QA, q="0912345678")
+    assert listed_codes(app) == []
+    assert any("không tìm được theo số điện thoại hay email" in i.value for i in app.info)
