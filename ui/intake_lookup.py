@@ -18,7 +18,7 @@ FIELD = "intake_lookup_contact"
 def show(actor: Actor) -> None:
     with st.form("customer_lookup"):
         c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-        typed = c1.text_input("Tra cứu hồ sơ của khách hàng theo số điện thoại hoặc email", key=FIELD,
+        typed = c1.text_input("Tra cứu hồ sơ của khách hàng theo SĐT hoặc email", key=FIELD,
                               placeholder="0912 345 678, +84912345678, 6 số cuối, an@congty.vn")
         if c2.form_submit_button("Tra cứu", icon=":material/search:"):
             st.session_state[ASKED] = typed.strip()
