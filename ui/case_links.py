@@ -17,6 +17,7 @@ def linked_cases(rows: list[dict]) -> None:
         if row.get("service"):
             parts.append(Service(row["service"]).label)
         if row.get("score") is not None:
-            parts.append(f"giống {row['score']:.0%}" + (f" — trong {RECENT_DAYS} ngày qua" if row.get("recent") else ""))
+            recent = f" — trong {RECENT_DAYS} ngày qua" if row.get("recent") else ""
+            parts.append(f"giống {row['score']:.0%}{recent}")
         case_link(row["ticket_code"], " — ".join(parts))
         st.caption(md_escape(row["excerpt"] or ""))

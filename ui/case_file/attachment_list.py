@@ -26,7 +26,8 @@ def show(actor: Actor, case: Case, files: list) -> None:
                                attachments.attachment_content(cur, case.id, f.id), file_name=f.filename,
                                mime=f.mime_type, key=f"att_{f.id}", help=f"SHA-256: {f.sha256}",
                                icon=":material/download:")
-            st.caption(f"{f.kind.label if f.kind else AT_INTAKE} — {md_escape(f.uploaded_by)} — {format_local(f.uploaded_at)}")
+            kind = f.kind.label if f.kind else AT_INTAKE
+            st.caption(f"{kind} — {md_escape(f.uploaded_by)} — {format_local(f.uploaded_at)}")
     if actor.can(Permission.HANDLE_CASES):
         add_form(actor, case)
 
