@@ -13,7 +13,7 @@ from ui.widgets import (CASE_LIST_PARAMS, case_list_params, frame, known_values,
                         themes_table)
 from voc.insight import sla_report
 from voc.insight import timeline as timeline_model
-from voc.desk import attachments, cases, letters, root_causes
+from voc.desk import attachments, cases, finder, letters, root_causes
 from voc.store import case_store
 from voc.text import tagging
 from voc.accounts.access import Actor, Permission
@@ -70,7 +70,8 @@ def save_filters(filt: case_store.CaseFilter, page: int) -> None:
 def filter_widgets(actor: Actor) -> case_store.CaseFilter:
     restore_filters()
     c1, c2 = st.columns([3, 1])
-    text = c1.text_input("Tìm kiếm (mã hồ sơ, khách hàng, nội dung — không cần gõ dấu)", key="f_text")
+    text = c1.text_input("Tìm kiếm (mã hồ sơ, khách hàng, số điện thoại, email, nội dung — không cần gõ dấu)",
+                         key="f_text", placeholder="KN-2026-000123, 0912 345 678, an@congty.vn, mạng chậm…")
     open_only = c2.checkbox("Chỉ hồ sơ đang mở", key="f_open")
     c1, c2, c3, c4 = st.columns(4)
     statuses = c1.multiselect("Trạng thái", list(Status), format_func=lambda s: s.label, key="f_status", placeholder="Tất cả")
@@ -105,11 +106,12 @@ def case_list(actor: Actor) -> None:
         st.session_state["f_page"] = 1
     st.session_state["f_signature"] = signature
     page = st.session_state["f_page"]
-    with get_db().cursor() as cur:
-        rows, total = case_store.list_cases(cur, filt, utcnow(), branch_scope=sla_report.branch_scope(actor),
-                                            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    found = finder.search_cases(get_db(), actor, filt, utcnow(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows, total = found.rows, found.total
     pages = max(1, -(-total // PAGE_SIZE))
     save_filters(filt, page)
+    if found.contacts_refused:
+        st.info(finder.CONTACTS_NOT_SEARCHED, icon=":material/lock:")
     st.caption(f"{vn_number(total)} hồ sơ" + (f" — trang {page}/{pages}" if total else "")
                + ". Chọn một dòng để mở hồ sơ.")
     if not rows:
@@ -164,7 +166,7 @@ def case_file(actor: Actor, code: str) -> None:
     with right:
         clocks.show(case)
         followup.show(followups)
-        attachment_list.show(case, files)
+        attachment_list.show(actor, case, files)
     st.subheader("Chủ đề")
     themes_table(tags)
     letter_list.show(case, issued)

@@ -1,5 +1,5 @@
-"""Tiếp nhận: log a complaint from any channel (R1-R4, R8), then hand the customer their
-confirmation and, in person, the receipt form to sign."""
+"""Tiếp nhận: look the customer up by phone or e-mail, log a complaint from any channel (R1-R4, R8),
+then hand the customer their confirmation and, in person, the receipt form to sign (ui/intake_result)."""
 from __future__ import annotations
 
 import uuid
@@ -7,12 +7,10 @@ from datetime import date, datetime, time
 
 import streamlit as st
 
-from ui import intake_documents
+from ui import intake_lookup, intake_result
 from ui.session import get_db, page_actor
-from ui.widgets import after_write, case_link, customer_lines, fields_table, frame, labelled_text, show_error
+from ui.widgets import after_write, case_link, show_error
 from voc.desk import attachments, cases, duplicates
-from voc.store import case_store
-from voc.text import similar
 from voc.setup import ensure_text_engine
 from voc.accounts.access import Actor, Permission, Role
 from voc.clock import LOCAL_TZ, format_local, utcnow
@@ -20,7 +18,6 @@ from voc.errors import DomainError, ValidationError
 from voc.model import CaseDraft, Channel, Customer, IssueKind, Service
 
 KEY, LATE, DONE, DUPLICATES = "intake_key", "intake_late", "intake_done", "intake_duplicates"
-SIMILAR_WITHIN_DAYS = 90
 
 
 def form_key() -> str:
@@ -171,54 +168,21 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
     st.rerun()
 
 
-def result(actor: Actor, ticket_code: str) -> None:
-    db = get_db()
-    case = cases.load_case(db, actor, ticket_code)
-    with db.cursor() as cur:
-        files = attachments.list_attachments(cur, case.id)
-        others = case_store.open_cases_of_customer(cur, case)
-        alike = similar.similar_cases(cur, case, limit=5, within_days=SIMILAR_WITHIN_DAYS)
-    st.success(f"Đã lưu hồ sơ **{case.ticket_code}** — {case.status.label}.", icon=":material/check_circle:")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Mã hồ sơ", case.ticket_code)
-    c2.metric("Hạn gửi thư trả lời", format_local(case.reply_due_at))
-    c3.metric("Hạn giải quyết", format_local(case.resolution_due_at))
-    if case.late_complaint:
-        st.warning("Khiếu nại quá thời hiệu, được tiếp nhận với lý do:", icon=":material/hourglass_bottom:")
-        st.text(case.late_reason or "")
-    intake_documents.show(actor, case, files)
-    st.subheader(f"Hồ sơ khác đang mở của khách hàng ({len(others)})")
-    if others:
-        st.dataframe(frame(others, ["ticket_code", "received_at", "service", "status", "excerpt"]),
-                     hide_index=True, width="stretch")
-    else:
-        st.caption("Khách hàng không có hồ sơ nào khác đang mở.")
-    st.subheader(f"Khiếu nại tương tự về {case.service.label} ({len(alike)})")
-    if alike:
-        rows = [vars(s) for s in alike]
-        st.dataframe(frame(rows, ["ticket_code", "received_at", "status", "score", "excerpt"]),
-                     hide_index=True, width="stretch")
-    else:
-        st.caption(f"Chưa có khiếu nại tương tự trong {SIMILAR_WITHIN_DAYS} ngày qua.")
-    with st.expander("Thông tin đã ghi nhận"):
-        fields_table(customer_lines(actor, case.customer))
-        labelled_text("Nội dung phản ánh", case.content)
-        labelled_text("Yêu cầu cần giải quyết", case.request)
-        st.text("Tài liệu kèm theo: " + (", ".join(f.filename for f in files) or "(không có)"))
-    if st.button("Tiếp nhận hồ sơ mới", type="primary", key="intake_new"):
-        st.session_state.pop(DONE, None)
-        st.rerun()
-
-
 actor = page_actor(Permission.HANDLE_CASES)
 st.title("Tiếp nhận khiếu nại")
 done = st.session_state.get(DONE)
 if done:
     try:
-        result(actor, done)
+        intake_result.show(actor, done)
     except DomainError as error:
         show_error(error)
         st.session_state.pop(DONE, None)
+    else:
+        if st.button("Tiếp nhận hồ sơ mới", type="primary", key="intake_new"):
+            st.session_state.pop(DONE, None)
+            intake_lookup.forget()
+            st.rerun()
 else:
+    intake_lookup.show(actor)
     st.caption("Các trường có dấu * là bắt buộc. Hồ sơ được cấp mã ngay khi lưu.")
     intake_form(actor)

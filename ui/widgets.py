@@ -146,9 +146,10 @@ def open_case(ticket_code: str) -> None:
         case_link(ticket_code)
 
 
-def case_link(ticket_code: str) -> None:
-    page_link(CASES_PAGE, f"Mở hồ sơ {ticket_code}", ":material/folder_open:", {"ticket": ticket_code},
-              fallback=f"Hồ sơ {ticket_code}: mở ở trang Hồ sơ.")
+def case_link(ticket_code: str, label: str | None = None) -> None:
+    label = label or f"Mở hồ sơ {ticket_code}"
+    page_link(CASES_PAGE, label, ":material/folder_open:", {"ticket": ticket_code},
+              fallback=f"{label}: mở ở trang Hồ sơ.")
 
 
 CASE_LIST_PARAMS = ("status", "channel", "service", "sla", "branch", "staff", "q", "open", "from", "to", "page")

@@ -163,6 +163,15 @@ class RootCauseCategory(LabelledEnum):
     OTHER = "other", "Khác"
 
 
+class DocumentKind(LabelledEnum):
+    """What a document added to a case after intake is (R2, tài liệu kèm theo)."""
+
+    SIGNED_RECEIPT = "signed_receipt", "Phiếu tiếp nhận đã ký"
+    MEETING_MINUTES = "meeting_minutes", "Biên bản làm việc"
+    CUSTOMER_EVIDENCE = "customer_evidence", "Bằng chứng bổ sung của khách hàng"
+    OTHER = "other", "Khác"
+
+
 class TagSource(LabelledEnum):
     """Where a case's theme came from; QA's corrections always win over the machine."""
 

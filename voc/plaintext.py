@@ -26,3 +26,35 @@ def fold(text: str | None) -> str:
 def clean_text(text: str | None) -> str:
     """Typed text as stored: NUL bytes removed (DuckDB and exports choke on them), ends trimmed."""
     return (text or "").replace("\x00", "").strip()
+
+
+_PHONE_TYPED = re.compile(r"^[0-9+ .()\-]+$")
+MIN_PHONE_DIGITS = 6
+
+
+def phone_key(text: str | None) -> str:
+    """A phone number however it was written, as its national digits: "0912 345 678",
+    "0912.345.678", "+84912345678" and "84912345678" all give "912345678". The leading 84 or 0
+    goes only from a whole number (11+ or 10+ digits), so a typed tail such as "045678" stays as is.
+    A stored number matches when its digits end with the key (voc.store.case_store)."""
+    digits = re.sub(r"[^0-9]", "", text or "")
+    if digits.startswith("84") and len(digits) >= 11:
+        return digits[2:]
+    if digits.startswith("0") and len(digits) >= 10:
+        return digits[1:]
+    return digits
+
+
+def phone_query(text: str | None) -> str | None:
+    """The phone key of a search that is a phone number or its last digits (6+), else None."""
+    text = (text or "").strip()
+    if not text or not _PHONE_TYPED.match(text):
+        return None
+    key = phone_key(text)
+    return key if len(key) >= MIN_PHONE_DIGITS else None
+
+
+def email_query(text: str | None) -> str | None:
+    """A search containing "@" looks for an e-mail address (lower-cased; a part of one will do)."""
+    text = (text or "").strip().lower()
+    return text if "@" in text and " " not in text else None

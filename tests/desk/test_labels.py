@@ -39,7 +39,7 @@ SHARED_VALUES = {
     "post": {"Channel": "Bưu điện", "LetterDelivery": "Bưu điện"},
     "in_person": {"Channel": "Trực tiếp", "LetterDelivery": "Trao tận tay"},
     "failed": {"MailStatus": "Gửi thất bại", "Outcome": "Lỗi, để lại trên máy chủ"},
-    "other": {"Service": "Khác", "RootCauseCategory": "Khác"},
+    "other": {"Service": "Khác", "RootCauseCategory": "Khác", "DocumentKind": "Khác"},
     "qa": {"Role": "Giám sát chất lượng", "TagSource": "QA"},
 }
 

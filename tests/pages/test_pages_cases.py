@@ -10,7 +10,7 @@ from voc.desk import cases, root_causes
 from voc.accounts import users
 from voc.accounts.access import Actor, Role
 from voc.clock import format_local, local_date, utcnow
-from voc.model import Channel, Customer, LetterDelivery, LetterKind, RootCauseCategory, Service, Status
+from voc.model import Channel, Customer, DocumentKind, LetterDelivery, LetterKind, RootCauseCategory, Service, Status
 
 PAGE = str(ROOT / "pages" / "cases.py")
 STAFF = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
@@ -467,3 +467,48 @@ def test_a_note_over_the_limit_is_refused_and_kept_and_notes_read_in_full(app_en
     assert note in [t.value for t in app.text]                 # in full, wrapped text under the table
     [cell] = [n for n in app.dataframe[-1].value["Ghi chú"] if n]
     assert cell.startswith("Đã gọi khách lúc 9h") and cell.endswith("…") and len(cell) <= 81
+
+
+def test_documents_added_to_the_case_file_with_their_kind_and_duplicates_refused(app_env):
+    """Issue #14, item 22: the signed receipt scan and later evidence go into the file from the case page."""
+    code = new_case().ticket_code
+    app = open_page(ticket=code)
+    app.selectbox(key="doc_kind").set_value(DocumentKind.SIGNED_RECEIPT)
+    app.file_uploader(key="doc_files_0").set_value(("phieu-da-ky.pdf", b"%PDF-1.4 scan", "application/pdf"))
+    click(app, "Thêm tài liệu")
+    assert not app.error
+    assert any(s.value == "Đã thực hiện: thêm 1 tài liệu (Phiếu tiếp nhận đã ký)." for s in app.success)
+    assert [b.label.replace("\\", "") for b in app.get("download_button")] == ["phieu-da-ky.pdf (0 KB)"]
+    assert any(c.value.startswith("Phiếu tiếp nhận đã ký — lan") for c in app.caption)
+    assert "Thêm tài liệu kèm theo" in list(app.dataframe[-1].value["Hành động"])
+    app.file_uploader(key="doc_files_1").set_value(("ban-sao.pdf", b"%PDF-1.4 scan", "application/pdf"))
+    click(app, "Thêm tài liệu")
+    assert len(errors_shown(app)) == 1 and "Tệp “ban-sao.pdf” đã có trong hồ sơ" in errors_shown(app)[0]
+    app.file_uploader(key="doc_files_1").set_value(("anh.png", b"%PDF-1.4 other", "image/png"))
+    click(app, "Thêm tài liệu")
+    assert "không khớp với phần mở rộng .png" in errors_shown(app)[0]
+
+
+def test_roles_that_do_not_handle_cases_get_no_upload_form(app_env):
+    code = new_case().ticket_code
+    app = open_page(QA, ticket=code)
+    assert not any(b.label == "Thêm tài liệu" for b in app.button)
+
+
+def test_hotline_finds_the_case_by_the_phone_however_typed_and_by_e_mail(app_env):
+    """Issue #14, item 23: the search box takes a phone number (any spelling, or its last digits) or an e-mail."""
+    an = new_case(customer=Customer("Nguyễn Văn An", "0912 345 678", "An.Nguyen@Example.com"))
+    new_case(customer=Customer("Trần Bình", "0987654321", "binh@example.com"))
+    app = open_page()
+    for typed in ("+84912345678", "0912.345.678", "345678", "an.nguyen@example.COM"):
+        app.text_input(key="f_text").set_value(typed).run()
+        assert listed_codes(app) == [an.ticket_code], typed
+    assert app.query_params["q"] in (["an.nguyen@example.COM"], "an.nguyen@example.COM")   # kept in the link
+    assert not app.info
+
+
+def test_qa_cannot_find_cases_by_contact_and_is_told_why(app_env):
+    new_case(customer=Customer("Nguyễn Văn An", "0912345678"))
+    app = open_page(QA, q="0912345678")
+    assert listed_codes(app) == []
+    assert any("không tìm được theo số điện thoại hay email" in i.value for i in app.info)

@@ -203,3 +203,57 @@ def test_retyping_a_save_the_server_committed_before_dying_warns_and_links_to_it
     app.checkbox(key=f"dupok-{key(app)}").check()
     submit(app)
     assert saved_code(app) != lost.ticket_code and count_cases(app_env) == 2
+# --- Links from intake (issue #14, items 23-24): run through app.py, whose navigation the links use ----
+
+APP = str(ROOT / "app.py")
+
+
+def open_in_app(actor: Actor = STAFF) -> AppTest:
+    app = signed_in(AppTest.from_file(APP, default_timeout=60), actor).run()
+    app.switch_page("pages/intake.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def linked_tickets(app: AppTest) -> list[str]:
+    return [link.proto.query_string.removeprefix("ticket=") for link in app.get("page_link")
+            if link.proto.query_string.startswith("ticket=")]
+
+
+def earlier_case(phone: str, content: str, request: str, days_ago: int = 1):
+    from ui.session import get_db
+    from tests.conftest import make_draft
+    from voc.desk import cases
+    from voc.model import Customer
+    draft = make_draft(customer=Customer("Nguyễn Văn An", phone), content=content, request=request,
+                       event_date=TODAY - timedelta(days=days_ago))
+    return cases.receive(get_db(), STAFF, draft, received_at=utcnow() - timedelta(days=days_ago))
+
+
+def test_result_links_the_new_case_the_customers_open_cases_and_similar_ones(app_env):
+    billing = earlier_case("0912.345.678", "Hóa đơn tính sai tiền gia hạn.", "Xuất lại hóa đơn.")
+    alike = earlier_case("0987 654 321", "Website bị sập từ sáng, khách không vào được.", "Khôi phục website.")
+    barely = earlier_case("0987 000 111", "Website chạy chậm vào buổi tối.", "Kiểm tra máy chủ.")
+    app = submit(fill(open_in_app(), phone="+84 912 345 678"))
+    code = saved_code(app)
+    links = linked_tickets(app)
+    assert links[0] == code                                   # "Mở hồ sơ KN-…" right under the success message
+    assert set(links[1:]) == {billing.ticket_code, alike.ticket_code}
+    assert barely.ticket_code not in links                    # shares "website" only: not similar
+    assert [h.value for h in app.subheader if h.value.startswith("Khiếu nại tương tự")] == [
+        "Khiếu nại tương tự về Hosting (1)"]
+
+
+def test_lookup_by_phone_or_e_mail_lists_the_customers_cases_with_links(app_env):
+    first = earlier_case("0912 345 678", "Hóa đơn tính sai tiền gia hạn.", "Xuất lại hóa đơn.", days_ago=3)
+    second = earlier_case("84912345678", "Website bị sập từ sáng.", "Khôi phục website.", days_ago=1)
+    earlier_case("0987 654 321", "Mạng chậm.", "Kiểm tra.")
+    app = open_in_app()
+    app.text_input(key="intake_lookup_contact").set_value("+84 912.345.678")
+    next(b for b in app.button if b.label == "Tra cứu").click().run()
+    assert not app.exception, app.exception
+    assert linked_tickets(app) == [second.ticket_code, first.ticket_code]
+    assert any(c.value == "2 hồ sơ của khách hàng, 2 đang mở (đang mở xếp trước):" for c in app.caption)
+    app.text_input(key="intake_lookup_contact").set_value("12")
+    next(b for b in app.button if b.label == "Tra cứu").click().run()
+    assert errors_shown(app) == ["Nhập số điện thoại (ít nhất 6 chữ số cuối) hoặc email của khách hàng."]

@@ -9,8 +9,9 @@ from pathlib import PurePath
 from voc.accounts.access import Actor
 from voc.store.audit import record_event
 from voc.store.pending import PendingRows
-from voc.clock import from_db, to_db
+from voc.clock import format_local, from_db, to_db
 from voc.errors import NotFound, ValidationError
+from voc.model import DocumentKind
 from voc.numbers import vn_number
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -58,6 +59,7 @@ class Attachment:
     sha256: str
     uploaded_at: datetime
     uploaded_by: str
+    kind: DocumentKind | None = None      # None: kept at intake
 
 
 def validate_upload(upload: Upload) -> CheckedUpload:
@@ -90,25 +92,42 @@ def validate_uploads(uploads: list[Upload]) -> list[CheckedUpload]:
     return [validate_upload(u) for u in uploads]
 
 
-def store(cur, actor: Actor, case_id: int, upload: CheckedUpload, at: datetime, *,
-          pending: PendingRows | None = None) -> int:
+def refuse_duplicates(cur, case_id: int, uploads: list[CheckedUpload]) -> None:
+    """A file whose content (SHA-256) the case already holds, or that is chosen twice, is not stored twice."""
+    seen: dict[str, str] = {}
+    for upload in uploads:
+        if upload.sha256 in seen:
+            raise ValidationError(f"Tệp “{upload.filename}” trùng nội dung với tệp “{seen[upload.sha256]}” "
+                                  "được chọn cùng lúc.", "attachments")
+        seen[upload.sha256] = upload.filename
+        row = cur.execute("SELECT filename, uploaded_at FROM attachments WHERE case_id = ? AND sha256 = ? "
+                          "ORDER BY id LIMIT 1", [case_id, upload.sha256]).fetchone()
+        if row is not None:
+            raise ValidationError(
+                f"Tệp “{upload.filename}” đã có trong hồ sơ (cùng nội dung với “{row[0]}”, "
+                f"tải lên lúc {format_local(from_db(row[1]))}).", "attachments")
+
+
+def store(cur, actor: Actor, case_id: int, upload: CheckedUpload, at: datetime,
+          kind: DocumentKind | None = None, *, pending: PendingRows | None = None) -> int:
     attachment_id = cur.execute(
-        "INSERT INTO attachments (case_id, filename, mime_type, size_bytes, sha256, content, uploaded_at, uploaded_by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO attachments (case_id, filename, mime_type, size_bytes, sha256, content, uploaded_at, "
+        "uploaded_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [case_id, upload.filename, upload.mime_type, len(upload.content), upload.sha256, upload.content,
-         to_db(at), actor.username],
+         to_db(at), actor.username, kind.value if kind else None],
     ).fetchone()[0]
     record_event(cur, actor.username, "case", case_id, "attachment_added", None,
-                 {"attachment_id": attachment_id, "filename": upload.filename, "sha256": upload.sha256}, at=at,
-                 pending=pending)
+                 {"attachment_id": attachment_id, "filename": upload.filename, "sha256": upload.sha256,
+                  **({"kind": kind} if kind else {})}, at=at, pending=pending)
     return attachment_id
 
 
 def list_attachments(cur, case_id: int) -> list[Attachment]:
     rows = cur.execute(
-        "SELECT id, filename, mime_type, size_bytes, sha256, uploaded_at, uploaded_by FROM attachments "
+        "SELECT id, filename, mime_type, size_bytes, sha256, uploaded_at, uploaded_by, kind FROM attachments "
         "WHERE case_id = ? ORDER BY id", [case_id]).fetchall()
-    return [Attachment(r[0], r[1], r[2], r[3], r[4], from_db(r[5]), r[6]) for r in rows]
+    return [Attachment(r[0], r[1], r[2], r[3], r[4], from_db(r[5]), r[6], DocumentKind(r[7]) if r[7] else None)
+            for r in rows]
 
 
 def attachment_content(cur, case_id: int, attachment_id: int) -> bytes:

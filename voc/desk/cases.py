@@ -21,7 +21,7 @@ from voc.store.pending import PendingRows
 from voc.clock import from_db, local_date, to_db, utcnow
 from voc.errors import ConflictError, PermissionDenied, ValidationError
 from voc.desk.lifecycle import Action, next_status
-from voc.model import Case, CaseDraft, IssueKind, ReferralBody, Status
+from voc.model import Case, CaseDraft, DocumentKind, IssueKind, ReferralBody, Status
 from voc.desk.policy import Policy, load_policy
 from voc.desk.sla import days_since_event, is_past_limitation, limitation_days, reply_due_at, resolution_due_at
 from voc.numbers import vn_number
@@ -297,13 +297,23 @@ def load_case(db, actor: Actor, ticket_code: str) -> Case:
     return case
 
 
-def add_attachments(db, actor: Actor, ticket_code: str, uploads: list, at: datetime) -> list[int]:
-    """Attach files (`attachments.Upload`) to an existing case, all or none, with their audit events."""
+def add_attachments(db, actor: Actor, ticket_code: str, uploads: list, at: datetime | None = None, *,
+                    kind: DocumentKind = DocumentKind.OTHER) -> list[int]:
+    """Add documents (`attachments.Upload`) to a case after intake: the same file rules as at intake,
+    all or none, a file the case already holds (same SHA-256) refused; each audited and the case's
+    version moved on, in one transaction."""
     actor.require(Permission.HANDLE_CASES)
+    if not uploads:
+        raise ValidationError("Vui lòng chọn ít nhất một tệp để thêm vào hồ sơ.", "attachments")
     checked = attachment_store.validate_uploads(uploads)
-    case = load_case(db, actor, ticket_code)
+    at = at or utcnow()
     with db.transaction() as cur:
-        return [attachment_store.store(cur, actor, case.id, u, at) for u in checked]
+        case = case_store.get_case(cur, ticket_code)
+        if not actor.may_touch_branch(case.branch):
+            raise PermissionDenied("Bạn chỉ được xử lý hồ sơ của chi nhánh mình.")
+        attachment_store.refuse_duplicates(cur, case.id, checked)
+        case_store.update_case(cur, case, {}, at)
+        return [attachment_store.store(cur, actor, case.id, u, at, kind) for u in checked]
 
 
 def apply_action(cur, actor: Actor, case: Case, action: Action, at: datetime,

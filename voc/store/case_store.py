@@ -1,6 +1,7 @@
 """SQL for cases, their rounds and their listing: the only module that reads or writes the cases table."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
@@ -10,7 +11,7 @@ import duckdb
 from voc.clock import from_db, to_db
 from voc.errors import ConflictError, NotFound
 from voc.model import Case, Channel, Customer, IssueKind, ReferralBody, Service, SlaState, Status
-from voc.plaintext import fold
+from voc.plaintext import MIN_PHONE_DIGITS, email_query, fold, phone_key, phone_query
 from voc.store.pending import PendingRows, insert
 
 CASE_COLUMNS = (
@@ -174,7 +175,27 @@ def sla_state_sql() -> str:
     return f"CASE WHEN {_OPEN_SQL} THEN {_URGENCY_SQL} END"
 
 
-def _where(filt: CaseFilter, params: dict[str, Any], branch_scope: str | None) -> str:
+_WHOLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The digits of the stored phone number, however it was typed at intake.
+PHONE_DIGITS_SQL = "regexp_replace(coalesce(customer_phone, ''), '[^0-9]', '', 'g')"
+
+
+def _contact_clauses(params: dict[str, Any], phone: str | None, email: str | None) -> list[str]:
+    """Conditions matching a phone key (the stored number ends with it) or a part of an e-mail address."""
+    out = []
+    if phone:
+        params["phone"] = phone
+        out.append(f"ends_with({PHONE_DIGITS_SQL}, $phone)")
+    if email:
+        params["email"] = email.strip().lower()
+        # a whole address is that address; a part of one ("@example.com") is any address containing it
+        out.append("lower(trim(customer_email)) = $email" if _WHOLE_EMAIL.match(email)
+                   else "contains(lower(customer_email), $email)")
+    return out
+
+
+def _where(filt: CaseFilter, params: dict[str, Any], branch_scope: str | None, contacts: bool = False) -> str:
+    """The WHERE of the list; `contacts`: the search text may also match a phone number or e-mail."""
     clauses = ["true"]
 
     def in_list(column: str, name: str, values: Iterable) -> None:
@@ -202,7 +223,10 @@ def _where(filt: CaseFilter, params: dict[str, Any], branch_scope: str | None) -
     needle = fold(filt.text)
     if needle:
         params["needle"] = needle
-        clauses.append("contains(search_text, $needle)")
+        either = ["contains(search_text, $needle)"]
+        if contacts:
+            either += _contact_clauses(params, phone_query(filt.text), email_query(filt.text))
+        clauses.append("(" + " OR ".join(either) + ")")
     if branch_scope is not None:
         params["scope_branch"] = branch_scope
         clauses.append("branch = $scope_branch")
@@ -219,9 +243,11 @@ def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_cases(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = None,
-               limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
-    """A page of matching cases (newest first) with their SLA state at `at`, and the total count."""
-    return _listing(cur, filt, at, branch_scope, "received_at DESC", limit, offset)
+               limit: int = 200, offset: int = 0, contacts: bool = False) -> tuple[list[dict], int]:
+    """A page of matching cases (newest first) with their SLA state at `at`, and the total count.
+    With `contacts`, a search for a phone number (or its last 6+ digits) or an e-mail finds the
+    customer's cases too; callers decide who may search so (voc.desk.finder)."""
+    return _listing(cur, filt, at, branch_scope, "received_at DESC", limit, offset, contacts)
 
 
 # The next deadline of an open case: this round's reply while it has none, else the resolution.
@@ -235,17 +261,18 @@ def list_by_next_due(cur, filt: CaseFilter, at: datetime, branch_scope: str | No
     return _listing(cur, filt, at, branch_scope, f"{NEXT_DUE_SQL}, received_at", limit, 0)
 
 
-def count_matching(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = None) -> int:
+def count_matching(cur, filt: CaseFilter, at: datetime, branch_scope: str | None = None,
+                   contacts: bool = False) -> int:
     params: dict[str, Any] = {"at": to_db(at)}
-    sql = f"SELECT count(*) FROM cases WHERE {_where(filt, params, branch_scope)}"
+    sql = f"SELECT count(*) FROM cases WHERE {_where(filt, params, branch_scope, contacts)}"
     return cur.execute(sql, _used(sql, params)).fetchall()[0][0]
 
 
 def _listing(cur, filt: CaseFilter, at: datetime, branch_scope: str | None, order: str, limit: int,
-             offset: int) -> tuple[list[dict], int]:
-    total = count_matching(cur, filt, at, branch_scope)
+             offset: int, contacts: bool = False) -> tuple[list[dict], int]:
+    total = count_matching(cur, filt, at, branch_scope, contacts)
     params: dict[str, Any] = {"at": to_db(at)}
-    where = _where(filt, params, branch_scope)
+    where = _where(filt, params, branch_scope, contacts)
     params.update(limit=limit, offset=offset)
     rows = cur.execute(
         f"SELECT {', '.join(LIST_COLUMNS)}, {sla_state_sql()} AS sla_state, left(content, 160) AS excerpt "
@@ -279,20 +306,46 @@ def sla_counts(cur, at: datetime, branch_scope: str | None = None) -> dict[str, 
 
 
 def open_cases_of_customer(cur, case: Case, limit: int = 20) -> list[dict]:
-    """The same customer's other open cases (matched by phone or e-mail, else by name)."""
-    keys = [k for k in (case.customer.phone, case.customer.email) if k]
-    if keys:
-        cond, params = "(customer_phone = ANY($keys) OR customer_email = ANY($keys))", {"keys": keys}
-    else:
-        cond, params = "customer_name = $name", {"name": case.customer.name}
-    params.update(id=case.id, limit=limit)
+    """The same customer's other open cases (matched by phone or e-mail, however typed, else by name)."""
+    phone, email = phone_key(case.customer.phone), (case.customer.email or "").strip().lower()
+    if len(phone) >= MIN_PHONE_DIGITS or email:
+        return cases_of_contact(cur, phone, email or None, exclude_id=case.id, open_only=True, limit=limit)
     rows = cur.execute(
-        f"SELECT ticket_code, received_at, service, status, left(content, 160) FROM cases "
-        f"WHERE {cond} AND id <> $id AND {_OPEN_SQL} "
+        f"SELECT {_CONTACT_LIST} FROM cases WHERE customer_name = $name AND id <> $id AND {_OPEN_SQL} "
         "ORDER BY received_at DESC LIMIT $limit",
-        params,
+        {"name": case.customer.name, "id": case.id, "limit": limit},
     ).fetchall()
-    return [dict(ticket_code=r[0], received_at=from_db(r[1]), service=r[2], status=r[3], excerpt=r[4]) for r in rows]
+    return [_contact_row(r) for r in rows]
+
+
+_CONTACT_LIST = f"ticket_code, received_at, service, status, left(content, 160), {_OPEN_SQL}"
+
+
+def _contact_row(r: tuple) -> dict:
+    return dict(ticket_code=r[0], received_at=from_db(r[1]), service=r[2], status=r[3], excerpt=r[4], open=r[5])
+
+
+def cases_of_contact(cur, phone: str | None, email: str | None, *, exclude_id: int | None = None,
+                     branch_scope: str | None = None, open_only: bool = False, limit: int = 20) -> list[dict]:
+    """Cases whose phone ends with the phone key `phone` or whose e-mail matches `email`: open ones
+    first, each group newest first."""
+    params: dict[str, Any] = {"limit": limit}
+    either = _contact_clauses(params, phone or None, email or None)
+    if not either:
+        return []
+    where = ["(" + " OR ".join(either) + ")"]
+    if exclude_id is not None:
+        params["id"] = exclude_id
+        where.append("id <> $id")
+    if open_only:
+        where.append(_OPEN_SQL)
+    if branch_scope is not None:
+        params["scope_branch"] = branch_scope
+        where.append("branch = $scope_branch")
+    rows = cur.execute(
+        f"SELECT {_CONTACT_LIST} FROM cases WHERE {' AND '.join(where)} "
+        f"ORDER BY {_OPEN_SQL} DESC, received_at DESC LIMIT $limit", params).fetchall()
+    return [_contact_row(r) for r in rows]
 
 
 def distinct_values(cur, column: str) -> list[str]:
