@@ -25,16 +25,19 @@ PAGES = [
 
 
 def sections_for(actor: Actor | None) -> dict[str, list]:
-    """The pages the actor may open. Before login every page is registered (hidden) behind a
-    default login page, so a shared link keeps its page and filters through the login; each page
-    and domain call checks the role again."""
+    """Every page is registered, so a link to any of them opens that page, never Streamlit's English
+    "Page not found". The menu lists only the pages the actor may open; a page the role may not open
+    is hidden and, opened by its link, says so itself (ui.session.page_actor). Before login every page
+    is hidden behind a default login page, so a shared link keeps its page and filters through the
+    login; each page and domain call checks the role again."""
     sections: dict[str, list] = {}
     if actor is None:
         sections[""] = [st.Page(login_form, title="Đăng nhập", url_path="dang-nhap", default=True)]
     for section, path, title, icon, permission in PAGES:
-        if actor is None or permission is None or actor.can(permission):
-            sections.setdefault(section, []).append(
-                st.Page(path, title=title, icon=icon, default=actor is not None and path == "pages/home.py"))
+        allowed = actor is not None and (permission is None or actor.can(permission))
+        sections.setdefault(section, []).append(
+            st.Page(path, title=title, icon=icon, default=actor is not None and path == "pages/home.py",
+                    visibility="visible" if allowed else "hidden"))
     return sections
 
 

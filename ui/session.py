@@ -27,6 +27,7 @@ _RETURN_KEY = "voc_return_to"
 _USER_KEY = "voc_user"
 _SEEN_KEY = "voc_last_seen"
 _TOKEN_KEY = "voc_session_token"
+PAGE_REFUSED = "Bạn không có quyền mở trang này."
 
 
 @st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
@@ -131,7 +132,8 @@ def page_actor(permission: Permission | None = None) -> Actor:
             st.error("Vui lòng đăng nhập.")
         st.stop()
     if permission is not None and not actor.can(permission):
-        st.error(PERMISSION_MESSAGES[permission])
+        st.error(PAGE_REFUSED)
+        st.caption(PERMISSION_MESSAGES[permission])
         st.stop()
     return actor
 

@@ -116,7 +116,8 @@ def test_monitor_sidebar_change_updates_the_link(filled, qa):
 
 def test_monitor_refused_to_staff(filled):
     app = open_page(MONITOR, STAFF)
-    assert "không có quyền" in app.error[0].value
+    assert [e.value for e in app.error] == ["Bạn không có quyền mở trang này."]
+    assert not app.get("plotly_chart") and not app.metric
 
 
 def test_listen_search_without_diacritics_and_story(filled, qa):
