@@ -1,12 +1,14 @@
 """VOC Desk entry point: the login gate, the navigation for the user's role, the shared sidebar."""
 import streamlit as st
 
+from ui import streamlit_text
 from ui.mail_outbox import start_mail_worker
 from ui.session import current_actor, keep_session_cookie, login_form, return_to_requested_page, sign_out
 from ui.widgets import md_escape
 from voc.accounts.access import Actor, Permission
 
 st.set_page_config(page_title="VOC Desk", page_icon=":material/inbox:", layout="wide")
+streamlit_text.apply()
 start_mail_worker()  # the outbox is sent in the background, one worker per server process
 
 # (section, file, title, icon, permission needed to see it; None = every signed-in user)

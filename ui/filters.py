@@ -73,18 +73,22 @@ def show(db, actor: Actor, key: str = "voc_filters", extra_url: dict[str, str] |
         st.subheader("Bộ lọc VOC")
         period = st.date_input("Thời gian tiếp nhận", key=f"{key}_period", format="DD/MM/YYYY")
         services = st.multiselect("Dịch vụ", [s.value for s in Service], key=f"{key}_services",
-                                  format_func=lambda v: Service(v).label, placeholder="Tất cả")
+                                  format_func=lambda v: Service(v).label, placeholder="Tất cả",
+                                  select_all=False)
         channels = st.multiselect("Kênh", [c.value for c in Channel], key=f"{key}_channels",
-                                  format_func=lambda v: Channel(v).label, placeholder="Tất cả")
+                                  format_func=lambda v: Channel(v).label, placeholder="Tất cả",
+                                  select_all=False)
         scope = None if actor.can(Permission.READ_ALL_CASES) else actor.branch
         if scope is None:
-            branches = st.multiselect("Chi nhánh", options["branches"], key=f"{key}_branches", placeholder="Tất cả")
+            branches = st.multiselect("Chi nhánh", options["branches"], key=f"{key}_branches", placeholder="Tất cả",
+                                      select_all=False)
         else:
             st.caption(f"Chi nhánh: {md_escape(scope)}")
             branches = []
         names = options["themes"]
         themes = st.multiselect("Chủ đề", list(names), key=f"{key}_themes",
-                                format_func=lambda c: names.get(c, c), placeholder="Tất cả")
+                                format_func=lambda c: names.get(c, c), placeholder="Tất cả",
+                                select_all=False)
     start, end = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, None)
     filters = Filters(start=start, end=end or start, services=tuple(services), channels=tuple(channels),
                       branches=tuple(branches), themes=tuple(themes), branch_scope=scope)

@@ -42,7 +42,7 @@ def get_db() -> Database:
     return db
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _first_admin_password_holder() -> list[str]:
     """The generated first-admin password, if this start created one; handed to one session only."""
     password = users.ensure_first_admin(get_db())

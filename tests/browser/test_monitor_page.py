@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import IDLE, PASSWORD, idle, new_page, serve, shot
+from tests.browser.conftest import PASSWORD, SHOTS, idle, new_page, serve, shot
 from tests.insight.test_analytics import fill
 from voc.accounts import users
 from voc.accounts.access import SYSTEM, Role
@@ -46,3 +46,22 @@ def test_a_page_the_role_may_not_open_says_so_in_vietnamese(filled_server, brows
         assert page.get_by_text("Page not found").count() == 0
         assert page.url.endswith(f"/{path}")
     shot(page, "page-refused")
+
+
+def test_streamlit_english_hints_are_gone_and_enter_still_signs_in(filled_server, browser):
+    page = new_page(browser, filled_server)
+    page.get_by_label("Tên đăng nhập").fill("lan")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    hint = page.locator("[data-testid='InputInstructions']")
+    assert hint.count() == 1 and "Press Enter" in hint.inner_text()   # still drawn, not shown
+    assert not hint.is_visible()
+    page.get_by_label("Mật khẩu").press("Enter")
+    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=60_000)
+    page.goto(f"{filled_server}/intake")
+    idle(page)
+    button = page.locator("[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p")
+    note = page.locator("[data-testid='stFileUploaderDropzoneInstructions'] span")
+    shown = "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+    assert button.evaluate(shown) == ["0px", '"Chọn tệp"']
+    assert note.evaluate(shown) == ["0px", '"hoặc kéo thả tệp vào đây"']
+    page.locator("[data-testid='stFileUploader']").screenshot(path=str(SHOTS / "uploader.png"))

@@ -193,3 +193,10 @@ def test_monitor_shows_root_causes_and_open_fixes(filled, manager):
     fixes = table_with(app, "Biện pháp")
     assert fixes["Mã hồ sơ"].tolist() == [code]
     assert fixes["Tình trạng"].tolist() == ["Quá hạn"]
+
+
+def test_filters_offer_no_english_select_all(filled, qa):
+    app = open_page(MONITOR, qa, **NOVEMBER)
+    boxes = [m for m in app.multiselect if m.key.startswith("voc_filters_")]
+    assert len(boxes) == 4
+    assert all(m.proto.select_all == 0 and m.placeholder == "Tất cả" for m in boxes)
