@@ -67,11 +67,17 @@ def show(db, actor: Actor, key: str = "voc_filters", extra_url: dict[str, str] |
     allowed = {"services": {s.value for s in Service}, "channels": {c.value for c in Channel},
                "branches": set(options["branches"]), "themes": set(options["themes"])}
     state = st.session_state
-    if f"{key}_period" not in state:  # first run, or the widgets were cleaned up on another page
+    if f"{key}_start" not in state:  # first run, or the widgets were cleaned up on another page
         _restore(state, key, allowed)
     with st.sidebar:
         st.subheader("Bộ lọc VOC")
-        period = st.date_input("Thời gian tiếp nhận", key=f"{key}_period", format="DD/MM/YYYY")
+        # Two single dates, not one range picker: a day picked in either calendar applies at once (a range
+        # picker applies its first click as a one-day period and closes before the second).
+        start = st.date_input("Tiếp nhận từ ngày", key=f"{key}_start", format="DD/MM/YYYY")
+        end = st.date_input("đến ngày", key=f"{key}_end", format="DD/MM/YYYY")
+        if start and end and start > end:
+            st.caption("“Từ ngày” sau “đến ngày”: đang xem khoảng giữa hai ngày này.")
+            start, end = end, start
         services = st.multiselect("Dịch vụ", [s.value for s in Service], key=f"{key}_services",
                                   format_func=lambda v: Service(v).label, placeholder="Tất cả",
                                   select_all=False)
@@ -89,8 +95,7 @@ def show(db, actor: Actor, key: str = "voc_filters", extra_url: dict[str, str] |
         themes = st.multiselect("Chủ đề", list(names), key=f"{key}_themes",
                                 format_func=lambda c: names.get(c, c), placeholder="Tất cả",
                                 select_all=False)
-    start, end = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, None)
-    filters = Filters(start=start, end=end or start, services=tuple(services), channels=tuple(channels),
+    filters = Filters(start=start, end=end, services=tuple(services), channels=tuple(channels),
                       branches=tuple(branches), themes=tuple(themes), branch_scope=scope)
     state[f"{key}_saved"] = filters.to_json()
     _to_url(filters, extra_url)
@@ -108,6 +113,6 @@ def _restore(state, key: str, allowed: dict[str, set[str]]) -> None:
         values = _from_url(allowed)
     end = values["end"] or local_date(utcnow())
     start = values["start"] or end - timedelta(days=DEFAULT_DAYS)
-    state[f"{key}_period"] = (min(start, end), end)
+    state[f"{key}_start"], state[f"{key}_end"] = min(start, end), end
     for name in _LISTS.values():
         state[f"{key}_{name}"] = values[name]
