@@ -8,6 +8,7 @@ longer than it takes to read the fingerprint. `clear()` drops everything explici
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, Callable
 
 import pandas as pd
@@ -96,12 +97,20 @@ def has_points(fig: go.Figure) -> bool:
     return False
 
 
+def _dates(values) -> bool:
+    values = pd.Series(list(values if values is not None else ()))
+    return pd.api.types.is_datetime64_any_dtype(values) or (
+        not values.empty and all(isinstance(v, (date, pd.Timestamp)) for v in values.dropna()))
+
+
 def _readable(fig: go.Figure) -> go.Figure:
     """Vietnamese numbers and dates, value axes from zero, horizontal bars listed top-down at a height
     that fits every label."""
     fig.update_layout(margin=dict(l=10, r=10, t=30, b=10), legend_title_text="", height=360, separators=",.")
-    fig.update_xaxes(tickformat="%d/%m/%Y", rangemode="tozero")  # tickformat: date axes only
+    fig.update_xaxes(rangemode="tozero")       # ignored by date and category axes
     fig.update_yaxes(rangemode="tozero")
+    if any(_dates(t.x) for t in fig.data):
+        fig.update_xaxes(tickformat="%d/%m/%Y")
     horizontal = [t for t in fig.data if getattr(t, "orientation", None) == "h"]
     if horizontal:
         rows = len({y for t in horizontal for y in (t.y if t.y is not None else ())})

@@ -6,6 +6,8 @@ HTML and JavaScript in the page itself (`st.html`), using the Clipboard API wher
 allows it (HTTPS, localhost) and the older copy command elsewhere (plain HTTP on the LAN)."""
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 DONE = "Đã sao chép đường dẫn"
@@ -18,24 +20,33 @@ _HTML = """
 .voc-copy-link:hover { border-color: currentColor; }
 .voc-copy-link-note { margin-left: 0.75rem; font-size: 0.875rem; opacity: 0.7; }
 </style>
-<button type="button" class="voc-copy-link" data-testid="vocCopyLink" onclick="(function (button) {
-  var url = window.location.href, note = button.nextElementSibling;
-  function say(text) { note.textContent = text; setTimeout(function () { note.textContent = ''; }, 4000); }
-  function fallback() {
-    var box = document.createElement('textarea');
-    box.value = url; box.setAttribute('readonly', ''); box.style.position = 'fixed'; box.style.opacity = '0';
+<button type="button" class="voc-copy-link" data-testid="vocCopyLink">Sao chép đường dẫn</button>
+<span class="voc-copy-link-note" role="status"></span>
+<script>
+document.querySelectorAll("[data-testid='vocCopyLink']:not([data-ready])").forEach(function (button) {
+  button.dataset.ready = "1";
+  var note = button.nextElementSibling;
+  function say(text) { note.textContent = text; setTimeout(function () { note.textContent = ""; }, 4000); }
+  function fallback(url) {
+    var box = document.createElement("textarea");
+    box.value = url; box.setAttribute("readonly", ""); box.style.position = "fixed"; box.style.opacity = "0";
     document.body.appendChild(box); box.select();
     var ok = false;
-    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
     document.body.removeChild(box);
-    say(ok ? 'DONE' : 'FAILED');
+    say(ok ? __DONE__ : __FAILED__);
   }
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(url).then(function () { say('DONE'); }, fallback);
-  } else { fallback(); }
-})(this)">Sao chép đường dẫn</button><span class="voc-copy-link-note" role="status"></span>
+  button.addEventListener("click", function () {
+    var url = window.location.href;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(function () { say(__DONE__); }, function () { fallback(url); });
+    } else { fallback(url); }
+  });
+});
+</script>
 """
 
 
 def copy_link_button() -> None:
-    st.html(_HTML.replace("'DONE'", repr(DONE)).replace("'FAILED'", repr(FAILED)), unsafe_allow_javascript=True)
+    html = _HTML.replace("__DONE__", json.dumps(DONE)).replace("__FAILED__", json.dumps(FAILED))
+    st.html(html, unsafe_allow_javascript=True)

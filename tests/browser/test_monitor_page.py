@@ -2,6 +2,8 @@
 keeps the open tab and grouping, the copy-link button copies it, the period applies as it is picked."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import PASSWORD, SHOTS, idle, new_page, serve, shot
@@ -65,3 +67,54 @@ def test_streamlit_english_hints_are_gone_and_enter_still_signs_in(filled_server
     assert button.evaluate(shown) == ["0px", '"Chọn tệp"']
     assert note.evaluate(shown) == ["0px", '"hoặc kéo thả tệp vào đây"']
     page.locator("[data-testid='stFileUploader']").screenshot(path=str(SHOTS / "uploader.png"))
+
+
+def sign_in_here(page, username: str) -> None:
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=60_000)
+    idle(page)
+
+
+def test_copied_link_opens_the_same_tab_and_grouping(filled_server, browser):
+    page = new_page(browser, f"{filled_server}/monitor?from=2026-11-01&to=2026-11-30")
+    sign_in_here(page, "quanly")
+    page.get_by_role("tab", name="Quy trình & SLA").click()
+    idle(page)
+    page.locator("[data-testid='stRadio']").get_by_text("Chi nhánh và tuần").click()
+    idle(page)
+    page.get_by_role("heading", name="Tuân thủ SLA theo chi nhánh và tuần").wait_for()
+    assert "tab=quy-trinh" in page.url and "sla=branch_week" in page.url and "from=2026-11-01" in page.url
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=filled_server)
+    page.get_by_role("button", name="Sao chép đường dẫn").click()
+    page.get_by_text("Đã sao chép đường dẫn").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url
+    shot(page, "monitor-sla-branch-week")
+
+    colleague = new_page(browser, copied)               # another browser: the login keeps the link
+    sign_in_here(colleague, "quanly")
+    colleague.get_by_role("heading", name="Tuân thủ SLA theo chi nhánh và tuần").wait_for()
+    assert colleague.get_by_role("tab", name="Quy trình & SLA").get_attribute("aria-selected") == "true"
+    assert colleague.get_by_role("radio", name="Chi nhánh và tuần").is_checked()
+
+
+def kpi(page, label: str) -> str:
+    return page.locator("[data-testid='stMetric']").filter(has_text=label).locator(
+        "[data-testid='stMetricValue']").inner_text()
+
+
+def test_each_date_of_the_period_applies_as_it_is_picked(filled_server, browser):
+    page = new_page(browser, f"{filled_server}/monitor?from=2026-11-01&to=2026-11-30")
+    sign_in_here(page, "quanly")
+    assert kpi(page, "Hồ sơ") == "7"
+    for label, day, param in (("Tiếp nhận từ ngày", "16", "from=2026-11-16"), ("đến ngày", "20", "to=2026-11-20")):
+        field = page.locator("[data-testid='stDateInput']").filter(has_text=label)
+        field.get_by_test_id("stDateInputCalendarButton").click()
+        page.get_by_role("gridcell").filter(has_text=re.compile(f"^{day}$")).first.click()   # one click, no leaving
+        idle(page)
+        assert param in page.url
+    assert kpi(page, "Hồ sơ") == "2"                              # C4 (16/11) and C7 (20/11)
+    shot(page, "monitor-period")
