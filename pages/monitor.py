@@ -163,7 +163,7 @@ def sla_figure(d, by: str):
     if by == "branch_week":
         stages = d.melt(id_vars=["bucket", "branch"], value_vars=list(SLA_SERIES), var_name="stage")
         return px.line(stages.assign(stage=stages["stage"].map(SLA_SERIES), branch=stages["branch"].map(plain)),
-                       x="bucket", y="value", color="branch", facet_col="stage", markers=True,
+                       x="bucket", y="value", color="branch", facet_col="stage", facet_col_spacing=0.08, markers=True,
                        labels=labels).for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
     if by in GRAINS:
         return px.line(d.rename(columns=SLA_SERIES), x="bucket", y=list(SLA_SERIES.values()), markers=True,
