@@ -69,8 +69,6 @@ charts.chart("Tuần hiện tại so với mức nền", alerts.head(15), lambda
                                    "baseline_mean": "Mức nền (TB/tuần)", "ratio": "Tỷ lệ", "p_value": "p",
                                    "alert": "Cảnh báo"})
 
-# Only the open tab runs (on_change="rerun"): its charts are queried and drawn when it is opened.
-
 
 def trend_tab() -> None:
     grain = st.radio("Chu kỳ", list(GRAINS), format_func=GRAINS.get, horizontal=True, key=monitor_view.GRAIN_KEY)
@@ -187,6 +185,7 @@ def people_tab() -> None:
                 "checked_replies": "Số thư đã chấm"})
 
 
+# Only the open tab runs (on_change="rerun"): its charts are queried and drawn when it is opened.
 for tab, body in zip(st.tabs(list(TABS), key=monitor_view.TAB_KEY, on_change="rerun"),
                      (trend_tab, recurrence_tab, process_tab, people_tab)):
     if tab.open:

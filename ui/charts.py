@@ -92,8 +92,9 @@ def has_points(fig: go.Figure) -> bool:
     are all missing draws only Plotly's empty −1…1 axes."""
     for trace in fig.data:
         xs, ys = getattr(trace, "x", None), getattr(trace, "y", None)
-        if xs is not None and ys is not None and pd.DataFrame({"x": list(xs), "y": list(ys)}).notna().all(axis=1).any():
-            return True
+        if xs is not None and ys is not None:
+            if pd.DataFrame({"x": list(xs), "y": list(ys)}).notna().all(axis=1).any():
+                return True
     return False
 
 

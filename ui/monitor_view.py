@@ -17,30 +17,32 @@ SLA_GROUPS = {"week": "Tuần", "month": "Tháng", "branch": "Chi nhánh", "bran
               "channel": "Kênh", "service": "Dịch vụ"}
 
 TAB_KEY, GRAIN_KEY, SLA_KEY = "monitor_tab", "monitor_grain", "monitor_sla_by"
-# session key -> (address parameter, the values as they appear in the address -> the widget's value)
-_PARAMS = {TAB_KEY: ("tab", {slug: label for label, slug in TABS.items()}),
-           GRAIN_KEY: ("grain", {g: g for g in GRAINS}),
-           SLA_KEY: ("sla", {g: g for g in SLA_GROUPS})}
+# session key -> (address parameter, the widget's value -> its word in the address, the default value)
+_PARAMS = {TAB_KEY: ("tab", TABS, next(iter(TABS))),
+           GRAIN_KEY: ("grain", {g: g for g in GRAINS}, "week"),
+           SLA_KEY: ("sla", {g: g for g in SLA_GROUPS}, "week")}
 
 
 def restore() -> None:
     """On the page's first run, set the tab and the choices from the address. Later runs keep the
     widgets' own values, also those of a closed tab (whose widgets are not drawn)."""
     state = st.session_state
-    for key, (param, values) in _PARAMS.items():
+    for key, (param, words, _) in _PARAMS.items():
         if key in state:
             state[key] = state[key]       # a closed tab keeps its widgets' choices
-        elif st.query_params.get(param) in values:
-            state[key] = values[st.query_params[param]]
+        else:
+            by_word = {word: value for value, word in words.items()}
+            if st.query_params.get(param) in by_word:
+                state[key] = by_word[st.query_params[param]]
 
 
 def url_values() -> dict[str, str]:
     """The view's parameters for the address (ui.filters.show(extra_url=…)); defaults left out."""
-    state = st.session_state
-    tab = state.get(TAB_KEY)
-    return {"tab": TABS[tab] if tab in TABS and tab != next(iter(TABS)) else "",
-            "grain": state.get(GRAIN_KEY) if state.get(GRAIN_KEY) in GRAINS and state[GRAIN_KEY] != "week" else "",
-            "sla": state.get(SLA_KEY) if state.get(SLA_KEY) in SLA_GROUPS and state[SLA_KEY] != "week" else ""}
+    values = {}
+    for key, (param, words, default) in _PARAMS.items():
+        value = st.session_state.get(key, default)
+        values[param] = words.get(value, "") if value != default else ""
+    return values
 
 
 def sla_title(by: str) -> str:
