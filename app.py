@@ -1,12 +1,14 @@
 """VOC Desk entry point: the login gate, the navigation for the user's role, the shared sidebar."""
 import streamlit as st
 
+from ui import streamlit_text
 from ui.mail_outbox import start_mail_worker
 from ui.session import current_actor, go_home, keep_session_cookie, login_form, return_to_requested_page, sign_out
 from ui.widgets import md_escape
 from voc.accounts.access import Actor, Permission
 
 st.set_page_config(page_title="VOC Desk", page_icon=":material/inbox:", layout="wide")
+streamlit_text.apply()
 start_mail_worker()  # the outbox is sent in the background, one worker per server process
 
 # (section, file, title, icon, permission needed to see it; None = every signed-in user)
@@ -25,16 +27,19 @@ PAGES = [
 
 
 def sections_for(actor: Actor | None) -> dict[str, list]:
-    """The pages the actor may open. Before login every page is registered (hidden) behind a
-    default login page, so a shared link keeps its page and filters through the login; each page
-    and domain call checks the role again."""
+    """Every page is registered, so a link to any of them opens that page, never Streamlit's English
+    "Page not found". The menu lists only the pages the actor may open; a page the role may not open
+    is hidden and, opened by its link, says so itself (ui.session.page_actor). Before login every page
+    is hidden behind a default login page, so a shared link keeps its page and filters through the
+    login; each page and domain call checks the role again."""
     sections: dict[str, list] = {}
     if actor is None:
         sections[""] = [st.Page(login_form, title="Đăng nhập", url_path="dang-nhap", default=True)]
     for section, path, title, icon, permission in PAGES:
-        if actor is None or permission is None or actor.can(permission):
-            sections.setdefault(section, []).append(
-                st.Page(path, title=title, icon=icon, default=actor is not None and path == "pages/home.py"))
+        allowed = actor is not None and (permission is None or actor.can(permission))
+        sections.setdefault(section, []).append(
+            st.Page(path, title=title, icon=icon, default=actor is not None and path == "pages/home.py",
+                    visibility="visible" if allowed else "hidden"))
     return sections
 
 

@@ -11,8 +11,11 @@ The visitor's script run is the `__main__` branch below.
 import streamlit as st
 
 if __name__ == "__main__":
+    from ui import streamlit_text
+
     st.set_page_config(page_title="BKNS — Khiếu nại của khách hàng", page_icon=":material/support_agent:",
                        layout="centered")
+    streamlit_text.apply()
     st.navigation([
         st.Page("portal_pages/complaint.py", title="Gửi khiếu nại", icon=":material/edit_note:",
                 url_path="gui-khieu-nai", default=True),

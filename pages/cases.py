@@ -22,6 +22,8 @@ from voc.errors import DomainError
 from voc.model import Channel, Service, SlaState, Status
 from voc.numbers import vn_number
 
+# A filter left empty means every value; no English "Select all" in the list.
+ANY = {"placeholder": "Tất cả", "select_all": False}
 PAGE_SIZE = 50
 LIST_COLUMNS = ["ticket_code", "received_at", "customer_name", "service", "channel", "status", "round",
                 "sla_state", "reply_due_at", "resolution_due_at", "staff", "branch", "event_date_pending", "excerpt"]
@@ -74,16 +76,16 @@ def filter_widgets(actor: Actor) -> case_store.CaseFilter:
                          key="f_text", placeholder="KN-2026-000123, 0912 345 678, an@congty.vn, mạng chậm…")
     open_only = c2.checkbox("Chỉ hồ sơ đang mở", key="f_open")
     c1, c2, c3, c4 = st.columns(4)
-    statuses = c1.multiselect("Trạng thái", list(Status), format_func=lambda s: s.label, key="f_status", placeholder="Tất cả")
-    sla_states = c2.multiselect("Tình trạng SLA", list(SlaState), format_func=lambda s: s.label, key="f_sla", placeholder="Tất cả")
-    channels = c3.multiselect("Kênh", list(Channel), format_func=lambda c: c.label, key="f_channel", placeholder="Tất cả")
-    services = c4.multiselect("Dịch vụ", list(Service), format_func=lambda s: s.label, key="f_service", placeholder="Tất cả")
+    statuses = c1.multiselect("Trạng thái", list(Status), format_func=lambda s: s.label, key="f_status", **ANY)
+    sla_states = c2.multiselect("Tình trạng SLA", list(SlaState), format_func=lambda s: s.label, key="f_sla", **ANY)
+    channels = c3.multiselect("Kênh", list(Channel), format_func=lambda c: c.label, key="f_channel", **ANY)
+    services = c4.multiselect("Dịch vụ", list(Service), format_func=lambda s: s.label, key="f_service", **ANY)
     c1, c2, c3, c4 = st.columns(4)
     scope = sla_report.branch_scope(actor)
     branch_options = [scope] if scope else sorted(set(known_values("branch")) | set(st.session_state["f_branch"]))
-    branches = c1.multiselect("Chi nhánh", branch_options, key="f_branch", disabled=bool(scope), placeholder="Tất cả")
+    branches = c1.multiselect("Chi nhánh", branch_options, key="f_branch", disabled=bool(scope), **ANY)
     staff_options = sorted(set(known_values("staff")) | set(st.session_state["f_staff"]))
-    staff = c2.multiselect("Nhân viên", staff_options, key="f_staff", placeholder="Tất cả")
+    staff = c2.multiselect("Nhân viên", staff_options, key="f_staff", **ANY)
     received_from = c3.date_input("Tiếp nhận từ ngày", key="f_from", format="DD/MM/YYYY")
     received_to = c4.date_input("đến ngày", key="f_to", format="DD/MM/YYYY")
     return case_store.CaseFilter(statuses=statuses, channels=channels, services=services, branches=branches,

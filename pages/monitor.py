@@ -4,8 +4,10 @@ from dataclasses import replace
 import plotly.express as px
 import streamlit as st
 
-from ui import charts, filters
+from ui import charts, filters, monitor_view
 from ui.charts import plain
+from ui.monitor_view import GRAINS, SLA_GROUPS, TABS
+from ui.share_link import copy_link_button
 from ui.widgets import md_escape, page_link
 from ui.session import get_db, page_actor
 from voc.accounts.access import Permission
@@ -18,8 +20,11 @@ st.title("Giám sát")
 actor = page_actor(Permission.VIEW_ANALYTICS)
 db = get_db()
 st.caption("Theo dõi chủ đề khiếu nại theo thời gian, vấn đề lặp lại, kết quả sau giải quyết, "
-           "quy trình và nhân sự. Mọi biểu đồ đều tải được dữ liệu CSV; đường dẫn trang giữ nguyên bộ lọc.")
-f = filters.show(db, actor)
+           "quy trình và nhân sự. Mọi biểu đồ đều tải được dữ liệu CSV; đường dẫn trang giữ nguyên bộ lọc, "
+           "thẻ đang mở và cách nhóm.")
+copy_link_button()
+monitor_view.restore()
+f = filters.show(db, actor, extra_url=monitor_view.url_values())
 charts.prepare(db)
 
 
@@ -64,23 +69,16 @@ for row in flagged.itertuples():
               f"{first:%d/%m}–{last:%d/%m}", ":material/hearing:",
               filters.link_params(replace(f, start=first, end=last, themes=(row.theme,))))
 charts.chart("Tuần hiện tại so với mức nền", alerts.head(15), lambda d: px.bar(
-    d.assign(theme_name=d["theme_name"].map(plain)).rename(columns=ALERT_SERIES), x="theme_name",
-    y=list(ALERT_SERIES.values()), barmode="group",
-    labels={"theme_name": "Chủ đề", "value": "Hồ sơ", "variable": ""}),
+    d.assign(theme_name=d["theme_name"].map(plain)).rename(columns=ALERT_SERIES), y="theme_name",
+    x=list(ALERT_SERIES.values()), barmode="group", orientation="h",
+    labels={"theme_name": "", "value": "Hồ sơ", "variable": ""}),
     key="emerging_issues", labels={"theme": "Mã chủ đề", "theme_name": "Chủ đề", "current": "7 ngày gần nhất",
                                    "baseline_mean": "Mức nền (TB/tuần)", "ratio": "Tỷ lệ", "p_value": "p",
                                    "alert": "Cảnh báo"})
 
-# Only the open tab runs (on_change="rerun"): its charts are queried and drawn when it is opened.
-TABS = ["Xu hướng chủ đề", "Vấn đề lặp lại & theo dõi", "Quy trình & SLA", "Nhân sự"]
-for choice in ("monitor_grain", "monitor_sla_by"):      # a closed tab keeps its widgets' choices
-    if choice in st.session_state:
-        st.session_state[choice] = st.session_state[choice]
-
 
 def trend_tab() -> None:
-    grain = st.radio("Chu kỳ", ["week", "month"], format_func={"week": "Theo tuần", "month": "Theo tháng"}.get,
-                     horizontal=True, key="monitor_grain")
+    grain = st.radio("Chu kỳ", list(GRAINS), format_func=GRAINS.get, horizontal=True, key=monitor_view.GRAIN_KEY)
     volume = charts.query(db, "theme_volume", f, grain=grain)
     top_names = volume.groupby("theme_name")["cases"].sum().nlargest(TREND_THEMES).index
     charts.chart("Số hồ sơ theo chủ đề", volume, lambda d: px.line(
@@ -96,7 +94,7 @@ def trend_tab() -> None:
         d.assign(theme_name=d["theme_name"].map(plain)), x="cases", y="theme_name", orientation="h",
         hover_data=["share_pct", "customers", "repeat_customers"],
         labels={"cases": "Hồ sơ", "theme_name": "", "share_pct": "% hồ sơ", "customers": "Khách hàng",
-                "repeat_customers": "Khách phản ánh lặp lại"}).update_yaxes(autorange="reversed"),
+                "repeat_customers": "Khách phản ánh lặp lại"}),
         key="top_issues", labels={"theme": "Mã chủ đề", "theme_name": "Chủ đề", "cases": "Số hồ sơ",
                                   "share_pct": "% hồ sơ", "customers": "Số khách hàng",
                                   "repeat_customers": "Khách phản ánh từ 2 lần"})
@@ -105,9 +103,9 @@ def trend_tab() -> None:
 def recurrence_tab() -> None:
     recur = charts.query(db, "recurrence", f)
     charts.chart("Tái diễn trong 30 ngày sau khi giải quyết", recur, lambda d: px.bar(
-        d.assign(theme_name=d["theme_name"].map(plain)), x="theme_name", y="recurrence_pct",
+        d.assign(theme_name=d["theme_name"].map(plain)), y="theme_name", x="recurrence_pct", orientation="h",
         hover_data=["resolved", "recurred"],
-        labels={"theme_name": "Chủ đề", "recurrence_pct": "% tái diễn", "resolved": "Đã giải quyết",
+        labels={"theme_name": "", "recurrence_pct": "% tái diễn", "resolved": "Đã giải quyết",
                 "recurred": "Tái diễn"}),
         caption="Cùng khách hàng (cùng số điện thoại hoặc email) phản ánh lại cùng chủ đề trong vòng 30 ngày "
                 "kể từ khi hồ sơ trước được giải quyết.",
@@ -123,8 +121,8 @@ def recurrence_tab() -> None:
                 "followed_up": "Đã theo dõi", "mean_satisfaction": "Hài lòng TB", "followup_pct": "% theo dõi"})
     causes = charts.query(db, "root_cause_summary", f)
     charts.chart("Nguyên nhân gốc và khắc phục nội bộ", causes, lambda d: px.bar(
-        d.rename(columns=FIX_SERIES), x="category_name", y=list(FIX_SERIES.values()), barmode="stack",
-        labels={"category_name": "Nhóm nguyên nhân", "value": "Hồ sơ", "variable": ""}),
+        d.rename(columns=FIX_SERIES), y="category_name", x=list(FIX_SERIES.values()), barmode="stack",
+        orientation="h", labels={"category_name": "", "value": "Hồ sơ", "variable": ""}),
         caption="Nguyên nhân gốc mà nhân viên ghi ở từng hồ sơ, và biện pháp khắc phục nội bộ: đã xong, "
                 "đang làm, quá hạn.",
         key="root_causes", labels={"category": "Mã nhóm", "category_name": "Nhóm nguyên nhân", "cases": "Số hồ sơ",
@@ -149,21 +147,34 @@ def process_tab() -> None:
                  key="state_durations", labels={"status": "Mã trạng thái", "median_hours": "Trung vị (giờ)",
                                                 "p90_hours": "P90 (giờ)", "cases": "Số hồ sơ",
                                                 "status_label": "Trạng thái"})
-    by = st.radio("Tuân thủ SLA theo", ["week", "month", "branch", "channel", "service"], horizontal=True,
-                  format_func={"week": "Tuần", "month": "Tháng", "branch": "Chi nhánh", "channel": "Kênh",
-                               "service": "Dịch vụ"}.get, key="monitor_sla_by")
+    by = st.radio("Tuân thủ SLA theo", list(SLA_GROUPS), horizontal=True, format_func=SLA_GROUPS.get,
+                  key=monitor_view.SLA_KEY)
     sla = charts.query(db, "sla_compliance", f, by=by)
-    charts.chart("Tuân thủ SLA theo giai đoạn", sla, lambda d: (px.line if by in ("week", "month") else px.bar)(
-        d.assign(bucket=d["bucket"].map(plain) if by not in ("week", "month") else d["bucket"])
-        .rename(columns=SLA_SERIES), x="bucket", y=list(SLA_SERIES.values()),
-        labels={"bucket": "", "value": "% đúng hạn", "variable": ""},
-        **({"markers": True} if by in ("week", "month") else {"barmode": "group"})),
+    charts.chart(monitor_view.sla_title(by), sla, lambda d: sla_figure(d, by),
         caption="Trả lời trong 48 giờ (thư đầu tiên của lần 1) và giải quyết trong 20 ngày; hồ sơ chưa đến "
-                "hạn không được tính, hồ sơ quá hạn chưa xử lý tính là trễ.",
-        key=f"sla_{by}", labels={"bucket": "Nhóm", "reply_due": "Đến hạn trả lời",
+                "hạn không được tính, hồ sơ quá hạn chưa xử lý tính là trễ."
+                + (" Mỗi đường là một chi nhánh." if by == "branch_week" else ""),
+        key=f"sla_{by}", labels={"bucket": "Tuần" if by == "branch_week" else "Nhóm", "branch": "Chi nhánh",
+                                 "reply_due": "Đến hạn trả lời",
                                  "reply_on_time": "Trả lời đúng hạn", "resolution_due": "Đến hạn giải quyết",
                                  "resolution_on_time": "Giải quyết đúng hạn", "reply_pct": "% trả lời đúng hạn",
                                  "resolution_pct": "% giải quyết đúng hạn"})
+
+
+def sla_figure(d, by: str):
+    """Lines over time for a week or month, one line per branch in each stage for branch and week,
+    grouped bars for a branch, channel or service."""
+    labels = {"bucket": "", "value": "% đúng hạn", "variable": "", "branch": "Chi nhánh"}
+    if by == "branch_week":
+        stages = d.melt(id_vars=["bucket", "branch"], value_vars=list(SLA_SERIES), var_name="stage")
+        return px.line(stages.assign(stage=stages["stage"].map(SLA_SERIES), branch=stages["branch"].map(plain)),
+                       x="bucket", y="value", color="branch", facet_col="stage", facet_col_spacing=0.08, markers=True,
+                       labels=labels).for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    if by in GRAINS:
+        return px.line(d.rename(columns=SLA_SERIES), x="bucket", y=list(SLA_SERIES.values()), markers=True,
+                       labels=labels)
+    return px.bar(d.assign(bucket=d["bucket"].map(plain)).rename(columns=SLA_SERIES), x="bucket",
+                  y=list(SLA_SERIES.values()), barmode="group", labels=labels)
 
 
 def people_tab() -> None:
@@ -181,7 +192,8 @@ def people_tab() -> None:
                 "checked_replies": "Số thư đã chấm"})
 
 
-for tab, body in zip(st.tabs(TABS, key="monitor_tab", on_change="rerun"),
+# Only the open tab runs (on_change="rerun"): its charts are queried and drawn when it is opened.
+for tab, body in zip(st.tabs(list(TABS), key=monitor_view.TAB_KEY, on_change="rerun"),
                      (trend_tab, recurrence_tab, process_tab, people_tab)):
     if tab.open:
         with tab:

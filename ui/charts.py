@@ -8,6 +8,7 @@ longer than it takes to read the fingerprint. `clear()` drops everything explici
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, Callable
 
 import pandas as pd
@@ -28,6 +29,10 @@ QUERIES: dict[str, Callable] = {
     )
 }
 EMPTY_MESSAGE = "Chưa có dữ liệu cho bộ lọc đang chọn."
+NOTHING_TO_DRAW = "Chưa có số liệu nào để vẽ biểu đồ cho bộ lọc đang chọn."
+BAR_PX = 22              # height per bar of a horizontal bar chart, so every label stays readable
+
+
 def plain(text: Any) -> str:
     """A label safe inside a Plotly chart (Plotly reads a few HTML tags in labels)."""
     return ("" if text is None else str(text)).replace("<", "‹").replace(">", "›")
@@ -82,9 +87,44 @@ def download(df: pd.DataFrame, filename: str, key: str, labels: dict[str, str] |
                        key=f"csv_{key}", icon=":material/download:", on_click="ignore")
 
 
+def has_points(fig: go.Figure) -> bool:
+    """Whether any trace has a point to draw (an x and a y that are both set). A frame whose values
+    are all missing draws only Plotly's empty −1…1 axes."""
+    for trace in fig.data:
+        xs, ys = getattr(trace, "x", None), getattr(trace, "y", None)
+        if xs is not None and ys is not None:
+            if pd.DataFrame({"x": list(xs), "y": list(ys)}).notna().all(axis=1).any():
+                return True
+    return False
+
+
+def _dates(values) -> bool:
+    values = pd.Series(list(values if values is not None else ()))
+    return pd.api.types.is_datetime64_any_dtype(values) or (
+        not values.empty and all(isinstance(v, (date, pd.Timestamp)) for v in values.dropna()))
+
+
+def _readable(fig: go.Figure) -> go.Figure:
+    """Vietnamese numbers and dates, value axes from zero, horizontal bars listed top-down at a height
+    that fits every label."""
+    fig.update_layout(margin=dict(l=10, r=10, t=30, b=10), legend_title_text="", height=360, separators=",.")
+    fig.update_xaxes(rangemode="tozero")       # ignored by date and category axes
+    fig.update_yaxes(rangemode="tozero")
+    if any(_dates(t.x) for t in fig.data):
+        fig.update_xaxes(tickformat="%d/%m/%Y")
+    horizontal = [t for t in fig.data if getattr(t, "orientation", None) == "h"]
+    if horizontal:
+        rows = len({y for t in horizontal for y in (t.y if t.y is not None else ())})
+        bars_per_row = len(horizontal) if fig.layout.barmode == "group" else 1
+        fig.update_layout(height=max(260, 90 + BAR_PX * rows * bars_per_row))
+        fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig
+
+
 def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figure] | None, *, key: str,
           labels: dict[str, str] | None = None, caption: str | None = None, table: bool = False) -> None:
-    """A titled chart (and/or table) of `df` with its CSV download; an empty frame gives a notice."""
+    """A titled chart (and/or table) of `df` with its CSV download; an empty frame, or one with no
+    value to plot, gives a notice instead of an empty chart."""
     st.subheader(title)
     if caption:
         st.caption(caption)
@@ -93,9 +133,10 @@ def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figu
         return
     if figure is not None:
         fig = figure(df)
-        fig.update_layout(margin=dict(l=10, r=10, t=30, b=10), legend_title_text="", height=360)
-        fig.update_xaxes(tickformat="%d/%m/%Y")  # Vietnamese dates; ignored by non-date axes
-        st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
+        if has_points(fig):
+            st.plotly_chart(_readable(fig), key=f"fig_{key}", config={"displaylogo": False})
+        else:
+            st.info(NOTHING_TO_DRAW)
     if table:
         st.dataframe(df.rename(columns=labels or {}), hide_index=True, key=f"tbl_{key}")
     download(df, csv_excel.file_name(title), key, labels)

@@ -74,27 +74,36 @@ def show(db, actor: Actor, key: str = "voc_filters", extra_url: dict[str, str] |
                "branches": set(options["branches"]), "themes": set(options["themes"])}
     state = st.session_state
     url = _url_filters()
-    if f"{key}_period" not in state or (url and url != state.get(f"{key}_url")):
+    if f"{key}_start" not in state or (url and url != state.get(f"{key}_url")):
         # first run, widgets cleaned up on another page, or a link (an alert's, say) brought other filters
         _restore(state, key, allowed)
     with st.sidebar:
         st.subheader("Bộ lọc VOC")
-        period = st.date_input("Thời gian tiếp nhận", key=f"{key}_period", format="DD/MM/YYYY")
+        # Two single dates, not one range picker: a day picked in either calendar applies at once (a range
+        # picker applies its first click as a one-day period and closes before the second).
+        start = st.date_input("Tiếp nhận từ ngày", key=f"{key}_start", format="DD/MM/YYYY")
+        end = st.date_input("đến ngày", key=f"{key}_end", format="DD/MM/YYYY")
+        if start and end and start > end:
+            st.caption("“Từ ngày” sau “đến ngày”: đang xem khoảng giữa hai ngày này.")
+            start, end = end, start
         services = st.multiselect("Dịch vụ", [s.value for s in Service], key=f"{key}_services",
-                                  format_func=lambda v: Service(v).label, placeholder="Tất cả")
+                                  format_func=lambda v: Service(v).label, placeholder="Tất cả",
+                                  select_all=False)
         channels = st.multiselect("Kênh", [c.value for c in Channel], key=f"{key}_channels",
-                                  format_func=lambda v: Channel(v).label, placeholder="Tất cả")
+                                  format_func=lambda v: Channel(v).label, placeholder="Tất cả",
+                                  select_all=False)
         scope = None if actor.can(Permission.READ_ALL_CASES) else actor.branch
         if scope is None:
-            branches = st.multiselect("Chi nhánh", options["branches"], key=f"{key}_branches", placeholder="Tất cả")
+            branches = st.multiselect("Chi nhánh", options["branches"], key=f"{key}_branches", placeholder="Tất cả",
+                                      select_all=False)
         else:
             st.caption(f"Chi nhánh: {md_escape(scope)}")
             branches = []
         names = options["themes"]
         themes = st.multiselect("Chủ đề", list(names), key=f"{key}_themes",
-                                format_func=lambda c: names.get(c, c), placeholder="Tất cả")
-    start, end = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, None)
-    filters = Filters(start=start, end=end or start, services=tuple(services), channels=tuple(channels),
+                                format_func=lambda c: names.get(c, c), placeholder="Tất cả",
+                                select_all=False)
+    filters = Filters(start=start, end=end, services=tuple(services), channels=tuple(channels),
                       branches=tuple(branches), themes=tuple(themes), branch_scope=scope)
     state[f"{key}_saved"] = filters.to_json()
     _to_url(filters, extra_url)
@@ -119,6 +128,6 @@ def _restore(state, key: str, allowed: dict[str, set[str]]) -> None:
         values = _from_url(allowed)
     end = values["end"] or local_date(utcnow())
     start = values["start"] or end - timedelta(days=DEFAULT_DAYS)
-    state[f"{key}_period"] = (min(start, end), end)
+    state[f"{key}_start"], state[f"{key}_end"] = min(start, end), end
     for name in _LISTS.values():
         state[f"{key}_{name}"] = values[name]

@@ -39,7 +39,8 @@ def show(db, actor: Actor) -> None:
         st.dataframe(pd.DataFrame(csvio.column_guide()), hide_index=True, width="stretch")
         st.download_button("Tải tệp CSV mẫu", csvio.sample_csv(), file_name=SAMPLE_NAME, mime="text/csv",
                            key="import_sample", icon=":material/download:", on_click="ignore")
-    upload = st.file_uploader("Tệp CSV", type=["csv"], key="import_csv")
+    upload = st.file_uploader("Tệp CSV", type=["csv"], key="import_csv",
+                              help="Tệp CSV chuẩn (UTF-8, có thể kèm BOM của Excel), tối đa 200 MB.")
     c1, c2 = st.columns(2)
     check = c1.button("Kiểm tra, chưa nhập", disabled=upload is None, key="import_check")
     run = c2.button("Nhập dữ liệu", type="primary", disabled=upload is None, key="import_run")

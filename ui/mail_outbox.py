@@ -25,7 +25,7 @@ def _settings() -> tuple[MailSettings, str | None]:
         return _OFF, str(error)
 
 
-@st.cache_resource(validate=lambda running: running.is_alive())
+@st.cache_resource(validate=lambda running: running.is_alive(), show_spinner=False)
 def start_mail_worker() -> worker.MailWorker:
     """The one background worker of this server process; reruns and new sessions get the same one."""
     return worker.ensure_worker(get_db(), _settings()[0])
@@ -94,6 +94,7 @@ def show(db, actor: Actor, key: str = "mail_outbox") -> None:
         return
     with st.form(f"{key}_retry"):
         picked = st.multiselect("Thư cần gửi lại ngay", [m.id for m in waiting], placeholder="Chọn thư",
+                                select_all=False,
                                 format_func=lambda i: next(f"#{m.id} — {m.to_address} — {_state(m)}"
                                                            for m in waiting if m.id == i))
         c1, c2 = st.columns(2)

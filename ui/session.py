@@ -29,6 +29,7 @@ _SEEN_KEY = "voc_last_seen"
 _TOKEN_KEY = "voc_session_token"
 _LAST_USER_KEY = "voc_expired_user"
 HOME_PAGE = "pages/home.py"
+PAGE_REFUSED = "Bạn không có quyền mở trang này."
 
 
 @st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
@@ -43,7 +44,7 @@ def get_db() -> Database:
     return db
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _first_admin_password_holder() -> list[str]:
     """The generated first-admin password, if this start created one; handed to one session only."""
     password = users.ensure_first_admin(get_db())
@@ -133,7 +134,8 @@ def page_actor(permission: Permission | None = None) -> Actor:
             st.error("Vui lòng đăng nhập.")
         st.stop()
     if permission is not None and not actor.can(permission):
-        st.error(PERMISSION_MESSAGES[permission])
+        st.error(PAGE_REFUSED)
+        st.caption(PERMISSION_MESSAGES[permission])
         st.stop()
     return actor
 

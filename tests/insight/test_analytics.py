@@ -261,6 +261,23 @@ def test_sla_compliance_by_week_and_branch(filled):
     assert branch["reply_pct"].tolist() == [50.0, 66.7]
 
 
+def test_sla_compliance_by_branch_and_week_together(filled):
+    with filled.cursor() as cur:
+        weekly = process_metrics.sla_compliance(cur, NOVEMBER, "week", at=NOW)
+        branch = process_metrics.sla_compliance(cur, NOVEMBER, "branch", at=NOW)
+        both = process_metrics.sla_compliance(cur, NOVEMBER, "branch_week", at=NOW)
+    counts = ["reply_due", "reply_on_time", "resolution_due", "resolution_on_time"]
+    assert [(str(b)[:10], br, *rest) for b, br, *rest in records(both, "bucket", "branch", *counts)] == [
+        ("2026-11-02", "Hà Nội", 2, 1, 2, 1), ("2026-11-02", "Đà Nẵng", 1, 1, 1, 1),
+        ("2026-11-09", "Đà Nẵng", 1, 1, 0, 0), ("2026-11-16", "Hà Nội", 1, 0, 1, 0),
+        ("2026-11-16", "Đà Nẵng", 1, 0, 1, 0), ("2026-11-23", "Hà Nội", 1, 1, 1, 1)]
+    # the same cases as the two single groupings
+    assert both.groupby("bucket")[counts].sum().reset_index()[counts].values.tolist() == weekly[counts].values.tolist()
+    assert both.groupby("branch", sort=False)[counts].sum().loc[list(branch["bucket"])].values.tolist() == \
+        branch[counts].values.tolist()
+    assert both["reply_pct"].tolist() == [50.0, 100.0, 100.0, 0.0, 0.0, 100.0]
+
+
 def test_kpis(filled):
     with filled.cursor() as cur:
         k = process_metrics.kpis(cur, NOVEMBER, at=NOW)

@@ -190,6 +190,8 @@ def test_home_kpis_open_the_matching_filtered_case_list_and_staff_see_their_work
     assert any(s.value == "Việc của tôi (4 hồ sơ đang mở)" for s in app.subheader)
     mine = app.dataframe(key="my_work").value
     assert list(mine["SLA"]) == ["Quá hạn giải quyết", "Quá hạn trả lời", "Đến hạn trong 24 giờ", "Trong hạn"]
+
+
 def test_my_notification_settings_on_the_home_page(app_env, monkeypatch):
     from voc.accounts.access import Actor, Role
     from voc.mail import notifications

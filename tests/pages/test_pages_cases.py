@@ -400,6 +400,8 @@ def test_contacts_in_notes_letters_and_the_timeline_are_masked_for_qa(app_env):
         assert contact not in qa_view
     assert "a•••@icloud.com" in qa_view and "Hotline: •••••••678." in qa_view
     assert "Gọi ••••••••678, khách hài lòng" in qa_view and "Khách nhắn qua ••••••••678" in qa_view
+
+
 def test_two_staff_acting_at_once_one_wins_the_other_is_told_why_and_keeps_the_note(app_env):
     """Issue #14 item 28: the second click used to vanish with the first click's state change (its form was
     gone on the rerun); it now reaches voc/, is refused with the conflict message and keeps the note."""

@@ -71,7 +71,8 @@ def test_both_pages_run(request, fixture, qa):
 
 def test_staff_may_read_the_dictionary_but_not_clarify(filled, staff):
     app = open_page(CLARIFY, staff)
-    assert [e.value for e in app.error] == ["Chỉ giám sát chất lượng (QA) hoặc quản trị mới được sửa chủ đề và từ điển."]
+    assert [e.value for e in app.error] == ["Bạn không có quyền mở trang này."]
+    assert [c.value for c in app.caption] == ["Chỉ giám sát chất lượng (QA) hoặc quản trị mới được sửa chủ đề và từ điển."]
     assert not app.button and not app.text_input
     app = open_page(DICTIONARY, staff)
     assert not app.error and app.dataframe

@@ -183,7 +183,8 @@ def test_user_text_is_not_rendered(app_env):
 
 def test_roles_without_handle_cases_are_stopped(app_env):
     app = open_page(Actor("ql1", Role.MANAGER))
-    assert app.error and "Chỉ nhân viên CSKH" in app.error[0].value
+    assert app.error[0].value == "Bạn không có quyền mở trang này."
+    assert any("Chỉ nhân viên CSKH" in c.value for c in app.caption)
 
 
 def test_retyping_a_save_the_server_committed_before_dying_warns_and_links_to_it(app_env):

@@ -1,6 +1,8 @@
 """VOC pages (AppTest): Lắng nghe, Trả lời, Giám sát on an empty and on a filled database."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -116,7 +118,8 @@ def test_monitor_sidebar_change_updates_the_link(filled, qa):
 
 def test_monitor_refused_to_staff(filled):
     app = open_page(MONITOR, STAFF)
-    assert "không có quyền" in app.error[0].value
+    assert [e.value for e in app.error] == ["Bạn không có quyền mở trang này."]
+    assert not app.get("plotly_chart") and not app.metric
 
 
 def test_listen_search_without_diacritics_and_story(filled, qa):
@@ -207,6 +210,8 @@ def test_listen_story_masks_contacts_in_notes_for_qa(filled, qa, manager):
     assert "0912.345.678" not in shown[qa.role] and "an.nguyen@icloud.com" not in shown[qa.role]
     assert "Khách nhắn •••••••678 / a•••@icloud.com" in shown[qa.role]
     assert "Khách nhắn 0912.345.678 / an.nguyen@icloud.com" in shown[manager.role]
+
+
 def test_an_emerging_issue_alert_links_to_its_verbatims_in_listen(app_env, qa):
     from urllib.parse import parse_qs
 
@@ -231,3 +236,64 @@ def test_an_emerging_issue_alert_links_to_its_verbatims_in_listen(app_env, qa):
     assert not listen.exception, listen.exception
     assert listen.multiselect(key="voc_filters_themes").value == ["email"]
     assert listen.number_input(key="listen_page").label == f"Trang (tổng {current} hồ sơ)"
+
+
+def test_filters_offer_no_english_select_all(filled, qa):
+    app = open_page(MONITOR, qa, **NOVEMBER)
+    boxes = [m for m in app.multiselect if m.key.startswith("voc_filters_")]
+    assert len(boxes) == 4
+    assert all(m.proto.select_all == 0 and m.placeholder == "Tất cả" for m in boxes)
+
+
+def subheaders(app: AppTest) -> list[str]:
+    return [s.value for s in app.subheader]
+
+
+def test_monitor_link_keeps_the_open_tab_and_the_grouping(filled, manager):
+    app = open_page(MONITOR, manager, tab="quy-trinh", sla="branch", **NOVEMBER)
+    assert app.radio(key="monitor_sla_by").value == "branch"
+    assert "Tuân thủ SLA theo chi nhánh" in subheaders(app) and "Số hồ sơ theo chủ đề" not in subheaders(app)
+    app.radio(key="monitor_sla_by").set_value("branch_week").run()
+    assert "Tuân thủ SLA theo chi nhánh và tuần" in subheaders(app)
+    assert (app.query_params["tab"], app.query_params["sla"]) == ("quy-trinh", "branch_week")
+    assert app.query_params["from"] == "2026-11-01"                   # the filters stay in the link
+    open_tab(app, "Nhân sự")
+    assert (app.query_params["tab"], app.query_params["sla"]) == ("nhan-su", "branch_week")
+    open_tab(app, "Xu hướng chủ đề")                                  # defaults stay out of the link
+    app.radio(key="monitor_grain").set_value("month").run()
+    assert "tab" not in app.query_params and app.query_params["grain"] == "month"
+    app = open_page(MONITOR, manager, tab="khong-co", sla="'; DROP TABLE cases; --", **NOVEMBER)
+    assert "Số hồ sơ theo chủ đề" in subheaders(app)                  # unknown values: the default view
+
+
+def test_monitor_sla_by_branch_and_week_together(filled, manager):
+    app = open_page(MONITOR, manager, tab="quy-trinh", sla="branch_week", **NOVEMBER)
+    figure = next(c for c in app.get("plotly_chart") if c.key == "fig_sla_branch_week")
+    spec = json.loads(figure.proto.spec)
+    lines = {(t["name"], t["xaxis"]) for t in spec["data"]}
+    assert lines == {("Hà Nội", "x"), ("Đà Nẵng", "x"), ("Hà Nội", "x2"), ("Đà Nẵng", "x2")}  # a line per branch and stage
+    titles = {a["text"] for a in spec["layout"]["annotations"]}
+    assert titles == {"Trả lời trong 48 giờ", "Giải quyết trong 20 ngày"}
+
+
+def test_monitor_chart_without_values_says_so(filled, manager):
+    """On 03/11 only C2 arrived, whose reply has no check score: the staff chart has no point to draw
+    (Plotly would show bare −1…1 axes)."""
+    app = open_tab(open_page(MONITOR, manager, **{"from": "2026-11-03", "to": "2026-11-03"}), "Nhân sự")
+    assert "fig_staff_performance" not in {c.key for c in app.get("plotly_chart")}
+    assert [i.value for i in app.info] == ["Chưa có số liệu nào để vẽ biểu đồ cho bộ lọc đang chọn."]
+    assert table_with(app, "Nhân viên")["Nhân viên"].tolist() == ["lan"]   # the figures are still in the table
+    app = open_tab(open_page(MONITOR, manager, **NOVEMBER), "Nhân sự")    # with scores, the chart is drawn
+    assert "fig_staff_performance" in {c.key for c in app.get("plotly_chart")} and not app.info
+
+
+def test_monitor_period_is_two_dates_each_applied_at_once(filled, qa):
+    from datetime import date
+
+    app = open_page(MONITOR, qa, **NOVEMBER)
+    app.date_input(key="voc_filters_start").set_value(date(2026, 11, 16)).run()
+    assert (app.query_params["from"], app.query_params["to"]) == ("2026-11-16", "2026-11-30")
+    assert metric(app, "Hồ sơ") == "3"
+    app.date_input(key="voc_filters_end").set_value(date(2026, 11, 1)).run()   # the wrong way round
+    assert metric(app, "Hồ sơ") == metric(open_page(MONITOR, qa, **{"from": "2026-11-01", "to": "2026-11-16"}), "Hồ sơ")
+    assert any("sau “đến ngày”" in c.value for c in app.sidebar.caption)

@@ -14,7 +14,8 @@ from voc.insight.analytics import GRAINS, LOCAL_OFFSET, Filters, fetch_df, filte
 
 OPEN_STATUSES = ("received", "verifying", "replied", "awaiting_customer")
 STATE_COLUMNS = ("received", "verifying", "replied", "awaiting_customer", "resolved")
-SLA_DIMENSIONS = {"week": "week", "month": "month", "branch": "branch", "channel": "channel", "service": "service"}
+SLA_DIMENSIONS = {"week": "week", "month": "month", "branch": "branch", "channel": "channel", "service": "service",
+                  "branch_week": "week"}   # by branch and by week together: one row per branch and week
 
 
 _STATE_SPANS_SQL = """
@@ -115,20 +116,23 @@ def _sla_states_sql(alias: str = "c") -> str:
 
 def sla_compliance(cur, f: Filters, by: str = "week", at: datetime | None = None) -> pd.DataFrame:
     """SLA compliance per stage (reply within 48 h, resolution within 20 days) by week, month, branch,
-    channel or service. Cases not yet due are left out; overdue open ones count as late."""
+    channel or service, or by branch and week together ("branch_week": a `branch` column beside the
+    week `bucket`). Cases not yet due are left out; overdue open ones count as late."""
     if by not in SLA_DIMENSIONS:
         raise ValueError(by)
     params: dict[str, Any] = {"at": to_db(at or utcnow())}
     where = filter_clause(f, params)
-    bucket = (f"date_trunc('{by}', c.received_at + {LOCAL_OFFSET})::DATE" if by in GRAINS
-              else f"coalesce(c.{by}, '(không rõ)')")
+    grain = SLA_DIMENSIONS[by]
+    bucket = (f"date_trunc('{grain}', c.received_at + {LOCAL_OFFSET})::DATE" if grain in GRAINS
+              else f"coalesce(c.{grain}, '(không rõ)')")
+    keys = "bucket, branch" if by == "branch_week" else "bucket"
     df = fetch_df(cur, f"""
         WITH {_EARLIER_DUE_CTE},
-        s AS (SELECT {bucket} AS bucket, {_sla_states_sql()} FROM cases c LEFT JOIN r1 ON r1.case_id = c.id
-              WHERE {where})
-        SELECT bucket, count(reply_ok) AS reply_due, count(*) FILTER (WHERE reply_ok) AS reply_on_time,
+        s AS (SELECT {bucket} AS bucket, coalesce(c.branch, '(không rõ)') AS branch, {_sla_states_sql()}
+              FROM cases c LEFT JOIN r1 ON r1.case_id = c.id WHERE {where})
+        SELECT {keys}, count(reply_ok) AS reply_due, count(*) FILTER (WHERE reply_ok) AS reply_on_time,
                count(resolution_ok) AS resolution_due, count(*) FILTER (WHERE resolution_ok) AS resolution_on_time
-        FROM s GROUP BY bucket ORDER BY bucket""", params)
+        FROM s GROUP BY {keys} ORDER BY {keys}""", params)
     df["reply_pct"] = (100.0 * df["reply_on_time"] / df["reply_due"].where(df["reply_due"] > 0)).round(1)
     df["resolution_pct"] = (100.0 * df["resolution_on_time"]
                             / df["resolution_due"].where(df["resolution_due"] > 0)).round(1)
