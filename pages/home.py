@@ -26,12 +26,12 @@ if summary.total_cases == 0:
                 bar = st.progress(0.0, text="Đang tạo dữ liệu mẫu…")
 
                 def show(label: str):
-                    return lambda d, t: bar.progress(min(d / max(t, 1), 1.0), text=f"{label}… {d}/{t}")
+                    return lambda d, t: bar.progress(min(d / max(t, 1), 1.0), text=f"{label}… {vn_number(d)}/{vn_number(t)}")
 
                 report, _ = overview.generate_and_tag_demo(db, actor, int(n), progress=show("Đang tạo dữ liệu mẫu"),
                                                            tag_progress=show("Đang gắn chủ đề"))
                 st.cache_data.clear()
-                st.success(f"Đã nạp {report.cases} hồ sơ mẫu.")
+                st.success(f"Đã nạp {vn_number(report.cases)} hồ sơ mẫu.")
                 st.rerun()
     else:
         st.write("Hãy bắt đầu ở trang **Tiếp nhận**.")
@@ -40,9 +40,9 @@ else:
         st.warning(f"Đang có {vn_number(summary.demo_cases)} hồ sơ **dữ liệu mẫu (demo)**.")
     cols = st.columns(5)
     cols[0].metric("Hồ sơ đang mở", vn_number(summary.open_cases))
-    cols[1].metric("Đến hạn trong 24 giờ", summary.sla["due_24h"])
-    cols[2].metric("Quá hạn trả lời", summary.sla["reply_overdue"])
-    cols[3].metric("Quá hạn giải quyết", summary.sla["resolution_overdue"])
+    cols[1].metric("Đến hạn trong 24 giờ", vn_number(summary.sla["due_24h"]))
+    cols[2].metric("Quá hạn trả lời", vn_number(summary.sla["reply_overdue"]))
+    cols[3].metric("Quá hạn giải quyết", vn_number(summary.sla["resolution_overdue"]))
     cols[4].metric("Tổng số hồ sơ", vn_number(summary.total_cases))
     if actor.can(Permission.HANDLE_CASES):
         st.page_link("pages/intake.py", label="Tiếp nhận khiếu nại mới", icon=":material/edit_note:")

@@ -107,13 +107,13 @@ def vn_figure(fig: go.Figure) -> go.Figure:
             trace.hovertemplate = _HOVER_FIELD.sub(lambda m: _hover_field(trace, m), template)
     for name, arrays in axes.items():
         values = np.concatenate(arrays)
-        if _format_of(values) == WHOLE:
-            whole = {"tickformat": WHOLE, "hoverformat": WHOLE}
+        axis = fig.layout[name]
+        axis.update(hoverformat=_format_of(values))
+        # An axis of cases ticks whole cases, even when it also draws a mean (a baseline per week).
+        if _format_of(values) == WHOLE or "hồ sơ" in (axis.title.text or "").lower():
+            axis.update(tickformat=WHOLE)
             if values.max(initial=0) <= SMALL_COUNT:
-                whole |= {"dtick": 1, "tick0": 0}
-            fig.layout[name].update(whole)
-        else:
-            fig.layout[name].update(hoverformat=DECIMAL)
+                axis.update(dtick=1, tick0=0)
     return fig
 
 

@@ -8,6 +8,7 @@ from voc.text import reply_check, reply_review
 from voc.accounts.access import Actor
 from voc.clock import format_local
 from voc.errors import DomainError
+from voc.numbers import vn_percent
 
 SEVERITY = {"high": "Nghiêm trọng", "medium": "Trung bình", "low": "Nhẹ"}
 FLASH = "respond_flash"
@@ -17,10 +18,10 @@ def show_result(result: reply_check.ReplyCheck, key: str) -> None:
     cols = st.columns(4)
     cols[0].metric("Điểm", f"{result.score}/100")
     cols[1].metric("Số từ", f"{result.word_count} / {reply_check.MAX_WORDS}")
-    cols[2].metric("Trùng thư mẫu", f"{result.template_similarity:.0%}",
-                   help=f"Tỷ lệ cụm 3 từ của thư có trong thư mẫu; ngưỡng {reply_check.TEMPLATE_THRESHOLD:.0%}.")
-    cols[3].metric("Trùng thư khác", f"{result.reply_similarity:.0%}",
-                   help=f"Tỷ lệ cụm 3 từ trùng với thư trả lời khác; ngưỡng {reply_check.OTHER_REPLY_THRESHOLD:.0%}.")
+    cols[2].metric("Trùng thư mẫu", vn_percent(100 * result.template_similarity, 0),
+                   help=f"Tỷ lệ cụm 3 từ của thư có trong thư mẫu; ngưỡng {vn_percent(100 * reply_check.TEMPLATE_THRESHOLD, 0)}.")
+    cols[3].metric("Trùng thư khác", vn_percent(100 * result.reply_similarity, 0),
+                   help=f"Tỷ lệ cụm 3 từ trùng với thư trả lời khác; ngưỡng {vn_percent(100 * reply_check.OTHER_REPLY_THRESHOLD, 0)}.")
     if not result.findings:
         st.success("Thư đạt mọi tiêu chí kiểm tra.")
         return

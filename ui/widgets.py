@@ -123,10 +123,10 @@ def themes_table(tags) -> None:
     if not tags:
         st.caption("Hồ sơ này chưa có chủ đề nào.")
         return
-    rows = pd.DataFrame(tag_rows(tags))[["theme", "score", "source", "evidence"]]
+    rows = pd.DataFrame(tag_rows(tags))
     st.dataframe(rows.assign(score=[vn_number(v, 2) for v in rows["score"]]), hide_index=True, width="stretch",
-                 column_config={"theme": "Chủ đề", "score": "Điểm", "source": "Nguồn",
-                                "evidence": "Bằng chứng (từ ngữ của khách)"})
+                 column_order=["theme", "score", "source", "evidence"], column_config={
+                     "theme": "Chủ đề", "score": "Điểm", "source": "Nguồn", "evidence": "Bằng chứng (từ ngữ của khách)"})
 
 
 def labelled_text(label: str, text: str | None) -> None:

@@ -128,3 +128,8 @@ def test_admin_tables_read_as_vietnamese(filled):
     branches = table_with(app, "Tài khoản")
     assert branches.set_index("Chi nhánh").loc["Hà Nội", "Hồ sơ"] == "5"
     assert "Có" in shown
+
+
+def test_the_case_file_names_its_staff_member(filled):
+    app = open_page("cases.py", ADMIN, ticket="KN-2026-000001")
+    assert any("nhân viên Nguyễn Thị Lan" in c.value for c in app.caption)

@@ -66,5 +66,9 @@ def test_charts_use_vietnamese_separators_and_whole_ticks_for_few_cases():
     assert "%{customdata[0]:,.2~f}" in fig.data[0].hovertemplate and "%{customdata[1]:,d}" in fig.data[0].hovertemplate
     many = vn_figure(px.bar(data.assign(cases=[120, 3003]), x="theme", y="cases"))
     assert many.layout.yaxis.dtick is None and many.layout.yaxis.tickformat == ",d"
+    baseline = vn_figure(px.bar(pd.DataFrame({"theme": ["a"], "Tuần này": [2], "Mức nền": [0.5]}), x="theme",
+                                y=["Tuần này", "Mức nền"], barmode="group", labels={"value": "Hồ sơ"}))
+    assert (baseline.layout.yaxis.dtick, baseline.layout.yaxis.tickformat) == (1, ",d")   # no "0,5 hồ sơ" tick
+    assert baseline.layout.yaxis.hoverformat == ",.2~f"                                 # the mean keeps its decimals
     scores = vn_figure(px.scatter(pd.DataFrame({"x": [50.0, 80.5], "y": [4.17, 3.9]}), x="x", y="y"))
     assert scores.layout.yaxis.hoverformat == ",.2~f" and scores.layout.yaxis.dtick is None
