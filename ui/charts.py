@@ -161,5 +161,5 @@ def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figu
         vn_figure(fig)
         st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
     if table:
-        st.dataframe(tables.shown(df, labels), hide_index=True, key=f"tbl_{key}")
+        tables.table(df, labels, key=f"tbl_{key}")
     download(df, csv_excel.file_name(title), key, labels)

@@ -3,6 +3,7 @@ issued reply as its reviewer and its writer read it in Trả lời's review queu
 import pandas as pd
 import streamlit as st
 
+from ui.tables import person
 from ui.widgets import md_escape, show_error
 from voc.text import reply_check, reply_review
 from voc.accounts.access import Actor
@@ -43,12 +44,12 @@ def show_under_review(db, actor: Actor, letter_id: int) -> None:
         show_error(error)
         return
     st.subheader(f"Thư {md_escape(letter.doc_number)} — hồ sơ {md_escape(letter.ticket_code)}")
-    st.caption(f"Người viết: {md_escape(letter.issued_by)} — phát hành {format_local(letter.issued_at)}")
+    st.caption(f"Người viết: {md_escape(person(letter.issued_by))} — phát hành {format_local(letter.issued_at)}")
     st.text(letter.body)
     show_result(letter.check, "queue")
     st.markdown("**Nhận xét duyệt thư**")
     if letter.reviews:
-        st.dataframe(pd.DataFrame([{"Duyệt lúc": format_local(r.reviewed_at), "Người duyệt": r.reviewer,
+        st.dataframe(pd.DataFrame([{"Duyệt lúc": format_local(r.reviewed_at), "Người duyệt": person(r.reviewer),
                                     "Nhận xét": r.comment or "(không có nhận xét)"} for r in letter.reviews]),
                      hide_index=True, key=f"reviews_{letter_id}",
                      column_config={"Nhận xét": st.column_config.TextColumn(width="large")})

@@ -52,6 +52,7 @@ NAME_KINDS: dict[str, Kind] = {
     "sla_state": Kind.SLA_STATE, "staff": Kind.PERSON, "issued_by": Kind.PERSON, "reviewer": Kind.PERSON,
     "writer": Kind.PERSON, "round": Kind.COUNT, "period": Kind.DATE, "week": Kind.DATE, "month": Kind.DATE,
 }
+NUMERIC = {Kind.COUNT, Kind.NUMBER, Kind.PERCENT, Kind.RATIO}
 # A code column dropped when its Vietnamese twin is in the same frame.
 CODE_TWINS = {"theme": "theme_name", "category": "category_name", "status": "status_label"}
 
@@ -124,16 +125,20 @@ def kind_of(name: str, column: pd.Series) -> Kind:
     return Kind.TEXT
 
 
+def column_kinds(df: pd.DataFrame, kinds: Mapping[str, Kind] | None = None) -> dict[str, Kind]:
+    """The kind of every column of `df`: as given, else from its name or values (a code beside its name: hidden)."""
+    given = dict(kinds or {})
+    for code, twin in CODE_TWINS.items():
+        if code in df.columns and twin in df.columns:
+            given.setdefault(code, Kind.HIDE)
+    return {name: given.get(name) or kind_of(str(name), df[name]) for name in df.columns}
+
+
 def display(df: pd.DataFrame, kinds: Mapping[str, Kind] | None = None, *, themes: Mapping[str, str] | None = None,
             people: Mapping[str, str] | None = None) -> pd.DataFrame:
     """`df` with every value written for a reader (missing values empty); column names unchanged."""
-    kinds = dict(kinds or {})
-    for code, twin in CODE_TWINS.items():
-        if code in df.columns and twin in df.columns:
-            kinds.setdefault(code, Kind.HIDE)
     out = {}
-    for name in df.columns:
-        kind = kinds.get(name) or kind_of(str(name), df[name])
+    for name, kind in column_kinds(df, kinds).items():
         if kind is Kind.HIDE:
             continue
         write = formatter(kind, themes or {}, people or {})
@@ -169,5 +174,9 @@ def person(username: str | None) -> str:
 
 def table(df: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, Kind] | None = None,
           **options):
-    """st.dataframe of `df` as `shown` writes it (no index)."""
-    return st.dataframe(shown(df, labels, kinds), hide_index=True, **options)
+    """st.dataframe of `df` as `shown` writes it (no index), numbers aligned right as numbers are."""
+    labels = dict(labels or {})
+    config = {labels.get(name, name): st.column_config.TextColumn(alignment="right")
+              for name, kind in column_kinds(df, kinds).items() if kind in NUMERIC}
+    config.update(options.pop("column_config", None) or {})
+    return st.dataframe(shown(df, labels, kinds), hide_index=True, column_config=config, **options)
