@@ -70,7 +70,8 @@ if tab_queue.open:
                   "reviewed_at": "Duyệt lúc", "comment": "Nhận xét gần nhất"}
         tables.table(queue.drop(columns=["codes"]), labels)
         charts.download(shown, "hang-doi-duyet-thu.csv", "respond_queue", labels)
-        names = {int(r.letter_id): f"{r.doc_number} — {r.ticket_code} — {tables.person(r.issued_by)}"
+        writers = tables.people()
+        names = {int(r.letter_id): f"{r.doc_number} — {r.ticket_code} — {writers.get(r.issued_by, r.issued_by)}"
                  for r in shown.itertuples()}
         if st.session_state.get("respond_letter") not in names:  # e.g. just reviewed and left the filter
             st.session_state["respond_letter"] = None

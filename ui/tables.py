@@ -79,19 +79,19 @@ def _day(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
 
 
-def _label(enum: type[LabelledEnum]) -> Callable[[Any], str]:
-    def label(value: Any) -> str:
-        try:
-            return enum(value).label
-        except ValueError:
-            return str(value)
-    return label
+def enum_label(enum: type[LabelledEnum], value: str | None) -> str:
+    if value is None:
+        return ""
+    try:
+        return enum(value).label
+    except ValueError:
+        return str(value)
 
 
 def formatter(kind: Kind, themes: Mapping[str, str], people: Mapping[str, str]) -> Callable[[Any], str]:
     """The function that writes one value of a column of `kind`."""
     if kind in _ENUMS:
-        return _label(_ENUMS[kind])
+        return lambda v: enum_label(_ENUMS[kind], v)
     return {
         Kind.COUNT: lambda v: vn_number(v), Kind.NUMBER: lambda v: vn_number(v, 2),
         Kind.PERCENT: lambda v: vn_percent(v), Kind.RATIO: lambda v: vn_percent(100 * v),
@@ -167,9 +167,14 @@ def _names(db_key: str, version: tuple) -> tuple[dict[str, str], dict[str, str]]
         return theme_names(cur), display_names(cur)
 
 
+def people() -> dict[str, str]:
+    """Username -> display name of every account."""
+    return names()[1]
+
+
 def person(username: str | None) -> str:
     """The display name of `username` (the username itself when no account has it)."""
-    return names()[1].get(username, username or "") if username else ""
+    return people().get(username, username) if username else ""
 
 
 def table(df: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, Kind] | None = None,

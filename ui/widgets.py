@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from ui.session import get_db
-from ui.tables import person
+from ui.tables import enum_label, people
 from voc.store import case_store
 from voc.accounts.access import Actor, Permission
 from voc.clock import format_local, utcnow
@@ -54,15 +54,6 @@ def show_error(error: DomainError) -> None:
     st.error(text, icon=":material/error:")
 
 
-def enum_label(enum: type[LabelledEnum], value: str | None) -> str:
-    if value is None:
-        return ""
-    try:
-        return enum(value).label
-    except ValueError:
-        return str(value)
-
-
 def remaining_text(due: datetime | None, now: datetime | None = None) -> str:
     """'còn 5 giờ 20 phút' or 'quá hạn 2 ngày 3 giờ'."""
     if due is None:
@@ -95,7 +86,8 @@ def frame(rows: Iterable[dict], columns: list[str], now: datetime | None = None)
     if "score" in data:
         data["score"] = [vn_percent(100 * v, 0) for v in data["score"]]
     if "staff" in data:
-        data["staff"] = [person(v) for v in data["staff"]]
+        names = people()
+        data["staff"] = [names.get(v, v) if v else "" for v in data["staff"]]
     return data.rename(columns=COLUMN_LABELS)
 
 

@@ -133,3 +133,12 @@ def test_admin_tables_read_as_vietnamese(filled):
 def test_the_case_file_names_its_staff_member(filled):
     app = open_page("cases.py", ADMIN, ticket="KN-2026-000001")
     assert any("nhân viên Nguyễn Thị Lan" in c.value for c in app.caption)
+
+
+def test_the_reply_queue_names_writers_and_writes_local_times(filled):
+    qa = Actor("qa1", Role.QA, None, "Giám sát 1")
+    app = open_page("respond.py", qa, **NOVEMBER)
+    queue = table_with(app, "Mã thư")
+    assert_readable(app)
+    assert set(queue["Người viết"]) == {"Nguyễn Thị Lan", "Trần Văn Tuấn"}
+    assert all(re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", v) for v in queue["Phát hành"])
