@@ -61,22 +61,21 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
-def _day_or_time(value: Any) -> str:
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, datetime):
-        if value.tzinfo is None and value.time() == datetime.min.time():
-            return value.strftime("%d/%m/%Y")
-        return format_local(value)
-    return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
-
-
 def _day(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
-    if isinstance(value, datetime):
-        return format_local(value, with_time=False) if value.tzinfo else value.strftime("%d/%m/%Y")
+    if isinstance(value, datetime) and value.tzinfo:
+        return format_local(value, with_time=False)
     return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
+
+
+def _day_or_time(value: Any) -> str:
+    """A moment as local time; a naive midnight is a plain day (a DATE column read as a timestamp)."""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime) and (value.tzinfo or value.time() != datetime.min.time()):
+        return format_local(value)
+    return _day(value)
 
 
 def enum_label(enum: type[LabelledEnum], value: str | None) -> str:
