@@ -2,7 +2,7 @@
 the mail outbox, the audit log."""
 import streamlit as st
 
-from ui import audit_log, import_panel, mail_inbox, mail_outbox
+from ui import audit_log, import_panel, mail_inbox, mail_outbox, tables
 from ui.session import get_db, page_actor, session_token
 from ui.widgets import md_escape, show_error
 from voc.desk import admin_ops
@@ -40,7 +40,7 @@ tab_users, tab_branches, tab_policy, tab_import, tab_inbox, tab_mail, tab_audit 
 
 with tab_users:
     accounts = users.list_users(db, actor)
-    st.dataframe(admin_ops.users_table(accounts), hide_index=True, width="stretch")
+    tables.table(admin_ops.users_table(accounts), width="stretch")
     for account in accounts:
         if account.needs_branch:
             st.warning(f"Tài khoản nhân viên CSKH {md_escape(account.username)} chưa có chi nhánh nên không đăng nhập "
@@ -109,7 +109,7 @@ with tab_users:
 with tab_branches:
     st.caption("Mỗi tài khoản và hồ sơ thuộc một chi nhánh trong danh sách này. Chi nhánh ngừng hoạt động vẫn giữ "
                "hồ sơ cũ nhưng không nhận hồ sơ hay tài khoản mới.")
-    st.dataframe(admin_ops.branches_table(db, actor), hide_index=True, width="stretch")
+    tables.table(admin_ops.branches_table(db, actor), width="stretch")
     every_branch = branches.branch_names(db, active_only=False)
     with st.form(f"add_branch_{n}"):
         st.subheader("Thêm chi nhánh")

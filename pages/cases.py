@@ -9,6 +9,7 @@ import streamlit as st
 from ui import mail_case
 from ui.case_file import actions, attachment_list, clocks, facts, flash, followup, letter_list, root_cause, timeline
 from ui.session import get_db, page_actor
+from ui.tables import person
 from ui.widgets import (CASE_LIST_PARAMS, case_list_params, frame, known_values, md_escape, selected_row, show_error,
                         themes_table)
 from voc.insight import sla_report
@@ -82,10 +83,12 @@ def filter_widgets(actor: Actor) -> case_store.CaseFilter:
     services = c4.multiselect("Dịch vụ", list(Service), format_func=lambda s: s.label, key="f_service", **ANY)
     c1, c2, c3, c4 = st.columns(4)
     scope = sla_report.branch_scope(actor)
+    if scope:       # a staff member sees their own branch in the filter, never "Tất cả"
+        st.session_state["f_branch"] = [scope]
     branch_options = [scope] if scope else sorted(set(known_values("branch")) | set(st.session_state["f_branch"]))
     branches = c1.multiselect("Chi nhánh", branch_options, key="f_branch", disabled=bool(scope), **ANY)
     staff_options = sorted(set(known_values("staff")) | set(st.session_state["f_staff"]))
-    staff = c2.multiselect("Nhân viên", staff_options, key="f_staff", **ANY)
+    staff = c2.multiselect("Nhân viên", staff_options, key="f_staff", format_func=person, **ANY)
     received_from = c3.date_input("Tiếp nhận từ ngày", key="f_from", format="DD/MM/YYYY")
     received_to = c4.date_input("đến ngày", key="f_to", format="DD/MM/YYYY")
     return case_store.CaseFilter(statuses=statuses, channels=channels, services=services, branches=branches,
@@ -153,7 +156,7 @@ def case_file(actor: Actor, code: str) -> None:
         return
     st.title(f"Hồ sơ {case.ticket_code}")
     st.caption(f"{case.status.label} — lần giải quyết {case.round} — {case.channel.label} — {case.service.label}"
-               f" — chi nhánh {md_escape(case.branch) or '—'} — nhân viên {md_escape(case.staff) or '—'}")
+               f" — chi nhánh {md_escape(case.branch) or '—'} — nhân viên {md_escape(person(case.staff)) or '—'}")
     flash.show()
     with db.cursor() as cur:
         files = attachments.list_attachments(cur, case.id)

@@ -5,6 +5,7 @@ import streamlit as st
 from ui.widgets import md_escape
 from ui.session import get_db, page_actor
 from voc.insight import clarify
+from voc.numbers import vn_number
 
 COLUMNS = {"term": "Khách hàng nói", "company_term": "Thuật ngữ nội bộ", "note": "Ghi chú"}
 
@@ -19,8 +20,8 @@ entries = clarify.dictionary(db, query)
 groups = clarify.group_by_theme(entries)
 
 terms_col, themes_col, csv_col, pdf_col = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
-terms_col.metric("Mục từ", len(entries))
-themes_col.metric("Chủ đề", len(groups))
+terms_col.metric("Mục từ", vn_number(len(entries)))
+themes_col.metric("Chủ đề", vn_number(len(groups)))
 csv_col.download_button("Tải CSV (Excel)", clarify.dictionary_csv(entries), "tu-dien-khach-hang.csv", "text/csv",
                         key="dictionary_csv", icon=":material/download:")
 pdf_col.download_button("Tải PDF", lambda: clarify.dictionary_pdf(entries, query=query), "tu-dien-khach-hang.pdf",

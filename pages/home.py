@@ -29,12 +29,12 @@ if summary.total_cases == 0:
                 bar = st.progress(0.0, text="Đang tạo dữ liệu mẫu…")
 
                 def show(label: str):
-                    return lambda d, t: bar.progress(min(d / max(t, 1), 1.0), text=f"{label}… {d}/{t}")
+                    return lambda d, t: bar.progress(min(d / max(t, 1), 1.0), text=f"{label}… {vn_number(d)}/{vn_number(t)}")
 
                 report, _ = overview.generate_and_tag_demo(db, actor, int(n), progress=show("Đang tạo dữ liệu mẫu"),
                                                            tag_progress=show("Đang gắn chủ đề"))
                 st.cache_data.clear()
-                st.success(f"Đã nạp {report.cases} hồ sơ mẫu.")
+                st.success(f"Đã nạp {vn_number(report.cases)} hồ sơ mẫu.")
                 st.rerun()
     else:
         st.write("Hãy bắt đầu ở trang **Tiếp nhận**.")

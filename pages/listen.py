@@ -3,7 +3,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from ui import charts, filters
+from ui import charts, filters, tables
 from ui.widgets import md_escape, show_error
 from ui.session import get_db, page_actor
 from voc.insight.timeline import case_story
@@ -11,7 +11,7 @@ from voc.accounts.access import Permission
 from voc.clock import format_local
 from voc.errors import DomainError
 from voc.model import Channel, Service, Status
-from voc.numbers import vn_number
+from voc.numbers import vn_number, vn_percent
 from voc.accounts.privacy import mask_email, mask_phone
 
 PAGE_SIZE = 50
@@ -42,7 +42,7 @@ labels = {"ticket_code": "Mã hồ sơ", "received_at": "Tiếp nhận", "servic
           "branch": "Chi nhánh", "status": "Trạng thái", "round": "Lần", "content": "Nội dung phản ánh",
           "request": "Yêu cầu", "themes": "Chủ đề"}
 st.subheader("Lời khách hàng")
-selection = st.dataframe(shown.rename(columns=labels), hide_index=True, on_select="rerun", selection_mode="single-row",
+selection = tables.table(rows, labels, on_select="rerun", selection_mode="single-row",
                          key="listen_table", column_order=[labels[c] for c in (
                              "ticket_code", "received_at", "content", "request", "themes", "service", "channel",
                              "branch", "status")],
@@ -112,5 +112,5 @@ else:
         st.info("Chưa có hồ sơ tương tự trước đó.")
     else:
         st.dataframe(pd.DataFrame([{"Mã hồ sơ": s.ticket_code, "Tiếp nhận": format_local(s.received_at),
-                                    "Trạng thái": s.status.label, "Độ tương đồng": round(s.score, 2),
+                                    "Trạng thái": s.status.label, "Độ tương đồng": vn_percent(100 * s.score, 0),
                                     "Trích đoạn": s.excerpt} for s in similar]), hide_index=True, key="listen_similar")

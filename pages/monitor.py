@@ -62,7 +62,7 @@ st.caption(settings.describe())
 if flagged.empty:
     st.success("Không có chủ đề nào tăng bất thường so với mức nền của chính nó.")
 for row in flagged.itertuples():
-    st.warning(f"{md_escape(row.theme_name)}: {row.current} hồ sơ trong 7 ngày gần nhất, mức nền "
+    st.warning(f"{md_escape(row.theme_name)}: {num(row.current, 0)} hồ sơ trong 7 ngày gần nhất, mức nền "
                f"{num(row.baseline_mean)}/tuần (gấp {num(row.ratio)} lần), {vn_p_value(row.p_value)}.", icon=":material/campaign:")
     first, last = alert_days(f)
     page_link("pages/listen.py", f"Đọc lời khách hàng: {md_escape(row.theme_name)}, {row.current} hồ sơ "

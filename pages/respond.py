@@ -2,7 +2,7 @@
 to the writer, and writers read the comments on their own replies."""
 import streamlit as st
 
-from ui import charts, filters
+from ui import charts, filters, tables
 from ui.reply_view import FLASH, show_result, show_under_review
 from ui.widgets import show_error
 from ui.session import get_db, page_actor
@@ -69,9 +69,11 @@ if tab_queue.open:
                   "issued_at": "Phát hành", "issued_by": "Người viết", "service": "Dịch vụ", "branch": "Chi nhánh",
                   "score": "Điểm", "reviews": "Số lần duyệt", "reviewer": "Người duyệt gần nhất",
                   "reviewed_at": "Duyệt lúc", "comment": "Nhận xét gần nhất"}
-        st.dataframe(shown.rename(columns=labels), hide_index=True)
+        tables.table(queue.drop(columns=["codes"]), labels)
         charts.download(shown, "hang-doi-duyet-thu.csv", "respond_queue", labels)
-        names = {int(r.letter_id): f"{r.doc_number} — {r.ticket_code} — {r.issued_by}" for r in shown.itertuples()}
+        writers = tables.people()
+        names = {int(r.letter_id): f"{r.doc_number} — {r.ticket_code} — {writers.get(r.issued_by, r.issued_by)}"
+                 for r in shown.itertuples()}
         if st.session_state.get("respond_letter") not in names:  # e.g. just reviewed and left the filter
             st.session_state["respond_letter"] = None
         letter_id = st.selectbox("Mở thư để đọc" + (" và duyệt" if reviewer else " và xem nhận xét"), list(names),

@@ -6,12 +6,14 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from ui.charts import data_version
+from ui.charts import data_version, vn_figure
 from ui.session import get_db, page_actor
+from ui.tables import table
 from ui.widgets import frame, md_escape, open_case, selected_row
 from voc.insight import sla_report
 from voc.clock import format_local, utcnow
 from voc.model import Status
+from voc.numbers import vn_number
 
 BOARD_COLUMNS = ["ticket_code", "customer_name", "service", "status", "round", "clock", "due_at", "remaining",
                  "branch", "staff"]
@@ -55,11 +57,11 @@ def board(data: sla_report.Board) -> None:
     counts = data.counts
     cols = st.columns(len(sla_report.LIST_LABELS))
     for col, (key, label) in zip(cols, sla_report.LIST_LABELS.items()):
-        col.metric(label, counts[key])
+        col.metric(label, vn_number(counts[key]))
     st.caption("Chọn một dòng để mở hồ sơ.")
     # Only the open list is drawn (on_change). Its label carries the count, so the open list is
     # remembered by its key: a changed count keeps it open.
-    labels = {key: f"{label} ({counts[key]})" for key, label in sla_report.LIST_LABELS.items()}
+    labels = {key: f"{label} ({vn_number(counts[key])})" for key, label in sla_report.LIST_LABELS.items()}
     opened = st.session_state.get(OPEN_LIST_KEY, next(iter(labels)))
 
     def remember() -> None:
@@ -81,8 +83,7 @@ def board(data: sla_report.Board) -> None:
                 open_case(rows[picked]["ticket_code"])
     st.subheader("Theo chi nhánh và nhân viên")
     if data.workload:
-        table = pd.DataFrame(data.workload).rename(columns=WORKLOAD_LABELS)
-        st.dataframe(table, hide_index=True, width="stretch", key="workload")
+        table(pd.DataFrame(data.workload), WORKLOAD_LABELS, width="stretch", key="workload")
     else:
         st.caption("Không có hồ sơ đang mở.")
 
@@ -97,7 +98,7 @@ def charts(version: tuple, scope: str | None) -> None:
         fig.update_yaxes(range=[0, 105])
         fig.update_xaxes(tickformat="%d/%m/%Y")
         fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
-        st.plotly_chart(fig, key="compliance_chart")
+        st.plotly_chart(vn_figure(fig), key="compliance_chart")
     else:
         st.caption("Chưa có hồ sơ nào đến hạn trong khoảng thời gian này.")
     st.subheader("Tuổi hồ sơ đang mở")
@@ -109,7 +110,7 @@ def charts(version: tuple, scope: str | None) -> None:
     fig = px.bar(ages, x="bucket_label", y="cases", color="status", category_orders={"bucket_label": order},
                  labels={"bucket_label": "Số ngày kể từ khi tiếp nhận", "cases": "Số hồ sơ", "status": "Trạng thái"})
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
-    st.plotly_chart(fig, key="aging_chart")
+    st.plotly_chart(vn_figure(fig), key="aging_chart")
 
 
 actor = page_actor()

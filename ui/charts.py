@@ -8,8 +8,11 @@ longer than it takes to read the fingerprint. `clear()` drops everything explici
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any, Callable
+
+import numpy as np
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +21,7 @@ import streamlit as st
 from voc.insight import analytics, process_metrics, root_cause_report, themes_trends, verbatims
 from voc.insight.analytics import Filters
 from voc.desk import csv_excel
+from ui import tables
 
 # The read queries a page may run through the cache (name -> function).
 QUERIES: dict[str, Callable] = {
@@ -31,6 +35,9 @@ QUERIES: dict[str, Callable] = {
 EMPTY_MESSAGE = "Chưa có dữ liệu cho bộ lọc đang chọn."
 NOTHING_TO_DRAW = "Chưa có số liệu nào để vẽ biểu đồ cho bộ lọc đang chọn."
 BAR_PX = 22              # height per bar of a horizontal bar chart, so every label stays readable
+WHOLE, DECIMAL = ",d", ",.2~f"       # d3 formats: 3.003 and 4,17 under the Vietnamese separators
+SMALL_COUNT = 5                      # up to this many cases an axis ticks every case (no "0,5 hồ sơ")
+_HOVER_FIELD = re.compile(r"%\{(customdata\[(\d+)\]|marker\.size|marker\.color)\}")
 
 
 def plain(text: Any) -> str:
@@ -69,6 +76,60 @@ def _filter_options(db_key: str, version: tuple, _db) -> dict:
 
 def filter_options(db) -> dict:
     return _filter_options(str(db.path), data_version(db), db)
+
+
+def _numbers(values) -> np.ndarray | None:
+    """`values` as floats when they are all numbers (dates and labels are not), else None."""
+    if values is None:
+        return None
+    array = np.asarray(values)
+    if array.size == 0 or array.dtype.kind not in "iuf":
+        return None
+    array = array.astype(float)
+    return array[~np.isnan(array)]
+
+
+def _format_of(values: np.ndarray) -> str:
+    return WHOLE if np.all(values == np.round(values)) else DECIMAL
+
+
+def vn_figure(fig: go.Figure) -> go.Figure:
+    """Numbers on a chart written the Vietnamese way: comma for decimals, dot for thousands (on ticks
+    and hovers), whole-number ticks on axes of counts (every case when there are few), and the
+    hover's extra values formatted like the axes."""
+    fig.update_layout(separators=",.")
+    axes: dict[str, list[np.ndarray]] = {}
+    for trace in fig.data:
+        for letter in ("x", "y"):
+            values = _numbers(getattr(trace, letter, None))
+            if values is not None and values.size:
+                axis = getattr(trace, f"{letter}axis", None) or letter
+                axes.setdefault(f"{letter}axis{axis[1:]}", []).append(values)
+        template = getattr(trace, "hovertemplate", None)
+        if template:
+            trace.hovertemplate = _HOVER_FIELD.sub(lambda m: _hover_field(trace, m), template)
+    for name, arrays in axes.items():
+        values = np.concatenate(arrays)
+        axis = fig.layout[name]
+        axis.update(hoverformat=_format_of(values))
+        # An axis of cases ticks whole cases, even when it also draws a mean (a baseline per week).
+        if _format_of(values) == WHOLE or "hồ sơ" in (axis.title.text or "").lower():
+            axis.update(tickformat=WHOLE)
+            if values.max(initial=0) <= SMALL_COUNT:
+                axis.update(dtick=1, tick0=0)
+    return fig
+
+
+def _hover_field(trace, match: re.Match) -> str:
+    if match.group(2) is not None:
+        data = np.asarray(trace.customdata) if trace.customdata is not None else None
+        column = int(match.group(2))
+        values = _numbers(data[:, column]) if data is not None and data.ndim == 2 and column < data.shape[1] else None
+    else:
+        values = _numbers(getattr(trace.marker, match.group(1).split(".")[1], None))
+    if values is None or not values.size:
+        return match.group(0)
+    return f"%{{{match.group(1)}:{_format_of(values)}}}"
 
 
 def prepare(db) -> None:
@@ -118,7 +179,7 @@ def _readable(fig: go.Figure) -> go.Figure:
         bars_per_row = len(horizontal) if fig.layout.barmode == "group" else 1
         fig.update_layout(height=max(260, 90 + BAR_PX * rows * bars_per_row))
         fig.update_yaxes(autorange="reversed", automargin=True)
-    return fig
+    return vn_figure(fig)
 
 
 def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figure] | None, *, key: str,
@@ -138,5 +199,5 @@ def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figu
         else:
             st.info(NOTHING_TO_DRAW)
     if table:
-        st.dataframe(df.rename(columns=labels or {}), hide_index=True, key=f"tbl_{key}")
+        tables.table(df, labels, key=f"tbl_{key}")
     download(df, csv_excel.file_name(title), key, labels)

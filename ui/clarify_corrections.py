@@ -62,4 +62,4 @@ def _retrain(db, actor: Actor) -> None:
             new_col, old_col, examples_col = st.columns(3)
             new_col.metric("Macro-F1 mô hình mới", score_text(report.cv_score))
             old_col.metric("Macro-F1 mô hình trước", score_text(report.previous_score))
-            examples_col.metric("Số ví dụ huấn luyện", report.n_examples)
+            examples_col.metric("Số ví dụ huấn luyện", vn_number(report.n_examples))

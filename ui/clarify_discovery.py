@@ -40,7 +40,7 @@ def show(db, actor: Actor, themes: ThemeChoices) -> None:
                                       placeholder="ví dụ: mail bi doi")
         shown = clarify.filter_phrases(phrases, query)
         pages = max(1, -(-len(shown) // PHRASES_PER_PAGE))
-        page = page_col.number_input(f"Trang (tổng {len(shown)} cụm từ)", 1, pages, 1,
+        page = page_col.number_input(f"Trang (tổng {vn_number(len(shown))} cụm từ)", 1, pages, 1,
                                      key=f"clarify_phrase_page_{query}")
         start = (page - 1) * PHRASES_PER_PAGE
         if not shown:
@@ -54,7 +54,7 @@ def _phrase(db, actor: Actor, themes: ThemeChoices, phrases: list[clarify.Phrase
     """One phrase with its examples and the form that adds it to the glossary under the suggested theme."""
     with st.container(border=True):
         st.markdown(f"**{md_escape(phrase.phrase)}**")
-        st.caption(f"{phrase.cases} hồ sơ chưa rõ chủ đề · {phrase.covered_cases} hồ sơ đã rõ chủ đề · "
+        st.caption(f"{vn_number(phrase.cases)} hồ sơ chưa rõ chủ đề · {vn_number(phrase.covered_cases)} hồ sơ đã rõ chủ đề · "
                    f"điểm {vn_number(phrase.score, 1)}")
         for example in phrase.examples:
             st.text(f"{example.ticket_code}: {example.excerpt}")

@@ -7,6 +7,7 @@ from ui.widgets import md_escape, show_error
 from voc.accounts.access import Actor
 from voc.errors import DomainError
 from voc.insight import clarify
+from voc.numbers import vn_number
 
 
 def show(db, actor: Actor, themes: ThemeChoices) -> None:
@@ -35,7 +36,7 @@ def show(db, actor: Actor, themes: ThemeChoices) -> None:
                         format_func=lambda code: themes.names.get(code, "Tất cả chủ đề"))
     rows = pd.DataFrame(clarify.glossary_rows(db, only or None),
                         columns=["id", "term", "theme_code", "company_term", "note", "remove"])
-    st.caption(f"{len(rows)} mục. Sửa trực tiếp trong bảng, đánh dấu “Xoá” để bỏ một mục, rồi bấm “Lưu thay đổi”.")
+    st.caption(f"{vn_number(len(rows))} mục. Sửa trực tiếp trong bảng, đánh dấu “Xoá” để bỏ một mục, rồi bấm “Lưu thay đổi”.")
     edited = st.data_editor(rows, key=f"clarify_glossary_{rev}_{only}", hide_index=True, disabled=["id"],
                             width="stretch", height=min(38 + 35 * max(len(rows), 1), 560), column_config={
                                 "id": None,

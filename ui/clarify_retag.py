@@ -9,6 +9,7 @@ from voc.accounts.access import Actor
 from voc.clock import local_date, utcnow
 from voc.errors import DomainError
 from voc.insight import clarify
+from voc.numbers import vn_number
 
 REPORT = "clarify_retag_report"
 
@@ -25,7 +26,7 @@ def show(db, actor: Actor) -> None:
         bar = st.progress(0.0, text="Đang chuẩn bị…")
 
         def progress(done_cases: int, total: int) -> None:
-            bar.progress(done_cases / total if total else 1.0, text=f"Đã gắn {done_cases}/{total} hồ sơ")
+            bar.progress(done_cases / total if total else 1.0, text=f"Đã gắn {vn_number(done_cases)}/{vn_number(total)} hồ sơ")
 
         start, end = (None, None)
         if scope == "period":

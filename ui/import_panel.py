@@ -55,7 +55,7 @@ def _import(db, actor: Actor, name: str, content: bytes, *, dry_run: bool) -> No
     try:
         report = admin_ops.import_upload(
             db, actor, name, content, dry_run=dry_run,
-            progress=lambda done, total: bar.progress(min(done / max(total, 1), 1.0), text=f"Đã đọc {done} dòng…"))
+            progress=lambda done, total: bar.progress(min(done / max(total, 1), 1.0), text=f"Đã đọc {vn_number(done)} dòng…"))
     except DomainError as error:
         bar.empty()
         st.session_state.pop(RESULT, None)

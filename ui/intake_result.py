@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.case_links import linked_cases
 from ui.session import get_db
+from ui.tables import person
 from ui.widgets import case_link, customer_lines, fields_table, labelled_text
 from voc.accounts.access import Actor
 from voc.clock import format_local, utcnow
@@ -74,7 +75,7 @@ def documents_for_customer(actor: Actor, case: Case, files: list) -> None:
     c2.download_button("Tải xác nhận (PDF)", lambda: confirmation_pdf(case, shown_at), key="dl_confirm_pdf",
                        file_name=f"xac-nhan-{case.ticket_code}.pdf", mime="application/pdf", on_click="ignore")
     if case.channel is Channel.IN_PERSON:
-        staff_name = actor.display_name if case.staff == actor.username else None
+        staff_name = (actor.display_name if case.staff == actor.username else None) or person(case.staff) or None
         c3.download_button("In Phiếu tiếp nhận (PDF)", lambda: receipt_pdf(case, files, staff_name),
                            file_name=f"phieu-tiep-nhan-{case.ticket_code}.pdf", mime="application/pdf",
                            type="primary", key="dl_receipt", on_click="ignore")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.tables import person
 from ui.widgets import after_write, fields_table, form_expander, md_escape, show_error
 from voc.accounts.access import Actor
 from voc.clock import format_local
@@ -79,7 +80,7 @@ def quarantine_panel(db, actor: Actor, pending: int, branch: str) -> None:
     st.dataframe([{"Số": i.id, "Nhận lúc": format_local(i.received_at), "Người gửi": i.from_text or "",
                    "Tiêu đề": i.subject or "", "Lý do": i.reason, "Cỡ": f"{vn_number(i.size_bytes / 1024)} KB",
                    "Tình trạng": i.status.label, "Hồ sơ": i.ticket_code or "",
-                   "Xử lý bởi": i.resolved_by or "", "Ghi chú": i.resolution_note or ""} for i in items],
+                   "Xử lý bởi": person(i.resolved_by), "Ghi chú": i.resolution_note or ""} for i in items],
                  hide_index=True, width="stretch")
     pending_items = [i for i in items if i.status is quarantine.QuarantineStatus.PENDING]
     if not pending_items:

@@ -13,6 +13,7 @@ from voc.errors import DomainError
 from voc.mail import outbox, sender, worker
 from voc.mail.outbox import MailStatus, OutboxMail
 from voc.mail.settings import MailSettings, mail_settings
+from voc.numbers import vn_number
 
 _OFF = MailSettings(None, None, None)
 
@@ -78,7 +79,7 @@ def show(db, actor: Actor, key: str = "mail_outbox") -> None:
         show_error(refusal)
         return
     for column, status in zip(st.columns(len(MailStatus)), MailStatus):
-        column.metric(status.label, counts[status])
+        column.metric(status.label, vn_number(counts[status]))
 
     choices = [None, *MailStatus]
     status = st.selectbox("Trạng thái", choices, key=f"{key}_status",
@@ -114,6 +115,6 @@ def show(db, actor: Actor, key: str = "mail_outbox") -> None:
     running = worker.current_worker()
     if running is not None:
         running.wake()
-    st.session_state[f"{key}_flash"] = f"Đã đặt {count} thư gửi lại ngay." + (
+    st.session_state[f"{key}_flash"] = f"Đã đặt {vn_number(count)} thư gửi lại ngay." + (
         "" if settings.sending else " Gửi thư đang tắt: thư sẽ được gửi khi bật gửi thư.")
     st.rerun()

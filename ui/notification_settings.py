@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.widgets import show_error
+from ui.widgets import form_expander, show_error
 from voc.accounts.access import Actor
 from voc.errors import DomainError
 from voc.mail import notifications
@@ -13,7 +13,7 @@ from voc.mail.notifications import ALERT_ROLES, MAX_DUE_HOURS, MIN_DUE_HOURS, No
 def show(db, actor: Actor, email: str | None, key: str = "notification_settings") -> None:
     """The settings form; the kinds that cannot reach this user (no branch, not QA/manager) are not offered."""
     current = notifications.own_settings(db, actor)
-    with st.expander("Thông báo qua e-mail"):
+    with form_expander("Thông báo qua e-mail", key):
         if not actor.branch and actor.role not in ALERT_ROLES:
             st.caption("Tài khoản không thuộc chi nhánh nào và không nhận cảnh báo: chưa có thông báo cho bạn.")
             return

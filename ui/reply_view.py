@@ -3,11 +3,13 @@ issued reply as its reviewer and its writer read it in Trả lời's review queu
 import pandas as pd
 import streamlit as st
 
+from ui.tables import person
 from ui.widgets import md_escape, show_error
 from voc.text import reply_check, reply_review
 from voc.accounts.access import Actor
 from voc.clock import format_local
 from voc.errors import DomainError
+from voc.numbers import vn_percent
 
 SEVERITY = {"high": "Nghiêm trọng", "medium": "Trung bình", "low": "Nhẹ"}
 FLASH = "respond_flash"
@@ -17,10 +19,10 @@ def show_result(result: reply_check.ReplyCheck, key: str) -> None:
     cols = st.columns(4)
     cols[0].metric("Điểm", f"{result.score}/100")
     cols[1].metric("Số từ", f"{result.word_count} / {reply_check.MAX_WORDS}")
-    cols[2].metric("Trùng thư mẫu", f"{result.template_similarity:.0%}",
-                   help=f"Tỷ lệ cụm 3 từ của thư có trong thư mẫu; ngưỡng {reply_check.TEMPLATE_THRESHOLD:.0%}.")
-    cols[3].metric("Trùng thư khác", f"{result.reply_similarity:.0%}",
-                   help=f"Tỷ lệ cụm 3 từ trùng với thư trả lời khác; ngưỡng {reply_check.OTHER_REPLY_THRESHOLD:.0%}.")
+    cols[2].metric("Trùng thư mẫu", vn_percent(100 * result.template_similarity, 0),
+                   help=f"Tỷ lệ cụm 3 từ của thư có trong thư mẫu; ngưỡng {vn_percent(100 * reply_check.TEMPLATE_THRESHOLD, 0)}.")
+    cols[3].metric("Trùng thư khác", vn_percent(100 * result.reply_similarity, 0),
+                   help=f"Tỷ lệ cụm 3 từ trùng với thư trả lời khác; ngưỡng {vn_percent(100 * reply_check.OTHER_REPLY_THRESHOLD, 0)}.")
     if not result.findings:
         st.success("Thư đạt mọi tiêu chí kiểm tra.")
         return
@@ -42,12 +44,12 @@ def show_under_review(db, actor: Actor, letter_id: int) -> None:
         show_error(error)
         return
     st.subheader(f"Thư {md_escape(letter.doc_number)} — hồ sơ {md_escape(letter.ticket_code)}")
-    st.caption(f"Người viết: {md_escape(letter.issued_by)} — phát hành {format_local(letter.issued_at)}")
+    st.caption(f"Người viết: {md_escape(person(letter.issued_by))} — phát hành {format_local(letter.issued_at)}")
     st.text(letter.body)
     show_result(letter.check, "queue")
     st.markdown("**Nhận xét duyệt thư**")
     if letter.reviews:
-        st.dataframe(pd.DataFrame([{"Duyệt lúc": format_local(r.reviewed_at), "Người duyệt": r.reviewer,
+        st.dataframe(pd.DataFrame([{"Duyệt lúc": format_local(r.reviewed_at), "Người duyệt": person(r.reviewer),
                                     "Nhận xét": r.comment or "(không có nhận xét)"} for r in letter.reviews]),
                      hide_index=True, key=f"reviews_{letter_id}",
                      column_config={"Nhận xét": st.column_config.TextColumn(width="large")})

@@ -16,12 +16,14 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from ui.session import get_db
+from ui.tables import enum_label, people
 from voc.store import case_store
 from voc.accounts.access import Actor, Permission
 from voc.clock import format_local, utcnow
 from voc.errors import DomainError, ValidationErrors
 from voc.model import Channel, Customer, LabelledEnum, Service, SlaState, Status
 from voc.accounts.privacy import mask_address, mask_email, mask_phone
+from voc.numbers import vn_number, vn_percent
 
 CASES_PAGE = "pages/cases.py"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
@@ -60,14 +62,6 @@ def form_expander(label: str, form_key: str, **options):
     return st.expander(label, key=f"{form_key}_box", **options)
 
 
-def enum_label(enum: type[LabelledEnum], value: str | None) -> str:
-    if value is None:
-        return ""
-    try:
-        return enum(value).label
-    except ValueError:
-        return str(value)
-
 
 def remaining_text(due: datetime | None, now: datetime | None = None) -> str:
     """'còn 5 giờ 20 phút' or 'quá hạn 2 ngày 3 giờ'."""
@@ -99,7 +93,10 @@ def frame(rows: Iterable[dict], columns: list[str], now: datetime | None = None)
         if name in data:
             data[name] = [format_local(v) for v in data[name]]
     if "score" in data:
-        data["score"] = [f"{v:.0%}" for v in data["score"]]
+        data["score"] = [vn_percent(100 * v, 0) for v in data["score"]]
+    if "staff" in data:
+        names = people()
+        data["staff"] = [names.get(v, v) if v else "" for v in data["staff"]]
     return data.rename(columns=COLUMN_LABELS)
 
 
@@ -127,10 +124,10 @@ def themes_table(tags) -> None:
     if not tags:
         st.caption("Hồ sơ này chưa có chủ đề nào.")
         return
-    st.dataframe(pd.DataFrame(tag_rows(tags)), hide_index=True, width="stretch",
+    rows = pd.DataFrame(tag_rows(tags))
+    st.dataframe(rows.assign(score=[vn_number(v, 2) for v in rows["score"]]), hide_index=True, width="stretch",
                  column_order=["theme", "score", "source", "evidence"], column_config={
-                     "theme": "Chủ đề", "source": "Nguồn", "evidence": "Bằng chứng (từ ngữ của khách)",
-                     "score": st.column_config.ProgressColumn("Điểm", min_value=0.0, max_value=1.0, format="%.2f")})
+                     "theme": "Chủ đề", "score": "Điểm", "source": "Nguồn", "evidence": "Bằng chứng (từ ngữ của khách)"})
 
 
 def labelled_text(label: str, text: str | None) -> None:

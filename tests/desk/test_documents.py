@@ -88,6 +88,13 @@ def test_receipt_pdf_has_facts_and_two_signature_lines(case):
     assert "ảnh-chụp-màn-hình.png" in text
 
 
+def test_receipt_names_the_staff_member_not_the_username(case):
+    layout = documents.receipt_layout(case, [], staff_name="Nguyễn Thị Lan")
+    assert case.staff == "lan"
+    assert "Nhân viên tiếp nhận: Nguyễn Thị Lan" in layout.body
+    assert layout.signatures[1].name == "Nguyễn Thị Lan"
+
+
 def test_confirmation_pdf_states_code_and_status(case):
     text = pdf_text(documents.confirmation_pdf(case, at=MONDAY_0910))
     assert case.ticket_code in text

@@ -1,6 +1,7 @@
 """Hồ sơ page (AppTest): list filters and search, the case file, and the procedure's actions."""
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 from streamlit.testing.v1 import AppTest
@@ -98,6 +99,7 @@ def test_case_file_shows_the_themes_and_their_evidence(app_env):
     [themes] = [d.value for d in app.dataframe if "evidence" in d.value.columns]
     assert {"downtime", "support_responsiveness"} <= set(themes["code"])
     assert all(themes["evidence"].str.len() > 0)
+    assert all(re.fullmatch(r"[01],\d\d", score) for score in themes["score"])     # "0,97", not "0.97"
 
 
 def test_timeline_names_account_holders(app_env):

@@ -65,7 +65,7 @@ def test_board_lists_and_groups(app_env):
     assert remaining[0].startswith("còn 17 giờ") or remaining[0].startswith("còn 18 giờ")
     groups = workload(app)
     rows = {(r["Chi nhánh"], r["Nhân viên"]): (r["Đang mở"], r["Quá hạn trả lời"]) for _, r in groups.iterrows()}
-    assert rows == {("Hà Nội", "lan"): (2, 1), ("Đà Nẵng", "tuan"): (1, 1), ("Hà Nội", "minh"): (1, 0)}
+    assert rows == {("Hà Nội", "lan"): ("2", "1"), ("Đà Nẵng", "tuan"): ("1", "1"), ("Hà Nội", "minh"): ("1", "0")}
     assert len(app.get("plotly_chart")) == 2
 
 

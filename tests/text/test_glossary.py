@@ -63,10 +63,13 @@ def test_glossary_edits_need_permission_and_reject_duplicates(db, qa, staff):
     with db.transaction() as cur:
         with pytest.raises(PermissionDenied):
             taxonomy.add_glossary_term(cur, staff, "mail bị dội", "email_delivery")
-        with pytest.raises(ValidationError):
-            taxonomy.add_glossary_term(cur, qa, "WEB SAP", "downtime")      # same key as "web sập"
+        with pytest.raises(ValidationError) as duplicate:
+            taxonomy.add_glossary_term(cur, qa, "WEB SAP", "billing")       # same key as "web sập"
         with pytest.raises(ValidationError):
             taxonomy.add_glossary_term(cur, qa, "   ", "downtime")
+    with db.cursor() as cur:
+        downtime = taxonomy.get_theme(cur, "downtime").name
+    assert str(duplicate.value) == f"Cụm từ “web sập” đã có trong từ điển (chủ đề “{downtime}”)."
 
 
 def test_removed_default_term_stays_removed_and_is_audited(db, qa):

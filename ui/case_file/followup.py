@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.tables import person
 from ui.case_file.flash import run_action
 from ui.session import get_db
 from ui.widgets import md_escape
@@ -20,12 +21,12 @@ def show(followups: list[cases.Followup]) -> None:
     latest = followups[0]
     st.metric("Mức độ hài lòng (lần theo dõi gần nhất)", f"{latest.satisfaction}/5",
               help=f"{len(followups)} lần theo dõi" if len(followups) > 1 else None)
-    st.caption(f"{format_local(latest.contacted_at)} — {md_escape(latest.recorded_by)}")
+    st.caption(f"{format_local(latest.contacted_at)} — {md_escape(person(latest.recorded_by))}")
     if latest.note:
         st.text(latest.note)
     if len(followups) > 1:
         st.dataframe([{"Thời điểm": format_local(f.contacted_at), "Hài lòng": f"{f.satisfaction}/5",
-                       "Ghi chú": f.note or "", "Người ghi nhận": f.recorded_by} for f in followups],
+                       "Ghi chú": f.note or "", "Người ghi nhận": person(f.recorded_by)} for f in followups],
                      hide_index=True, width="stretch", key="followups")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.tables import person
 from voc.clock import format_local
 from voc.desk import documents, letters
 from voc.model import Case
@@ -24,7 +25,7 @@ def show(case: Case, issued: list[letters.Letter]) -> None:
         replaced = f" — đã bị thay thế bởi thư số {letter.superseded_by_number}" if letter.is_superseded else ""
         # A key keeps the expander open across reruns; downloads do not rerun and build the file on click.
         with st.expander(f"{letter.kind.label} số {letter.doc_number} — lần {letter.round} — "
-                         f"{format_local(letter.issued_at)} — {letter.issued_by}{replaced}", key=f"letter_{letter.id}"):
+                         f"{format_local(letter.issued_at)} — {person(letter.issued_by)}{replaced}", key=f"letter_{letter.id}"):
             if letter.is_superseded:
                 st.warning(f"Thư này đã bị thay thế bởi thư số {letter.superseded_by_number}.",
                            icon=":material/history:")

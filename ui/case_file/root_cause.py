@@ -5,6 +5,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from ui.tables import person
 from ui.case_file.flash import run_action
 from ui.session import get_db
 from ui.widgets import fields_table, form_expander
@@ -28,7 +29,7 @@ def show(actor: Actor, case: Case, cause: root_causes.RootCause | None) -> None:
                       ("Biện pháp khắc phục nội bộ", cause.action), ("Người / bộ phận phụ trách", cause.owner),
                       ("Hạn khắc phục", f"{cause.due_date:%d/%m/%Y}" if cause.due_date else None),
                       ("Tình trạng", state if cause.action else None),
-                      ("Ghi nhận", f"{cause.recorded_by}, {format_local(cause.recorded_at)}")])
+                      ("Ghi nhận", f"{person(cause.recorded_by)}, {format_local(cause.recorded_at)}")])
     if not actor.can(Permission.HANDLE_CASES):
         return
     categories = list(RootCauseCategory)

@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from voc.accounts import branches
-from voc.accounts.access import STAFF_WITHOUT_BRANCH, Actor, Permission, Role
+from voc.accounts.access import STAFF_WITHOUT_BRANCH, SYSTEM, Actor, Permission, Role
 from voc.store.audit import record_event
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import NotFound, ValidationError, ValidationErrors
@@ -167,6 +167,13 @@ def get_user(cur, username: str) -> User:
     if row is None:
         raise NotFound(f"Không có tài khoản “{username}”.")
     return _row(row)
+
+
+def display_names(cur) -> dict[str, str]:
+    """Username -> display name of every account (the system account too), for tables and documents
+    that name the person behind a username."""
+    names = dict(cur.execute("SELECT username, display_name FROM users").fetchall())
+    return {SYSTEM.username: SYSTEM.display_name, **names}
 
 
 def own_account(db, actor: Actor) -> User:

@@ -92,7 +92,7 @@ def letter_layout(letter: Letter, case: Case) -> Layout:
 
 
 def receipt_layout(case: Case, attachment_names: Sequence[str], staff_name: str | None = None) -> Layout:
-    draft = receipt_form(case, list(attachment_names))
+    draft = receipt_form(case, list(attachment_names), staff_name)
     return Layout(
         number=f"Số: {case.ticket_code}", place_date=place_date(case.received_at), title=draft.subject,
         subject=None, addressee=None, body=draft.body,

@@ -75,7 +75,8 @@ def confirmation(case: Case) -> Draft:
     return render("confirmation_email" if case.channel is Channel.EMAIL else "confirmation_note", case)
 
 
-def receipt_form(case: Case, attachment_names: list[str]) -> Draft:
-    """R4: the "Phiếu tiếp nhận" of an in-person complaint."""
+def receipt_form(case: Case, attachment_names: list[str], staff_name: str | None = None) -> Draft:
+    """R4: the "Phiếu tiếp nhận" of an in-person complaint; `staff_name` is the receiving staff member's
+    display name (the case keeps only the username)."""
     listed = "\n".join(f"- {n}" for n in attachment_names) or "(không có)"
-    return render("receipt_form", case, attachments=listed)
+    return render("receipt_form", case, attachments=listed, staff=staff_name)

@@ -503,7 +503,7 @@ class RetrainReport:
         if self.kept_previous:
             return (f"Mô hình mới (macro-F1 kiểm định chéo {new}) kém hơn mô hình đang dùng ({old}); "
                     f"giữ nguyên mô hình cũ.")
-        return f"Đã huấn luyện lại trên {self.n_examples} ví dụ: macro-F1 kiểm định chéo {new} (trước đó {old})."
+        return f"Đã huấn luyện lại trên {vn_number(self.n_examples)} ví dụ: macro-F1 kiểm định chéo {new} (trước đó {old})."
 
 
 def retrain(db, actor: Actor, *, force: bool = False) -> RetrainReport:

@@ -323,7 +323,7 @@ class BackfillReport:
     workers: int
 
     def message(self) -> str:
-        return f"Đã gắn chủ đề cho {self.cases} hồ sơ ({self.tags} nhãn) trong {vn_number(self.seconds, 1)} giây, {self.workers} tiến trình."
+        return f"Đã gắn chủ đề cho {vn_number(self.cases)} hồ sơ ({vn_number(self.tags)} nhãn) trong {vn_number(self.seconds, 1)} giây, {self.workers} tiến trình."
 
 
 Batch = tuple[list[int], list[str]]          # case ids and their texts

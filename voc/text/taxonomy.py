@@ -247,11 +247,12 @@ def _check_term(cur, term: str, theme_code: str, exclude_id: int | None) -> tupl
     if not theme.active:
         raise ValidationError(f"Chủ đề “{theme.name}” đã ngừng sử dụng.", "theme_code")
     clash = cur.execute(
-        "SELECT t.term, t.theme_code FROM glossary_terms t WHERE t.term_key = ? AND t.active AND t.id IS DISTINCT FROM ?",
+        "SELECT t.term, coalesce(th.name_vi, t.theme_code) FROM glossary_terms t "
+        "LEFT JOIN themes th ON th.code = t.theme_code WHERE t.term_key = ? AND t.active AND t.id IS DISTINCT FROM ?",
         [key, exclude_id],
     ).fetchone()
     if clash:
-        raise ValidationError(f"Cụm từ “{clash[0]}” đã có trong từ điển (chủ đề {clash[1]}).", "term")
+        raise ValidationError(f"Cụm từ “{clash[0]}” đã có trong từ điển (chủ đề “{clash[1]}”).", "term")
     return term, key
 
 
