@@ -84,7 +84,9 @@ def new_page(browser, url: str):
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(30_000)
     page.goto(url)
-    idle(page)
+    # A fresh server's first page loads its libraries: under load that takes longer than later pages.
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=120_000)
     return page
 
 

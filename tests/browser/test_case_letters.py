@@ -41,7 +41,7 @@ def test_downloading_a_letter_keeps_it_open(verifying, page):
     idle(page)
     page.get_by_text("Đã thực hiện: phát hành thư trả lời.").wait_for()    # the page now shows a message
     number = f"00001/{local_date(utcnow()).year}/TL-CSKH"
-    page.get_by_text(f"Thư trả lời số {number}").click()
+    page.get_by_text(f"Thư trả lời số {number}").first.click()     # the expander's title (the timeline names it too)
     idle(page)
     subject = page.get_by_text(f"V/v: Trả lời khiếu nại số {code}")
     subject.wait_for()

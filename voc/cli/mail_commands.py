@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import Callable
 
 
 def _open(args):
@@ -17,17 +18,13 @@ def _open(args):
     return Database(args.db)
 
 
-def cmd_mail_send(args) -> int:
-    from voc.mail.sender import send_pending
-    from voc.mail.settings import mail_settings
-
-    settings = mail_settings()
+def _repeat(args, one_pass: Callable[[object], tuple[str, str]]) -> int:
+    """Run `one_pass(db)` once (--once) or every --interval seconds, printing its two lines each time."""
     db = _open(args)
     try:
         while True:
-            report = send_pending(db, settings, limit=args.limit)
-            print(report.counts())
-            print(report.summary(), flush=True)
+            for line in one_pass(db):
+                print(line, flush=True)
             if args.once:
                 return 0
             time.sleep(args.interval)
@@ -35,6 +32,18 @@ def cmd_mail_send(args) -> int:
         return 0
     finally:
         db.close()
+
+
+def cmd_mail_send(args) -> int:
+    from voc.mail.sender import send_pending
+    from voc.mail.settings import mail_settings
+
+    settings = mail_settings()
+
+    def one_pass(db):
+        report = send_pending(db, settings, limit=args.limit)
+        return report.counts(), report.summary()
+    return _repeat(args, one_pass)
 
 
 def cmd_fetch(args) -> int:
@@ -71,19 +80,10 @@ def cmd_notify(args) -> int:
     """One notification pass (--once) or one every --interval seconds; prints its counts."""
     from voc.mail.notifications import notify_once
 
-    db = _open(args)
-    try:
-        while True:
-            report = notify_once(db)
-            print(report.line())
-            print(report.summary(), flush=True)
-            if args.once:
-                return 0
-            time.sleep(args.interval)
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        db.close()
+    def one_pass(db):
+        report = notify_once(db)
+        return report.line(), report.summary()
+    return _repeat(args, one_pass)
 
 
 def run_mail_bench(args) -> int:
