@@ -39,7 +39,7 @@ def test_a_back_dated_call_shows_the_call_time_and_when_and_by_whom_it_was_enter
 def test_events_from_before_the_recorded_column_show_one_time(db, staff):
     case, call = hotline_case(db, staff)
     with db.transaction() as cur:
-        cur.execute("UPDATE events SET recorded_at = NULL")   # as migration 015 leaves older events
+        cur.execute("UPDATE events SET recorded_at = NULL")   # as migration 014 leaves older events
     [received] = timeline.case_timeline(db, staff, case.ticket_code)
     assert received.happened_at == call and received.recorded_at is None
 

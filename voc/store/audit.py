@@ -65,7 +65,7 @@ class Event:
     after: dict | None
     note: str | None
     actor_name: str | None = None    # the account's display name, when the actor is an account
-    recorded_at: datetime | None = None  # when it was written; None for events from before migration 015
+    recorded_at: datetime | None = None  # when it was written; None for events from before migration 014
 
     @property
     def who(self) -> str:
