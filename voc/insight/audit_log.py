@@ -243,10 +243,20 @@ def search(db, actor: Actor, f: AuditFilters, *, limit: int = PAGE_SIZE, offset:
     params: dict[str, Any] = {}
     where = _where(f, params)
     with db.cursor() as cur:
-        rows = cur.execute(f"SELECT *, count(*) OVER () FROM ({_SQL} WHERE {where}) "
-                           f"ORDER BY occurred_at DESC, id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
-                           params).fetchall()
-    return _frame([r[:-1] for r in rows]), rows[0][-1] if rows else 0
+        if f.text.strip() or f.ticket_code.strip():
+            rows = cur.execute(f"SELECT *, count(*) OVER () FROM ({_SQL} WHERE {where}) "
+                               f"ORDER BY occurred_at DESC, id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
+                               params).fetchall()
+            return _frame([r[:-1] for r in rows]), rows[0][-1] if rows else 0
+        # Filters on the events' own columns only: count and pick the page on the events table alone
+        # (millions of rows), then name the page's objects (seconds less at 1M cases).
+        total = cur.execute(f"SELECT count(*) FROM events ev WHERE {where}", params).fetchone()[0]
+        ids = [r[0] for r in cur.execute(
+            f"SELECT id FROM events ev WHERE {where} ORDER BY occurred_at DESC, id DESC "
+            f"LIMIT {int(limit)} OFFSET {int(offset)}", params).fetchall()]
+        rows = cur.execute(f"SELECT * FROM ({_SQL} WHERE list_contains($ids, ev.id)) "
+                           "ORDER BY occurred_at DESC, id DESC", {"ids": ids}).fetchall()
+    return _frame(rows), total if rows else 0
 
 
 def export_csv(db, actor: Actor, f: AuditFilters) -> bytes:
