@@ -35,8 +35,11 @@ def branch_label(branch: str | None) -> str:
     return branch or "— không thuộc chi nhánh —"
 
 
+AUDIT_TAB = "Nhật ký"
+# The audit log (millions of events at scale) is read only while its tab is open (on_change="rerun").
 tab_users, tab_branches, tab_policy, tab_import, tab_inbox, tab_mail, tab_audit = st.tabs(
-    ["Tài khoản", "Chi nhánh", "Chính sách thời hạn", "Nhập / xuất CSV", "Hộp thư", "Thư điện tử", "Nhật ký"])
+    ["Tài khoản", "Chi nhánh", "Chính sách thời hạn", "Nhập / xuất CSV", "Hộp thư", "Thư điện tử", AUDIT_TAB],
+    key="admin_tab", on_change="rerun")
 
 with tab_users:
     accounts = users.list_users(db, actor)
@@ -176,5 +179,6 @@ with tab_inbox:
 with tab_mail:
     mail_outbox.show(db, actor)
 
-with tab_audit:
-    audit_log.show(db, actor)
+if tab_audit.open:
+    with tab_audit:
+        audit_log.show(db, actor)

@@ -116,6 +116,9 @@ def test_the_audit_log_filters_by_user_ticket_code_and_text(app_env):
     cases.start_verification(db(), STAFF, first.ticket_code, at=MONDAY_0910 + timedelta(hours=1))
     cases.receive(db(), STAFF, make_draft(content="Email bị trả về"), received_at=MONDAY_0910)
     app = open_page()
+    assert not any("Người thực hiện" in d.value.columns for d in app.dataframe)   # read only when opened
+    app.session_state["admin_tab"] = "Nhật ký"                                      # as a click on the tab
+    app.run()
     assert "Tiếp nhận hồ sơ" in set(audit_table(app)["Hành động"])
     app.text_input(key="audit_ticket").input(first.ticket_code)
     app.run()
