@@ -3,14 +3,11 @@ driven through Playwright in Debian's chromium (never a downloaded browser)."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from voc.cli import bench_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -19,43 +16,17 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SHOTS = Path(os.environ.get("VOC_SCREENSHOTS", "/tmp/voc-browser"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(tmp_path, script: str):
     """`streamlit run <script>` on a free port against a fresh database file; yields its URL."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
-    port = free_port()
-    env = dict(os.environ, VOC_DB_PATH=str(tmp_path / "browser.duckdb"), VOC_ADMIN_PASSWORD=PASSWORD)
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + (tmp_path / "server.log").read_text(errors="replace"))
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with bench_pages.serve(tmp_path / "browser.duckdb", log, script, {"VOC_ADMIN_PASSWORD": PASSWORD},
+                               start_timeout_s=60) as url:
+            yield url
+    except RuntimeError:
+        pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace"))
 
 
 @pytest.fixture

@@ -88,25 +88,27 @@ def bench_session(db) -> str:
     return sessions.open_session(db, BENCH_USER)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 @contextmanager
-def serve(db_path: Path, log_path: Path) -> Iterator[str]:
-    """`streamlit run app.py` on 127.0.0.1 against `db_path`; yields the URL, stops the server after."""
-    port = _free_port()
-    env = dict(os.environ, VOC_DB_PATH=str(db_path))
+def serve(db_path: Path, log_path: Path, script: str = "app.py", env: dict[str, str] | None = None,
+          start_timeout_s: float = START_TIMEOUT_S) -> Iterator[str]:
+    """`streamlit run <script>` on 127.0.0.1 against `db_path` (the bench, and the browser tests);
+    yields the URL, stops the server after. RuntimeError when it does not answer in time."""
+    port = free_port()
+    env = dict(os.environ, **(env or {}), VOC_DB_PATH=str(db_path))
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port",
              str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + START_TIMEOUT_S
+            deadline = time.monotonic() + start_timeout_s
             while True:
                 try:
                     if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
