@@ -190,6 +190,7 @@ class ThemeModel:
     n_examples: int = 0
     params: dict = field(default_factory=dict)
     feature_version: int = FEATURE_VERSION
+    single_label: bool = False           # every training row had exactly one label
     _names: np.ndarray | None = field(default=None, repr=False)
 
     # -- scoring --
@@ -207,8 +208,12 @@ class ThemeModel:
         return self.proba_matrix(self.transform(docs))
 
     def decide(self, proba: np.ndarray, at_least_one: bool | None = None) -> list[list[str]]:
-        """Label sets: every label at or above the threshold; with `at_least_one`, the top label too."""
-        return decide(proba, self.labels, self.threshold, self.at_least_one if at_least_one is None else at_least_one)
+        """Label sets: every label at or above its threshold; with `at_least_one`, the top label too.
+        A model trained on single-label rows with `at_least_one` gives exactly one label a row."""
+        at_least_one = self.at_least_one if at_least_one is None else at_least_one
+        if at_least_one and self.single_label:
+            return [[self.labels[int(row.argmax())]] if len(row) else [] for row in proba]
+        return decide(proba, self.labels, self.threshold, at_least_one)
 
     def predict_sets(self, docs: Sequence[Analysed], at_least_one: bool | None = None) -> list[list[str]]:
         return self.decide(self.predict_proba(docs), at_least_one)

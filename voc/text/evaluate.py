@@ -7,13 +7,20 @@ Definitions (the same for the accented and the diacritics-stripped test text):
 - macro-F1: the unweighted mean of per-label F1 over every label that occurs in the gold sets
   or in the predictions of the test rows; weighted-F1: the mean weighted by gold support.
 Every gold row has at least one label, so evaluation predicts at least one label per row (the
-top-scoring one, plus any other above the cross-validated threshold).
+top-scoring one, plus any other above the cross-validated threshold); when every training row has
+exactly one label, predictions are single-label too.
+
+Beside every figure stands a plain baseline trained on the same training file: TF-IDF of word
+1-2-grams over underthesea word_tokenize with a LinearSVC (one-vs-rest for multi-label data).
 """
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
+
+import numpy as np
 
 from voc.plaintext import strip_diacritics
 from voc.text.metrics import Metrics, set_metrics
@@ -35,6 +42,55 @@ def load_labelled_csv(path: str | Path) -> tuple[list[str], list[list[str]]]:
     return texts, labels
 
 
+def single_label(labels: Sequence[Sequence[str]]) -> bool:
+    """True when every row carries exactly one label (then predictions carry exactly one too)."""
+    return all(len(row) == 1 for row in labels)
+
+
+class Baseline:
+    """The plain reference model: TF-IDF of word 1-2-grams over underthesea word_tokenize (lower-cased
+    text as given, nothing else) and a LinearSVC; one-vs-rest for multi-label data, where a row gets
+    every label with a positive margin, or the best one when none has."""
+
+    def __init__(self, train_texts: Sequence[str], train_labels: Sequence[Sequence[str]]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import MultiLabelBinarizer
+        from sklearn.svm import LinearSVC
+
+        self.single = single_label(train_labels)
+        self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), tokenizer=str.split, token_pattern=None,
+                                          lowercase=False)
+        x = self.vectorizer.fit_transform([self._tokens(t) for t in train_texts])
+        if self.single:
+            self.model = LinearSVC().fit(x, [row[0] for row in train_labels])
+            self.labels = list(self.model.classes_)
+        else:
+            from sklearn.multiclass import OneVsRestClassifier
+
+            binarizer = MultiLabelBinarizer()
+            y = binarizer.fit_transform(train_labels)
+            self.model = OneVsRestClassifier(LinearSVC()).fit(x, y)
+            self.labels = list(binarizer.classes_)
+
+    @staticmethod
+    def _tokens(text: str) -> str:
+        from voc.text.normalize import underthesea_function
+
+        return " ".join(t.replace(" ", "_") for t in underthesea_function("word_tokenize")(text.lower()))
+
+    def predict(self, texts: Sequence[str]) -> list[list[str]]:
+        if not texts:
+            return []
+        margins = np.asarray(self.model.decision_function(self.vectorizer.transform([self._tokens(t) for t in texts])))
+        if margins.ndim == 1:              # two classes: one margin, positive for the second label
+            margins = np.column_stack([-margins, margins])
+        out = []
+        for row in margins:
+            above = [] if self.single else [self.labels[j] for j in np.flatnonzero(row > 0)]
+            out.append(above or [self.labels[int(row.argmax())]])
+        return out
+
+
 @dataclass(frozen=True)
 class EvaluationReport:
     accented: Metrics
@@ -42,24 +98,32 @@ class EvaluationReport:
     cv_score: float | None
     params: dict
     train_rows: int
+    baseline_accented: Metrics
+    baseline_stripped: Metrics
 
     def summary_line(self) -> str:
         return (f"macro_f1={self.accented.macro_f1:.4f} accuracy={self.accented.accuracy:.4f} "
-                f"stripped_accuracy={self.stripped.accuracy:.4f}")
+                f"stripped_accuracy={self.stripped.accuracy:.4f} "
+                f"baseline_macro_f1={self.baseline_accented.macro_f1:.4f} "
+                f"baseline_accuracy={self.baseline_accented.accuracy:.4f}")
 
 
 def evaluate(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
              test_labels: list[list[str]], *, seed: int = 0) -> EvaluationReport:
-    """Train the theme classifier on the training rows only; score it on the test rows as typed
-    and with diacritics stripped from the test text."""
+    """Train the theme classifier and the baseline on the training rows only; score both on the
+    test rows as typed and with diacritics stripped from the test text."""
     from voc.text.classifier import train
     from voc.text.normalize import analyse
 
     model = train(train_texts, train_labels, at_least_one=True, seed=seed)
+    bare_texts = [strip_diacritics(t) for t in test_texts]
     accented = model.predict_sets([analyse(t) for t in test_texts])
-    stripped = model.predict_sets([analyse(strip_diacritics(t)) for t in test_texts])
+    stripped = model.predict_sets([analyse(t) for t in bare_texts])
+    baseline = Baseline(train_texts, train_labels)
     return EvaluationReport(set_metrics(test_labels, accented), set_metrics(test_labels, stripped),
-                            model.cv_score, dict(model.params), len(train_texts))
+                            model.cv_score, dict(model.params), len(train_texts),
+                            set_metrics(test_labels, baseline.predict(test_texts)),
+                            set_metrics(test_labels, baseline.predict(bare_texts)))
 
 
 def in_domain_check(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
@@ -103,5 +167,13 @@ def format_report(report: EvaluationReport) -> str:
         f"Trained on {report.train_rows} rows ({params}); cross-validated macro-F1 on train: {cv}",
         format_metrics("test text as given", report.accented),
         format_metrics("test text with diacritics stripped", report.stripped),
+        format_metrics("baseline (TF-IDF word 1-2-grams + LinearSVC), test text as given", report.baseline_accented),
+        format_metrics("baseline, test text with diacritics stripped", report.baseline_stripped),
+        "engine vs baseline: " + ", ".join(
+            f"{name} {mine:.4f} vs {theirs:.4f}" for name, mine, theirs in (
+                ("macro-F1", report.accented.macro_f1, report.baseline_accented.macro_f1),
+                ("accuracy", report.accented.accuracy, report.baseline_accented.accuracy),
+                ("stripped macro-F1", report.stripped.macro_f1, report.baseline_stripped.macro_f1),
+                ("stripped accuracy", report.stripped.accuracy, report.baseline_stripped.accuracy))),
         report.summary_line(),
     ])
