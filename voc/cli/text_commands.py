@@ -43,6 +43,8 @@ def cmd_evaluate(args) -> int:
 
     train_texts, train_labels = load_labelled_csv(args.train)
     test_texts, test_labels = load_labelled_csv(args.test)
+    if args.tagging:
+        return _evaluate_tagging(args, train_texts, train_labels, test_texts, test_labels)
     report = evaluate(train_texts, train_labels, test_texts, test_labels, seed=args.seed)
     if args.in_domain_check:
         from voc.text.evaluate import in_domain_check
@@ -53,6 +55,18 @@ def cmd_evaluate(args) -> int:
               f"test file predicted by a model trained on the training file plus the other folds: "
               f"accuracy={check.accuracy:.4f} macro_f1={check.macro_f1:.4f}\n")
     print(format_report(report))
+    return 0
+
+
+def _evaluate_tagging(args, train_texts, train_labels, test_texts, test_labels) -> int:
+    from voc.text.evaluate import cross_validate_tagging, evaluate_tagging
+
+    if args.cv:
+        folds = cross_validate_tagging(train_texts, train_labels, folds=args.cv, seed=args.seed)
+        print(folds.format(f"{args.cv}-fold cross-validation on {args.train}") + "\n")
+    report = evaluate_tagging(train_texts, train_labels, test_texts, test_labels, seed=args.seed)
+    print(report.format(f"trained on {args.train}, tested on {args.test}"))
+    print(report.summary_line())
     return 0
 
 
@@ -132,6 +146,11 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument("--in-domain-check", type=int, metavar="K", default=0,
                     help="chẩn đoán dữ liệu: thêm K-1 phần của tệp kiểm tra vào dữ liệu huấn luyện, dự đoán phần còn lại")
+    ev.add_argument("--tagging", action="store_true",
+                    help="đánh giá bộ gắn chủ đề mặc định (từ điển + ví dụ mẫu + tệp huấn luyện), "
+                         "dòng không có nhãn là thư cảm ơn, câu hỏi bán hàng…")
+    ev.add_argument("--cv", type=int, metavar="K", default=0,
+                    help="với --tagging: thêm kiểm định chéo K phần trên tệp huấn luyện")
     ev.set_defaults(func=cmd_evaluate)
 
     rt = subparsers.add_parser("retrain", parents=[common],

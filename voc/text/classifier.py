@@ -37,13 +37,15 @@ from voc.text.normalize import Analysed, analyse
 from voc.numbers import vn_number
 from voc.plaintext import strip_diacritics
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 CHAR_NGRAMS = (2, 5)
-C_GRID = (0.3, 1.0, 3.0)
+C_GRID = (1.0, 3.0, 10.0)
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.3, 0.96, 0.05))
 DEFAULT_THRESHOLD = 0.5
 CV_FOLDS = 5
 MIN_CV_EXAMPLES = 10
+MIN_LABEL_SUPPORT = 10     # a label's own threshold needs this many positive training rows
+GATE_THRESHOLD = 0.5       # below this "any theme" probability a text gets no theme
 # Folded function words never shown as evidence on their own.
 STOP_SYLLABLES = frozenset(
     "bi da dang van cu rat roi luon cung thi la va cua cho khi ma nhu o tai voi cac nhung mot hai ba "
@@ -52,11 +54,16 @@ STOP_SYLLABLES = frozenset(
 
 
 def features(doc: Analysed) -> list[str]:
-    """Feature names of one analysed text (module-level so the vectoriser pickles)."""
+    """Feature names of one analysed text (module-level so the vectoriser pickles): folded compound
+    words, folded syllables and syllable pairs, and the words and word pairs as typed (accents
+    kept), which tell apart words that fold alike ("bán", "bạn", "bàn")."""
     out = ["w:" + w for w in doc.folded if "_" in w]
     syl = doc.syllables
     out.extend("s:" + s for s in syl)
     out.extend("b:" + a + " " + b for a, b in zip(syl, syl[1:]))
+    words = doc.words
+    out.extend("a:" + w for w in words)
+    out.extend("p:" + a + " " + b for a, b in zip(words, words[1:]))
     return out
 
 
@@ -191,6 +198,11 @@ class ThemeModel:
     params: dict = field(default_factory=dict)
     feature_version: int = FEATURE_VERSION
     single_label: bool = False           # every training row had exactly one label
+    thresholds: np.ndarray | None = None  # one per label (cross-validated); None: `threshold` for all
+    # "Any theme at all" classifier, trained when some training rows have no theme (thanks, sales
+    # questions): below GATE_THRESHOLD a text gets no theme. None: every text may get one.
+    gate_weights: np.ndarray | None = None
+    gate_intercept: float = 0.0
     _names: np.ndarray | None = field(default=None, repr=False)
 
     # -- scoring --
@@ -200,6 +212,23 @@ class ThemeModel:
     def proba_matrix(self, x: sparse.csr_matrix) -> np.ndarray:
         z = np.asarray(x @ self.weights) + self.intercepts
         return 1.0 / (1.0 + np.exp(-z))
+
+    def label_thresholds(self) -> np.ndarray:
+        return self.thresholds if self.thresholds is not None else np.full(len(self.labels), self.threshold)
+
+    def gate_proba(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Per row, the probability that the text has any theme at all (1 without a gate)."""
+        if self.gate_weights is None:
+            return np.ones(x.shape[0])
+        z = np.asarray(x @ self.gate_weights).ravel() + self.gate_intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def gated_proba(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Label probabilities, zero on rows the gate says have no theme."""
+        proba = self.proba_matrix(x)
+        if self.gate_weights is not None:
+            proba[self.gate_proba(x) < GATE_THRESHOLD] = 0.0
+        return proba
 
     def predict_proba(self, docs: Sequence[Analysed]) -> np.ndarray:
         """n_docs × n_labels probabilities (independent per label)."""
@@ -213,10 +242,14 @@ class ThemeModel:
         at_least_one = self.at_least_one if at_least_one is None else at_least_one
         if at_least_one and self.single_label:
             return [[self.labels[int(row.argmax())]] if len(row) else [] for row in proba]
-        return decide(proba, self.labels, self.threshold, at_least_one)
+        return decide(proba, self.labels, self.label_thresholds(), at_least_one)
 
     def predict_sets(self, docs: Sequence[Analysed], at_least_one: bool | None = None) -> list[list[str]]:
-        return self.decide(self.predict_proba(docs), at_least_one)
+        if not docs:
+            return []
+        x = self.transform(docs)
+        at_least_one = self.at_least_one if at_least_one is None else at_least_one
+        return self.decide(self.proba_matrix(x) if at_least_one else self.gated_proba(x), at_least_one)
 
     # -- explanation --
     def evidence(self, x_row, label_index: int, doc: Analysed, top: int = 3) -> list[str]:
@@ -262,9 +295,9 @@ class ThemeModel:
         return model
 
 
-def decide(proba: np.ndarray, labels: Sequence[str], threshold: float, at_least_one: bool) -> list[list[str]]:
-    """Every label scoring at least `threshold`; with `at_least_one`, the top label always comes
-    first and the others join it only at or above the threshold."""
+def decide(proba: np.ndarray, labels: Sequence[str], threshold, at_least_one: bool) -> list[list[str]]:
+    """Every label scoring at least `threshold` (one for all, or one per label); with
+    `at_least_one`, the top label always comes first and the others join it only at or above it."""
     out = []
     for row in proba:
         above = [int(j) for j in np.flatnonzero(row >= threshold)]
@@ -283,6 +316,8 @@ def _surface(feature: str, doc: Analysed) -> str | None:
             if folded == value:
                 return word.replace("_", " ")
         return None
+    if kind in ("a", "p"):                 # words as typed: they are in the text already
+        return value.replace("_", " ")
     parts = value.split(" ")
     syl, acc = doc.syllables, doc.accented_syllables
     n = len(parts)
@@ -335,7 +370,7 @@ def _training_set(idx: Sequence[int], docs: list[Analysed], copies: list[Analyse
 def _folds(y: np.ndarray, seed: int):
     n = len(y)
     k = min(CV_FOLDS, n)
-    primary = y.argmax(axis=1)
+    primary = np.where(y.any(axis=1), y.argmax(axis=1), y.shape[1])   # rows without a label: their own stratum
     counts = np.bincount(primary)
     if counts[counts > 0].min() >= k:
         return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(n), primary))
@@ -392,15 +427,20 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
     if not label_names:
         raise ValueError("no labels to learn")
     index = {name: j for j, name in enumerate(label_names)}
-    y = np.zeros((len(texts), len(label_names)), dtype=np.int8)
+    n_labels = len(label_names)
+    gated = any(not row for row in labels)       # some rows have no theme: learn "any theme" too
+    y = np.zeros((len(texts), n_labels + gated), dtype=np.int8)
     for i, row in enumerate(labels):
         for label in row:
             y[i, index[label]] = 1
+    if gated:
+        y[:, -1] = y[:, :n_labels].max(axis=1)
     docs, copies = _analyse_with_copies(texts, augment)
-    gold = _sets(y, label_names)
+    gold = _sets(y[:, :n_labels], label_names)
 
-    # (objective, C, threshold, cv accuracy, cv macro-F1); the objective is the mean of the two
-    best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None)
+    # (objective, C, threshold, cv accuracy, cv macro-F1, out-of-fold probabilities); the
+    # objective is the mean of exact-set accuracy and macro-F1
+    best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None)
     if len(texts) >= MIN_CV_EXAMPLES:
         folds = _folds(y, seed)
         with warnings.catch_warnings():
@@ -412,21 +452,57 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
                     vec, w, b = _fit(fold_docs, fold_y, c)
                     z = np.asarray(vec.transform([docs[i] for i in test_idx]) @ w) + b
                     oof[test_idx] = 1.0 / (1.0 + np.exp(-z))
+                proba = _gate(oof, gated)
                 for t in THRESHOLD_GRID:
-                    m = set_metrics(gold, decide(oof, label_names, t, at_least_one))
+                    m = set_metrics(gold, decide(proba, label_names, t, at_least_one))
                     objective = (m.macro_f1 + m.accuracy) / 2
                     if objective > best[0] + 1e-9:
-                        best = (objective, c, t, m.accuracy, m.macro_f1)
-    _, c, threshold, accuracy, score = best
+                        best = (objective, c, t, m.accuracy, m.macro_f1, proba)
+    _, c, threshold, accuracy, score, proba = best
+    thresholds = None
+    if proba is not None and not (at_least_one and all(len(row) == 1 for row in labels)):
+        thresholds = _label_thresholds(proba, y[:, :n_labels], threshold)
+        m = set_metrics(gold, decide(proba, label_names, thresholds, at_least_one))
+        accuracy, score = m.accuracy, m.macro_f1
     all_docs, all_y = _training_set(range(len(texts)), docs, copies, y)
     vectorizer, weights, intercepts = _fit(all_docs, all_y, c)
     return ThemeModel(
-        labels=label_names, vectorizer=vectorizer, weights=weights, intercepts=intercepts,
+        labels=label_names, vectorizer=vectorizer, weights=weights[:, :n_labels], intercepts=intercepts[:n_labels],
         threshold=float(threshold), at_least_one=at_least_one,
         cv_score=score, cv_accuracy=accuracy, n_examples=len(texts),
-        params={"C": float(c), "threshold": float(threshold), "augment": augment, "features": "folded words + syllable 1-2 grams + folded char_wb 2-5 grams",
+        params={"C": float(c), "threshold": float(threshold), "augment": augment, "gate": gated,
+                "features": "folded words + syllable 1-2 grams + words 1-2 grams + folded char_wb 2-5 grams",
                 "feature_version": FEATURE_VERSION},
+        single_label=all(len(row) == 1 for row in labels), thresholds=thresholds,
+        gate_weights=np.ascontiguousarray(weights[:, -1]) if gated else None,
+        gate_intercept=float(intercepts[-1]) if gated else 0.0,
     )
+
+
+def _gate(proba: np.ndarray, gated: bool) -> np.ndarray:
+    """The label columns of out-of-fold probabilities, zeroed where the gate column says no theme."""
+    if not gated:
+        return proba
+    out = proba[:, :-1].copy()
+    out[proba[:, -1] < GATE_THRESHOLD] = 0.0
+    return out
+
+
+def _label_thresholds(proba: np.ndarray, y: np.ndarray, fallback: float) -> np.ndarray:
+    """Each label's threshold maximising its own out-of-fold F1; `fallback` for rare labels."""
+    out = np.full(y.shape[1], fallback)
+    for j in range(y.shape[1]):
+        positives = y[:, j] == 1
+        if positives.sum() < MIN_LABEL_SUPPORT:
+            continue
+        best = -1.0
+        for t in THRESHOLD_GRID:
+            predicted = proba[:, j] >= t
+            tp = np.sum(predicted & positives)
+            f1 = 2 * tp / (predicted.sum() + positives.sum())
+            if f1 > best + 1e-9 or (abs(f1 - best) <= 1e-9 and abs(t - fallback) < abs(out[j] - fallback)):
+                best, out[j] = f1, t
+    return out
 
 
 # --- storage in DuckDB -----------------------------------------------------------------------

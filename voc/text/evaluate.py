@@ -78,7 +78,8 @@ class Baseline:
 
         return " ".join(t.replace(" ", "_") for t in underthesea_function("word_tokenize")(text.lower()))
 
-    def predict(self, texts: Sequence[str]) -> list[list[str]]:
+    def predict(self, texts: Sequence[str], at_least_one: bool = True) -> list[list[str]]:
+        """Label sets; with `at_least_one` (always for single-label data) never empty."""
         if not texts:
             return []
         margins = np.asarray(self.model.decision_function(self.vectorizer.transform([self._tokens(t) for t in texts])))
@@ -87,7 +88,7 @@ class Baseline:
         out = []
         for row in margins:
             above = [] if self.single else [self.labels[j] for j in np.flatnonzero(row > 0)]
-            out.append(above or [self.labels[int(row.argmax())]])
+            out.append(above or ([self.labels[int(row.argmax())]] if at_least_one or self.single else []))
         return out
 
 
@@ -177,3 +178,102 @@ def format_report(report: EvaluationReport) -> str:
                 ("stripped accuracy", report.stripped.accuracy, report.baseline_stripped.accuracy))),
         report.summary_line(),
     ])
+
+
+# --- tagging: the shipped engine (glossary + model) on complaints and non-complaints ------------
+
+@dataclass(frozen=True)
+class TaggingScores:
+    """Scores of theme tagging where some gold rows have no theme (thanks, sales questions)."""
+    rows: int
+    micro_f1: float          # over every (row, theme) decision, non-complaints included
+    macro_f1: float          # mean per-theme F1 over the themes in gold or predictions
+    untagged: float          # share of complaints (gold has a theme) left with no theme
+    non_complaint_tagged: float  # share of non-complaints given a theme
+
+    def line(self, prefix: str = "") -> str:
+        return " ".join(f"{prefix}{name}={value:.4f}" for name, value in (
+            ("micro_f1", self.micro_f1), ("macro_f1", self.macro_f1), ("untagged", self.untagged),
+            ("non_complaint_tagged", self.non_complaint_tagged)))
+
+
+def tagging_scores(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> TaggingScores:
+    m = set_metrics(gold, predicted)
+    complaints = [bool(p) for g, p in zip(gold, predicted) if g]
+    others = [bool(p) for g, p in zip(gold, predicted) if not g]
+    return TaggingScores(len(gold), m.micro_f1, m.macro_f1,
+                         complaints.count(False) / len(complaints) if complaints else 0.0,
+                         others.count(True) / len(others) if others else 0.0)
+
+
+@dataclass(frozen=True)
+class TaggingReport:
+    engine: TaggingScores
+    engine_stripped: TaggingScores
+    baseline: TaggingScores
+    baseline_stripped: TaggingScores
+    train_rows: int
+
+    def summary_line(self) -> str:
+        return (f"{self.engine.line()} stripped_micro_f1={self.engine_stripped.micro_f1:.4f} "
+                f"baseline_micro_f1={self.baseline.micro_f1:.4f} baseline_macro_f1={self.baseline.macro_f1:.4f}")
+
+    def format(self, title: str) -> str:
+        return "\n".join([
+            f"== {title}: {self.engine.rows} rows, trained on {self.train_rows} ==",
+            "engine   (as given) " + self.engine.line(),
+            "engine   (stripped) " + self.engine_stripped.line(),
+            "baseline (as given) " + self.baseline.line(),
+            "baseline (stripped) " + self.baseline_stripped.line(),
+        ])
+
+
+def _tagging_predictions(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
+                         with_defaults: bool, seed: int) -> tuple[int, list[list[list[str]]]]:
+    """Rows trained on, and the theme sets of the engine and the baseline on the test texts as typed
+    and diacritics-stripped (in that order)."""
+    from voc.text.classifier import train
+    from voc.text.tagging import GlossaryMatcher, Tagger
+    from voc.text.taxonomy import load_default_examples, load_default_glossary, load_default_taxonomy
+
+    texts, labels = list(train_texts), list(train_labels)
+    if with_defaults:
+        seed_texts, seed_labels = load_default_examples()
+        texts, labels = seed_texts + texts, seed_labels + labels
+    model = train(texts, labels, seed=seed)
+    themes = {t.code: t.name for t in load_default_taxonomy()[1]} if with_defaults else {}
+    themes.update({code: code for code in model.labels if code not in themes})
+    tagger = Tagger(themes, GlossaryMatcher(load_default_glossary() if with_defaults else []), model)
+    baseline = Baseline(texts, labels)
+    bare = [strip_diacritics(t) for t in test_texts]
+    return len(texts), [
+        [[t.code for t in tags] for tags in tagger.tag_texts(test_texts)],
+        [[t.code for t in tags] for tags in tagger.tag_texts(bare)],
+        baseline.predict(test_texts, at_least_one=False),
+        baseline.predict(bare, at_least_one=False),
+    ]
+
+
+def evaluate_tagging(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
+                     test_labels: list[list[str]], *, with_defaults: bool = True, seed: int = 0) -> TaggingReport:
+    """The tagger as shipped (the default glossary, themes and seed examples, `with_defaults`)
+    with a model trained on the training rows too, against the baseline trained on the same rows,
+    both free to give no theme; scored on the test rows as typed and with diacritics stripped."""
+    n, predicted = _tagging_predictions(train_texts, train_labels, test_texts, with_defaults, seed)
+    return TaggingReport(*(tagging_scores(test_labels, p) for p in predicted), n)
+
+
+def cross_validate_tagging(texts: list[str], labels: list[list[str]], *, folds: int = 5,
+                           with_defaults: bool = True, seed: int = 0) -> TaggingReport:
+    """`evaluate_tagging` over K folds of one file, the out-of-fold predictions pooled."""
+    from sklearn.model_selection import KFold
+
+    pooled: list[list[list[str]]] = [[[] for _ in texts] for _ in range(4)]
+    n = 0
+    for keep, held in KFold(folds, shuffle=True, random_state=seed).split(texts):
+        n, predicted = _tagging_predictions([texts[i] for i in keep], [labels[i] for i in keep],
+                                            [texts[i] for i in held], with_defaults, seed)
+        for kind, rows in zip(pooled, predicted):
+            for i, row in zip(held, rows):
+                kind[i] = row
+    return TaggingReport(*(tagging_scores(labels, p) for p in pooled), n)
