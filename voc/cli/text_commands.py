@@ -74,8 +74,14 @@ def cmd_retrain(args) -> int:
     from voc.accounts.access import SYSTEM
     from voc.text.classifier import retrain
 
-    report = retrain(_open(args), SYSTEM, force=args.force)
+    db = _open(args)
+    report = retrain(db, SYSTEM, force=args.force)
     print(report.message())
+    if not args.no_curve:
+        from voc.text.learning import format_curve, learning_curve
+
+        for line in format_curve(*learning_curve(db)):
+            print(line)
     print(json.dumps({"cv_score": report.cv_score, "previous_score": report.previous_score,
                       "kept_previous": report.kept_previous, "model_id": report.model_id,
                       "n_examples": report.n_examples}))
@@ -156,6 +162,8 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     rt = subparsers.add_parser("retrain", parents=[common],
                                help="huấn luyện lại mô hình chủ đề từ các hiệu chỉnh của QA")
     rt.add_argument("--force", action="store_true", help="dùng mô hình mới kể cả khi điểm thấp hơn")
+    rt.add_argument("--no-curve", action="store_true",
+                    help="bỏ qua đường học (điểm khi huấn luyện với 100, 300 và 1.000 hồ sơ đã gắn nhãn)")
     rt.set_defaults(func=cmd_retrain)
 
     bf = subparsers.add_parser("backfill", parents=[common], help="gắn lại chủ đề cho mọi hồ sơ")

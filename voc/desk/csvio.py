@@ -7,6 +7,9 @@ imported case is tagged by theme (the tagger of intake and backfill) in its batc
 so old tickets reach the VOC charts like new ones.
 Re-importing a file creates no duplicates: ticket_code is the key, and existing cases are
 never changed.
+An optional `themes` column carries the themes the company gave a past ticket (codes separated by
+"|"): they are stored as QA labels (they win over the machine and are training examples), and once
+the file is in, the theme model is retrained on them and the imported cases are tagged again.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ COLUMNS = [
     "resolved_at", "closed_at", "staff", "branch",
 ]
 REQUIRED = ["received_at", "channel", "issue_kind", "service", "customer_name", "content", "status"]
+THEMES_COLUMN = "themes"     # optional: the ticket's themes, codes separated by "|"
 MAX_FIELD_CHARS = 50_000
 BATCH_ROWS = 500          # rows per transaction and per progress report (tagging makes a batch ~1 s)
 TAG_BATCH_ROWS = 250      # texts per task of a tagging worker
@@ -56,6 +60,8 @@ class ImportReport:
     rejects_path: Path | None = None
     new_case_ids: list[int] = field(default_factory=list)
     tagged: int = 0              # imported cases given at least one theme
+    labelled: int = 0            # imported cases that came with their themes (`themes` column)
+    retrain_message: str | None = None
 
     def summary(self) -> str:
         text = f"Đã đọc {self.read} dòng: nhập {self.imported}, từ chối {self.rejected}"
@@ -64,6 +70,10 @@ class ImportReport:
         text += "."
         if self.imported:
             text += f" Đã gắn chủ đề: {self.tagged}/{self.imported} hồ sơ mới có ít nhất một chủ đề."
+        if self.labelled:
+            text += f" {self.labelled} hồ sơ có sẵn chủ đề (cột themes) được dùng để huấn luyện mô hình."
+        if self.retrain_message:
+            text += " " + self.retrain_message
         return text
 
 
@@ -183,6 +193,7 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
     batch: list[dict] = []
     policy, tagger = _policy_and_tagger(db)
     known_branch = _branch_resolver(db)
+    theme_codes = (set(tagger.themes) if tagger else set()) if THEMES_COLUMN in header else None
     # Tagging is the slow part of an import: on two processes once there is more than one tagging batch.
     workers = 2 if total_lines > TAG_BATCH_ROWS else 1
     with tagging.BatchTagger(tagger, workers, batch_size=TAG_BATCH_ROWS) if tagger else nullcontext() as themes:
@@ -199,15 +210,42 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
             if len(batch) >= BATCH_ROWS:
                 flush()
 
-        _read_rows(records, header, now, report, rejects, add, known_branch)
+        _read_rows(records, header, now, report, rejects, add, known_branch, theme_codes)
         flush()
     report.rejected = len(rejects)
     _write_rejects(report.rejects_path, header, rejects)
+    if report.labelled:
+        _learn_from_import(db, report)
     return report
 
 
+def _learn_from_import(db, report: ImportReport) -> None:
+    """Retrain the theme model on the imported labels (and everything else QA has labelled), then
+    tag the imported cases again with it."""
+    from voc.accounts.access import SYSTEM
+    from voc.text.classifier import retrain
+
+    result = retrain(db, SYSTEM)
+    report.retrain_message = result.message()
+    if not result.kept_previous:
+        tagging.backfill(db, workers=1, case_ids=report.new_case_ids)
+        with db.cursor() as cur:
+            report.tagged = cur.execute(
+                "SELECT count(DISTINCT case_id) FROM case_themes WHERE list_contains(?, case_id)",
+                [report.new_case_ids]).fetchone()[0]
+
+
+def _parse_themes(value: str, known: set[str]) -> list[str]:
+    codes = list(dict.fromkeys(c.strip().lower() for c in (value or "").split("|") if c.strip()))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValidationError(f"Cột themes: mã chủ đề “{unknown[0][:40]}” không có trong danh mục chủ đề đang dùng.")
+    return codes
+
+
 def _read_rows(records, header: list[str], now: datetime, report: ImportReport, rejects: list,
-               add: Callable[[dict], None], known_branch: Callable[[str | None], str | None]) -> None:
+               add: Callable[[dict], None], known_branch: Callable[[str | None], str | None],
+               theme_codes: set[str] | None = None) -> None:
     """Validate every record after the header: good rows to `add`, bad ones to `rejects` with the reason."""
     seen_codes: set[str] = set()
     while True:
@@ -233,6 +271,7 @@ def _read_rows(records, header: list[str], now: datetime, report: ImportReport, 
         try:
             values = _validate_row(row, now)
             values["branch"] = known_branch(values["branch"])
+            themes = _parse_themes(row[THEMES_COLUMN], theme_codes) if theme_codes is not None else []
         except ValidationError as error:
             rejects.append((line_no, str(error), cells))
             continue
@@ -242,7 +281,7 @@ def _read_rows(records, header: list[str], now: datetime, report: ImportReport, 
             continue
         if code:
             seen_codes.add(code)
-        add({"line_no": line_no, "cells": cells, "values": values})
+        add({"line_no": line_no, "cells": cells, "values": values, "themes": themes})
 
 
 def _branch_resolver(db) -> Callable[[str | None], str | None]:
@@ -291,7 +330,7 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
             "SELECT ticket_code FROM cases WHERE list_contains($codes, ticket_code) "
             "UNION ALL SELECT intake_key FROM cases WHERE list_contains($keys, intake_key)",
             {"codes": codes, "keys": keys}).fetchall()}
-        rows = []
+        rows, labels = [], []
         for item, key in zip(batch, keys):
             v = dict(item["values"])
             if v["ticket_code"] in existing or key in existing:
@@ -309,6 +348,7 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
                      round_replied_at=v["first_reply_at"] if v["round"] == 1 else None)
             v["search_text"] = case_store.search_text_for(v["customer_name"], v["content"], v["request"], v["ticket_code"])
             rows.append({k: to_db(t) if isinstance(t, datetime) else t for k, t in v.items()})
+            labels.append(item.get("themes") or [])
         if not rows:
             return []
         frame = pd.DataFrame(rows)
@@ -330,14 +370,27 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
             "json_object('ticket_code', ticket_code, 'status', status), 'Nhập từ CSV' "
             "FROM cases WHERE list_contains(?, id)",
             [to_db(now), actor.username, ids])
+        labelled = {case_id: codes for case_id, codes in zip(ids, labels) if codes}
+        _store_labels(cur, actor, labelled, now)
+        report.labelled += len(labelled)
         if themes is not None:
             texts = {r[0]: tagging.case_text(r[1], r[2]) for r in cur.execute(
                 "SELECT id, content, request FROM cases WHERE list_contains(?, id)", [ids]).fetchall()}
-            rows = themes.rows(ids, [texts[i] for i in ids])
+            rows = tagging.with_labels(themes.rows(ids, [texts[i] for i in ids]), labelled, themes.tagger.model_id)
             tagging.write_rows(cur, ids, rows)
             report.tagged += len({row[0] for row in rows})
         report.imported += len(ids)
         return ids
+
+
+def _store_labels(cur, actor: Actor, labelled: dict[int, list[str]], now: datetime) -> None:
+    """The imported themes as QA labels, each case's audited."""
+    for case_id, codes in labelled.items():
+        for code in codes:
+            cur.execute("INSERT INTO theme_labels (case_id, theme_code, is_positive, labelled_by, labelled_at) "
+                        "VALUES (?, ?, true, ?, ?)", [case_id, code, actor.username, to_db(now)])
+        record_event(cur, actor.username, "case_theme", case_id, "imported_labels", None, {"themes": codes},
+                     "Chủ đề nhập từ CSV")
 
 
 def _write_rejects(path: Path, header: list[str], rejects: list[tuple[int, str, list[str]]]) -> None:

@@ -1,44 +1,49 @@
 """The statistical theme classifier: features, training with cross-validation, storage, retraining.
 
-Features are diacritics-free, so accented and unaccented typing share them, in two blocks
-weighted equally (each L2-normalised TF-IDF with sublinear tf, then the pair normalised): the
-folded underthesea words plus folded syllable unigrams and bigrams (syllables do not depend on
-how the segmenter split an unaccented text), and character 2-5-grams inside the folded words
-(robust to misspellings and to telex/VNI leftovers). Evidence shown to users comes from the
-word block only. Training adds a diacritics-stripped copy of every
-accented text (augmentation). One logistic regression per label (one-vs-rest, balanced class
-weights, liblinear); the regularisation C and the decision threshold are chosen by
+Features come in two blocks weighted equally (each L2-normalised TF-IDF with sublinear tf, then
+the pair normalised). The word block: the folded (diacritics-free) underthesea words, folded
+syllable unigrams and bigrams (syllables do not depend on how the segmenter split an unaccented
+text), and the words and word pairs as typed, which keep what accents tell apart. The character
+block: 2-5-grams inside the folded words (robust to misspellings and telex/VNI leftovers).
+Evidence shown to users comes from the word block only. Training adds a diacritics-stripped copy
+of every accented text (augmentation), so unaccented typing meets the folded features.
+
+One logistic regression per label (one-vs-rest, balanced class weights, liblinear dual). When
+some training rows have no label (thanks, sales questions), one more regression learns "any
+theme at all" and gates the others. The regularisation C and a global threshold are chosen by
 cross-validation on the training data only, maximising the mean of exact-set accuracy and
-macro-F1 of the out-of-fold label sets. Scoring is one sparse matrix product.
+macro-F1 of the out-of-fold label sets; then each label with enough examples gets its own
+threshold, by coordinate ascent on the same objective. Trained on single-label rows for evaluation
+(`at_least_one`), a model predicts exactly one label (the best). Scoring is one sparse product.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import os
 import pickle
 import threading
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.preprocessing import normalize as l2_normalize
 
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
+from voc.text.features import CHAR_NGRAMS, CharNgramTfidf, ThemeVectorizer, char_wb_ngrams, features  # noqa: F401 (stored models)
 from voc.text.metrics import set_metrics
 from voc.text.normalize import Analysed, analyse
 from voc.numbers import vn_number
 from voc.plaintext import strip_diacritics
 
 FEATURE_VERSION = 3
-CHAR_NGRAMS = (2, 5)
 C_GRID = (1.0, 3.0, 10.0)
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.3, 0.96, 0.05))
 DEFAULT_THRESHOLD = 0.5
@@ -51,131 +56,6 @@ STOP_SYLLABLES = frozenset(
     "bi da dang van cu rat roi luon cung thi la va cua cho khi ma nhu o tai voi cac nhung mot hai ba "
     "toi minh em anh chi ban ben nay do de tu den sau truoc trong ngoai len xuong ra vao co khong chua "
     "duoc a ah nhe nha nhi a vay the gi ai nao sao".split())
-
-
-def features(doc: Analysed) -> list[str]:
-    """Feature names of one analysed text (module-level so the vectoriser pickles): folded compound
-    words, folded syllables and syllable pairs, and the words and word pairs as typed (accents
-    kept), which tell apart words that fold alike ("bán", "bạn", "bàn")."""
-    out = ["w:" + w for w in doc.folded if "_" in w]
-    syl = doc.syllables
-    out.extend("s:" + s for s in syl)
-    out.extend("b:" + a + " " + b for a, b in zip(syl, syl[1:]))
-    words = doc.words
-    out.extend("a:" + w for w in words)
-    out.extend("p:" + a + " " + b for a, b in zip(words, words[1:]))
-    return out
-
-
-def char_wb_ngrams(syllable: str, lo: int, hi: int) -> list[str]:
-    """scikit-learn's `char_wb` n-grams of one whitespace-free token: padded with a space each side,
-    every n-gram for n in lo..hi, a token shorter than n counted once."""
-    w = " " + syllable + " "
-    out = []
-    for n in range(lo, hi + 1):
-        if n >= len(w):
-            out.append(w)
-            break
-        out.extend(w[i:i + n] for i in range(len(w) - n + 1))
-    return out
-
-
-class CharNgramTfidf:
-    """TF-IDF of character n-grams inside the folded syllables, the same features and weights as
-    TfidfVectorizer(analyzer="char_wb", sublinear_tf=True) on the folded text, but about ten times
-    faster on the tagging path: each distinct syllable's n-gram column indices are computed once
-    and cached, so a text costs one lookup per syllable and the matrix is built in one go."""
-
-    MAX_CACHE = 200_000
-
-    def __init__(self, ngram_range: tuple[int, int] = CHAR_NGRAMS):
-        self.ngram_range = tuple(ngram_range)
-        self.vocabulary_: dict[str, int] = {}
-        self.idf_ = np.zeros(0, dtype=np.float32)
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["_cache"] = {}
-        return state
-
-    def _columns(self, syllable: str) -> np.ndarray:
-        cols = self._cache.get(syllable)
-        if cols is None:
-            vocab = self.vocabulary_
-            cols = np.array([vocab[g] for g in char_wb_ngrams(syllable, *self.ngram_range) if g in vocab],
-                            dtype=np.int32)
-            if len(self._cache) >= self.MAX_CACHE:
-                self._cache.clear()
-            self._cache[syllable] = cols
-        return cols
-
-    def fit_transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        lo, hi = self.ngram_range
-        grams = sorted({g for doc in docs for s in set(doc.syllables) if s for g in char_wb_ngrams(s, lo, hi)})
-        self.vocabulary_ = {g: j for j, g in enumerate(grams)}
-        self._cache = {}
-        counts = self._counts(docs)
-        df = np.bincount(counts.indices, minlength=len(grams))
-        self.idf_ = (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32)
-        return self._weigh(counts)
-
-    def transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        return self._weigh(self._counts(docs))
-
-    def _counts(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        columns, lengths = [], []
-        for doc in docs:
-            parts = [self._columns(s) for s in doc.syllables if s]
-            n = sum(len(p) for p in parts)
-            lengths.append(n)
-            if n:
-                columns.extend(parts)
-        cols = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
-        rows = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
-        counts = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)),
-                                   shape=(len(docs), len(self.vocabulary_)))
-        counts.sum_duplicates()
-        return counts
-
-    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        x = counts.astype(np.float32)
-        np.log(x.data, out=x.data)
-        x.data += 1                       # sublinear tf
-        x.data *= self.idf_[x.indices]
-        return l2_normalize(x)
-
-    def get_feature_names_out(self) -> np.ndarray:
-        names = np.empty(len(self.vocabulary_), dtype=object)
-        for g, j in self.vocabulary_.items():
-            names[j] = g
-        return names
-
-
-class ThemeVectorizer:
-    """Word/syllable TF-IDF block + character n-gram TF-IDF block (char_wb on the folded text),
-    concatenated and L2-normalised so that both blocks weigh the same."""
-
-    def __init__(self, char_ngrams: tuple[int, int] = CHAR_NGRAMS):
-        self.words = TfidfVectorizer(analyzer=features, sublinear_tf=True, dtype=np.float32)
-        self.chars = CharNgramTfidf(char_ngrams)
-        self.n_word_features = 0
-
-    def fit_transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        xw = self.words.fit_transform(docs)
-        self.n_word_features = xw.shape[1]
-        return self._join(xw, self.chars.fit_transform(docs))
-
-    def transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        return self._join(self.words.transform(docs), self.chars.transform(docs))
-
-    @staticmethod
-    def _join(xw: sparse.csr_matrix, xc: sparse.csr_matrix) -> sparse.csr_matrix:
-        return l2_normalize(sparse.hstack([xw, xc], format="csr", dtype=np.float32))
-
-    def get_feature_names_out(self) -> np.ndarray:
-        return np.concatenate([self.words.get_feature_names_out(),
-                               np.array(["c:" + n for n in self.chars.get_feature_names_out()], dtype=object)])
 
 
 def _make_vectorizer() -> ThemeVectorizer:
@@ -348,7 +228,7 @@ def _fit(docs: list[Analysed], y: np.ndarray, c: float) -> tuple[ThemeVectorizer
         if column.min() == column.max():   # a label with no positives (or no negatives) here
             intercepts[j] = 8.0 if column[0] else -8.0
             continue
-        clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear")
+        clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", dual=True)
         clf.fit(x, column)
         weights[:, j] = clf.coef_[0]
         intercepts[j] = clf.intercept_[0]
@@ -421,6 +301,37 @@ def train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one
     return ThemeModel.from_bytes(blob)
 
 
+def model_cache_dir() -> Path:
+    """Where `train_cached` keeps fitted models: $VOC_MODEL_CACHE, else ~/.cache/voc-desk/models."""
+    return Path(os.environ.get("VOC_MODEL_CACHE") or Path.home() / ".cache" / "voc-desk" / "models")
+
+
+def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> ThemeModel:
+    """`train` with the fitted model also kept on disk, keyed by everything that shapes it, so the
+    default model (seed examples and the hosting corpus, a few minutes of cross-validation) is
+    fitted once per machine rather than once per process. A missing or unreadable cache only costs
+    the training."""
+    key = _train_key(texts, labels, False, True, C_GRID, 0)
+    path = model_cache_dir() / f"theme-model-{key[:32]}.pkl"
+    try:
+        blob = path.read_bytes()
+        model = ThemeModel.from_bytes(blob)
+        with _train_cache_lock:        # `train` with the same request is served from memory now
+            _train_cache[key] = blob
+        return model
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    model = train(texts, labels)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(model.to_bytes())
+        partial.replace(path)
+    except OSError:
+        pass
+    return model
+
+
 def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool, augment: bool,
            c_grid: Sequence[float], seed: int) -> ThemeModel:
     label_names = sorted({label for row in labels for label in row})
@@ -461,9 +372,7 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
     _, c, threshold, accuracy, score, proba = best
     thresholds = None
     if proba is not None and not (at_least_one and all(len(row) == 1 for row in labels)):
-        thresholds = _label_thresholds(proba, y[:, :n_labels], threshold)
-        m = set_metrics(gold, decide(proba, label_names, thresholds, at_least_one))
-        accuracy, score = m.accuracy, m.macro_f1
+        thresholds, accuracy, score = _label_thresholds(proba, gold, label_names, threshold, at_least_one)
     all_docs, all_y = _training_set(range(len(texts)), docs, copies, y)
     vectorizer, weights, intercepts = _fit(all_docs, all_y, c)
     return ThemeModel(
@@ -488,21 +397,33 @@ def _gate(proba: np.ndarray, gated: bool) -> np.ndarray:
     return out
 
 
-def _label_thresholds(proba: np.ndarray, y: np.ndarray, fallback: float) -> np.ndarray:
-    """Each label's threshold maximising its own out-of-fold F1; `fallback` for rare labels."""
-    out = np.full(y.shape[1], fallback)
-    for j in range(y.shape[1]):
-        positives = y[:, j] == 1
-        if positives.sum() < MIN_LABEL_SUPPORT:
+def _label_thresholds(proba: np.ndarray, gold: list[list[str]], labels: list[str], start: float,
+                      at_least_one: bool) -> tuple[np.ndarray, float, float]:
+    """Per-label thresholds by one pass of coordinate ascent from the global one, on the same
+    objective (mean of exact-set accuracy and macro-F1 of the out-of-fold sets); labels with fewer
+    than MIN_LABEL_SUPPORT positive rows keep the global threshold. Returns the thresholds and
+    their out-of-fold accuracy and macro-F1."""
+    out = np.full(len(labels), start)
+    support = {label: 0 for label in labels}
+    for row in gold:
+        for label in row:
+            support[label] += 1
+
+    def measure(t: np.ndarray):
+        m = set_metrics(gold, decide(proba, labels, t, at_least_one))
+        return (m.macro_f1 + m.accuracy) / 2, m
+
+    best, best_m = measure(out)
+    for j, label in enumerate(labels):
+        if support[label] < MIN_LABEL_SUPPORT:
             continue
-        best = -1.0
         for t in THRESHOLD_GRID:
-            predicted = proba[:, j] >= t
-            tp = np.sum(predicted & positives)
-            f1 = 2 * tp / (predicted.sum() + positives.sum())
-            if f1 > best + 1e-9 or (abs(f1 - best) <= 1e-9 and abs(t - fallback) < abs(out[j] - fallback)):
-                best, out[j] = f1, t
-    return out
+            trial = out.copy()
+            trial[j] = t
+            objective, m = measure(trial)
+            if objective > best + 1e-9:
+                best, best_m, out = objective, m, trial
+    return out, best_m.accuracy, best_m.macro_f1
 
 
 # --- storage in DuckDB -----------------------------------------------------------------------

@@ -234,11 +234,11 @@ def _tagging_predictions(train_texts: list[str], train_labels: list[list[str]], 
     and diacritics-stripped (in that order)."""
     from voc.text.classifier import train
     from voc.text.tagging import GlossaryMatcher, Tagger
-    from voc.text.taxonomy import load_default_examples, load_default_glossary, load_default_taxonomy
+    from voc.text.taxonomy import EXAMPLES_FILE, load_default_examples, load_default_glossary, load_default_taxonomy
 
     texts, labels = list(train_texts), list(train_labels)
     if with_defaults:
-        seed_texts, seed_labels = load_default_examples()
+        seed_texts, seed_labels = load_default_examples(EXAMPLES_FILE)
         texts, labels = seed_texts + texts, seed_labels + labels
     model = train(texts, labels, seed=seed)
     themes = {t.code: t.name for t in load_default_taxonomy()[1]} if with_defaults else {}
@@ -256,8 +256,8 @@ def _tagging_predictions(train_texts: list[str], train_labels: list[list[str]], 
 
 def evaluate_tagging(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
                      test_labels: list[list[str]], *, with_defaults: bool = True, seed: int = 0) -> TaggingReport:
-    """The tagger as shipped (the default glossary, themes and seed examples, `with_defaults`)
-    with a model trained on the training rows too, against the baseline trained on the same rows,
+    """The tagger as shipped (the default glossary, themes and seed examples of
+    data/theme_examples.csv, `with_defaults`) with a model trained on the training rows too, against the baseline trained on the same rows,
     both free to give no theme; scored on the test rows as typed and with diacritics stripped."""
     n, predicted = _tagging_predictions(train_texts, train_labels, test_texts, with_defaults, seed)
     return TaggingReport(*(tagging_scores(test_labels, p) for p in predicted), n)

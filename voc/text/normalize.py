@@ -67,7 +67,7 @@ ABBREVIATIONS: dict[str, str] = {
     # more chat
     "adm": "admin", "tks": "cảm ơn", "thks": "cảm ơn", "thanks": "cảm ơn", "thank": "cảm ơn",
     "mih": "mình", "fai": "phải", "lm": "làm", "đuoc": "được", "đươc": "được",
-    "hnay": "hôm nay", "hqua": "hôm qua", "bh": "bao giờ", "ns": "nói", "tl": "trả lời", "ktv": "kỹ thuật viên",
+    "hnay": "hôm nay", "hqua": "hôm qua", "bh": "bao giờ", "ns": "nói", "ktv": "kỹ thuật viên",
     "kĩ": "kỹ", "khôg": "không", "hog": "không",
     # English words customers mix in (whole words only; "lag", "server", "ticket" stay as they are)
     "refund": "hoàn tiền", "invoice": "hóa đơn", "password": "mật khẩu", "login": "đăng nhập",

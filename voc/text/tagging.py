@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from voc.accounts.access import SYSTEM
-from voc.text.classifier import GATE_THRESHOLD, ThemeModel, current_labels, load_active_model, save_model, train, training_examples
+from voc.text.classifier import (GATE_THRESHOLD, ThemeModel, current_labels, load_active_model, save_model,
+                                 train_cached, training_examples)
 from voc.clock import to_db, utcnow
 from voc.model import TagSource
 from voc.text.normalize import Analysed, analyse, as_typed, fold_phrase
@@ -216,7 +217,7 @@ def default_tagger() -> Tagger:
         _, themes = load_default_taxonomy()
         texts, labels = load_default_examples()
         _default_tagger = Tagger({t.code: t.name for t in themes}, GlossaryMatcher(load_default_glossary()),
-                                 train(texts, labels))
+                                 train_cached(texts, labels))
     return _default_tagger
 
 
@@ -232,7 +233,7 @@ def ensure_model(db) -> int:
         if row and row[0] is not None:
             return row[0]
         texts, labels = training_examples(cur)
-    model = train(texts, labels)
+    model = train_cached(texts, labels)
     with db.transaction() as cur:
         row = cur.execute("SELECT max(id) FROM theme_models WHERE active").fetchone()
         if row and row[0] is not None:
@@ -266,6 +267,25 @@ def _apply_labels(tags: list[ThemeTag], labels: dict[str, bool] | None, themes: 
             machine = by_code.get(code)
             by_code[code] = ThemeTag(code, themes[code], 1.0, machine.evidence if machine else [], TagSource.QA)
     return sorted(by_code.values(), key=lambda t: (-t.score, t.code))
+
+
+def with_labels(rows: list[tuple], labelled: dict[int, list[str]], model_id: int | None) -> list[tuple]:
+    """case_themes rows with QA's positive labels applied (as `_apply_labels` does for tags): a
+    labelled theme gets score 1 and source qa, keeping the machine's evidence if it had found it."""
+    if not labelled:
+        return rows
+    out, machine = [], {}
+    for row in rows:
+        if row[1] in labelled.get(row[0], ()):
+            machine[(row[0], row[1])] = row
+        else:
+            out.append(row)
+    at = rows[0][6] if rows else to_db(utcnow())
+    for case_id, codes in labelled.items():
+        for code in codes:
+            found = machine.get((case_id, code))
+            out.append((case_id, code, 1.0, found[3] if found else "[]", TagSource.QA.value, model_id, at))
+    return out
 
 
 def _rows(case_id: int, tags: list[ThemeTag], model_id: int | None, at) -> list[tuple]:
