@@ -15,7 +15,8 @@ History: the held-out part was written first, with the first train part (hand-wr
 only). Measured on it, that train part was too narrow (ten phrasings a theme) and told complaints
 from non-complaints by their wrappers; the train part then gained the subject + problem slots of
 phrases.SLOTS (written from the theme descriptions, not from the held-out text) and wrappers on
-non-complaints. The held-out part was not changed.
+non-complaints (second measurement: micro-F1 0.65, 34% of non-complaints tagged), then templated
+questions and thanks (PRODUCTS, QUESTIONS, THANKS). The held-out part was never changed.
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from phrases import CORES, NEGATED, NON_COMPLAINTS, PAIRS, SLOTS, WRAP  # noqa: E402
+from phrases import (CORES, NEGATED, NON_COMPLAINTS, PAIRS, PRODUCTS, QUESTIONS, SLOTS, THANKED,  # noqa: E402
+                     THANKS, WRAP)
 
 from voc.plaintext import strip_diacritics  # noqa: E402
 
@@ -123,13 +125,22 @@ def core(theme: str, part: str, rng: random.Random) -> str:
     return rng.choice(CORES[theme][part])
 
 
+def non_complaint(part: str, rng: random.Random) -> str:
+    """A thanks or a question: hand-written, or (train part, two times in three) from templates."""
+    if part == "train" and rng.random() < 2 / 3:
+        if rng.random() < 0.6:
+            return rng.choice(QUESTIONS).format(p=rng.choice(PRODUCTS)) + rng.choice(("?", " ạ?", "", " nhé"))
+        return rng.choice(THANKS).format(w=rng.choice(THANKED)) + rng.choice(("", "!", " ạ", "."))
+    return rng.choice(NON_COMPLAINTS[part])
+
+
 def compose(part: str, rng: random.Random) -> tuple[str, list[str]]:
     """One message and its themes. Non-complaints get the same openers as complaints, and a
     quarter of the complaints none, so that no wrapper tells the two apart."""
     pick = lambda slot: rng.choice(WRAP[slot][part])
     roll = rng.random()
-    if roll < 0.12:
-        return _sentence([pick("opener"), rng.choice(NON_COMPLAINTS[part])]), []
+    if roll < 0.15:
+        return _sentence([pick("opener"), non_complaint(part, rng)]), []
     if roll < 0.34:
         first, second = rng.choice(PAIRS) if rng.random() < 0.7 else rng.sample(sorted(CORES), 2)
         body = core(first, part, rng) + pick("joiner") + core(second, part, rng)

@@ -577,3 +577,16 @@ SLOTS: dict[str, tuple[list[str], list[str]]] = {
                               "xử lý xong lỗi lại quay lại", "làm sai cấu hình", "đoán mò cả tuần",
                               "không hiểu vấn đề", "sửa lỗi này sinh lỗi khác", "đóng ticket khi chưa xong"]),
 }
+
+# Train part only: non-complaints composed from what customers ask about and thank for.
+PRODUCTS = ["gói hosting", "VPS", "cloud server", "tên miền .vn", "tên miền .com", "chứng chỉ SSL", "gói email doanh nghiệp",
+            "máy chủ riêng", "gói WordPress hosting", "dịch vụ sao lưu", "gói reseller", "chỗ đặt máy chủ"]
+QUESTIONS = ["cho hỏi {p} giá bao nhiêu", "bên mình có {p} không", "tư vấn giúp mình {p}", "mình muốn đăng ký {p}",
+             "báo giá {p} giúp em", "{p} có dùng thử được không", "cho em xin thông tin {p}",
+             "mua {p} thì thanh toán thế nào", "{p} có hỗ trợ tiếng Việt không", "muốn mua thêm {p} cho công ty",
+             "hướng dẫn mình cài {p}", "so sánh giúp mình các loại {p}", "{p} bên bạn đặt ở đâu",
+             "có ưu đãi gì khi mua {p} không"]
+THANKS = ["cảm ơn {w} đã hỗ trợ", "cảm ơn {w} nhiều", "{w} làm việc rất chuyên nghiệp", "rất hài lòng với {w}",
+          "cảm ơn {w}, mọi thứ đã ổn", "cảm ơn {w}, vấn đề đã được xử lý", "{w} hỗ trợ rất nhanh, cảm ơn nhé",
+          "chúc {w} làm việc vui vẻ", "cảm ơn {w} đã tư vấn tận tình"]
+THANKED = ["bạn", "anh kỹ thuật", "chị tư vấn", "bên mình", "cả team", "bộ phận hỗ trợ", "các bạn kỹ thuật", "em"]

@@ -80,7 +80,8 @@ class ThemeModel:
     single_label: bool = False           # every training row had exactly one label
     thresholds: np.ndarray | None = None  # one per label (cross-validated); None: `threshold` for all
     # "Any theme at all" classifier, trained when some training rows have no theme (thanks, sales
-    # questions): below GATE_THRESHOLD a text gets no theme. None: every text may get one.
+    # questions): below GATE_THRESHOLD a text gets no theme, at or above it at least its best
+    # theme. None: every text may get one, none is sure to.
     gate_weights: np.ndarray | None = None
     gate_intercept: float = 0.0
     _names: np.ndarray | None = field(default=None, repr=False)
@@ -103,13 +104,6 @@ class ThemeModel:
         z = np.asarray(x @ self.gate_weights).ravel() + self.gate_intercept
         return 1.0 / (1.0 + np.exp(-z))
 
-    def gated_proba(self, x: sparse.csr_matrix) -> np.ndarray:
-        """Label probabilities, zero on rows the gate says have no theme."""
-        proba = self.proba_matrix(x)
-        if self.gate_weights is not None:
-            proba[self.gate_proba(x) < GATE_THRESHOLD] = 0.0
-        return proba
-
     def predict_proba(self, docs: Sequence[Analysed]) -> np.ndarray:
         """n_docs × n_labels probabilities (independent per label)."""
         if not docs:
@@ -129,7 +123,12 @@ class ThemeModel:
             return []
         x = self.transform(docs)
         at_least_one = self.at_least_one if at_least_one is None else at_least_one
-        return self.decide(self.proba_matrix(x) if at_least_one else self.gated_proba(x), at_least_one)
+        proba = self.proba_matrix(x)
+        if at_least_one or self.gate_weights is None:
+            return self.decide(proba, at_least_one)
+        # gated: a text the gate passes is a complaint and gets at least its best theme
+        passed = self.gate_proba(x) >= GATE_THRESHOLD
+        return [sets if ok else [] for sets, ok in zip(self.decide(proba, True), passed)]
 
     # -- explanation --
     def evidence(self, x_row, label_index: int, doc: Analysed, top: int = 3) -> list[str]:
@@ -181,7 +180,7 @@ def decide(proba: np.ndarray, labels: Sequence[str], threshold, at_least_one: bo
     out = []
     for row in proba:
         above = [int(j) for j in np.flatnonzero(row >= threshold)]
-        if at_least_one and len(row):
+        if at_least_one and len(row) and row.max() > 0:     # (a row zeroed by the gate stays empty)
             top = int(row.argmax())
             above = [top] + [j for j in above if j != top]
         out.append([labels[j] for j in above])
@@ -365,14 +364,14 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
                     oof[test_idx] = 1.0 / (1.0 + np.exp(-z))
                 proba = _gate(oof, gated)
                 for t in THRESHOLD_GRID:
-                    m = set_metrics(gold, decide(proba, label_names, t, at_least_one))
+                    m = set_metrics(gold, decide(proba, label_names, t, at_least_one or gated))
                     objective = (m.macro_f1 + m.accuracy) / 2
                     if objective > best[0] + 1e-9:
                         best = (objective, c, t, m.accuracy, m.macro_f1, proba)
     _, c, threshold, accuracy, score, proba = best
     thresholds = None
     if proba is not None and not (at_least_one and all(len(row) == 1 for row in labels)):
-        thresholds, accuracy, score = _label_thresholds(proba, gold, label_names, threshold, at_least_one)
+        thresholds, accuracy, score = _label_thresholds(proba, gold, label_names, threshold, at_least_one or gated)
     all_docs, all_y = _training_set(range(len(texts)), docs, copies, y)
     vectorizer, weights, intercepts = _fit(all_docs, all_y, c)
     return ThemeModel(
@@ -389,7 +388,8 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
 
 
 def _gate(proba: np.ndarray, gated: bool) -> np.ndarray:
-    """The label columns of out-of-fold probabilities, zeroed where the gate column says no theme."""
+    """The label columns of out-of-fold probabilities, zeroed where the gate column says no theme
+    (decided with `at_least_one`, a passed row gets its best theme, a zeroed one none)."""
     if not gated:
         return proba
     out = proba[:, :-1].copy()

@@ -144,6 +144,10 @@ class Tagger:
                         scores[code] = (1 - (1 - score) * (1 - p), _merge(evidence, extra), source)
                     elif p >= thresholds[j]:
                         scores[code] = (p, model.evidence(_row(x, i), j, doc), TagSource.MODEL)
+                if not scores and model.gate_weights is not None and columns:
+                    # the gate says complaint: its best theme, even below that theme's threshold
+                    j, code = max(columns, key=lambda c: row[c[0]])
+                    scores[code] = (float(row[j]), model.evidence(_row(x, i), j, doc), TagSource.MODEL)
             tags = [ThemeTag(code, self.themes[code], score, evidence[:MAX_EVIDENCE], source)
                     for code, (score, evidence, source) in scores.items()]
             tags.sort(key=lambda t: (-t.score, t.code))
