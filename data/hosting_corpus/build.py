@@ -16,7 +16,8 @@ only). Measured on it, that train part was too narrow (ten phrasings a theme) an
 from non-complaints by their wrappers; the train part then gained the subject + problem slots of
 phrases.SLOTS (written from the theme descriptions, not from the held-out text) and wrappers on
 non-complaints (second measurement: micro-F1 0.65, 34% of non-complaints tagged), then templated
-questions and thanks (PRODUCTS, QUESTIONS, THANKS). The held-out part was never changed.
+questions and thanks (PRODUCTS, QUESTIONS, THANKS). The held-out phrase pools were never changed;
+the held-out rows were regenerated from them whenever compose() changed (wrapper and share rules).
 """
 from __future__ import annotations
 

@@ -102,7 +102,9 @@ class ThemeModel:
         if self.gate_weights is None:
             return np.ones(x.shape[0])
         z = np.asarray(x @ self.gate_weights).ravel() + self.gate_intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        proba = 1.0 / (1.0 + np.exp(-z))
+        proba[np.diff(x.indptr) == 0] = 0.0      # no known word at all (an empty text): no theme
+        return proba
 
     def predict_proba(self, docs: Sequence[Analysed]) -> np.ndarray:
         """n_docs × n_labels probabilities (independent per label)."""
