@@ -292,3 +292,29 @@ def test_the_vietnamese_export_imports_back(db, tmp_path, staff):
     report = import_csv(other, SYSTEM, out)
     assert (report.imported, report.rejected) == (2, 0)
     other.close()
+
+
+def test_a_themes_column_becomes_qa_labels_and_retrains_the_model(db, tmp_path):
+    setup.ensure_defaults(db)
+    header = HEADER + ",themes"
+    texts = [("Mail nội bộ bị dội về hết", "email_delivery"), ("Bị tính tiền gói tôi đã hủy", "billing|refund"),
+             ("Web cứ chiều là đứng hình", "downtime"), ("Chưa ai gọi lại sau 3 ngày", "support_responsiveness")]
+    lines = [f"HIS-{i:03d},2025-04-01T09:10:00,hotline,quality,hosting,Khách {i},,,,\"{text} ({i})\",,closed,1,,,,lan,"
+             f"Hà Nội,{codes}" for i, (text, codes) in enumerate(texts * 3)]
+    lines.append("HIS-999,2025-04-01T09:10:00,hotline,quality,hosting,Khách,,,,web chậm,,closed,1,,,,lan,Hà Nội,"
+                 "khong_co")
+    with db.cursor() as cur:
+        models_before = cur.execute("SELECT count(*) FROM theme_models").fetchone()[0]
+    report = import_csv(db, SYSTEM, write(tmp_path / "history.csv", [header, *lines]))
+    assert (report.imported, report.rejected, report.labelled, report.tagged) == (12, 1, 12, 12)
+    assert "khong_co" in report.rejects_path.read_text(encoding="utf-8")
+    assert report.retrain_message and "cột themes" in report.summary()
+    with db.cursor() as cur:
+        labels = cur.execute("SELECT c.ticket_code, list(l.theme_code ORDER BY l.theme_code) FROM theme_labels l "
+                             "JOIN cases c ON c.id = l.case_id WHERE l.is_positive GROUP BY 1").fetchall()
+        qa = cur.execute("SELECT c.ticket_code, list(t.theme_code ORDER BY t.theme_code) FROM case_themes t "
+                         "JOIN cases c ON c.id = t.case_id WHERE t.source = 'qa' GROUP BY 1").fetchall()
+        assert cur.execute("SELECT count(*) FROM theme_models").fetchone()[0] == models_before + 1
+        assert cur.execute("SELECT count(*) FROM events WHERE action = 'imported_labels'").fetchone()[0] == 12
+    expected = {f"HIS-{i:03d}": sorted(codes.split("|")) for i, (_, codes) in enumerate(texts * 3)}
+    assert dict(labels) == expected and dict(qa) == expected

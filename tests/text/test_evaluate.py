@@ -47,15 +47,50 @@ def test_evaluate_command_prints_summary_last(tmp_path, capsys):
             ("gọi tổng đài không ai nghe", "support"), ("chờ hỗ trợ lâu quá", "support"),
             ("hotline không ai bắt máy", "support"), ("ticket không ai trả lời", "support")]
     train = tmp_path / "train.csv"
-    train.write_text("text,labels\n" + "\n".join(f'"{t}",{l}' for t, l in rows), encoding="utf-8")
+    train.write_text("text,labels\n" + "\n".join(f'"{t}",{label}' for t, label in rows), encoding="utf-8")
     test = tmp_path / "test.csv"
     test.write_text('text,labels\n"web bị sập rồi",downtime\n"bị trừ tiền",billing\n', encoding="utf-8")
     assert main(["evaluate", "--train", str(train), "--test", str(test)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert "accuracy (exact label set match)" in "\n".join(out)
-    last = re.fullmatch(r"macro_f1=([\d.]+) accuracy=([\d.]+) stripped_accuracy=([\d.]+)", out[-1])
+    last = re.fullmatch(r"macro_f1=([\d.]+) accuracy=([\d.]+) stripped_accuracy=([\d.]+) "
+                        r"baseline_macro_f1=([\d.]+) baseline_accuracy=([\d.]+)", out[-1])
     assert last, out[-1]
     assert float(last.group(2)) == 1.0 and float(last.group(3)) == 1.0
+    assert 0.0 <= float(last.group(4)) <= 1.0 and 0.0 <= float(last.group(5)) <= 1.0
+    assert any(line.startswith("== baseline") for line in out)
+
+
+SINGLE_TRAIN = (["web sập không vào được", "website chết từ sáng", "máy chủ sập cả ngày", "web không truy cập được",
+                 "bị trừ tiền hai lần", "tính cước sai", "thu phí cao quá", "trừ tiền không báo",
+                 "gọi tổng đài không ai nghe", "chờ hỗ trợ lâu quá", "hotline không ai bắt máy",
+                 "ticket không ai trả lời"],
+                [["downtime"]] * 4 + [["billing"]] * 4 + [["support"]] * 4)
+# Texts unlike any training row: a model free to return any set would leave some empty or doubled.
+ODD_TEXTS = ["xin chào", "ok", "hôm nay trời đẹp", "web sập và bị trừ tiền, gọi tổng đài không ai nghe", "???"]
+
+
+def test_single_label_training_gives_exactly_one_label_per_row():
+    from voc.text.classifier import train
+    from voc.text.evaluate import Baseline
+    from voc.text.normalize import analyse
+
+    model = train(*SINGLE_TRAIN, at_least_one=True)
+    for predicted in (model.predict_sets([analyse(t) for t in ODD_TEXTS]), Baseline(*SINGLE_TRAIN).predict(ODD_TEXTS)):
+        assert [len(row) for row in predicted] == [1] * len(ODD_TEXTS)
+
+
+def test_baseline_is_one_vs_rest_on_multi_label_data_and_never_empty():
+    from voc.text.evaluate import Baseline
+
+    texts, labels = SINGLE_TRAIN
+    texts = texts + ["web sập mà còn bị trừ tiền", "máy chủ chết, tính cước vẫn đủ"]
+    labels = labels + [["billing", "downtime"]] * 2
+    baseline = Baseline(texts, labels)
+    assert not baseline.single
+    predicted = baseline.predict(ODD_TEXTS + texts)
+    assert all(predicted)
+    assert predicted[len(ODD_TEXTS):][:4] == [["downtime"]] * 4
 
 
 def test_in_domain_check_never_trains_on_the_row_it_predicts(monkeypatch):

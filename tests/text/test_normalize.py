@@ -28,6 +28,18 @@ def test_chat_abbreviations_are_expanded():
     assert expand_abbreviations("kho dcm 50k") == "kho dcm 50k"
 
 
+def test_english_words_and_more_shorthand_become_vietnamese():
+    assert prepare("refund chưa về, support ko tl") == "hoàn tiền chưa về, hỗ trợ không trả lời"
+    assert prepare("web bi down tu hnay, login ko dc") == "website bi sập tu hôm nay, đăng nhập không được"
+    assert prepare("domain expired ma ko ai bao") == "tên miền hết hạn ma không ai bao"
+
+
+def test_words_that_only_look_like_shorthand_stay():
+    # "hỏng" (broken) is a word, not "không"; "mk" and "kt" mean two things each
+    assert prepare("ổ cứng hỏng, mk của kt") == "ổ cứng hỏng, mk của kt"
+    assert prepare("hong hoc") == "hong hoc"
+
+
 def test_nfc_lowercase_and_repeated_letters():
     decomposed = unicodedata.normalize("NFD", "CHẬM QUÁÁÁ")
     assert prepare(decomposed) == "chậm quá"

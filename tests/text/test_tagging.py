@@ -8,6 +8,7 @@ from voc import setup
 from voc.desk import cases
 from voc.store.audit import events_for
 from voc.cli.bench_tagging import seed_untagged_cases
+from voc.text.normalize import analyse
 from voc.text.tagging import backfill, case_tags, correct_case, tag_case, tag_text
 
 
@@ -86,3 +87,39 @@ def test_backfill_tags_every_case_in_batches_on_two_processes(db, qa):
     again = backfill(db, workers=1, batch_size=100)
     with db.cursor() as cur:
         assert cur.execute("SELECT count(*) FROM case_themes").fetchone()[0] == total_rows == again.tags
+
+
+def test_a_glossary_term_the_customer_rules_out_does_not_count():
+    from voc.text.tagging import GlossaryMatcher
+    from voc.text.taxonomy import GlossaryTerm
+
+    matcher = GlossaryMatcher([GlossaryTerm(0, "lỗi ssl", "loi ssl", "ssl"), GlossaryTerm(0, "trỏ dns", "tro dns", "domain_dns"),
+                               GlossaryTerm(0, "web sập", "website sap", "downtime")])
+    assert matcher.match(analyse("Không phải lỗi SSL, web vẫn sập")) == {"downtime": ["website vẫn sập"]}
+    assert matcher.match(analyse("ko phai do tro dns sai dau")) == {}
+    assert matcher.match(analyse("chẳng phải lỗi ssl")) == {}
+    # without the cue, or with a full clause between, the terms count
+    assert set(matcher.match(analyse("lỗi SSL và trỏ DNS không được"))) == {"ssl", "domain_dns"}
+    assert set(matcher.match(analyse("không phải tôi làm, web sập từ sáng"))) == {"downtime"}
+
+
+def test_texts_like_the_unthemed_training_rows_get_no_theme_at_all():
+    from voc.text.classifier import train
+    from voc.text.tagging import GlossaryMatcher, Tagger
+    from voc.text.taxonomy import GlossaryTerm
+
+    texts = ["web sập từ sáng", "website không vào được", "máy chủ chết cả ngày", "web die liên tục",
+             "bị trừ tiền hai lần", "tính cước sai tháng này", "thu phí không báo trước", "trừ tiền oan",
+             "cảm ơn bạn nhiều", "cảm ơn đã hỗ trợ nhanh", "cho hỏi giá gói hosting", "cho hỏi giá tên miền",
+             "cảm ơn, web chạy ổn rồi", "cho hỏi bảng giá VPS"]
+    labels = [["downtime"]] * 4 + [["billing"]] * 4 + [[]] * 6
+    model = train(texts, labels)
+    assert model.gate_weights is not None and model.thresholds is not None and len(model.thresholds) == 2
+    # a glossary rule alone would tag the sales question: the gate says it is not a complaint
+    tagger = Tagger({"downtime": "Gián đoạn", "billing": "Cước"},
+                    GlossaryMatcher([GlossaryTerm(0, "giá gói hosting", "gia goi hosting", "billing")]), model)
+    assert tagger.tag("cảm ơn nhiều nhé") == [] and tagger.tag("cho hỏi giá gói hosting 5GB") == []
+    assert [t.code for t in tagger.tag("web lại sập rồi")] == ["downtime"]
+    # what the gate passes gets at least its best theme, what it stops gets none
+    sets = model.predict_sets([analyse(t) for t in ("cảm ơn bạn nhiều nhé", "web sập", "bị trừ tiền oan")])
+    assert sets == [[], ["downtime"], ["billing"]]

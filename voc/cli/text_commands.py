@@ -43,6 +43,8 @@ def cmd_evaluate(args) -> int:
 
     train_texts, train_labels = load_labelled_csv(args.train)
     test_texts, test_labels = load_labelled_csv(args.test)
+    if args.tagging:
+        return _evaluate_tagging(args, train_texts, train_labels, test_texts, test_labels)
     report = evaluate(train_texts, train_labels, test_texts, test_labels, seed=args.seed)
     if args.in_domain_check:
         from voc.text.evaluate import in_domain_check
@@ -56,12 +58,30 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def _evaluate_tagging(args, train_texts, train_labels, test_texts, test_labels) -> int:
+    from voc.text.evaluate import cross_validate_tagging, evaluate_tagging
+
+    if args.cv:
+        folds = cross_validate_tagging(train_texts, train_labels, folds=args.cv, seed=args.seed)
+        print(folds.format(f"{args.cv}-fold cross-validation on {args.train}") + "\n")
+    report = evaluate_tagging(train_texts, train_labels, test_texts, test_labels, seed=args.seed)
+    print(report.format(f"trained on {args.train}, tested on {args.test}"))
+    print(report.summary_line())
+    return 0
+
+
 def cmd_retrain(args) -> int:
     from voc.accounts.access import SYSTEM
     from voc.text.classifier import retrain
 
-    report = retrain(_open(args), SYSTEM, force=args.force)
+    db = _open(args)
+    report = retrain(db, SYSTEM, force=args.force)
     print(report.message())
+    if not args.no_curve:
+        from voc.text.learning import format_curve, learning_curve
+
+        for line in format_curve(*learning_curve(db)):
+            print(line)
     print(json.dumps({"cv_score": report.cv_score, "previous_score": report.previous_score,
                       "kept_previous": report.kept_previous, "model_id": report.model_id,
                       "n_examples": report.n_examples}))
@@ -132,11 +152,18 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument("--in-domain-check", type=int, metavar="K", default=0,
                     help="chẩn đoán dữ liệu: thêm K-1 phần của tệp kiểm tra vào dữ liệu huấn luyện, dự đoán phần còn lại")
+    ev.add_argument("--tagging", action="store_true",
+                    help="đánh giá bộ gắn chủ đề mặc định (từ điển + ví dụ mẫu + tệp huấn luyện), "
+                         "dòng không có nhãn là thư cảm ơn, câu hỏi bán hàng…")
+    ev.add_argument("--cv", type=int, metavar="K", default=0,
+                    help="với --tagging: thêm kiểm định chéo K phần trên tệp huấn luyện")
     ev.set_defaults(func=cmd_evaluate)
 
     rt = subparsers.add_parser("retrain", parents=[common],
                                help="huấn luyện lại mô hình chủ đề từ các hiệu chỉnh của QA")
     rt.add_argument("--force", action="store_true", help="dùng mô hình mới kể cả khi điểm thấp hơn")
+    rt.add_argument("--no-curve", action="store_true",
+                    help="bỏ qua đường học (điểm khi huấn luyện với 100, 300 và 1.000 hồ sơ đã gắn nhãn)")
     rt.set_defaults(func=cmd_retrain)
 
     bf = subparsers.add_parser("backfill", parents=[common], help="gắn lại chủ đề cho mọi hồ sơ")

@@ -12,6 +12,10 @@ The canonical header is the column codes (COLUMNS). The importer also reads the 
 names (COLUMN_NAMES_VI) of the rejects file and the Vietnamese export, ignores the rejects file's
 "Dòng" and "Lý do" columns, and reads a semicolon-separated file (Excel's "CSV" in a comma-decimal
 locale), so a rejects file fixed in Excel imports as it is.
+
+An optional `themes` column carries the themes the company gave a past ticket (codes separated by
+"|"): they are stored as QA labels (they win over the machine and are training examples), and once
+the file is in, the theme model is retrained on them and the imported cases are tagged again.
 """
 from __future__ import annotations
 
@@ -48,6 +52,7 @@ COLUMNS = [
     "resolved_at", "closed_at", "staff", "branch",
 ]
 REQUIRED = ["received_at", "channel", "issue_kind", "service", "customer_name", "content", "status"]
+THEMES_COLUMN = "themes"     # optional: the ticket's themes, codes separated by "|"
 # The columns as people read them: the rejects file's and the Vietnamese export's header.
 COLUMN_NAMES_VI = {
     "ticket_code": "Mã hồ sơ", "received_at": "Thời điểm tiếp nhận", "channel": "Kênh",
@@ -96,6 +101,8 @@ class ImportReport:
     header: list[str] = field(default_factory=list)
     rejects: list[RejectedRow] = field(default_factory=list)
     tagged: int = 0              # imported cases given at least one theme
+    labelled: int = 0            # imported cases that came with their themes (`themes` column)
+    retrain_message: str | None = None
 
     def summary(self) -> str:
         read, imported, rejected = vn_number(self.read), vn_number(self.imported), vn_number(self.rejected)
@@ -108,6 +115,10 @@ class ImportReport:
         text += "."
         if self.imported and not self.dry_run:
             text += f" Đã gắn chủ đề: {vn_number(self.tagged)}/{imported} hồ sơ mới có ít nhất một chủ đề."
+        if self.labelled:
+            text += f" {vn_number(self.labelled)} hồ sơ có sẵn chủ đề (cột themes) được dùng để huấn luyện mô hình."
+        if self.retrain_message:
+            text += " " + self.retrain_message
         return text
 
     def rejects_csv(self) -> bytes | None:
@@ -258,7 +269,7 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
     seen_codes: set[str] = set()
     policy, tagger = _policy_and_tagger(db)
     known_branch = _branch_resolver(db)
-
+    theme_codes = (set(tagger.themes) if tagger else set()) if THEMES_COLUMN in header else None
     # Tagging is the slow part of an import: on two processes once there is more than one tagging batch.
     workers = 2 if total_lines > TAG_BATCH_ROWS else 1
     engine = tagging.BatchTagger(tagger, workers, batch_size=TAG_BATCH_ROWS) if tagger and not dry_run else None
@@ -298,6 +309,7 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
             try:
                 values = _validate_row(row, now)
                 values["branch"] = known_branch(values["branch"])
+                labels = _parse_themes(row[THEMES_COLUMN], theme_codes) if theme_codes is not None else []
             except ValidationError as error:
                 rejects.append(RejectedRow(line_no, str(error), cells))
                 continue
@@ -307,7 +319,7 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
                 continue
             if code:
                 seen_codes.add(code)
-            batch.append({"line_no": line_no, "cells": cells, "values": values})
+            batch.append({"line_no": line_no, "cells": cells, "values": values, "themes": labels})
             if len(batch) >= BATCH_ROWS:
                 flush()
         flush()
@@ -318,7 +330,33 @@ def import_csv(db, actor: Actor, path: str | Path, *, progress: Callable[[int, i
             record_event(cur, actor.username, "import", path.name, "csv_imported", None,
                          {"read": report.read, "imported": report.imported, "rejected": report.rejected,
                           "already_present": report.already_present}, at=now)
+    if report.labelled and not dry_run:
+        _learn_from_import(db, report)
     return report
+
+
+def _learn_from_import(db, report: ImportReport) -> None:
+    """Retrain the theme model on the imported labels (and everything else QA has labelled), then
+    tag the imported cases again with it."""
+    from voc.accounts.access import SYSTEM
+    from voc.text.classifier import retrain
+
+    result = retrain(db, SYSTEM)
+    report.retrain_message = result.message()
+    if not result.kept_previous:
+        tagging.backfill(db, workers=1, case_ids=report.new_case_ids)
+        with db.cursor() as cur:
+            report.tagged = cur.execute(
+                "SELECT count(DISTINCT case_id) FROM case_themes WHERE list_contains(?, case_id)",
+                [report.new_case_ids]).fetchone()[0]
+
+
+def _parse_themes(value: str, known: set[str]) -> list[str]:
+    codes = list(dict.fromkeys(c.strip().lower() for c in (value or "").split("|") if c.strip()))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValidationError(f"Cột themes: mã chủ đề “{unknown[0][:40]}” không có trong danh mục chủ đề đang dùng.")
+    return codes
 
 
 def _branch_resolver(db) -> Callable[[str | None], str | None]:
@@ -382,7 +420,7 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
                   now: datetime, themes: tagging.BatchTagger | None) -> list[int]:
     """Insert one batch in one transaction (cases, rounds, their 'imported' events and their themes)."""
     with db.transaction() as cur:
-        rows = []
+        rows, labels = [], []
         for item, key in _new_rows(cur, batch, rejects, report):
             v = dict(item["values"])
             v["intake_key"] = key
@@ -394,6 +432,7 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
                      round_replied_at=v["first_reply_at"] if v["round"] == 1 else None)
             v["search_text"] = case_store.search_text_for(v["customer_name"], v["content"], v["request"], v["ticket_code"])
             rows.append({k: to_db(t) if isinstance(t, datetime) else t for k, t in v.items()})
+            labels.append(item.get("themes") or [])
         if not rows:
             return []
         frame = pd.DataFrame(rows)
@@ -415,12 +454,15 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
             "json_object('ticket_code', ticket_code, 'status', status), 'Nhập từ CSV', ? "
             "FROM cases WHERE list_contains(?, id)",
             [to_db(now), actor.username, to_db(utcnow()), ids])
+        labelled = {case_id: codes for case_id, codes in zip(ids, labels) if codes}
+        _store_labels(cur, actor, labelled, now)
+        report.labelled += len(labelled)
         if themes is not None:
             texts = {r[0]: tagging.case_text(r[1], r[2]) for r in cur.execute(
                 "SELECT id, content, request FROM cases WHERE list_contains(?, id)", [ids]).fetchall()}
-            tag_rows = themes.rows(ids, [texts[i] for i in ids])
-            tagging.write_rows(cur, ids, tag_rows)
-            report.tagged += len({row[0] for row in tag_rows})
+            rows = tagging.with_labels(themes.rows(ids, [texts[i] for i in ids]), labelled, themes.tagger.model_id)
+            tagging.write_rows(cur, ids, rows)
+            report.tagged += len({row[0] for row in rows})
         report.imported += len(ids)
         return ids
 
@@ -432,6 +474,16 @@ def _write_rejects(report: ImportReport) -> None:
         report.rejects_path.unlink(missing_ok=True)
     else:
         report.rejects_path.write_bytes(data)
+
+
+def _store_labels(cur, actor: Actor, labelled: dict[int, list[str]], now: datetime) -> None:
+    """The imported themes as QA labels, each case's audited."""
+    for case_id, codes in labelled.items():
+        for code in codes:
+            cur.execute("INSERT INTO theme_labels (case_id, theme_code, is_positive, labelled_by, labelled_at) "
+                        "VALUES (?, ?, true, ?, ?)", [case_id, code, actor.username, to_db(now)])
+        record_event(cur, actor.username, "case_theme", case_id, "imported_labels", None, {"themes": codes},
+                     "Chủ đề nhập từ CSV")
 
 
 def _format_time(value: datetime | None) -> str:

@@ -1,174 +1,61 @@
 """The statistical theme classifier: features, training with cross-validation, storage, retraining.
 
-Features are diacritics-free, so accented and unaccented typing share them, in two blocks
-weighted equally (each L2-normalised TF-IDF with sublinear tf, then the pair normalised): the
-folded underthesea words plus folded syllable unigrams and bigrams (syllables do not depend on
-how the segmenter split an unaccented text), and character 2-5-grams inside the folded words
-(robust to misspellings and to telex/VNI leftovers). Evidence shown to users comes from the
-word block only. Training adds a diacritics-stripped copy of every
-accented text (augmentation). One logistic regression per label (one-vs-rest, balanced class
-weights, liblinear); the regularisation C and the decision threshold are chosen by
+Features come in two blocks weighted equally (each L2-normalised TF-IDF with sublinear tf, then
+the pair normalised). The word block: the folded (diacritics-free) underthesea words, folded
+syllable unigrams and bigrams (syllables do not depend on how the segmenter split an unaccented
+text), and the words and word pairs as typed, which keep what accents tell apart. The character
+block: 2-5-grams inside the folded words (robust to misspellings and telex/VNI leftovers).
+Evidence shown to users comes from the word block only. Training adds a diacritics-stripped copy
+of every accented text (augmentation), so unaccented typing meets the folded features.
+
+One logistic regression per label (one-vs-rest, balanced class weights, liblinear dual). When
+some training rows have no label (thanks, sales questions), one more regression learns "any
+theme at all" and gates the others. The regularisation C and a global threshold are chosen by
 cross-validation on the training data only, maximising the mean of exact-set accuracy and
-macro-F1 of the out-of-fold label sets. Scoring is one sparse matrix product.
+macro-F1 of the out-of-fold label sets; then each label with enough examples gets its own
+threshold, by coordinate ascent on the same objective. Trained on single-label rows for evaluation
+(`at_least_one`), a model predicts exactly one label (the best). Scoring is one sparse product.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import os
 import pickle
 import threading
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.preprocessing import normalize as l2_normalize
 
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
+from voc.text.features import CHAR_NGRAMS, CharNgramTfidf, ThemeVectorizer, char_wb_ngrams, features  # noqa: F401 (stored models)
 from voc.text.metrics import set_metrics
 from voc.text.normalize import Analysed, analyse
 from voc.numbers import vn_number
 from voc.plaintext import strip_diacritics
 
-FEATURE_VERSION = 2
-CHAR_NGRAMS = (2, 5)
-C_GRID = (0.3, 1.0, 3.0)
+FEATURE_VERSION = 3
+C_GRID = (1.0, 3.0, 10.0)
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.3, 0.96, 0.05))
 DEFAULT_THRESHOLD = 0.5
 CV_FOLDS = 5
 MIN_CV_EXAMPLES = 10
+MIN_LABEL_SUPPORT = 10     # a label's own threshold needs this many positive training rows
+GATE_THRESHOLD = 0.5       # below this "any theme" probability a text gets no theme
 # Folded function words never shown as evidence on their own.
 STOP_SYLLABLES = frozenset(
     "bi da dang van cu rat roi luon cung thi la va cua cho khi ma nhu o tai voi cac nhung mot hai ba "
     "toi minh em anh chi ban ben nay do de tu den sau truoc trong ngoai len xuong ra vao co khong chua "
     "duoc a ah nhe nha nhi a vay the gi ai nao sao".split())
-
-
-def features(doc: Analysed) -> list[str]:
-    """Feature names of one analysed text (module-level so the vectoriser pickles)."""
-    out = ["w:" + w for w in doc.folded if "_" in w]
-    syl = doc.syllables
-    out.extend("s:" + s for s in syl)
-    out.extend("b:" + a + " " + b for a, b in zip(syl, syl[1:]))
-    return out
-
-
-def char_wb_ngrams(syllable: str, lo: int, hi: int) -> list[str]:
-    """scikit-learn's `char_wb` n-grams of one whitespace-free token: padded with a space each side,
-    every n-gram for n in lo..hi, a token shorter than n counted once."""
-    w = " " + syllable + " "
-    out = []
-    for n in range(lo, hi + 1):
-        if n >= len(w):
-            out.append(w)
-            break
-        out.extend(w[i:i + n] for i in range(len(w) - n + 1))
-    return out
-
-
-class CharNgramTfidf:
-    """TF-IDF of character n-grams inside the folded syllables, the same features and weights as
-    TfidfVectorizer(analyzer="char_wb", sublinear_tf=True) on the folded text, but about ten times
-    faster on the tagging path: each distinct syllable's n-gram column indices are computed once
-    and cached, so a text costs one lookup per syllable and the matrix is built in one go."""
-
-    MAX_CACHE = 200_000
-
-    def __init__(self, ngram_range: tuple[int, int] = CHAR_NGRAMS):
-        self.ngram_range = tuple(ngram_range)
-        self.vocabulary_: dict[str, int] = {}
-        self.idf_ = np.zeros(0, dtype=np.float32)
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["_cache"] = {}
-        return state
-
-    def _columns(self, syllable: str) -> np.ndarray:
-        cols = self._cache.get(syllable)
-        if cols is None:
-            vocab = self.vocabulary_
-            cols = np.array([vocab[g] for g in char_wb_ngrams(syllable, *self.ngram_range) if g in vocab],
-                            dtype=np.int32)
-            if len(self._cache) >= self.MAX_CACHE:
-                self._cache.clear()
-            self._cache[syllable] = cols
-        return cols
-
-    def fit_transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        lo, hi = self.ngram_range
-        grams = sorted({g for doc in docs for s in set(doc.syllables) if s for g in char_wb_ngrams(s, lo, hi)})
-        self.vocabulary_ = {g: j for j, g in enumerate(grams)}
-        self._cache = {}
-        counts = self._counts(docs)
-        df = np.bincount(counts.indices, minlength=len(grams))
-        self.idf_ = (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32)
-        return self._weigh(counts)
-
-    def transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        return self._weigh(self._counts(docs))
-
-    def _counts(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        columns, lengths = [], []
-        for doc in docs:
-            parts = [self._columns(s) for s in doc.syllables if s]
-            n = sum(len(p) for p in parts)
-            lengths.append(n)
-            if n:
-                columns.extend(parts)
-        cols = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
-        rows = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
-        counts = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)),
-                                   shape=(len(docs), len(self.vocabulary_)))
-        counts.sum_duplicates()
-        return counts
-
-    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        x = counts.astype(np.float32)
-        np.log(x.data, out=x.data)
-        x.data += 1                       # sublinear tf
-        x.data *= self.idf_[x.indices]
-        return l2_normalize(x)
-
-    def get_feature_names_out(self) -> np.ndarray:
-        names = np.empty(len(self.vocabulary_), dtype=object)
-        for g, j in self.vocabulary_.items():
-            names[j] = g
-        return names
-
-
-class ThemeVectorizer:
-    """Word/syllable TF-IDF block + character n-gram TF-IDF block (char_wb on the folded text),
-    concatenated and L2-normalised so that both blocks weigh the same."""
-
-    def __init__(self, char_ngrams: tuple[int, int] = CHAR_NGRAMS):
-        self.words = TfidfVectorizer(analyzer=features, sublinear_tf=True, dtype=np.float32)
-        self.chars = CharNgramTfidf(char_ngrams)
-        self.n_word_features = 0
-
-    def fit_transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        xw = self.words.fit_transform(docs)
-        self.n_word_features = xw.shape[1]
-        return self._join(xw, self.chars.fit_transform(docs))
-
-    def transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        return self._join(self.words.transform(docs), self.chars.transform(docs))
-
-    @staticmethod
-    def _join(xw: sparse.csr_matrix, xc: sparse.csr_matrix) -> sparse.csr_matrix:
-        return l2_normalize(sparse.hstack([xw, xc], format="csr", dtype=np.float32))
-
-    def get_feature_names_out(self) -> np.ndarray:
-        return np.concatenate([self.words.get_feature_names_out(),
-                               np.array(["c:" + n for n in self.chars.get_feature_names_out()], dtype=object)])
 
 
 def _make_vectorizer() -> ThemeVectorizer:
@@ -190,6 +77,13 @@ class ThemeModel:
     n_examples: int = 0
     params: dict = field(default_factory=dict)
     feature_version: int = FEATURE_VERSION
+    single_label: bool = False           # every training row had exactly one label
+    thresholds: np.ndarray | None = None  # one per label (cross-validated); None: `threshold` for all
+    # "Any theme at all" classifier, trained when some training rows have no theme (thanks, sales
+    # questions): below GATE_THRESHOLD a text gets no theme, at or above it at least its best
+    # theme. None: every text may get one, none is sure to.
+    gate_weights: np.ndarray | None = None
+    gate_intercept: float = 0.0
     _names: np.ndarray | None = field(default=None, repr=False)
 
     # -- scoring --
@@ -200,6 +94,18 @@ class ThemeModel:
         z = np.asarray(x @ self.weights) + self.intercepts
         return 1.0 / (1.0 + np.exp(-z))
 
+    def label_thresholds(self) -> np.ndarray:
+        return self.thresholds if self.thresholds is not None else np.full(len(self.labels), self.threshold)
+
+    def gate_proba(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Per row, the probability that the text has any theme at all (1 without a gate)."""
+        if self.gate_weights is None:
+            return np.ones(x.shape[0])
+        z = np.asarray(x @ self.gate_weights).ravel() + self.gate_intercept
+        proba = 1.0 / (1.0 + np.exp(-z))
+        proba[np.diff(x.indptr) == 0] = 0.0      # no known word at all (an empty text): no theme
+        return proba
+
     def predict_proba(self, docs: Sequence[Analysed]) -> np.ndarray:
         """n_docs × n_labels probabilities (independent per label)."""
         if not docs:
@@ -207,11 +113,24 @@ class ThemeModel:
         return self.proba_matrix(self.transform(docs))
 
     def decide(self, proba: np.ndarray, at_least_one: bool | None = None) -> list[list[str]]:
-        """Label sets: every label at or above the threshold; with `at_least_one`, the top label too."""
-        return decide(proba, self.labels, self.threshold, self.at_least_one if at_least_one is None else at_least_one)
+        """Label sets: every label at or above its threshold; with `at_least_one`, the top label too.
+        A model trained on single-label rows with `at_least_one` gives exactly one label a row."""
+        at_least_one = self.at_least_one if at_least_one is None else at_least_one
+        if at_least_one and self.single_label:
+            return [[self.labels[int(row.argmax())]] if len(row) else [] for row in proba]
+        return decide(proba, self.labels, self.label_thresholds(), at_least_one)
 
     def predict_sets(self, docs: Sequence[Analysed], at_least_one: bool | None = None) -> list[list[str]]:
-        return self.decide(self.predict_proba(docs), at_least_one)
+        if not docs:
+            return []
+        x = self.transform(docs)
+        at_least_one = self.at_least_one if at_least_one is None else at_least_one
+        proba = self.proba_matrix(x)
+        if at_least_one or self.gate_weights is None:
+            return self.decide(proba, at_least_one)
+        # gated: a text the gate passes is a complaint and gets at least its best theme
+        passed = self.gate_proba(x) >= GATE_THRESHOLD
+        return [sets if ok else [] for sets, ok in zip(self.decide(proba, True), passed)]
 
     # -- explanation --
     def evidence(self, x_row, label_index: int, doc: Analysed, top: int = 3) -> list[str]:
@@ -257,13 +176,13 @@ class ThemeModel:
         return model
 
 
-def decide(proba: np.ndarray, labels: Sequence[str], threshold: float, at_least_one: bool) -> list[list[str]]:
-    """Every label scoring at least `threshold`; with `at_least_one`, the top label always comes
-    first and the others join it only at or above the threshold."""
+def decide(proba: np.ndarray, labels: Sequence[str], threshold, at_least_one: bool) -> list[list[str]]:
+    """Every label scoring at least `threshold` (one for all, or one per label); with
+    `at_least_one`, the top label always comes first and the others join it only at or above it."""
     out = []
     for row in proba:
         above = [int(j) for j in np.flatnonzero(row >= threshold)]
-        if at_least_one and len(row):
+        if at_least_one and len(row) and row.max() > 0:     # (a row zeroed by the gate stays empty)
             top = int(row.argmax())
             above = [top] + [j for j in above if j != top]
         out.append([labels[j] for j in above])
@@ -278,6 +197,8 @@ def _surface(feature: str, doc: Analysed) -> str | None:
             if folded == value:
                 return word.replace("_", " ")
         return None
+    if kind in ("a", "p"):                 # words as typed: they are in the text already
+        return value.replace("_", " ")
     parts = value.split(" ")
     syl, acc = doc.syllables, doc.accented_syllables
     n = len(parts)
@@ -308,7 +229,7 @@ def _fit(docs: list[Analysed], y: np.ndarray, c: float) -> tuple[ThemeVectorizer
         if column.min() == column.max():   # a label with no positives (or no negatives) here
             intercepts[j] = 8.0 if column[0] else -8.0
             continue
-        clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear")
+        clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", dual=True)
         clf.fit(x, column)
         weights[:, j] = clf.coef_[0]
         intercepts[j] = clf.intercept_[0]
@@ -330,7 +251,7 @@ def _training_set(idx: Sequence[int], docs: list[Analysed], copies: list[Analyse
 def _folds(y: np.ndarray, seed: int):
     n = len(y)
     k = min(CV_FOLDS, n)
-    primary = y.argmax(axis=1)
+    primary = np.where(y.any(axis=1), y.argmax(axis=1), y.shape[1])   # rows without a label: their own stratum
     counts = np.bincount(primary)
     if counts[counts > 0].min() >= k:
         return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(n), primary))
@@ -381,21 +302,57 @@ def train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one
     return ThemeModel.from_bytes(blob)
 
 
+def model_cache_dir() -> Path:
+    """Where `train_cached` keeps fitted models: $VOC_MODEL_CACHE, else ~/.cache/voc-desk/models."""
+    return Path(os.environ.get("VOC_MODEL_CACHE") or Path.home() / ".cache" / "voc-desk" / "models")
+
+
+def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> ThemeModel:
+    """`train` with the fitted model also kept on disk, keyed by everything that shapes it, so the
+    default model (seed examples and the hosting corpus, a few minutes of cross-validation) is
+    fitted once per machine rather than once per process. A missing or unreadable cache only costs
+    the training."""
+    key = _train_key(texts, labels, False, True, C_GRID, 0)
+    path = model_cache_dir() / f"theme-model-{key[:32]}.pkl"
+    try:
+        blob = path.read_bytes()
+        model = ThemeModel.from_bytes(blob)
+        with _train_cache_lock:        # `train` with the same request is served from memory now
+            _train_cache[key] = blob
+        return model
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    model = train(texts, labels)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(model.to_bytes())
+        partial.replace(path)
+    except OSError:
+        pass
+    return model
+
+
 def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool, augment: bool,
            c_grid: Sequence[float], seed: int) -> ThemeModel:
     label_names = sorted({label for row in labels for label in row})
     if not label_names:
         raise ValueError("no labels to learn")
     index = {name: j for j, name in enumerate(label_names)}
-    y = np.zeros((len(texts), len(label_names)), dtype=np.int8)
+    n_labels = len(label_names)
+    gated = any(not row for row in labels)       # some rows have no theme: learn "any theme" too
+    y = np.zeros((len(texts), n_labels + gated), dtype=np.int8)
     for i, row in enumerate(labels):
         for label in row:
             y[i, index[label]] = 1
+    if gated:
+        y[:, -1] = y[:, :n_labels].max(axis=1)
     docs, copies = _analyse_with_copies(texts, augment)
-    gold = _sets(y, label_names)
+    gold = _sets(y[:, :n_labels], label_names)
 
-    # (objective, C, threshold, cv accuracy, cv macro-F1); the objective is the mean of the two
-    best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None)
+    # (objective, C, threshold, cv accuracy, cv macro-F1, out-of-fold probabilities); the
+    # objective is the mean of exact-set accuracy and macro-F1
+    best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None)
     if len(texts) >= MIN_CV_EXAMPLES:
         folds = _folds(y, seed)
         with warnings.catch_warnings():
@@ -407,21 +364,68 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
                     vec, w, b = _fit(fold_docs, fold_y, c)
                     z = np.asarray(vec.transform([docs[i] for i in test_idx]) @ w) + b
                     oof[test_idx] = 1.0 / (1.0 + np.exp(-z))
+                proba = _gate(oof, gated)
                 for t in THRESHOLD_GRID:
-                    m = set_metrics(gold, decide(oof, label_names, t, at_least_one))
+                    m = set_metrics(gold, decide(proba, label_names, t, at_least_one or gated))
                     objective = (m.macro_f1 + m.accuracy) / 2
                     if objective > best[0] + 1e-9:
-                        best = (objective, c, t, m.accuracy, m.macro_f1)
-    _, c, threshold, accuracy, score = best
+                        best = (objective, c, t, m.accuracy, m.macro_f1, proba)
+    _, c, threshold, accuracy, score, proba = best
+    thresholds = None
+    if proba is not None and not (at_least_one and all(len(row) == 1 for row in labels)):
+        thresholds, accuracy, score = _label_thresholds(proba, gold, label_names, threshold, at_least_one or gated)
     all_docs, all_y = _training_set(range(len(texts)), docs, copies, y)
     vectorizer, weights, intercepts = _fit(all_docs, all_y, c)
     return ThemeModel(
-        labels=label_names, vectorizer=vectorizer, weights=weights, intercepts=intercepts,
+        labels=label_names, vectorizer=vectorizer, weights=weights[:, :n_labels], intercepts=intercepts[:n_labels],
         threshold=float(threshold), at_least_one=at_least_one,
         cv_score=score, cv_accuracy=accuracy, n_examples=len(texts),
-        params={"C": float(c), "threshold": float(threshold), "augment": augment, "features": "folded words + syllable 1-2 grams + folded char_wb 2-5 grams",
+        params={"C": float(c), "threshold": float(threshold), "augment": augment, "gate": gated,
+                "features": "folded words + syllable 1-2 grams + words 1-2 grams + folded char_wb 2-5 grams",
                 "feature_version": FEATURE_VERSION},
+        single_label=all(len(row) == 1 for row in labels), thresholds=thresholds,
+        gate_weights=np.ascontiguousarray(weights[:, -1]) if gated else None,
+        gate_intercept=float(intercepts[-1]) if gated else 0.0,
     )
+
+
+def _gate(proba: np.ndarray, gated: bool) -> np.ndarray:
+    """The label columns of out-of-fold probabilities, zeroed where the gate column says no theme
+    (decided with `at_least_one`, a passed row gets its best theme, a zeroed one none)."""
+    if not gated:
+        return proba
+    out = proba[:, :-1].copy()
+    out[proba[:, -1] < GATE_THRESHOLD] = 0.0
+    return out
+
+
+def _label_thresholds(proba: np.ndarray, gold: list[list[str]], labels: list[str], start: float,
+                      at_least_one: bool) -> tuple[np.ndarray, float, float]:
+    """Per-label thresholds by one pass of coordinate ascent from the global one, on the same
+    objective (mean of exact-set accuracy and macro-F1 of the out-of-fold sets); labels with fewer
+    than MIN_LABEL_SUPPORT positive rows keep the global threshold. Returns the thresholds and
+    their out-of-fold accuracy and macro-F1."""
+    out = np.full(len(labels), start)
+    support = {label: 0 for label in labels}
+    for row in gold:
+        for label in row:
+            support[label] += 1
+
+    def measure(t: np.ndarray):
+        m = set_metrics(gold, decide(proba, labels, t, at_least_one))
+        return (m.macro_f1 + m.accuracy) / 2, m
+
+    best, best_m = measure(out)
+    for j, label in enumerate(labels):
+        if support[label] < MIN_LABEL_SUPPORT:
+            continue
+        for t in THRESHOLD_GRID:
+            trial = out.copy()
+            trial[j] = t
+            objective, m = measure(trial)
+            if objective > best + 1e-9:
+                best, best_m, out = objective, m, trial
+    return out, best_m.accuracy, best_m.macro_f1
 
 
 # --- storage in DuckDB -----------------------------------------------------------------------

@@ -7,13 +7,20 @@ Definitions (the same for the accented and the diacritics-stripped test text):
 - macro-F1: the unweighted mean of per-label F1 over every label that occurs in the gold sets
   or in the predictions of the test rows; weighted-F1: the mean weighted by gold support.
 Every gold row has at least one label, so evaluation predicts at least one label per row (the
-top-scoring one, plus any other above the cross-validated threshold).
+top-scoring one, plus any other above the cross-validated threshold); when every training row has
+exactly one label, predictions are single-label too.
+
+Beside every figure stands a plain baseline trained on the same training file: TF-IDF of word
+1-2-grams over underthesea word_tokenize with a LinearSVC (one-vs-rest for multi-label data).
 """
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
+
+import numpy as np
 
 from voc.plaintext import strip_diacritics
 from voc.text.metrics import Metrics, set_metrics
@@ -35,6 +42,56 @@ def load_labelled_csv(path: str | Path) -> tuple[list[str], list[list[str]]]:
     return texts, labels
 
 
+def single_label(labels: Sequence[Sequence[str]]) -> bool:
+    """True when every row carries exactly one label (then predictions carry exactly one too)."""
+    return all(len(row) == 1 for row in labels)
+
+
+class Baseline:
+    """The plain reference model: TF-IDF of word 1-2-grams over underthesea word_tokenize (lower-cased
+    text as given, nothing else) and a LinearSVC; one-vs-rest for multi-label data, where a row gets
+    every label with a positive margin, or the best one when none has."""
+
+    def __init__(self, train_texts: Sequence[str], train_labels: Sequence[Sequence[str]]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import MultiLabelBinarizer
+        from sklearn.svm import LinearSVC
+
+        self.single = single_label(train_labels)
+        self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), tokenizer=str.split, token_pattern=None,
+                                          lowercase=False)
+        x = self.vectorizer.fit_transform([self._tokens(t) for t in train_texts])
+        if self.single:
+            self.model = LinearSVC().fit(x, [row[0] for row in train_labels])
+            self.labels = list(self.model.classes_)
+        else:
+            from sklearn.multiclass import OneVsRestClassifier
+
+            binarizer = MultiLabelBinarizer()
+            y = binarizer.fit_transform(train_labels)
+            self.model = OneVsRestClassifier(LinearSVC()).fit(x, y)
+            self.labels = list(binarizer.classes_)
+
+    @staticmethod
+    def _tokens(text: str) -> str:
+        from voc.text.normalize import underthesea_function
+
+        return " ".join(t.replace(" ", "_") for t in underthesea_function("word_tokenize")(text.lower()))
+
+    def predict(self, texts: Sequence[str], at_least_one: bool = True) -> list[list[str]]:
+        """Label sets; with `at_least_one` (always for single-label data) never empty."""
+        if not texts:
+            return []
+        margins = np.asarray(self.model.decision_function(self.vectorizer.transform([self._tokens(t) for t in texts])))
+        if margins.ndim == 1:              # two classes: one margin, positive for the second label
+            margins = np.column_stack([-margins, margins])
+        out = []
+        for row in margins:
+            above = [] if self.single else [self.labels[j] for j in np.flatnonzero(row > 0)]
+            out.append(above or ([self.labels[int(row.argmax())]] if at_least_one or self.single else []))
+        return out
+
+
 @dataclass(frozen=True)
 class EvaluationReport:
     accented: Metrics
@@ -42,24 +99,32 @@ class EvaluationReport:
     cv_score: float | None
     params: dict
     train_rows: int
+    baseline_accented: Metrics
+    baseline_stripped: Metrics
 
     def summary_line(self) -> str:
         return (f"macro_f1={self.accented.macro_f1:.4f} accuracy={self.accented.accuracy:.4f} "
-                f"stripped_accuracy={self.stripped.accuracy:.4f}")
+                f"stripped_accuracy={self.stripped.accuracy:.4f} "
+                f"baseline_macro_f1={self.baseline_accented.macro_f1:.4f} "
+                f"baseline_accuracy={self.baseline_accented.accuracy:.4f}")
 
 
 def evaluate(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
              test_labels: list[list[str]], *, seed: int = 0) -> EvaluationReport:
-    """Train the theme classifier on the training rows only; score it on the test rows as typed
-    and with diacritics stripped from the test text."""
+    """Train the theme classifier and the baseline on the training rows only; score both on the
+    test rows as typed and with diacritics stripped from the test text."""
     from voc.text.classifier import train
     from voc.text.normalize import analyse
 
     model = train(train_texts, train_labels, at_least_one=True, seed=seed)
+    bare_texts = [strip_diacritics(t) for t in test_texts]
     accented = model.predict_sets([analyse(t) for t in test_texts])
-    stripped = model.predict_sets([analyse(strip_diacritics(t)) for t in test_texts])
+    stripped = model.predict_sets([analyse(t) for t in bare_texts])
+    baseline = Baseline(train_texts, train_labels)
     return EvaluationReport(set_metrics(test_labels, accented), set_metrics(test_labels, stripped),
-                            model.cv_score, dict(model.params), len(train_texts))
+                            model.cv_score, dict(model.params), len(train_texts),
+                            set_metrics(test_labels, baseline.predict(test_texts)),
+                            set_metrics(test_labels, baseline.predict(bare_texts)))
 
 
 def in_domain_check(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
@@ -103,5 +168,112 @@ def format_report(report: EvaluationReport) -> str:
         f"Trained on {report.train_rows} rows ({params}); cross-validated macro-F1 on train: {cv}",
         format_metrics("test text as given", report.accented),
         format_metrics("test text with diacritics stripped", report.stripped),
+        format_metrics("baseline (TF-IDF word 1-2-grams + LinearSVC), test text as given", report.baseline_accented),
+        format_metrics("baseline, test text with diacritics stripped", report.baseline_stripped),
+        "engine vs baseline: " + ", ".join(
+            f"{name} {mine:.4f} vs {theirs:.4f}" for name, mine, theirs in (
+                ("macro-F1", report.accented.macro_f1, report.baseline_accented.macro_f1),
+                ("accuracy", report.accented.accuracy, report.baseline_accented.accuracy),
+                ("stripped macro-F1", report.stripped.macro_f1, report.baseline_stripped.macro_f1),
+                ("stripped accuracy", report.stripped.accuracy, report.baseline_stripped.accuracy))),
         report.summary_line(),
     ])
+
+
+# --- tagging: the shipped engine (glossary + model) on complaints and non-complaints ------------
+
+@dataclass(frozen=True)
+class TaggingScores:
+    """Scores of theme tagging where some gold rows have no theme (thanks, sales questions)."""
+    rows: int
+    micro_f1: float          # over every (row, theme) decision, non-complaints included
+    macro_f1: float          # mean per-theme F1 over the themes in gold or predictions
+    untagged: float          # share of complaints (gold has a theme) left with no theme
+    non_complaint_tagged: float  # share of non-complaints given a theme
+
+    def line(self, prefix: str = "") -> str:
+        return " ".join(f"{prefix}{name}={value:.4f}" for name, value in (
+            ("micro_f1", self.micro_f1), ("macro_f1", self.macro_f1), ("untagged", self.untagged),
+            ("non_complaint_tagged", self.non_complaint_tagged)))
+
+
+def tagging_scores(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> TaggingScores:
+    m = set_metrics(gold, predicted)
+    complaints = [bool(p) for g, p in zip(gold, predicted) if g]
+    others = [bool(p) for g, p in zip(gold, predicted) if not g]
+    return TaggingScores(len(gold), m.micro_f1, m.macro_f1,
+                         complaints.count(False) / len(complaints) if complaints else 0.0,
+                         others.count(True) / len(others) if others else 0.0)
+
+
+@dataclass(frozen=True)
+class TaggingReport:
+    engine: TaggingScores
+    engine_stripped: TaggingScores
+    baseline: TaggingScores
+    baseline_stripped: TaggingScores
+    train_rows: int
+
+    def summary_line(self) -> str:
+        return (f"{self.engine.line()} stripped_micro_f1={self.engine_stripped.micro_f1:.4f} "
+                f"baseline_micro_f1={self.baseline.micro_f1:.4f} baseline_macro_f1={self.baseline.macro_f1:.4f}")
+
+    def format(self, title: str) -> str:
+        return "\n".join([
+            f"== {title}: {self.engine.rows} rows, trained on {self.train_rows} ==",
+            "engine   (as given) " + self.engine.line(),
+            "engine   (stripped) " + self.engine_stripped.line(),
+            "baseline (as given) " + self.baseline.line(),
+            "baseline (stripped) " + self.baseline_stripped.line(),
+        ])
+
+
+def _tagging_predictions(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
+                         with_defaults: bool, seed: int) -> tuple[int, list[list[list[str]]]]:
+    """Rows trained on, and the theme sets of the engine and the baseline on the test texts as typed
+    and diacritics-stripped (in that order)."""
+    from voc.text.classifier import train
+    from voc.text.tagging import GlossaryMatcher, Tagger
+    from voc.text.taxonomy import EXAMPLES_FILE, load_default_examples, load_default_glossary, load_default_taxonomy
+
+    texts, labels = list(train_texts), list(train_labels)
+    if with_defaults:
+        seed_texts, seed_labels = load_default_examples(EXAMPLES_FILE)
+        texts, labels = seed_texts + texts, seed_labels + labels
+    model = train(texts, labels, seed=seed)
+    themes = {t.code: t.name for t in load_default_taxonomy()[1]} if with_defaults else {}
+    themes.update({code: code for code in model.labels if code not in themes})
+    tagger = Tagger(themes, GlossaryMatcher(load_default_glossary() if with_defaults else []), model)
+    baseline = Baseline(texts, labels)
+    bare = [strip_diacritics(t) for t in test_texts]
+    return len(texts), [
+        [[t.code for t in tags] for tags in tagger.tag_texts(test_texts)],
+        [[t.code for t in tags] for tags in tagger.tag_texts(bare)],
+        baseline.predict(test_texts, at_least_one=False),
+        baseline.predict(bare, at_least_one=False),
+    ]
+
+
+def evaluate_tagging(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
+                     test_labels: list[list[str]], *, with_defaults: bool = True, seed: int = 0) -> TaggingReport:
+    """The tagger as shipped (the default glossary, themes and seed examples of
+    data/theme_examples.csv, `with_defaults`) with a model trained on the training rows too, against the baseline trained on the same rows,
+    both free to give no theme; scored on the test rows as typed and with diacritics stripped."""
+    n, predicted = _tagging_predictions(train_texts, train_labels, test_texts, with_defaults, seed)
+    return TaggingReport(*(tagging_scores(test_labels, p) for p in predicted), n)
+
+
+def cross_validate_tagging(texts: list[str], labels: list[list[str]], *, folds: int = 5,
+                           with_defaults: bool = True, seed: int = 0) -> TaggingReport:
+    """`evaluate_tagging` over K folds of one file, the out-of-fold predictions pooled."""
+    from sklearn.model_selection import KFold
+
+    pooled: list[list[list[str]]] = [[[] for _ in texts] for _ in range(4)]
+    n = 0
+    for keep, held in KFold(folds, shuffle=True, random_state=seed).split(texts):
+        n, predicted = _tagging_predictions([texts[i] for i in keep], [labels[i] for i in keep],
+                                            [texts[i] for i in held], with_defaults, seed)
+        for kind, rows in zip(pooled, predicted):
+            for i, row in zip(held, rows):
+                kind[i] = row
+    return TaggingReport(*(tagging_scores(labels, p) for p in pooled), n)

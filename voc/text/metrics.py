@@ -22,6 +22,7 @@ class Metrics:
     macro_f1: float
     weighted_f1: float
     per_label: list[LabelScore]
+    micro_f1: float = 0.0        # F1 of every (row, label) decision pooled
 
 
 def _ratio(a: float, b: float) -> float:
@@ -53,10 +54,12 @@ def set_metrics(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]
         f1 = _ratio(2 * precision * recall, precision + recall)
         scores.append(LabelScore(label, precision, recall, f1, tp[label] + fn[label], tp[label] + fp[label]))
     support = sum(s.support for s in scores)
+    tp_all, fp_all, fn_all = sum(tp.values()), sum(fp.values()), sum(fn.values())
     return Metrics(
         rows=len(gold),
         accuracy=_ratio(exact, len(gold)),
         macro_f1=_ratio(sum(s.f1 for s in scores), len(scores)),
         weighted_f1=_ratio(sum(s.f1 * s.support for s in scores), support),
         per_label=scores,
+        micro_f1=_ratio(2 * tp_all, 2 * tp_all + fp_all + fn_all),
     )

@@ -67,7 +67,16 @@ ABBREVIATIONS: dict[str, str] = {
     # more chat
     "adm": "admin", "tks": "cảm ơn", "thks": "cảm ơn", "thanks": "cảm ơn", "thank": "cảm ơn",
     "mih": "mình", "fai": "phải", "lm": "làm", "đuoc": "được", "đươc": "được",
+    "hnay": "hôm nay", "hqua": "hôm qua", "bh": "bao giờ", "ns": "nói", "ktv": "kỹ thuật viên",
+    "kĩ": "kỹ", "khôg": "không", "hog": "không",
+    # English words customers mix in (whole words only; "lag", "server", "ticket" stay as they are)
+    "refund": "hoàn tiền", "invoice": "hóa đơn", "password": "mật khẩu", "login": "đăng nhập",
+    "domain": "tên miền", "backup": "sao lưu", "renew": "gia hạn", "expired": "hết hạn", "support": "hỗ trợ",
+    "error": "lỗi", "slow": "chậm", "down": "sập", "die": "chết",
 }
+# Reviewed: no entry turns a real word into another one. Words that look like shorthand but are
+# Vietnamese words of their own stay out ("hỏng" is "broken", never "không"; "mk" is both "mình"
+# and "mật khẩu", "kt" both "kỹ thuật" and "kiểm tra", "dk" both "đăng ký" and "điều kiện").
 
 _WORD = re.compile(r"[\w-]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from voc.accounts.access import SYSTEM
-from voc.text.classifier import ThemeModel, current_labels, load_active_model, save_model, train, training_examples
+from voc.text.classifier import (GATE_THRESHOLD, ThemeModel, current_labels, load_active_model, save_model,
+                                 train_cached, training_examples)
 from voc.clock import to_db, utcnow
 from voc.model import TagSource
 from voc.text.normalize import Analysed, analyse, as_typed, fold_phrase
@@ -32,6 +33,12 @@ MAX_EVIDENCE = 5
 # Filler syllables (folded) skipped when matching glossary terms, so "web sập" matches
 # "web bị sập" and "web đã sập", and "bị trừ tiền" matches "trừ tiền".
 FILLERS = frozenset({"bi", "da", "dang", "van", "cu", "rat", "roi", "luon", "cung", "thi", "nay"})
+# Folded cues by which a customer rules a cause out ("không phải lỗi DNS", "chẳng phải do SSL"):
+# a glossary term right after one, or after up to two linking syllables ("do", "lỗi", "là"...),
+# does not count.
+NEGATIONS = (("khong", "phai"), ("chang", "phai"), ("cha", "phai"), ("khong", "lien", "quan"),
+             ("khong", "do"))
+NEGATION_LINKS = frozenset({"do", "la", "loi", "vi", "tai", "van", "de", "o", "cua", "den", "toi", "voi", "gi"})
 
 
 @dataclass(frozen=True)
@@ -76,12 +83,26 @@ class GlossaryMatcher:
                     if end <= covered_to:      # inside a longer term already matched
                         break
                     covered_to = end
+                    if _negated(seq, pos):
+                        break
                     words = " ".join(accented[kept[pos]:kept[end] + 1])
                     evidence = found.setdefault(theme, [])
                     if words not in evidence:
                         evidence.append(words)
                     break
         return found
+
+
+def _negated(seq: Sequence[str], pos: int) -> bool:
+    """A negation cue ends right before `pos`, or before at most two linking syllables there."""
+    end = pos
+    for _ in range(3):
+        if any(end >= len(cue) and tuple(seq[end - len(cue):end]) == cue for cue in NEGATIONS):
+            return True
+        if end == 0 or seq[end - 1] not in NEGATION_LINKS:
+            return False
+        end -= 1
+    return False
 
 
 # --- the tagger --------------------------------------------------------------------------------
@@ -100,9 +121,14 @@ class Tagger:
         if model is not None:
             x = model.transform(docs)
             proba = model.proba_matrix(x)
+            gate = model.gate_proba(x) >= GATE_THRESHOLD
+            thresholds = model.label_thresholds()
             columns = [(j, code) for j, code in enumerate(model.labels) if code in self.themes]
         results = []
         for i, doc in enumerate(docs):
+            if model is not None and not gate[i]:      # thanks, a sales question: no theme at all
+                results.append([])
+                continue
             rules = self.matcher.match(doc)
             scores: dict[str, tuple[float, list[str], TagSource]] = {}
             for code, evidence in rules.items():
@@ -114,10 +140,14 @@ class Tagger:
                     p = float(row[j])
                     if code in scores:
                         score, evidence, source = scores[code]
-                        extra = model.evidence(_row(x, i), j, doc, top=2) if p >= model.threshold else []
+                        extra = model.evidence(_row(x, i), j, doc, top=2) if p >= thresholds[j] else []
                         scores[code] = (1 - (1 - score) * (1 - p), _merge(evidence, extra), source)
-                    elif p >= model.threshold:
+                    elif p >= thresholds[j]:
                         scores[code] = (p, model.evidence(_row(x, i), j, doc), TagSource.MODEL)
+                if not scores and model.gate_weights is not None and columns:
+                    # the gate says complaint: its best theme, even below that theme's threshold
+                    j, code = max(columns, key=lambda c: row[c[0]])
+                    scores[code] = (float(row[j]), model.evidence(_row(x, i), j, doc), TagSource.MODEL)
             tags = [ThemeTag(code, self.themes[code], score, evidence[:MAX_EVIDENCE], source)
                     for code, (score, evidence, source) in scores.items()]
             tags.sort(key=lambda t: (-t.score, t.code))
@@ -191,7 +221,7 @@ def default_tagger() -> Tagger:
         _, themes = load_default_taxonomy()
         texts, labels = load_default_examples()
         _default_tagger = Tagger({t.code: t.name for t in themes}, GlossaryMatcher(load_default_glossary()),
-                                 train(texts, labels))
+                                 train_cached(texts, labels))
     return _default_tagger
 
 
@@ -207,7 +237,7 @@ def ensure_model(db) -> int:
         if row and row[0] is not None:
             return row[0]
         texts, labels = training_examples(cur)
-    model = train(texts, labels)
+    model = train_cached(texts, labels)
     with db.transaction() as cur:
         row = cur.execute("SELECT max(id) FROM theme_models WHERE active").fetchone()
         if row and row[0] is not None:
@@ -241,6 +271,25 @@ def _apply_labels(tags: list[ThemeTag], labels: dict[str, bool] | None, themes: 
             machine = by_code.get(code)
             by_code[code] = ThemeTag(code, themes[code], 1.0, machine.evidence if machine else [], TagSource.QA)
     return sorted(by_code.values(), key=lambda t: (-t.score, t.code))
+
+
+def with_labels(rows: list[tuple], labelled: dict[int, list[str]], model_id: int | None) -> list[tuple]:
+    """case_themes rows with QA's positive labels applied (as `_apply_labels` does for tags): a
+    labelled theme gets score 1 and source qa, keeping the machine's evidence if it had found it."""
+    if not labelled:
+        return rows
+    out, machine = [], {}
+    for row in rows:
+        if row[1] in labelled.get(row[0], ()):
+            machine[(row[0], row[1])] = row
+        else:
+            out.append(row)
+    at = rows[0][6] if rows else to_db(utcnow())
+    for case_id, codes in labelled.items():
+        for code in codes:
+            found = machine.get((case_id, code))
+            out.append((case_id, code, 1.0, found[3] if found else "[]", TagSource.QA.value, model_id, at))
+    return out
 
 
 def _rows(case_id: int, tags: list[ThemeTag], model_id: int | None, at) -> list[tuple]:

@@ -22,6 +22,9 @@ from voc.text.normalize import fold_phrase
 TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 GLOSSARY_FILE = DATA_DIR / "glossary.csv"
 EXAMPLES_FILE = DATA_DIR / "theme_examples.csv"
+# The labelled hosting-complaint corpus (data/hosting_corpus/build.py); its train part is part of
+# the default training data, its held-out part never is.
+CORPUS_TRAIN_FILE = DATA_DIR / "hosting_corpus" / "train.csv"
 META_TAXONOMY_VERSION = "default_taxonomy_version"
 
 MAX_TERM_CHARS = 120
@@ -73,13 +76,15 @@ def load_default_glossary(path: Path = GLOSSARY_FILE) -> list[GlossaryTerm]:
         ]
 
 
-def load_default_examples(path: Path = EXAMPLES_FILE) -> tuple[list[str], list[list[str]]]:
-    """The seeded labelled examples the first model is trained on."""
+def load_default_examples(*paths: Path) -> tuple[list[str], list[list[str]]]:
+    """The labelled examples the first model is trained on: the seed examples and the train part of
+    the hosting corpus (rows without a theme are thanks, sales and how-to questions)."""
     texts, labels = [], []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            texts.append(row["text"])
-            labels.append([label for label in row["labels"].split("|") if label])
+    for path in paths or (EXAMPLES_FILE, CORPUS_TRAIN_FILE):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                texts.append(row["text"])
+                labels.append([label for label in (row["labels"] or "").split("|") if label])
     return texts, labels
 
 
