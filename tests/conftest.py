@@ -1,6 +1,7 @@
 """Shared fixtures: a real DuckDB file per test, actors of each role, a valid intake draft, AppTest runs."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from datetime import date, datetime, timezone
@@ -18,6 +19,21 @@ MONDAY_0910 = datetime(2026, 11, 23, 2, 10, tzinfo=timezone.utc)
 # How the tests' letters are sent unless a test is about sending.
 BY_EMAIL = Delivery(LetterDelivery.EMAIL, "an@example.com")
 BY_POST = Delivery(LetterDelivery.POST, "12 Láng Hạ, Hà Nội")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throw-away PostgreSQL cluster for the session (voc/store/pg_testserver.py). Where it cannot
+    start the PostgreSQL tests skip, except in CI (CI=true), where they must run."""
+    from voc.store import pg_testserver
+
+    reason = pg_testserver.unavailable_reason()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI: PostgreSQL tests must run, but {reason}")
+        pytest.skip(reason)
+    with pg_testserver.PostgresServer() as server:
+        yield server
 
 
 @pytest.fixture
