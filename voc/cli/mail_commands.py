@@ -11,11 +11,11 @@ import sys
 import time
 from typing import Callable
 
+from voc.cli.database import open_database
+
 
 def _open(args):
-    from voc.store.db import Database
-
-    return Database(args.db)
+    return open_database(args)
 
 
 def _repeat(args, one_pass: Callable[[object], tuple[str, str]]) -> int:
