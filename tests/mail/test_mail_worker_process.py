@@ -4,6 +4,7 @@ cleanly on SIGTERM; the app started with VOC_MAIL_WORKER=external starts no work
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -135,3 +136,14 @@ def test_the_app_keeps_its_worker_when_the_setting_is_unreadable(app_env, monkey
     AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     running = worker.current_worker()
     assert running is not None and running.is_alive()
+
+
+def test_quan_tri_says_who_runs_the_worker(app_env, monkeypatch, no_worker_left):
+    from tests.mail.test_pages_admin_mail import open_page, page_text
+
+    monkeypatch.setenv("VOC_MAIL_WORKER", "external")
+    assert "tiến trình riêng `python -m voc worker` (VOC_MAIL_WORKER=external)" in page_text(open_page())
+    monkeypatch.setenv("VOC_MAIL_WORKER", "both")
+    app = open_page()
+    warnings = [re.sub(r"\\(.)", r"\1", w.value) for w in app.warning]     # as the user reads them
+    assert any("VOC_MAIL_WORKER phải là" in w and "Ứng dụng tự chạy tiến trình thư" in w for w in warnings)

@@ -28,6 +28,7 @@ import duckdb
 
 from voc.clock import utcnow
 from voc.errors import DomainError
+from voc.numbers import vn_number
 
 MANIFEST = "voc-backup.json"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -84,7 +85,7 @@ class Report:
     rows: int | None = None      # DuckDB only (PostgreSQL: pg_restore checks its own archive)
 
     def summary(self) -> str:
-        counted = f"{self.tables} bảng" + (f", {self.rows} dòng" if self.rows is not None else "")
+        counted = f"{vn_number(self.tables)} bảng" + (f", {vn_number(self.rows)} dòng" if self.rows is not None else "")
         if self.action == "backup":
             return f"Đã sao lưu {self.target.describe()} ({counted}) vào {self.location}."
         return f"Đã khôi phục {self.location} vào {self.target.describe()} ({counted})."
