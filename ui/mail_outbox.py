@@ -1,5 +1,6 @@
 """Quản trị → Thư điện tử: whether sending is on, the outbox (queued / sent / failed, attempts, last
-error), "retry now". Also starts the process's background mail worker, once (st.cache_resource)."""
+error), "retry now". Also starts the process's background mail worker, once (st.cache_resource),
+unless VOC_MAIL_WORKER=external says a separate `python -m voc worker` process runs it."""
 from __future__ import annotations
 
 import pandas as pd
@@ -12,7 +13,7 @@ from voc.clock import format_local
 from voc.errors import DomainError
 from voc.mail import outbox, sender, worker
 from voc.mail.outbox import MailStatus, OutboxMail
-from voc.mail.settings import MailSettings, mail_settings
+from voc.mail.settings import MailSettings, WorkerMode, mail_settings, worker_mode
 from voc.numbers import vn_number
 
 _OFF = MailSettings(None, None, None)
@@ -26,8 +27,23 @@ def _settings() -> tuple[MailSettings, str | None]:
         return _OFF, str(error)
 
 
+def _worker_mode() -> tuple[WorkerMode, str | None]:
+    """Who runs the mail worker; an unreadable VOC_MAIL_WORKER keeps it in the app (no mail waits) and says why."""
+    try:
+        return worker_mode(), None
+    except DomainError as error:
+        return WorkerMode.IN_APP, str(error)
+
+
+def start_mail_worker() -> worker.MailWorker | None:
+    """This server process's background worker, or None when a separate worker process runs the passes."""
+    if _worker_mode()[0] is WorkerMode.EXTERNAL:
+        return None
+    return _in_app_worker()
+
+
 @st.cache_resource(validate=lambda running: running.is_alive(), show_spinner=False)
-def start_mail_worker() -> worker.MailWorker:
+def _in_app_worker() -> worker.MailWorker:
     """The one background worker of this server process; reruns and new sessions get the same one."""
     return worker.ensure_worker(get_db(), _settings()[0])
 
@@ -57,6 +73,12 @@ def _sending_notice(settings: MailSettings, error: str | None) -> None:
                    f"người gửi {md_escape(settings.sender)}.")
     else:
         st.info(f"Gửi thư đang tắt: chưa đặt đủ VOC_SMTP_URL và VOC_MAIL_FROM. {kept}")
+    mode, mode_error = _worker_mode()
+    if mode_error:
+        st.warning(f"{md_escape(mode_error)} Ứng dụng tự chạy tiến trình thư.")
+    if mode is WorkerMode.EXTERNAL:
+        st.caption("Thư được nhận và gửi bởi tiến trình riêng `python -m voc worker` (VOC_MAIL_WORKER=external), "
+                   "không phải bởi tiến trình ứng dụng này.")
     running = worker.current_worker()
     if running is not None and running.is_alive():
         last = running.last.get(worker.send_pass.__name__)

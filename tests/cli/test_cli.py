@@ -1,5 +1,7 @@
 """`python -m voc`: init, sla --json, import/export, run as real subprocesses on a temp file."""
 import json
+import os
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -8,7 +10,8 @@ from tests.conftest import MONDAY_0910, ROOT, make_draft
 from voc.desk import cases
 from voc.desk.csvio import sample_csv
 from voc.accounts.access import Actor, Role
-from voc.store.db import Database
+from voc.accounts import users
+from voc.store.db import Database, available_migrations
 
 
 def run(*args):
@@ -22,6 +25,41 @@ def test_init_creates_schema(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "phiên bản lược đồ" in result.stdout
     assert path.exists()
+
+
+def test_init_reports_the_migrations_and_creates_the_first_admin(tmp_path):
+    path = tmp_path / "first.duckdb"
+    versions = [v for v, _, _ in available_migrations()]
+    result = run("init", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert f"phiên bản lược đồ 0 → {versions[-1]}; vừa áp dụng {len(versions)} migration: 001, 002" in result.stdout
+    password = re.search(r"tên đăng nhập admin, mật khẩu (\S+)", result.stdout).group(1)
+    assert "chỉ hiện một lần" in result.stdout and "streamlit run app.py" in result.stdout
+    database = Database(path)
+    try:
+        assert users.authenticate(database, "admin", password).role is Role.ADMIN
+    finally:
+        database.close()
+
+    again = run("init", "--db", str(path))
+    assert again.returncode == 0, again.stderr
+    assert f"phiên bản lược đồ {versions[-1]}, đã cập nhật (không có migration mới)" in again.stdout
+    assert "đã có 1 tài khoản" in again.stdout and password not in again.stdout
+
+
+def test_init_takes_the_admin_password_from_the_environment(tmp_path):
+    path = tmp_path / "given.duckdb"
+    env = {**os.environ, "VOC_ADMIN_PASSWORD": "mat-khau-du-dai-2026"}
+    result = subprocess.run([sys.executable, "-m", "voc", "init", "--db", str(path)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "mật khẩu là giá trị của VOC_ADMIN_PASSWORD" in result.stdout
+    assert "mat-khau-du-dai-2026" not in result.stdout
+    database = Database(path)
+    try:
+        assert users.authenticate(database, "admin", "mat-khau-du-dai-2026").username == "admin"
+    finally:
+        database.close()
 
 
 def test_sla_json_counts_most_urgent_state(tmp_path):

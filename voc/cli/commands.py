@@ -8,6 +8,7 @@ import sys
 import duckdb
 
 from voc.cli import mail_commands, text_commands
+from voc.cli.database import open_database
 from voc.accounts.access import SYSTEM
 from voc.clock import parse_iso, utcnow
 from voc.store.db import Database, db_path
@@ -16,21 +17,39 @@ from voc.progress import console_progress as _progress
 
 
 def _db(args) -> Database:
-    from voc.setup import ensure_defaults
-
-    db = Database(args.db)
-    ensure_defaults(db)
-    return db
+    return open_database(args, defaults=True)
 
 
 def cmd_init(args) -> int:
+    """Create or upgrade the schema, seed the defaults and create the first admin, as the app's first start does."""
+    from voc.accounts import users
     from voc.setup import ensure_defaults
+    from voc.store.backup import target_of
 
-    db = Database(args.db, migrate=False)
+    db = open_database(args, migrate=False)
+    before = db.schema_version()
     applied = db.migrate()
     ensure_defaults(db)
-    print(f"Cơ sở dữ liệu: {db.path} — phiên bản lược đồ {db.schema_version()}"
-          + (f" (vừa áp dụng: {', '.join(map(str, applied))})" if applied else " (đã cập nhật)"))
+    print(f"Cơ sở dữ liệu: {target_of(db).describe()}")
+    if applied:
+        print(f"Lược đồ: phiên bản lược đồ {before} → {db.schema_version()}; vừa áp dụng {len(applied)} migration: "
+              + ", ".join(f"{v:03d}" for v in applied) + ".")
+    else:
+        print(f"Lược đồ: phiên bản lược đồ {db.schema_version()}, đã cập nhật (không có migration mới).")
+    with db.cursor() as cur:
+        existing = users.count_users(cur)
+    password = users.ensure_first_admin(db)
+    sign_in = "Mở ứng dụng (streamlit run app.py) và đăng nhập"
+    if existing:
+        print(f"Tài khoản: đã có {existing} tài khoản. {sign_in} bằng tài khoản của bạn.")
+    elif password:
+        print(f"Đã tạo tài khoản quản trị: tên đăng nhập admin, mật khẩu {password}\n"
+              f"Mật khẩu này chỉ hiện một lần — hãy ghi lại. {sign_in} bằng admin rồi đổi mật khẩu ngay "
+              "(Trang chủ → Đổi mật khẩu của tôi).")
+    else:
+        print(f"Đã tạo tài khoản quản trị: tên đăng nhập admin, mật khẩu là giá trị của {users.ADMIN_PASSWORD_ENV}. "
+              f"{sign_in} bằng admin.")
+    db.close()
     return 0
 
 
@@ -85,6 +104,31 @@ def cmd_export(args) -> int:
 
     count = export_csv(_db(args), SYSTEM, args.file)
     print(f"Đã xuất {count} hồ sơ ra {args.file}")
+    return 0
+
+
+def _backup_target(args):
+    """The database the command names, as backup/restore see it (the connection is closed again)."""
+    from voc.store.backup import target_of
+
+    db = open_database(args, migrate=False)
+    try:
+        return target_of(db)
+    finally:
+        db.close()
+
+
+def cmd_backup(args) -> int:
+    from voc.store.backup import backup
+
+    print(backup(_backup_target(args), args.dest).summary())
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from voc.store.backup import restore
+
+    print(restore(args.src, _backup_target(args), force=args.force).summary())
     return 0
 
 
@@ -150,6 +194,15 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", parents=[common], help="xuất hồ sơ ra CSV chuẩn")
     exp.add_argument("file")
     exp.set_defaults(func=cmd_export)
+
+    back = sub.add_parser("backup", parents=[common], help="sao lưu toàn bộ cơ sở dữ liệu (DuckDB: một thư mục "
+                          "EXPORT DATABASE; PostgreSQL: một tệp pg_dump)")
+    back.add_argument("dest", help="thư mục (DuckDB) hoặc tệp (PostgreSQL) chưa có")
+    back.set_defaults(func=cmd_backup)
+    rest = sub.add_parser("restore", parents=[common], help="khôi phục một bản sao lưu vào cơ sở dữ liệu (mới)")
+    rest.add_argument("src", help="bản sao lưu do `python -m voc backup` tạo")
+    rest.add_argument("--force", action="store_true", help="thay thế cơ sở dữ liệu đích dù nó đã có dữ liệu")
+    rest.set_defaults(func=cmd_restore)
 
     score = sub.add_parser("score-replies", parents=[common], help="chấm điểm các thư trả lời đã phát hành chưa có điểm")
     score.add_argument("--limit", type=int, default=None)

@@ -1,6 +1,6 @@
 """Mail commands for `python -m voc`: `mail fetch --once` (one pass over the complaints mailbox),
 `mail send --once` (one pass over the outbox), `mail notify --once` (staff notifications into the
-outbox) and `bench --mail`.
+outbox), `worker` (all three, as the app's mail worker does, in a process of its own) and `bench --mail`.
 
 voc.cli calls `register(subparsers, common)`; handlers are a few lines over voc.mail.
 """
@@ -11,11 +11,11 @@ import sys
 import time
 from typing import Callable
 
+from voc.cli.database import open_database
+
 
 def _open(args):
-    from voc.store.db import Database
-
-    return Database(args.db)
+    return open_database(args)
 
 
 def _repeat(args, one_pass: Callable[[object], tuple[str, str]]) -> int:
@@ -86,6 +86,37 @@ def cmd_notify(args) -> int:
     return _repeat(args, one_pass)
 
 
+def cmd_worker(args) -> int:
+    """The mail worker as its own process: a round of every pass each --interval seconds until SIGTERM or
+    SIGINT (the pass in progress finishes first), or one round with --once (exit 1 if a pass failed)."""
+    import signal
+
+    from voc.mail.settings import mail_settings
+    from voc.mail.worker import DEFAULT_INTERVAL_S, MailWorker
+    from voc.store.backup import target_of
+
+    settings = mail_settings()
+    db = open_database(args, defaults=True)      # tagging at intake, as in the app
+    running = MailWorker(db, settings, interval_s=args.interval or DEFAULT_INTERVAL_S)
+
+    def on_signal(signum, frame) -> None:
+        print(f"Nhận tín hiệu {signal.Signals(signum).name}: dừng sau lượt đang chạy.", flush=True)
+        running.request_stop()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+    print(f"Tiến trình thư bắt đầu: {target_of(db).describe()}; "
+          + ("một vòng." if args.once else f"mỗi {running.interval_s:g} giây.")
+          + f" Nhận thư: {'bật' if settings.fetching else 'tắt'}; gửi thư: {'bật' if settings.sending else 'tắt'}.",
+          flush=True)
+    try:
+        last = running.run(once=args.once, on_pass=lambda outcome: print(outcome.describe(), flush=True))
+    finally:
+        db.close()
+    print(f"Đã dừng tiến trình thư sau {running.rounds} vòng.", flush=True)
+    return 1 if args.once and any(outcome.error for outcome in last) else 0
+
+
 def run_mail_bench(args) -> int:
     from voc.mail.bench_fetch import bench_fetch
     from voc.mail.bench_send import bench_send
@@ -113,6 +144,16 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     notify.add_argument("--once", action="store_true", help="chỉ một lượt rồi thoát")
     notify.add_argument("--interval", type=float, default=300.0, help="số giây giữa hai lượt khi chạy liên tục")
     notify.set_defaults(func=cmd_notify)
+    register_worker(subparsers, common)
+
+
+def register_worker(subparsers, common: argparse.ArgumentParser) -> None:
+    run = subparsers.add_parser("worker", parents=[common],
+                                help="tiến trình thư riêng: nhận thư khiếu nại, thông báo, gửi hàng đợi thư "
+                                     "(cho các tiến trình ứng dụng chạy với VOC_MAIL_WORKER=external)")
+    run.add_argument("--once", action="store_true", help="một vòng rồi thoát")
+    run.add_argument("--interval", type=float, default=None, help="số giây giữa hai vòng (mặc định 15, như trong ứng dụng)")
+    run.set_defaults(func=cmd_worker)
 
 
 def add_mail_bench_args(bench: argparse.ArgumentParser) -> None:

@@ -10,18 +10,14 @@ import json
 import sys
 from pathlib import Path
 
+from voc.cli.database import open_database
 from voc.progress import console_progress as _progress
 
 _BENCH_FLAGS = ("--bench-texts", "--repeats", "--backfill-cases")
 
 
 def _open(args):
-    from voc.store.db import Database
-    from voc.setup import ensure_defaults
-
-    db = Database(args.db)
-    ensure_defaults(db)
-    return db
+    return open_database(args, defaults=True)
 
 
 def cmd_tag(args) -> int:

@@ -1,7 +1,8 @@
 """Mail settings from the environment: VOC_IMAP_URL, VOC_SMTP_URL, VOC_MAIL_FROM, VOC_MAIL_BRANCH.
 
 VOC_MAIL_BRANCH is the branch that receives the cases opened from mail (default: Hà Nội, the
-head office that answers the complaints address).
+head office that answers the complaints address). VOC_MAIL_WORKER says who runs the mail worker
+(`worker_mode`): the app (default) or one separate `python -m voc worker` process.
 
 Unset means that part of mail is off; nothing else errors. Passwords never leave this module in a
 printable form: `describe()` is what Quản trị shows.
@@ -130,3 +131,22 @@ def mail_settings(environ: dict[str, str] | None = None) -> MailSettings:
     return MailSettings(parse_imap_url(imap_url) if imap_url else None,
                         parse_smtp_url(smtp_url) if smtp_url else None,
                         sender, branch)
+
+
+WORKER_ENV = "VOC_MAIL_WORKER"
+
+
+class WorkerMode(str, Enum):
+    IN_APP = "app"            # each app process runs the mail worker on a thread (one app process, DuckDB)
+    EXTERNAL = "external"     # `python -m voc worker` runs it; app processes start none (server mode)
+
+
+def worker_mode(environ: dict[str, str] | None = None) -> WorkerMode:
+    """Who runs the mail worker: VOC_MAIL_WORKER=external for one separate process, else the app."""
+    env = os.environ if environ is None else environ
+    value = (env.get(WORKER_ENV) or "").strip().lower() or WorkerMode.IN_APP.value
+    try:
+        return WorkerMode(value)
+    except ValueError:
+        raise ValidationError(f"{WORKER_ENV} phải là “app” (mặc định: ứng dụng tự chạy tiến trình thư) hoặc "
+                              f"“external” (tiến trình riêng `python -m voc worker`); nhận được: “{value}”.") from None

@@ -1,9 +1,11 @@
-"""The background mail worker: one thread per process that runs the mail passes every few seconds.
+"""The mail worker: runs the mail passes every few seconds, on a thread of the app or as its own process.
 
 `PASSES` is the list of passes, each called as `pass_(db, settings)`: fetching the complaints mailbox,
 queueing staff notifications, then sending the outbox. `ensure_worker` starts the process's worker once:
 calling it again (every Streamlit rerun, every session) returns the same running worker, and a
 worker for another database is stopped before the new one starts, so two never run at once.
+`python -m voc worker` runs the same loop in its own process (`MailWorker.run`), for several app
+processes started with VOC_MAIL_WORKER=external (voc.mail.settings.worker_mode).
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from voc.clock import utcnow
-from voc.mail.inbound import fetch_once
+from voc.clock import local, utcnow
+from voc.mail.inbound import FETCH_OFF, fetch_once
 from voc.mail.notifications import notify_once
 from voc.mail.sender import send_pending
 from voc.mail.settings import MailSettings
@@ -64,12 +66,25 @@ def notify_pass(db, settings: MailSettings) -> object:
 PASSES: list[MailPass] = [fetch_pass, notify_pass, send_pass]
 
 
+PASS_LABELS = {"fetch_pass": "Nhận thư khiếu nại", "notify_pass": "Thông báo cho nhân viên", "send_pass": "Gửi thư"}
+
+
 @dataclass(frozen=True)
 class PassOutcome:
     name: str
     at: datetime
     result: object = None
     error: str | None = None
+
+    def describe(self) -> str:
+        """One log line in Vietnamese: when, which pass, and its summary or its error."""
+        if self.error:
+            text = f"lỗi — {self.error} (lượt sau sẽ thử lại)"
+        elif self.result is None:
+            text = FETCH_OFF if self.name == "fetch_pass" else "không có việc."
+        else:
+            text = self.result.summary() if hasattr(self.result, "summary") else str(self.result)
+        return f"{local(self.at):%d/%m/%Y %H:%M:%S} {PASS_LABELS.get(self.name, self.name)}: {text}"
 
 
 class MailWorker:
@@ -106,18 +121,25 @@ class MailWorker:
         """Run the passes now instead of at the end of the interval (e.g. after "retry now")."""
         self._wake.set()
 
-    def stop(self, timeout_s: float = 60.0) -> bool:
-        """Ask the thread to end after the pass it is in; True when it has ended."""
+    def request_stop(self) -> None:
+        """End after the pass in progress (safe from a signal handler: it only sets two events)."""
         self._stop.set()
         self._wake.set()
+
+    def stop(self, timeout_s: float = 60.0) -> bool:
+        """Ask the thread to end after the pass it is in; True when it has ended."""
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout_s)
         return not self.is_alive()
 
-    def run_round(self) -> list[PassOutcome]:
-        """Every pass once; one pass failing (database busy, server gone) does not stop the others."""
+    def run_round(self, on_pass: Callable[[PassOutcome], None] | None = None) -> list[PassOutcome]:
+        """Every pass once; one pass failing (database busy, server gone) does not stop the others.
+        A stop asked for meanwhile ends the round after the pass in progress."""
         outcomes = []
         for pass_ in list(self.passes):
+            if self._stop.is_set():
+                break
             name = getattr(pass_, "__name__", repr(pass_))
             try:
                 outcome = PassOutcome(name, utcnow(), pass_(self.db, self.settings))
@@ -126,14 +148,25 @@ class MailWorker:
                 outcome = PassOutcome(name, utcnow(), error=f"{type(error).__name__}: {error}")
             self.last[name] = outcome
             outcomes.append(outcome)
+            if on_pass is not None:
+                on_pass(outcome)
         self.rounds += 1
         return outcomes
 
-    def _loop(self) -> None:
+    def run(self, *, once: bool = False, on_pass: Callable[[PassOutcome], None] | None = None) -> list[PassOutcome]:
+        """The loop, in the calling thread: a round every interval until `request_stop` (or one round
+        with `once`); returns the last round's outcomes."""
+        outcomes: list[PassOutcome] = []
         while not self._stop.is_set():
-            self.run_round()
+            outcomes = self.run_round(on_pass)
+            if once:
+                break
             self._wake.wait(self.interval_s)
             self._wake.clear()
+        return outcomes
+
+    def _loop(self) -> None:
+        self.run()
 
 
 _lock = threading.Lock()
