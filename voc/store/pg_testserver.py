@@ -12,6 +12,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -69,8 +70,7 @@ class PostgresServer:
         command = [str(self.bin / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", SYSTEM_USER, "--", *command]
-        return subprocess.run(command, input=input, capture_output=True, text=True, check=True,
-                              cwd=self.root)
+        return subprocess.run(command, input=input, capture_output=True, text=True, check=True, cwd="/")
 
     def start(self) -> "PostgresServer":
         pw = pwd.getpwnam(SYSTEM_USER)
@@ -88,6 +88,7 @@ class PostgresServer:
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w",
                   "-t", "60", "start")
         self._started = True
+        self._pid = int((self.data / "postmaster.pid").read_text().split()[0])
         self._wait_ready()
         return self
 
@@ -133,7 +134,11 @@ class PostgresServer:
             try:
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
             except subprocess.CalledProcessError:
-                pass
+                # The folder went (a /tmp cleaner): stop the server by its process id instead.
+                try:
+                    os.kill(self._pid, signal.SIGQUIT)
+                except ProcessLookupError:
+                    pass
             self._started = False
         shutil.rmtree(self.root, ignore_errors=True)
 
