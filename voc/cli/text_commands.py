@@ -27,6 +27,11 @@ def _open(args):
 def cmd_tag(args) -> int:
     from voc.text.tagging import in_customers_words, tag_text, tagger_for
 
+    if args.csv:
+        return _tag_csv(args)
+    if args.text is None:
+        print("Cần một đoạn văn bản, hoặc --csv TỆP.", file=sys.stderr)
+        return 2
     if args.defaults:
         tags = tag_text(args.text)
     else:
@@ -35,6 +40,42 @@ def cmd_tag(args) -> int:
             tags = tagger_for(cur).tag(args.text)
     tags = in_customers_words(tags, args.text)
     print(json.dumps([t.as_dict() for t in tags], ensure_ascii=False, indent=2))
+    return 0
+
+
+CSV_BATCH = 256
+
+
+def _tag_csv(args) -> int:
+    """Every row of the CSV's `text` column, one JSON object a line, in one process: its themes, its
+    sentiment (label, negativity and evidence) and its escalation flag (categories and evidence).
+    `row` is the data row's 0-based index (the header not counted)."""
+    import csv
+
+    from voc.text.csv_tagging import tag_rows
+    from voc.text.tagging import default_tagger, tagger_for
+
+    if args.defaults:
+        tagger = default_tagger()
+    else:
+        with _open(args).cursor() as cur:
+            tagger = tagger_for(cur)
+    try:
+        handle = Path(args.csv).open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        print(f"Không mở được tệp {args.csv}: {error}", file=sys.stderr)
+        return 2
+    with handle:
+        reader = csv.DictReader(handle)
+        if "text" not in (reader.fieldnames or []):
+            print(f"Tệp {args.csv} không có cột text.", file=sys.stderr)
+            return 2
+        try:
+            for line in tag_rows(tagger, (row.get("text") or "" for row in reader), batch=CSV_BATCH):
+                sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:          # the reader stopped early (`| head`): not an error
+            sys.stderr.close()
     return 0
 
 
@@ -141,9 +182,12 @@ def run_tagging_bench(args) -> int:
 def register(subparsers, common: argparse.ArgumentParser) -> None:
 
     tag = subparsers.add_parser("tag", parents=[common], help="gắn chủ đề cho một đoạn văn bản (JSON)")
-    tag.add_argument("text")
+    tag.add_argument("text", nargs="?")
     tag.add_argument("--defaults", action="store_true",
                      help="dùng bộ chủ đề, từ điển và mô hình mặc định thay vì cơ sở dữ liệu")
+    tag.add_argument("--csv", metavar="FILE",
+                     help="gắn chủ đề, cảm xúc và rủi ro khiếu nại vượt cấp cho mọi dòng của cột text; "
+                          "mỗi dòng in một đối tượng JSON")
     tag.set_defaults(func=cmd_tag)
 
     ev = subparsers.add_parser("evaluate", help="đánh giá bộ phân loại trên CSV có nhãn (text, labels)")

@@ -24,13 +24,15 @@ from typing import Sequence
 import numpy as np
 
 from voc.paths import DATA_DIR
-from voc.text.classifier import ThemeModel, train, train_cached
+from voc.plaintext import fold
+from voc.text.classifier import STOP_SYLLABLES, ThemeModel, train, train_cached
 from voc.text.normalize import Analysed, analyse
 
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
 SENTIMENT_CORPUS = DATA_DIR / "sentiment_corpus" / "train.csv"
 SENTIMENT_HELDOUT = DATA_DIR / "sentiment_corpus" / "heldout.csv"
 MAX_EVIDENCE = 3
+EVIDENCE_STOP = STOP_SYLLABLES | frozenset("het ma qua lam nua thoi luc hay cai con vi neu thi".split())
 
 # Reviewed lexicon: everyday Vietnamese praise and blame, not particular to one trade.
 LEXICON: dict[str, tuple[str, ...]] = {
@@ -140,7 +142,13 @@ class SentimentModel:
             negativity = float(proba[i, self._negative] / total[i]) if total[i] > 0 else 0.0
             start, end = x.indptr[i], x.indptr[i + 1]
             row = _Row(x.indices[start:end], x.data[start:end])
-            evidence = self.model.evidence(row, self._negative, doc, top=MAX_EVIDENCE) if negativity >= 0.5 else []
+            evidence = []
+            if negativity >= 0.5 or label == NEGATIVE:
+                evidence = lexicon_hits(doc, NEGATIVE)
+                for word in self.model.evidence(row, self._negative, doc, top=2 * MAX_EVIDENCE):
+                    if not _function_words(word) and not any(word in w or w in word for w in evidence):
+                        evidence.append(word)
+                evidence = evidence[:MAX_EVIDENCE]
             out.append(Sentiment(label, negativity, evidence))
         return out
 
@@ -149,6 +157,53 @@ class SentimentModel:
 
     def predict(self, texts: Sequence[str]) -> list[list[str]]:
         return [[s.label] for s in self.assess_docs([analyse(t) for t in texts])]
+
+
+def _lexicon_index() -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    """label -> first folded syllable -> the entries (as accented syllables), longest first."""
+    index: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+    for label, words in LEXICON.items():
+        for word in words:
+            syllables = tuple(word.split())
+            index.setdefault(label, {}).setdefault(fold(syllables[0]), []).append(syllables)
+    for by_first in index.values():
+        for entries in by_first.values():
+            entries.sort(key=lambda e: -len(e))
+    return index
+
+
+_LEXICON_INDEX = _lexicon_index()
+
+
+def lexicon_hits(doc: Analysed, label: str) -> list[str]:
+    """The lexicon entries of `label` in the text, as typed: a syllable typed with marks must match
+    the entry's exactly ("tê" is not "tệ"), one typed without marks matches by its folded form."""
+    by_first = _LEXICON_INDEX.get(label, {})
+    folded, typed = doc.syllables, doc.accented_syllables
+    hits: list[str] = []
+    i = 0
+    while i < len(folded):
+        matched = 0
+        for entry in by_first.get(folded[i], ()):
+            n = len(entry)
+            if i + n <= len(folded) and all(
+                    fold(e) == folded[i + k] and (typed[i + k] == e or typed[i + k] == folded[i + k])
+                    for k, e in enumerate(entry)):
+                matched = n
+                break
+        if matched:
+            words = " ".join(typed[i:i + matched])
+            if words not in hits:
+                hits.append(words)
+            i += matched
+        else:
+            i += 1
+    return hits
+
+
+def _function_words(words: str) -> bool:
+    """Evidence made only of function words ("không", "mà") says nothing to a reader."""
+    return all(s in EVIDENCE_STOP for s in fold(words).split())
 
 
 @dataclass(frozen=True)
