@@ -81,7 +81,14 @@ def _tag_csv(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from voc.text.evaluate import evaluate, format_report, load_labelled_csv
+    from voc.text.sentiment import has_sentiment_column
 
+    with_sentiment = has_sentiment_column(args.train) and has_sentiment_column(args.test)
+    if args.sentiment:
+        if not with_sentiment:
+            print("Cả hai tệp cần cột sentiment.", file=sys.stderr)
+            return 2
+        return _evaluate_sentiment(args)
     train_texts, train_labels = load_labelled_csv(args.train)
     test_texts, test_labels = load_labelled_csv(args.test)
     if args.tagging:
@@ -96,6 +103,18 @@ def cmd_evaluate(args) -> int:
               f"test file predicted by a model trained on the training file plus the other folds: "
               f"accuracy={check.accuracy:.4f} macro_f1={check.macro_f1:.4f}\n")
     print(format_report(report))
+    if with_sentiment:
+        print()
+        _evaluate_sentiment(args)
+    return 0
+
+
+def _evaluate_sentiment(args) -> int:
+    from voc.text.sentiment import load_sentiment_csv
+    from voc.text.sentiment_eval import evaluate_sentiment
+
+    report = evaluate_sentiment(*load_sentiment_csv(args.train), *load_sentiment_csv(args.test), seed=args.seed)
+    print(report.format())
     return 0
 
 
@@ -199,6 +218,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     ev.add_argument("--tagging", action="store_true",
                     help="đánh giá bộ gắn chủ đề mặc định (từ điển + ví dụ mẫu + tệp huấn luyện), "
                          "dòng không có nhãn là thư cảm ơn, câu hỏi bán hàng…")
+    ev.add_argument("--sentiment", action="store_true",
+                    help="chỉ đánh giá cảm xúc (cột sentiment) cạnh mô hình cơ sở; không có cờ này, tệp có cột "
+                         "sentiment được đánh giá cả chủ đề lẫn cảm xúc")
     ev.add_argument("--cv", type=int, metavar="K", default=0,
                     help="với --tagging: thêm kiểm định chéo K phần trên tệp huấn luyện")
     ev.set_defaults(func=cmd_evaluate)
