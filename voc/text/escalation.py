@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from voc.plaintext import strip_diacritics
 
@@ -121,6 +122,7 @@ MAX_LINKS = 4
 
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_fold_token = lru_cache(maxsize=100_000)(strip_diacritics)
 _MARKS_CACHE: dict[str, tuple] = {}
 
 
@@ -213,7 +215,7 @@ def assess(text: str | None) -> Escalation:
     if not tokens:
         return Escalation(())
     typed = [m.group(0).lower() for m in tokens]
-    folded = [strip_diacritics(t) for t in typed]
+    folded = [_fold_token(t) for t in typed]
     line = " ".join(folded)
     starts, pos = [], 0                  # character offset of every token in `line`
     for f in folded:

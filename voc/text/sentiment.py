@@ -159,16 +159,20 @@ class SentimentModel:
         return [[s.label] for s in self.assess_docs([analyse(t) for t in texts])]
 
 
-def _lexicon_index() -> dict[str, dict[str, list[tuple[str, ...]]]]:
-    """label -> first folded syllable -> the entries (as accented syllables), longest first."""
-    index: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+Entry = tuple[tuple[str, ...], tuple[str, ...]]        # an entry's syllables as written, and folded
+
+
+def _lexicon_index() -> dict[str, dict[str, list[Entry]]]:
+    """label -> first folded syllable -> the entries, longest first."""
+    index: dict[str, dict[str, list[Entry]]] = {}
     for label, words in LEXICON.items():
         for word in words:
             syllables = tuple(word.split())
-            index.setdefault(label, {}).setdefault(fold(syllables[0]), []).append(syllables)
+            bare = tuple(fold(s) for s in syllables)
+            index.setdefault(label, {}).setdefault(bare[0], []).append((syllables, bare))
     for by_first in index.values():
         for entries in by_first.values():
-            entries.sort(key=lambda e: -len(e))
+            entries.sort(key=lambda e: -len(e[0]))
     return index
 
 
@@ -184,10 +188,10 @@ def lexicon_hits(doc: Analysed, label: str) -> list[str]:
     i = 0
     while i < len(folded):
         matched = 0
-        for entry in by_first.get(folded[i], ()):
+        for entry, bare in by_first.get(folded[i], ()):
             n = len(entry)
             if i + n <= len(folded) and all(
-                    fold(e) == folded[i + k] and (typed[i + k] == e or typed[i + k] == folded[i + k])
+                    bare[k] == folded[i + k] and (typed[i + k] == e or typed[i + k] == folded[i + k])
                     for k, e in enumerate(entry)):
                 matched = n
                 break
