@@ -105,12 +105,12 @@ def test_case_file_shows_the_themes_and_their_evidence(app_env):
 def test_case_file_shows_the_escalation_flag_and_the_negativity_with_their_evidence(app_env):
     threat = new_case(content="Web sập ba ngày, quá tệ.", request="Tôi sẽ kiện ra tòa và đăng lên facebook.")
     app = open_page(ticket=threat.ticket_code)
-    [warning] = [w.value for w in app.warning if "vượt cấp" in w.value]
-    assert "tòa án, luật sư" in warning and "“kiện”" in warning and "“đăng lên facebook”" in warning
+    [flag] = [m.value for m in app.markdown if "vượt cấp" in m.value]
+    assert "tòa án, luật sư" in flag and "“kiện”" in flag and "“đăng lên facebook”" in flag
     assert any(c.value.startswith("Mức tiêu cực: ") and "căn cứ: " in c.value for c in app.caption)
     calm = new_case(content="Cho mình hỏi cách trỏ tên miền.", request="Hướng dẫn giúp mình.")
     app = open_page(ticket=calm.ticket_code)
-    assert not [w for w in app.warning if "vượt cấp" in w.value]
+    assert not [m for m in app.markdown if "vượt cấp" in m.value]
     assert any("không có dấu hiệu khiếu nại vượt cấp" in c.value for c in app.caption)
 
 

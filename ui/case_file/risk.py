@@ -14,7 +14,7 @@ def show(risk: CaseRisk | None) -> None:
     if risk.escalation:
         kinds = ", ".join(c.label.lower() for c in risk.categories)
         words = ", ".join(f"“{md_escape(w)}”" for w in risk.escalation_words)
-        st.warning(f"Dấu hiệu khiếu nại vượt cấp ({kinds}): {words}.", icon=":material/gavel:")
+        st.markdown(f":orange[:material/gavel: **Dấu hiệu khiếu nại vượt cấp** ({kinds}): {words}.]")
     evidence = ", ".join(f"“{md_escape(w)}”" for w in risk.negativity_evidence)
     st.caption(f"Mức tiêu cực: {vn_percent(100 * risk.negativity, 0)}" + (f" — căn cứ: {evidence}" if evidence else "")
                + ("" if risk.escalation else " — không có dấu hiệu khiếu nại vượt cấp."))
