@@ -70,6 +70,8 @@ def test_a_denied_threat_is_no_threat(text):
     "Nhờ bên mình sao lưu dữ liệu giúp",
     "Vì sao tôi bị hủy dịch vụ mà không báo trước",       # the company cancelled: a complaint, no threat
     "Web không vào được từ sáng, kiểm tra giúp mình",
+    "Khách gọi lên báo: gói dịch vụ bị cắt bớt tính năng",          # called to report, not the press
+    "Thiệt hại không nhỏ, mong bên bạn hiểu cho",                    # a loss told, no demand
     "",
 ])
 def test_look_alikes_are_not_threats(text):
@@ -86,3 +88,8 @@ def test_the_longest_match_is_the_evidence():
     assert found.evidence == ["khởi kiện"]
     assert found.as_dict() == {"flag": True, "categories": ["court"],
                                "evidence": [{"category": "court", "words": "khởi kiện"}]}
+
+
+def test_a_phrase_said_twice_is_one_piece_of_evidence():
+    found = assess("Cần hoàn tiền gấp, đã hứa hoàn tiền mà chưa thấy")
+    assert found.evidence == ["hoàn tiền"] and len(found.hits) == 1

@@ -89,7 +89,7 @@ PATTERNS: dict[EscalationCategory, tuple[str, ...]] = {
     EscalationCategory.COMPENSATION: (
         r"bồi thường", r"đền bù", r"bồi hoàn", r"đền tiền", r"hoàn tiền", r"hoàn lại tiền", r"hoàn lại phí",
         r"hoàn phí", r"hoàn trả", r"trả lại tiền", r"trả tiền lại", r"đòi (?:lại )?tiền", r"đòi bồi thường",
-        r"refund", r"thiệt hại", r"đền (?:cho|lại)", r"hoàn (?:lại )?(?:cho )?(?:tôi|mình|em|tui|tao|chúng tôi)",
+        r"refund", r"đền (?:cho|lại)", r"hoàn (?:lại )?(?:cho )?(?:tôi|mình|em|tui|tao|chúng tôi)",
     ),
 }
 
@@ -99,6 +99,7 @@ _NOT_AFTER: dict[str, frozenset[str]] = {
     "kien": frozenset({"dieu", "su", "linh", "buu", "phu", "y", "van", "hien", "chung", "dinh", "lanh"}),
     "huy": frozenset({"bi", "tu"}),
     "review": frozenset({"code", "duoc", "san"}),
+    "len": frozenset({"goi", "gui", "nhan", "dien", "mail", "email", "ticket"}),   # "gọi lên báo": to report
 }
 _NOT_BEFORE: dict[str, frozenset[str]] = {
     "kien": frozenset({"hang", "nhan", "nghi", "truc", "thuc", "tri", "quyet", "dinh", "tao", "giai", "cuong"}),
@@ -244,7 +245,13 @@ def assess(text: str | None) -> Escalation:
             taken.update(range(first, last + 1))
             hits.append((first, EscalationHit(category, nfc[tokens[first].start():tokens[last].end()])))
     hits.sort(key=lambda h: h[0])
-    return Escalation(tuple(h for _, h in hits))
+    seen: set[tuple[EscalationCategory, str]] = set()
+    unique = []
+    for _, hit in hits:                  # a phrase said twice is one piece of evidence
+        if (hit.category, hit.words.lower()) not in seen:
+            seen.add((hit.category, hit.words.lower()))
+            unique.append(hit)
+    return Escalation(tuple(unique))
 
 
 def _excluded(folded: list[str], first: int, last: int) -> bool:
