@@ -15,8 +15,8 @@ from voc.clock import format_local, utcnow
 from voc.model import Status
 from voc.numbers import vn_number
 
-BOARD_COLUMNS = ["ticket_code", "customer_name", "service", "status", "round", "clock", "due_at", "remaining",
-                 "escalation", "negativity", "branch", "staff"]
+BOARD_COLUMNS = ["ticket_code", "customer_name", "escalation", "negativity", "service", "status", "round", "clock",
+                 "due_at", "remaining", "branch", "staff"]
 WORKLOAD_LABELS = {"branch": "Chi nhánh", "staff": "Nhân viên", "open_cases": "Đang mở",
                    **sla_report.LIST_LABELS}
 LIST_TABS_KEY, OPEN_LIST_KEY = "sla_list", "sla_list_open"

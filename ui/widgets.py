@@ -34,7 +34,7 @@ COLUMN_LABELS = {
     "resolution_due_at": "Hạn giải quyết", "staff": "Nhân viên", "branch": "Chi nhánh", "sla_state": "SLA",
     "excerpt": "Trích nội dung", "score": "Độ tương đồng", "clock": "Thời hạn", "due_at": "Đến hạn lúc",
     "remaining": "Còn lại / quá hạn", "event_date_pending": "Thiếu ngày sự việc",
-    "escalation": "Dấu hiệu vượt cấp", "negativity": "Mức tiêu cực",
+    "escalation": "Vượt cấp", "negativity": "Tiêu cực",
 }
 _ENUMS: dict[str, type[LabelledEnum]] = {"service": Service, "channel": Channel, "status": Status,
                                           "sla_state": SlaState}

@@ -152,6 +152,6 @@ def test_the_board_sorts_by_risk_escalation_first_then_negativity(app_env):
     assert not app.exception, app.exception
     assert board(app, 1) == [threat, angry, calm]
     shown = next(d.value for d in app.dataframe if "Mã hồ sơ" in d.value.columns)
-    assert list(shown["Dấu hiệu vượt cấp"]) == ["Có", "", ""]
-    negativity = [int(v.rstrip("%")) for v in shown["Mức tiêu cực"]]
+    assert list(shown["Vượt cấp"]) == ["Có", "", ""]
+    negativity = [int(v.rstrip("%")) for v in shown["Tiêu cực"]]
     assert negativity[1] > 50 > negativity[2]
