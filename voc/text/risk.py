@@ -31,12 +31,6 @@ class CaseRisk:
     def escalation_words(self) -> list[str]:
         return list(dict.fromkeys(e["words"] for e in self.escalation_evidence))
 
-    def as_dict(self) -> dict:
-        return {"sentiment": self.sentiment, "negativity": round(self.negativity, 4),
-                "negativity_evidence": list(self.negativity_evidence), "escalation": self.escalation,
-                "escalation_categories": [c.value for c in self.categories],
-                "escalation_evidence": list(self.escalation_evidence)}
-
 
 def combine(text: str, sentiment: Sentiment, escalation: Escalation) -> CaseRisk:
     """One text's risk; the negativity evidence shown in the customer's own words."""

@@ -102,9 +102,6 @@ class Sentiment:
     negativity: float          # 0..1
     evidence: list[str]        # the words that pushed it towards negative
 
-    def as_dict(self) -> dict:
-        return {"label": self.label, "negativity": round(self.negativity, 4), "evidence": list(self.evidence)}
-
 
 class SentimentModel:
     """A trained sentiment classifier (one label per text) and the negativity score it gives."""
