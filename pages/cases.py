@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui import mail_case
 from ui.case_file import actions, attachment_list, clocks, facts, flash, followup, letter_list, root_cause, timeline
+from ui.case_file import risk as risk_line
 from ui.session import get_db, page_actor
 from ui.tables import person
 from ui.widgets import (CASE_LIST_PARAMS, case_list_params, frame, known_values, md_escape, selected_row, show_error,
@@ -16,7 +17,7 @@ from voc.insight import sla_report
 from voc.insight import timeline as timeline_model
 from voc.desk import attachments, cases, finder, letters, root_causes
 from voc.store import case_store
-from voc.text import tagging
+from voc.text import risk, tagging
 from voc.accounts.access import Actor, Permission
 from voc.clock import utcnow
 from voc.errors import DomainError
@@ -162,6 +163,7 @@ def case_file(actor: Actor, code: str) -> None:
         files = attachments.list_attachments(cur, case.id)
         issued = letters.letters_of(cur, case.id, actor)
         tags = tagging.shown_tags(cur, case)
+        case_risk = risk.case_risk(cur, case.id)
         cause = root_causes.root_cause_of(cur, case.id, actor)
         followups = cases.followups_of(cur, case.id, actor)
     left, right = st.columns([3, 2])
@@ -174,6 +176,7 @@ def case_file(actor: Actor, code: str) -> None:
         attachment_list.show(actor, case, files)
     st.subheader("Chủ đề")
     themes_table(tags)
+    risk_line.show(case_risk)
     letter_list.show(case, issued)
     if actor.can(Permission.HANDLE_CASES):
         actions.show(actor, case, issued)

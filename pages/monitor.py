@@ -4,7 +4,7 @@ from dataclasses import replace
 import plotly.express as px
 import streamlit as st
 
-from ui import charts, filters, monitor_view
+from ui import charts, filters, monitor_view, risk_charts
 from ui.charts import plain
 from ui.monitor_view import GRAINS, SLA_GROUPS, TABS
 from ui.share_link import copy_link_button
@@ -194,7 +194,7 @@ def people_tab() -> None:
 
 # Only the open tab runs (on_change="rerun"): its charts are queried and drawn when it is opened.
 for tab, body in zip(st.tabs(list(TABS), key=monitor_view.TAB_KEY, on_change="rerun"),
-                     (trend_tab, recurrence_tab, process_tab, people_tab)):
+                     (trend_tab, recurrence_tab, process_tab, people_tab, lambda: risk_charts.risk_tab(db, f))):
     if tab.open:
         with tab:
             body()

@@ -15,8 +15,8 @@ from voc.clock import format_local, utcnow
 from voc.model import Status
 from voc.numbers import vn_number
 
-BOARD_COLUMNS = ["ticket_code", "customer_name", "service", "status", "round", "clock", "due_at", "remaining",
-                 "branch", "staff"]
+BOARD_COLUMNS = ["ticket_code", "customer_name", "escalation", "negativity", "service", "status", "round", "clock",
+                 "due_at", "remaining", "branch", "staff"]
 WORKLOAD_LABELS = {"branch": "Chi nhánh", "staff": "Nhân viên", "open_cases": "Đang mở",
                    **sla_report.LIST_LABELS}
 LIST_TABS_KEY, OPEN_LIST_KEY = "sla_list", "sla_list_open"
@@ -25,9 +25,9 @@ LIST_TABS_KEY, OPEN_LIST_KEY = "sla_list", "sla_list_open"
 # Cached reads keyed on the data version (any write changes it, whoever made it) and reused for at
 # most a minute while the data stays the same: the lists depend on the time as well.
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
-def snapshot(db_key: str, version: tuple, scope: str | None) -> sla_report.Board:
+def snapshot(db_key: str, version: tuple, scope: str | None, sort: str) -> sla_report.Board:
     with get_db().cursor() as cur:
-        return sla_report.board(cur, utcnow(), scope)
+        return sla_report.board(cur, utcnow(), scope, sort=sla_report.BoardSort(sort))
 
 
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
@@ -116,8 +116,12 @@ def charts(version: tuple, scope: str | None) -> None:
 actor = page_actor()
 scope = sla_report.branch_scope(actor)
 version = data_version(get_db())
-current = snapshot(str(get_db().path), version, scope)
 st.title("Bảng SLA")
+sort = st.radio("Sắp xếp danh sách", list(sla_report.BoardSort), format_func=lambda s: s.label, horizontal=True,
+                key="sla_sort", help="Theo rủi ro: hồ sơ có dấu hiệu khiếu nại vượt cấp (dọa báo cơ quan quản lý, "
+                                     "kiện, lên báo chí/mạng xã hội, hủy dịch vụ, đòi bồi thường) trước, rồi hồ sơ "
+                                     "tiêu cực hơn, rồi theo hạn.")
+current = snapshot(str(get_db().path), version, scope, sort.value)
 st.caption(f"Cập nhật lúc {format_local(current.at)}" + (f" — chi nhánh {md_escape(scope)}" if scope else " — tất cả chi nhánh"))
 board(current)
 charts(version, scope)

@@ -10,7 +10,7 @@ import streamlit as st
 
 # Tab label -> its word in the address; the first tab is the default.
 TABS = {"Xu hướng chủ đề": "xu-huong", "Vấn đề lặp lại & theo dõi": "lap-lai", "Quy trình & SLA": "quy-trinh",
-        "Nhân sự": "nhan-su"}
+        "Nhân sự": "nhan-su", "Cảm xúc & rủi ro": "rui-ro"}
 GRAINS = {"week": "Theo tuần", "month": "Theo tháng"}
 # SLA grouping -> its label in the radio and, lower case, in the chart title ("Tuân thủ SLA theo …").
 SLA_GROUPS = {"week": "Tuần", "month": "Tháng", "branch": "Chi nhánh", "branch_week": "Chi nhánh và tuần",

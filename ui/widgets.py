@@ -34,6 +34,7 @@ COLUMN_LABELS = {
     "resolution_due_at": "Hạn giải quyết", "staff": "Nhân viên", "branch": "Chi nhánh", "sla_state": "SLA",
     "excerpt": "Trích nội dung", "score": "Độ tương đồng", "clock": "Thời hạn", "due_at": "Đến hạn lúc",
     "remaining": "Còn lại / quá hạn", "event_date_pending": "Thiếu ngày sự việc",
+    "escalation": "Vượt cấp", "negativity": "Tiêu cực",
 }
 _ENUMS: dict[str, type[LabelledEnum]] = {"service": Service, "channel": Channel, "status": Status,
                                           "sla_state": SlaState}
@@ -94,6 +95,10 @@ def frame(rows: Iterable[dict], columns: list[str], now: datetime | None = None)
             data[name] = [format_local(v) for v in data[name]]
     if "score" in data:
         data["score"] = [vn_percent(100 * v, 0) for v in data["score"]]
+    if "escalation" in data:
+        data["escalation"] = ["Có" if v is not None and not pd.isna(v) and bool(v) else "" for v in data["escalation"]]
+    if "negativity" in data:
+        data["negativity"] = ["" if v is None or pd.isna(v) else vn_percent(100 * v, 0) for v in data["negativity"]]
     if "staff" in data:
         names = people()
         data["staff"] = [names.get(v, v) if v else "" for v in data["staff"]]

@@ -27,13 +27,15 @@ _hook_installed = False
 
 
 def ensure_text_engine(db) -> None:
-    """Load the text engine and make sure the database has an active theme model (idempotent, thread-safe)."""
+    """Load the text engine (the theme model of the database, the shipped sentiment model) and make
+    sure the database has an active theme model (idempotent, thread-safe)."""
     with _engine_lock:
         if str(db.path) in _engine_ready:
             return
-        from voc.text import tagging
+        from voc.text import risk, tagging
 
         tagging.ensure_model(db)
+        risk.default_sentiment_model()      # the shipped negativity model (fitted once per machine)
         _engine_ready.add(str(db.path))
 
 

@@ -161,3 +161,43 @@ def test_backfill_reports_the_cases_that_gained_and_lost_each_theme(tmp_path):
     assert "    thêm: KN-2026-900004" in lines
     assert any(line.endswith("(downtime): thêm 0 hồ sơ, bớt 1 hồ sơ") for line in lines)
     assert "    bớt: KN-2026-900005" in lines
+
+
+def test_tag_csv_prints_one_json_object_per_row_in_one_process(tmp_path):
+    source = tmp_path / "texts.csv"
+    source.write_text("id,text\n1,Web bị sập từ sáng. Không xử lý tôi sẽ kiện ra tòa!\n2,\n"
+                      "3,\"Cảm ơn bạn, hỗ trợ rất nhanh\"\n4,web bi sap tu sang toi se dang len facebook\n",
+                      encoding="utf-8")
+    result = run("tag", "--defaults", "--csv", str(source))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["row"] for r in rows] == [0, 1, 2, 3]
+    angry, empty, thanks, bare = rows
+    assert "downtime" in [t["code"] for t in angry["themes"]]
+    assert all(set(t) >= {"code", "score", "evidence"} for t in angry["themes"])
+    assert angry["sentiment"] == "negative" and angry["negativity"] > 0.5
+    assert angry["escalation"] is True and angry["escalation_categories"] == ["court"]
+    assert {"category": "court", "words": "kiện"} in angry["escalation_evidence"]
+    assert (empty["themes"], empty["escalation"], empty["negativity"]) == ([], False, 0.0)
+    assert thanks["sentiment"] == "positive" and thanks["escalation"] is False
+    assert bare["escalation_categories"] == ["public"] and "downtime" in [t["code"] for t in bare["themes"]]
+
+
+def test_tag_csv_without_a_text_column_says_so(tmp_path):
+    source = tmp_path / "bad.csv"
+    source.write_text("noi_dung\nabc\n", encoding="utf-8")
+    result = run("tag", "--defaults", "--csv", str(source))
+    assert result.returncode == 2 and "cột text" in result.stderr
+
+
+def test_evaluate_sentiment_prints_the_engine_beside_the_baseline(tmp_path):
+    from voc.text.sentiment import SENTIMENT_HELDOUT
+
+    lines = SENTIMENT_HELDOUT.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "train.csv").write_text("\n".join(lines[:301]) + "\n", encoding="utf-8")
+    (tmp_path / "test.csv").write_text("\n".join(lines[:1] + lines[301:401]) + "\n", encoding="utf-8")
+    result = run("evaluate", "--sentiment", "--train", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "in-domain" in result.stdout and "baseline, as given" in result.stdout and "shipped" in result.stdout
+    summary = dict(part.split("=") for part in result.stdout.strip().splitlines()[-1].split())
+    assert 0 < float(summary["sentiment_accuracy"]) <= 1 and "baseline_macro_f1" in summary

@@ -41,6 +41,8 @@ SHARED_VALUES = {
     "failed": {"MailStatus": "Gửi thất bại", "Outcome": "Lỗi, để lại trên máy chủ"},
     "other": {"Service": "Khác", "RootCauseCategory": "Khác", "DocumentKind": "Khác"},
     "qa": {"Role": "Giám sát chất lượng", "TagSource": "QA"},
+    "court": {"ReferralBody": "Tòa án", "EscalationCategory": "Tòa án, luật sư"},
+    "regulator": {"ReferralBody": "Cơ quan quản lý", "EscalationCategory": "Cơ quan quản lý"},
 }
 
 

@@ -102,6 +102,18 @@ def test_case_file_shows_the_themes_and_their_evidence(app_env):
     assert all(re.fullmatch(r"[01],\d\d", score) for score in themes["score"])     # "0,97", not "0.97"
 
 
+def test_case_file_shows_the_escalation_flag_and_the_negativity_with_their_evidence(app_env):
+    threat = new_case(content="Web sập ba ngày, quá tệ.", request="Tôi sẽ kiện ra tòa và đăng lên facebook.")
+    app = open_page(ticket=threat.ticket_code)
+    [flag] = [m.value for m in app.markdown if "vượt cấp" in m.value]
+    assert "tòa án, luật sư" in flag and "“kiện”" in flag and "“đăng lên facebook”" in flag
+    assert any(c.value.startswith("Mức tiêu cực: ") and "căn cứ: " in c.value for c in app.caption)
+    calm = new_case(content="Cho mình hỏi cách trỏ tên miền.", request="Hướng dẫn giúp mình.")
+    app = open_page(ticket=calm.ticket_code)
+    assert not [m for m in app.markdown if "vượt cấp" in m.value]
+    assert any("không có dấu hiệu khiếu nại vượt cấp" in c.value for c in app.caption)
+
+
 def test_timeline_names_account_holders(app_env):
     users.create_user(db(), Actor("root", Role.ADMIN), "lan", "Nguyễn Thị Lan", Role.STAFF, "Hà Nội",
                       "mat-khau-dai-123")

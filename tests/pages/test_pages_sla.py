@@ -133,3 +133,25 @@ def board_shown(app: AppTest) -> str:
     """The label of the list tab whose table is drawn."""
     [tab] = [t for t in app.tabs if any("Mã hồ sơ" in d.value.columns for d in t.dataframe)]
     return tab.label
+
+
+def test_the_board_sorts_by_risk_escalation_first_then_negativity(app_env):
+    from ui.session import get_db
+
+    def log_text(hours_ago: float, content: str, request: str) -> str:
+        received = utcnow() - timedelta(hours=hours_ago)
+        draft = make_draft(event_date=local_date(received), content=content, request=request)
+        return cases.receive(get_db(), ADMIN, draft, received_at=received).ticket_code
+
+    calm = log_text(52, "Cho mình hỏi cách trỏ tên miền về hosting.", "Hướng dẫn giúp mình.")
+    angry = log_text(51, "Web sập ba ngày, quá tệ, gọi không ai nghe máy, thất vọng vô cùng.", "Khắc phục ngay.")
+    threat = log_text(50, "Web không vào được từ sáng.", "Không xử lý hôm nay tôi sẽ kiện ra tòa.")
+    app = open_page(ADMIN)
+    assert board(app, 1) == [calm, angry, threat]                   # by the clock: the oldest first
+    app.radio(key="sla_sort").set_value(app.radio(key="sla_sort").options[1]).run()
+    assert not app.exception, app.exception
+    assert board(app, 1) == [threat, angry, calm]
+    shown = next(d.value for d in app.dataframe if "Mã hồ sơ" in d.value.columns)
+    assert list(shown["Vượt cấp"]) == ["Có", "", ""]
+    negativity = [int(v.rstrip("%")) for v in shown["Tiêu cực"]]
+    assert negativity[1] > 50 > negativity[2]

@@ -59,7 +59,7 @@ def test_pages_run_on_an_empty_database(empty, qa, path):
     assert app.title[0].value in ("Lắng nghe", "Trả lời", "Giám sát")
 
 
-MONITOR_TABS = ["Xu hướng chủ đề", "Vấn đề lặp lại & theo dõi", "Quy trình & SLA", "Nhân sự"]
+MONITOR_TABS = ["Xu hướng chủ đề", "Vấn đề lặp lại & theo dõi", "Quy trình & SLA", "Nhân sự", "Cảm xúc & rủi ro"]
 
 
 def open_tab(app: AppTest, label: str) -> AppTest:
@@ -89,6 +89,25 @@ def test_monitor_filled(filled, manager):
     assert {"Thời gian ở mỗi trạng thái (giờ)", "Theo nhân viên", "Kết quả theo dõi sau giải quyết"} <= titles
     assert len(charts) >= 8
     assert len(downloads) >= 8
+
+
+def test_monitor_risk_tab_shows_negativity_and_escalation_by_theme_and_over_time(filled, manager):
+    from tests.insight.test_risk_report import THREAT, score_cases
+
+    score_cases(get_db(), {2: THREAT})
+    app = open_page(MONITOR, manager, tab="rui-ro", **NOVEMBER)
+    assert app.session_state["monitor_tab"] == "Cảm xúc & rủi ro"
+    titles = [s.value for s in app.subheader]
+    assert {"Cảm xúc và rủi ro theo chủ đề", "Cảm xúc và rủi ro theo thời gian", "Dấu hiệu khiếu nại vượt cấp theo loại",
+            "Hồ sơ mới nhất có dấu hiệu vượt cấp"} <= set(titles)
+    assert "Số hồ sơ theo chủ đề" not in titles                     # the other tabs do not run
+    by_theme = table_with(app, "% có dấu hiệu vượt cấp")
+    assert by_theme.loc[by_theme["Chủ đề"].str.startswith("Gián đoạn dịch vụ"), "Có dấu hiệu vượt cấp"].tolist() == ["1"]
+    flagged = table_with(app, "Căn cứ (lời khách hàng)")
+    assert flagged["Mã hồ sơ"].tolist() == ["KN-2026-000002"] and "kiện" in flagged["Căn cứ (lời khách hàng)"][0]
+    assert len(app.get("plotly_chart")) >= 3
+    app.radio(key="monitor_grain").set_value("month").run()
+    assert not app.exception and app.query_params["grain"] == "month" and app.query_params["tab"] == "rui-ro"
 
 
 def test_monitor_tab_keeps_its_choices_while_closed(filled, manager):

@@ -23,6 +23,11 @@ def _open(args):
 def cmd_tag(args) -> int:
     from voc.text.tagging import in_customers_words, tag_text, tagger_for
 
+    if args.csv:
+        return _tag_csv(args)
+    if args.text is None:
+        print("Cần một đoạn văn bản, hoặc --csv TỆP.", file=sys.stderr)
+        return 2
     if args.defaults:
         tags = tag_text(args.text)
     else:
@@ -34,9 +39,52 @@ def cmd_tag(args) -> int:
     return 0
 
 
+CSV_BATCH = 256
+
+
+def _tag_csv(args) -> int:
+    """Every row of the CSV's `text` column, one JSON object a line, in one process: its themes, its
+    sentiment (label, negativity and evidence) and its escalation flag (categories and evidence).
+    `row` is the data row's 0-based index (the header not counted)."""
+    import csv
+
+    from voc.text.csv_tagging import tag_rows
+    from voc.text.tagging import default_tagger, tagger_for
+
+    if args.defaults:
+        tagger = default_tagger()
+    else:
+        with _open(args).cursor() as cur:
+            tagger = tagger_for(cur)
+    try:
+        handle = Path(args.csv).open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        print(f"Không mở được tệp {args.csv}: {error}", file=sys.stderr)
+        return 2
+    with handle:
+        reader = csv.DictReader(handle)
+        if "text" not in (reader.fieldnames or []):
+            print(f"Tệp {args.csv} không có cột text.", file=sys.stderr)
+            return 2
+        try:
+            for line in tag_rows(tagger, (row.get("text") or "" for row in reader), batch=CSV_BATCH):
+                sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:          # the reader stopped early (`| head`): not an error
+            sys.stderr.close()
+    return 0
+
+
 def cmd_evaluate(args) -> int:
     from voc.text.evaluate import evaluate, format_report, load_labelled_csv
+    from voc.text.sentiment import has_sentiment_column
 
+    with_sentiment = has_sentiment_column(args.train) and has_sentiment_column(args.test)
+    if args.sentiment:
+        if not with_sentiment:
+            print("Cả hai tệp cần cột sentiment.", file=sys.stderr)
+            return 2
+        return _evaluate_sentiment(args)
     train_texts, train_labels = load_labelled_csv(args.train)
     test_texts, test_labels = load_labelled_csv(args.test)
     if args.tagging:
@@ -51,6 +99,18 @@ def cmd_evaluate(args) -> int:
               f"test file predicted by a model trained on the training file plus the other folds: "
               f"accuracy={check.accuracy:.4f} macro_f1={check.macro_f1:.4f}\n")
     print(format_report(report))
+    if with_sentiment:
+        print()
+        _evaluate_sentiment(args)
+    return 0
+
+
+def _evaluate_sentiment(args) -> int:
+    from voc.text.sentiment import load_sentiment_csv
+    from voc.text.sentiment_eval import evaluate_sentiment
+
+    report = evaluate_sentiment(*load_sentiment_csv(args.train), *load_sentiment_csv(args.test), seed=args.seed)
+    print(report.format())
     return 0
 
 
@@ -137,9 +197,12 @@ def run_tagging_bench(args) -> int:
 def register(subparsers, common: argparse.ArgumentParser) -> None:
 
     tag = subparsers.add_parser("tag", parents=[common], help="gắn chủ đề cho một đoạn văn bản (JSON)")
-    tag.add_argument("text")
+    tag.add_argument("text", nargs="?")
     tag.add_argument("--defaults", action="store_true",
                      help="dùng bộ chủ đề, từ điển và mô hình mặc định thay vì cơ sở dữ liệu")
+    tag.add_argument("--csv", metavar="FILE",
+                     help="gắn chủ đề, cảm xúc và rủi ro khiếu nại vượt cấp cho mọi dòng của cột text; "
+                          "mỗi dòng in một đối tượng JSON")
     tag.set_defaults(func=cmd_tag)
 
     ev = subparsers.add_parser("evaluate", help="đánh giá bộ phân loại trên CSV có nhãn (text, labels)")
@@ -151,6 +214,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     ev.add_argument("--tagging", action="store_true",
                     help="đánh giá bộ gắn chủ đề mặc định (từ điển + ví dụ mẫu + tệp huấn luyện), "
                          "dòng không có nhãn là thư cảm ơn, câu hỏi bán hàng…")
+    ev.add_argument("--sentiment", action="store_true",
+                    help="chỉ đánh giá cảm xúc (cột sentiment) cạnh mô hình cơ sở; không có cờ này, tệp có cột "
+                         "sentiment được đánh giá cả chủ đề lẫn cảm xúc")
     ev.add_argument("--cv", type=int, metavar="K", default=0,
                     help="với --tagging: thêm kiểm định chéo K phần trên tệp huấn luyện")
     ev.set_defaults(func=cmd_evaluate)

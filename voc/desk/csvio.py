@@ -44,7 +44,7 @@ from voc.desk.csv_excel import csv_bytes, write_csv
 from voc.desk.policy import load_policy
 from voc.desk.sla import reply_due_at, resolution_due_at
 from voc.plaintext import fold
-from voc.text import tagging
+from voc.text import risk, tagging
 
 COLUMNS = [
     "ticket_code", "received_at", "channel", "issue_kind", "service", "customer_name", "customer_phone",
@@ -460,8 +460,10 @@ def _insert_batch(db, actor: Actor, batch: list[dict], policy, rejects: list, re
         if themes is not None:
             texts = {r[0]: tagging.case_text(r[1], r[2]) for r in cur.execute(
                 "SELECT id, content, request FROM cases WHERE list_contains(?, id)", [ids]).fetchall()}
-            rows = tagging.with_labels(themes.rows(ids, [texts[i] for i in ids]), labelled, themes.tagger.model_id)
+            theme_rows, risk_rows = themes.rows(ids, [texts[i] for i in ids])
+            rows = tagging.with_labels(theme_rows, labelled, themes.tagger.model_id)
             tagging.write_rows(cur, ids, rows)
+            risk.write_rows(cur, ids, risk_rows)
             report.tagged += len({row[0] for row in rows})
         report.imported += len(ids)
         return ids

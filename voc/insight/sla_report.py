@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from voc.accounts.access import Actor, Permission
@@ -45,6 +46,22 @@ AGE_BUCKETS: tuple[tuple[str, str, int, int | None], ...] = (
 )
 
 
+class BoardSort(str, Enum):
+    """How a board list is ordered: by the clock (the most urgent first) or by the customer's risk
+    (voc.text.risk: a threat to escalate first, then the most negative, then the clock)."""
+
+    DUE = "due"
+    RISK = "risk"
+
+    @property
+    def label(self) -> str:
+        return {"due": "Theo hạn", "risk": "Theo rủi ro (dấu hiệu vượt cấp, rồi mức tiêu cực)"}[self.value]
+
+
+_ORDER = {BoardSort.DUE: "due_at, c.ticket_code",
+          BoardSort.RISK: "coalesce(r.escalation, false) DESC, coalesce(r.negativity, 0) DESC, due_at, c.ticket_code"}
+
+
 def branch_scope(actor: Actor) -> str | None:
     """None (all branches) for roles that read every case, else the actor's own branch."""
     if actor.can(Permission.READ_ALL_CASES) or actor.branch is None:
@@ -62,8 +79,9 @@ def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def board_rows(cur, list_key: str, at: datetime, branch_scope: str | None = None,
-               limit: int = 500) -> list[dict]:
-    """Open cases on one board list, the most urgent first, with the clock that makes them urgent."""
+               limit: int = 500, sort: BoardSort = BoardSort.DUE) -> list[dict]:
+    """Open cases on one board list, the most urgent (or, by `sort`, the riskiest) first, with the
+    clock that makes them urgent and their escalation flag and negativity (None if not scored)."""
     condition = LISTS[list_key]
     clock_expr = {
         "due_24h": f"CASE WHEN {_REPLY_SOON} AND (NOT {_RESOLUTION_SOON} OR c.reply_due_at <= c.resolution_due_at) "
@@ -75,13 +93,14 @@ def board_rows(cur, list_key: str, at: datetime, branch_scope: str | None = None
     due_expr = f"CASE WHEN {clock_expr} = 'reply' THEN c.reply_due_at ELSE c.resolution_due_at END"
     sql = (
         f"SELECT c.ticket_code, c.customer_name, c.service, c.status, c.round, c.branch, c.staff, "
-        f"{clock_expr} AS clock, {due_expr} AS due_at, c.received_at "
-        f"FROM cases c WHERE {OPEN_SQL} AND c.received_at <= $at AND {SCOPE_SQL} AND {condition} "
-        f"ORDER BY due_at, c.ticket_code LIMIT $limit"
+        f"{clock_expr} AS clock, {due_expr} AS due_at, c.received_at, r.escalation, r.negativity "
+        f"FROM cases c LEFT JOIN case_risk r ON r.case_id = c.id "
+        f"WHERE {OPEN_SQL} AND c.received_at <= $at AND {SCOPE_SQL} AND {condition} "
+        f"ORDER BY {_ORDER[BoardSort(sort)]} LIMIT $limit"
     )
     params = _base_params(at, branch_scope) | {"limit": limit}
     names = ("ticket_code", "customer_name", "service", "status", "round", "branch", "staff", "clock",
-             "due_at", "received_at")
+             "due_at", "received_at", "escalation", "negativity")
     out = []
     for row in cur.execute(sql, _used(sql, params)).fetchall():
         item = dict(zip(names, row))
@@ -121,9 +140,10 @@ class Board:
     workload: list[dict]
 
 
-def board(cur, at: datetime, branch_scope: str | None = None) -> Board:
+def board(cur, at: datetime, branch_scope: str | None = None, sort: BoardSort = BoardSort.DUE) -> Board:
     return Board(at, list_counts(cur, at, branch_scope),
-                 {key: board_rows(cur, key, at, branch_scope) for key in LISTS}, workload(cur, at, branch_scope))
+                 {key: board_rows(cur, key, at, branch_scope, sort=sort) for key in LISTS},
+                 workload(cur, at, branch_scope))
 
 
 # First reply of each round: the first letter issued in it; imported cases carry the time on the case.

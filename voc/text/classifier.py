@@ -307,12 +307,12 @@ def model_cache_dir() -> Path:
     return Path(os.environ.get("VOC_MODEL_CACHE") or Path.home() / ".cache" / "voc-desk" / "models")
 
 
-def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> ThemeModel:
+def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool = False) -> ThemeModel:
     """`train` with the fitted model also kept on disk, keyed by everything that shapes it, so the
     default model (seed examples and the hosting corpus, a few minutes of cross-validation) is
     fitted once per machine rather than once per process. A missing or unreadable cache only costs
     the training."""
-    key = _train_key(texts, labels, False, True, C_GRID, 0)
+    key = _train_key(texts, labels, at_least_one, True, C_GRID, 0)
     path = model_cache_dir() / f"theme-model-{key[:32]}.pkl"
     try:
         blob = path.read_bytes()
@@ -322,7 +322,7 @@ def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]]) -> Theme
         return model
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
         pass
-    model = train(texts, labels)
+    model = train(texts, labels, at_least_one=at_least_one)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")

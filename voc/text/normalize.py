@@ -195,6 +195,17 @@ def fold_phrase(text: str | None) -> str:
     return fold(prepare(text))
 
 
+_fold_typed_word = lru_cache(maxsize=200_000)(fold_phrase)
+
+
+@lru_cache(maxsize=64)
+def _typed_syllables(text: str) -> tuple[list[re.Match[str]], list[tuple[str, int]]]:
+    """The words of a text and its folded syllables with the index of the word each came from
+    (a text's evidence phrases are traced back one after another: computed once per text)."""
+    words = list(_WORD.finditer(text))
+    return words, [(syllable, k) for k, m in enumerate(words) for syllable in _fold_typed_word(m.group(0)).split()]
+
+
 def as_typed(phrase: str, text: str) -> str:
     """The words of `text`, as the customer typed them, that a normalised phrase came from:
     as_typed("website bị sập", "Web bi sập từ sáng") -> "Web bi sập". Evidence is found on the
@@ -203,8 +214,7 @@ def as_typed(phrase: str, text: str) -> str:
     target = fold_phrase(phrase).split()
     if not target:
         return phrase
-    words = list(_WORD.finditer(text or ""))
-    flat = [(syllable, k) for k, m in enumerate(words) for syllable in fold_phrase(m.group(0)).split()]
+    words, flat = _typed_syllables(text or "")
     n = len(target)
     for i in range(len(flat) - n + 1):
         if all(flat[i + j][0] == target[j] for j in range(n)):

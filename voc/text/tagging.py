@@ -24,6 +24,7 @@ from voc.text.classifier import (GATE_THRESHOLD, ThemeModel, current_labels, loa
                                  train_cached, training_examples)
 from voc.clock import to_db, utcnow
 from voc.model import TagSource
+from voc.text import risk
 from voc.text.normalize import Analysed, analyse, as_typed, fold_phrase
 from voc.numbers import vn_number
 from voc.text.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
@@ -324,8 +325,11 @@ def tag_case(cur, case_id: int, text: str | None = None, tagger: Tagger | None =
         text = case_text(*row) if row else ""
     tagger = tagger or tagger_for(cur)
     labels = current_labels_for(cur, case_id)
-    tags = _apply_labels(tagger.tag(text) if text.strip() else [], labels, tagger.themes)
-    write_rows(cur, [case_id], _rows(case_id, tags, tagger.model_id, to_db(utcnow())))
+    doc = analyse(text)
+    tags = _apply_labels(tagger.tag_docs([doc])[0] if text.strip() else [], labels, tagger.themes)
+    at = to_db(utcnow())
+    write_rows(cur, [case_id], _rows(case_id, tags, tagger.model_id, at))
+    risk.write_rows(cur, [case_id], risk.rows([case_id], risk.assess_docs([text], [doc]), at))
     return tags
 
 
@@ -356,10 +360,13 @@ def tag_received_cases(cur, cases: Sequence) -> None:
     """The batch form (many cases received in one transaction): one tagger, one write. New cases
     have no QA labels yet."""
     tagger = tagger_for(cur)
-    tag_lists = tagger.tag_texts([case_text(c.content, c.request) for c in cases])
+    texts = [case_text(c.content, c.request) for c in cases]
+    docs = [analyse(t) for t in texts]
+    tag_lists = tagger.tag_docs(docs)
     at = to_db(utcnow())
-    write_rows(cur, [c.id for c in cases],
-           [row for c, tags in zip(cases, tag_lists) for row in _rows(c.id, tags, tagger.model_id, at)])
+    ids = [c.id for c in cases]
+    write_rows(cur, ids, [row for c, tags in zip(cases, tag_lists) for row in _rows(c.id, tags, tagger.model_id, at)])
+    risk.write_rows(cur, ids, risk.rows(ids, risk.assess_docs(texts, docs), at))
 
 
 # --- backfill ----------------------------------------------------------------------------------
@@ -376,21 +383,23 @@ class BackfillReport:
 
 
 Batch = tuple[list[int], list[str]]          # case ids and their texts
+Tagged = tuple[list[int], list[tuple], list[tuple]]    # case ids, their case_themes and case_risk rows
 _worker_state: tuple[Tagger, dict[int, dict[str, bool]]] | None = None
 _fork_lock = threading.Lock()
 
 
-def _tag_rows(tagger: Tagger, labels: dict[int, dict[str, bool]], batch: Batch) -> tuple[list[int], list[tuple]]:
-    """Tag a batch and build its finished case_themes rows (QA labels applied)."""
+def _tag_rows(tagger: Tagger, labels: dict[int, dict[str, bool]], batch: Batch) -> Tagged:
+    """Tag a batch and build its finished case_themes rows (QA labels applied) and case_risk rows."""
     ids, texts = batch
     at = to_db(utcnow())
+    docs = [analyse(t) for t in texts]
     rows: list[tuple] = []
-    for case_id, tags in zip(ids, tagger.tag_texts(texts)):
+    for case_id, tags in zip(ids, tagger.tag_docs(docs)):
         rows.extend(_rows(case_id, _apply_labels(tags, labels.get(case_id), tagger.themes), tagger.model_id, at))
-    return ids, rows
+    return ids, rows, risk.rows(ids, risk.assess_docs(texts, docs), at)
 
 
-def _tag_batch(batch: Batch) -> tuple[list[int], list[tuple]]:
+def _tag_batch(batch: Batch) -> Tagged:
     """Worker side: the tagger and labels were inherited when the worker was forked."""
     assert _worker_state is not None
     return _tag_rows(*_worker_state, batch)
@@ -409,7 +418,8 @@ class BatchTagger:
 
     def __enter__(self) -> "BatchTagger":
         global _worker_state
-        analyse("khởi động")             # load the segmenter once, before any fork
+        analyse("khởi động")             # load the segmenter and the sentiment model once, before any fork
+        risk.default_sentiment_model()
         if self.workers > 1:
             with _fork_lock:             # the workers copy _worker_state when they are forked
                 _worker_state = (self.tagger, self.labels)
@@ -425,17 +435,19 @@ class BatchTagger:
             self._pool.join()
             self._pool = None
 
-    def imap(self, batches: Iterable[Batch]) -> Iterable[tuple[list[int], list[tuple]]]:
-        """(ids, case_themes rows) per batch, in order, as the workers finish them."""
+    def imap(self, batches: Iterable[Batch]) -> Iterable[Tagged]:
+        """(ids, case_themes rows, case_risk rows) per batch, in order, as the workers finish them."""
         if self._pool is not None:
             return self._pool.imap(_tag_batch, batches)
         return (_tag_rows(self.tagger, self.labels, batch) for batch in batches)
 
-    def rows(self, ids: Sequence[int], texts: Sequence[str]) -> list[tuple]:
-        """The case_themes rows of these cases, their texts split into batches over the workers."""
+    def rows(self, ids: Sequence[int], texts: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
+        """The case_themes and case_risk rows of these cases, their texts split into batches over
+        the workers."""
         n = self.batch_size
         batches = [(list(ids[i:i + n]), list(texts[i:i + n])) for i in range(0, len(ids), n)]
-        return [row for _, rows in self.imap(batches) for row in rows]
+        done = list(self.imap(batches))
+        return [row for _, rows, _ in done for row in rows], [row for _, _, risks in done for row in risks]
 
 
 def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[int, int], None] | None = None,
@@ -461,9 +473,10 @@ def backfill(db, workers: int = 2, batch_size: int = 250, progress: Callable[[in
     if progress:
         progress(0, total)
     with BatchTagger(tagger, workers, labels) as pool:
-        for ids, rows in pool.imap(batches):
+        for ids, rows, risk_rows in pool.imap(batches):
             with db.transaction() as cur:
                 write_rows(cur, ids, rows)
+                risk.write_rows(cur, ids, risk_rows)
             done += len(ids)
             n_tags += len(rows)
             if progress:
