@@ -178,7 +178,7 @@ def test_invitation_without_its_meeting_lines_is_refused(db, staff):
 
 def test_check_invitation_lists_what_stops_issuing(db, staff):
     now = utcnow()                       # the checker judges the 48 h clock as if issued now
-    case = verifying(db, staff, at=now - timedelta(hours=1), event_date=local_date(now))
+    case = verifying(db, staff, at=now - timedelta(hours=1), event_date=local_date(now - timedelta(hours=1)))  # the day it was received
     meeting = now + timedelta(days=2)
     stale = letters.draft_letter(case, LetterKind.INVITATION, meeting - timedelta(days=1), PLACE).body
     findings = letters.check_invitation(db, case.ticket_code, "Giấy mời", stale, meeting, PLACE)
