@@ -281,7 +281,8 @@ def search(db, actor: Actor, f: AuditFilters, *, limit: int = PAGE_SIZE, offset:
 
     Every filter is a condition on the events table alone (millions of rows): count and pick the page
     there, then name the page's objects. Two plain scans beat one with count(*) OVER (), which
-    materialises every matching row (0,2 s against 0,7 s at 7,8 M events)."""
+    materialises every matching row (0,2 s against 0,7 s at 7,8 M events); free text, whose condition
+    costs the most, is evaluated once into the matching ids and times."""
     actor.require(Permission.MANAGE_USERS)
     params: dict[str, Any] = {}
     if fold(f.text):
