@@ -112,20 +112,21 @@ _TEXT_SQL = """(
     OR contains(voc_fold(ev.actor), $text) OR contains(ev.action, $text)
     OR list_contains($actions, ev.action) OR list_contains($entities, ev.entity){named})"""
 _MATCHED_CASES = "SELECT id FROM cases WHERE contains(voc_fold(ticket_code), $text)"
-# Or in the current name of what it is about (a name can change after the event): (the names that match,
-# the events they name). Each is joined only when some name matches (some tenths of a second at 1M cases).
-# A letter's number is in its events' own words (event_search): letters are never renumbered.
+# Or in the current name of what it is about (a name can change after the event): (the names that match, the
+# events they name). Each is joined only when some name matches (the join costs tenths of a second at 1M
+# cases); a letter, by its case's ticket code (its own number is in its events' words: never renumbered).
 _BY_NAME = (
     ("SELECT username FROM users WHERE contains(voc_fold(display_name), $text)", "ev.actor IN ({})"),
-    (f"SELECT CAST(id AS VARCHAR) FROM ({_MATCHED_CASES})",
-     "ev.entity IN ('case', 'case_theme') AND ev.entity_id IN ({})"),
-    (f"SELECT CAST(id AS VARCHAR) FROM letters WHERE case_id IN ({_MATCHED_CASES})",
-     "ev.entity = 'letter' AND ev.entity_id IN ({})"),
+    (_MATCHED_CASES, "ev.entity IN ('case', 'case_theme') AND ev.entity_id IN "
+                     "(SELECT CAST(id AS VARCHAR) FROM ({}))"),
+    (_MATCHED_CASES, "ev.entity = 'letter' AND ev.entity_id IN "
+                     "(SELECT CAST(id AS VARCHAR) FROM letters WHERE case_id IN ({}))"),
     ("SELECT CAST(id AS VARCHAR) FROM branches WHERE contains(voc_fold(name), $text)",
      "ev.entity = 'branch' AND ev.entity_id IN ({})"),
     ("SELECT CAST(id AS VARCHAR) FROM glossary_terms WHERE contains(voc_fold(term), $text)",
      "ev.entity = 'glossary' AND ev.entity_id IN ({})"),
-    ("SELECT code FROM themes WHERE contains(voc_fold(name_vi), $text)", "ev.entity = 'theme' AND ev.entity_id IN ({})"),
+    ("SELECT code FROM themes WHERE contains(voc_fold(name_vi), $text)",
+     "ev.entity = 'theme' AND ev.entity_id IN ({})"),
 )
 # A case's events, its letters' and its theme corrections', by ticket code.
 _TICKET_SQL = """(
@@ -160,8 +161,9 @@ def _where(cur, f: AuditFilters, params: dict[str, Any]) -> str:
         # The Vietnamese names are not in the table: match them here and look for their codes.
         params["actions"] = [code for code, label in event_labels().items() if wanted in fold(label)]
         params["entities"] = [code for code, label in ENTITY_LABELS.items() if wanted in fold(label)]
-        named = "".join(f" OR ({events.format(names)})" for names, events in _BY_NAME
-                        if cur.execute(f"SELECT EXISTS ({names})", {"text": wanted}).fetchone()[0])
+        found = {names: cur.execute(f"SELECT EXISTS ({names})", {"text": wanted}).fetchone()[0]
+                 for names in dict.fromkeys(names for names, _ in _BY_NAME)}
+        named = "".join(f" OR ({events.format(names)})" for names, events in _BY_NAME if found[names])
         clauses.append(_TEXT_SQL.format(named=named))
     return " AND ".join(clauses)
 
