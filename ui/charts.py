@@ -48,6 +48,7 @@ def plain(text: Any) -> str:
 
 def clear() -> None:
     st.cache_data.clear()
+    _drawn.clear()
 
 
 def data_version(db) -> tuple:

@@ -62,3 +62,10 @@ def test_a_closure_over_an_index_is_keyed_by_its_values():
 def test_a_frame_with_nothing_to_plot_gives_none():
     empty = FRAME.assign(cases=[None, None])
     assert charts.drawn("volume", empty, lambda d: px.bar(d, x="week", y="cases")) is None
+
+
+def test_clear_drops_the_figures_too():
+    charts.drawn("volume", FRAME, bars("Hồ sơ"))
+    charts.clear()
+    charts.drawn("volume", FRAME, bars("Hồ sơ"))
+    assert calls == ["Hồ sơ", "Hồ sơ"]
