@@ -13,6 +13,7 @@ from voc.errors import DomainError
 from voc.desk.policy import CalendarMode, Policy
 
 FLASH = "admin_flash"
+TAB_KEY = "admin_tab"       # the open tab
 FORMS = "admin_forms"          # bumped after every saved change: the forms start again from what is stored
 ROLES = list(Role)
 
@@ -35,13 +36,7 @@ def branch_label(branch: str | None) -> str:
     return branch or "— không thuộc chi nhánh —"
 
 
-AUDIT_TAB = "Nhật ký"
-# The audit log (millions of events at scale) is read only while its tab is open (on_change="rerun").
-tab_users, tab_branches, tab_policy, tab_import, tab_inbox, tab_mail, tab_audit = st.tabs(
-    ["Tài khoản", "Chi nhánh", "Chính sách thời hạn", "Nhập / xuất CSV", "Hộp thư", "Thư điện tử", AUDIT_TAB],
-    key="admin_tab", on_change="rerun")
-
-with tab_users:
+def users_tab() -> None:
     accounts = users.list_users(db, actor)
     tables.table(admin_ops.users_table(accounts), width="stretch")
     for account in accounts:
@@ -109,7 +104,7 @@ with tab_users:
                 else:
                     saved(f"Đã đặt lại mật khẩu của {md_escape(who)}; các phiên đăng nhập của tài khoản này đã kết thúc.")
 
-with tab_branches:
+def branches_tab() -> None:
     st.caption("Mỗi tài khoản và hồ sơ thuộc một chi nhánh trong danh sách này. Chi nhánh ngừng hoạt động vẫn giữ "
                "hồ sơ cũ nhưng không nhận hồ sơ hay tài khoản mới.")
     tables.table(admin_ops.branches_table(db, actor), width="stretch")
@@ -151,7 +146,7 @@ with tab_branches:
             else:
                 saved(f"Chi nhánh {md_escape(changed.name)} {'đã hoạt động trở lại' if restart else 'đã ngừng hoạt động'}.")
 
-with tab_policy:
+def policy_tab() -> None:
     current = admin_ops.current_policy(db)
     st.caption("Các thời hạn của quy trình. Thay đổi chỉ áp dụng cho các lần giải quyết mở sau khi lưu.")
     with st.form("policy"):
@@ -170,15 +165,13 @@ with tab_policy:
             except DomainError as error:
                 show_error(error)
 
-with tab_import:
-    import_panel.show(db, actor)
 
-with tab_inbox:
-    mail_inbox.show(db, actor)
-
-with tab_mail:
-    mail_outbox.show(db, actor)
-
-if tab_audit.open:
-    with tab_audit:
-        audit_log.show(db, actor)
+TABS = {"Tài khoản": users_tab, "Chi nhánh": branches_tab, "Chính sách thời hạn": policy_tab,
+        "Nhập / xuất CSV": lambda: import_panel.show(db, actor), "Hộp thư": lambda: mail_inbox.show(db, actor),
+        "Thư điện tử": lambda: mail_outbox.show(db, actor), "Nhật ký": lambda: audit_log.show(db, actor)}
+# Only the open tab runs (on_change="rerun"): its data (the audit log: millions of events at scale, the
+# branches' case counts, the mailbox and the outbox) is read when it is opened.
+for tab, body in zip(st.tabs(list(TABS), key=TAB_KEY, on_change="rerun"), TABS.values()):
+    if tab.open:
+        with tab:
+            body()

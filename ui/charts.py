@@ -3,7 +3,8 @@
 Read queries are cached with `st.cache_data`, keyed by the database file, the query, its
 filters and a data fingerprint (`voc.insight.analytics.data_version`): any change to cases, events,
 letters, checks or follow-ups changes the fingerprint, so a cached answer is never stale for
-longer than it takes to read the fingerprint. `clear()` drops everything explicitly.
+longer than it takes to read the fingerprint. The figures drawn from those frames are cached too
+(`drawn`), keyed by the chart, its frame and its figure function. `clear()` drops everything explicitly.
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def plain(text: Any) -> str:
 
 def clear() -> None:
     st.cache_data.clear()
+    _drawn.clear()
 
 
 def data_version(db) -> tuple:
@@ -182,6 +184,30 @@ def _readable(fig: go.Figure) -> go.Figure:
     return vn_figure(fig)
 
 
+def _recipe(figure: Callable) -> tuple:
+    """What a figure function draws besides its frame: its code and the values it closes over (a
+    page's grouping, its top themes). Module-level names it reads are the page's constants."""
+    code = figure.__code__
+    cells = (c.cell_contents for c in figure.__closure__ or ())
+    return (code.co_filename, code.co_firstlineno, code.co_code,
+            tuple(tuple(v) if isinstance(v, (pd.Index, pd.Series)) else v for v in cells))
+
+
+# A resource, not data: the one figure is handed to every session unpickled (st.plotly_chart only reads
+# it), where a copy would be validated by Plotly again (half the time of drawing it).
+@st.cache_resource(ttl=600, max_entries=256, show_spinner=False)
+def _drawn(key: str, df: pd.DataFrame, recipe: tuple, _figure: Callable) -> go.Figure | None:
+    fig = _figure(df)
+    return _readable(fig) if has_points(fig) else None
+
+
+def drawn(key: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figure]) -> go.Figure | None:
+    """The readable figure of `df` (None when it has no point to draw), built once per chart, frame and
+    recipe: Plotly Express takes about 0,15 s a chart. The frames come from the cached queries, so a
+    change of the data changes the frame and draws the chart again."""
+    return _drawn(key, df, _recipe(figure), figure)
+
+
 def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figure] | None, *, key: str,
           labels: dict[str, str] | None = None, caption: str | None = None, table: bool = False) -> None:
     """A titled chart (and/or table) of `df` with its CSV download; an empty frame, or one with no
@@ -193,9 +219,9 @@ def chart(title: str, df: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figu
         st.info(EMPTY_MESSAGE)
         return
     if figure is not None:
-        fig = figure(df)
-        if has_points(fig):
-            st.plotly_chart(_readable(fig), key=f"fig_{key}", config={"displaylogo": False})
+        fig = drawn(key, df, figure)
+        if fig is not None:
+            st.plotly_chart(fig, key=f"fig_{key}", config={"displaylogo": False})
         else:
             st.info(NOTHING_TO_DRAW)
     if table:

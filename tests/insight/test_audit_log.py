@@ -1,5 +1,6 @@
 """The audit log as admins read it (issue #14 item 18): Vietnamese labels, ticket codes instead of internal
-ids, filters by user, object, ticket code, dates and text, pages, an audited export, the demo load's actor."""
+ids, filters by user, object, ticket code, dates and text (each thing an event shows, renamed names, new and
+late-committed events, events from before the search index), pages, an audited export, the demo load's actor."""
 from __future__ import annotations
 
 import csv
@@ -16,6 +17,7 @@ from voc.errors import PermissionDenied
 from voc.insight import audit_log
 from voc.insight.audit_log import AuditFilters
 from voc.model import LetterKind
+from voc.plaintext import fold
 
 PASSWORD = "mat-khau-dai-2026"
 
@@ -122,3 +124,72 @@ def test_the_demo_load_is_attributed_to_the_admin_who_loaded_it(db, admin):
     [demo] = rows(db, admin, entity="demo")
     assert (demo["who"], demo["action"], demo["object"]) == ("admin", "Nạp dữ liệu mẫu (demo)", "Dữ liệu mẫu")
     assert "Số hồ sơ: 100" in demo["detail"]
+
+
+def test_free_text_finds_an_event_by_each_thing_it_shows(db, admin, desk):
+    """Notes, changed values, the object's id, ticket codes, letter numbers, user, branch, glossary and theme
+    names, with or without diacritics; JSON keys, internal ids and ISO times are not searched."""
+    from voc.text import taxonomy
+
+    first, second = desk
+    taxonomy.ensure_defaults(db)
+    with db.cursor() as cur:
+        doc_number = cur.execute("SELECT doc_number FROM letters").fetchone()[0]
+        term, theme = cur.execute("SELECT g.term, t.name_vi FROM glossary_terms g JOIN themes t "
+                                  "ON t.code = g.theme_code LIMIT 1").fetchone()
+    cases.start_verification(db, admin, second, note="Khách gọi lại hỏi tiến độ")
+    assert [r["action"] for r in rows(db, admin, text="khach goi lai")] == ["Bắt đầu xác minh"]
+    assert {r["ticket_code"] for r in rows(db, admin, text="verifying")} == {first, second}      # a changed value
+    assert {r["object"] for r in rows(db, admin, text=doc_number.lower())} == {f"Thư {doc_number}", "Hồ sơ"}
+    assert {r["ticket_code"] for r in rows(db, admin, text=first[-6:])} == {first}
+    by_name = rows(db, admin, text="nguyen thi lan")          # her events, and her account's creation
+    assert {(r["who"], r["action"]) for r in by_name if r["who"] == "admin"} == {("admin", "Tạo tài khoản")}
+    assert {r["who"] for r in by_name} == {"Nguyễn Thị Lan (lan)", "admin"}
+    assert {r["object"] for r in rows(db, admin, text="Cần thơ")} == {"Chi nhánh Cần Thơ"}
+    with db.transaction() as cur:       # events naming a glossary entry and a theme
+        cur.execute("INSERT INTO events (occurred_at, actor, entity, entity_id, action) VALUES "
+                    "(now()::TIMESTAMP, 'admin', 'glossary', (SELECT CAST(min(id) AS VARCHAR) FROM glossary_terms "
+                    "WHERE term = ?), 'term_updated'), (now()::TIMESTAMP, 'admin', 'theme', "
+                    "(SELECT code FROM themes WHERE name_vi = ?), 'theme_updated')", [term, theme])
+    assert f"Từ điển khách hàng: “{term}”" in {r["object"] for r in rows(db, admin, text=fold(term))}
+    assert any(r["object"].startswith(f"Chủ đề {theme}") for r in rows(db, admin, text=fold(theme)))
+    for hidden in ("reply_due_at", "case_id", "2026-11-23t"):
+        assert rows(db, admin, text=hidden) == [], hidden
+
+
+def test_free_text_follows_renamed_names_and_new_events(db, admin, desk):
+    branches.rename_branch(db, admin, "Cần Thơ", "Tây Đô")
+    renamed = {r["action"] for r in rows(db, admin, text="tay do")}          # the branch's events under its new name
+    assert renamed == {"Thêm chi nhánh", "Chuyển chi nhánh (đổi tên / gộp chi nhánh)"}
+    assert rows(db, admin, text="Email da doi") == []
+    _, second = desk
+    cases.start_verification(db, admin, second, note="Email đã đổi mật khẩu")
+    assert [r["action"] for r in rows(db, admin, text="Email da doi")] == ["Bắt đầu xác minh"]
+
+
+def test_an_event_committed_out_of_id_order_is_still_searchable(db, admin, desk):
+    """A transaction may commit after a later id was already indexed: each refresh looks back."""
+    cases.start_verification(db, admin, desk[1], note="Ghi chú muộn")
+    rows(db, admin, text="bat ky")                              # indexes everything so far
+    with db.transaction() as cur:                               # as if that event had not committed yet
+        cur.execute("DELETE FROM event_search WHERE event_id = (SELECT max(id) FROM events WHERE note = ?)",
+                    ["Ghi chú muộn"])
+    assert [r["note"] for r in rows(db, admin, text="ghi chu muon")] == ["Ghi chú muộn"]
+
+
+def test_the_migration_indexes_the_events_already_written(tmp_path, monkeypatch, admin, staff):
+    from voc.store.db import Database, available_migrations
+
+    every = available_migrations()
+    monkeypatch.setattr("voc.store.db.available_migrations", lambda: [m for m in every if m[0] < 18])
+    old = Database(tmp_path / "old.duckdb")
+    case = cases.receive(old, staff, make_draft())
+    cases.start_verification(old, staff, case.ticket_code, note="Gọi từ số lạ")
+    old.close()
+    monkeypatch.undo()
+    db = Database(tmp_path / "old.duckdb")
+    with db.cursor() as cur:
+        indexed = cur.execute("SELECT text FROM event_search").fetchall()
+    assert len(indexed) == 2 and any("goi tu so la" in t and "verifying" in t for (t,) in indexed)
+    assert [r["note"] for r in rows(db, admin, text="so la")] == ["Gọi từ số lạ"]
+    db.close()

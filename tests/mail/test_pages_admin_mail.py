@@ -21,6 +21,7 @@ STAFF = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
 
 def open_page() -> AppTest:
     app = signed_in(AppTest.from_file(PAGE, default_timeout=60), ADMIN)
+    app.session_state["admin_tab"] = "Thư điện tử"             # as a click on the tab
     app.run()
     assert not app.exception, app.exception
     return app

@@ -46,6 +46,8 @@ def run(page: str, actor: Actor, ticket: str | None = None) -> AppTest:
     app = signed_in(AppTest.from_file(page, default_timeout=60), actor)
     if ticket:
         app.query_params["ticket"] = ticket
+    if page == ADMIN:
+        app.session_state["admin_tab"] = "Hộp thư"                # as a click on the tab
     app.run()
     assert not app.exception, app.exception
     return app

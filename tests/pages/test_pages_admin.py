@@ -1,6 +1,6 @@
-"""Quản trị page (AppTest): editing an account starts from what it is, creating one keeps the fields
-on an error and lists every error, the list follows at once, unlocking, the branch list, and a CSV import
-from an upload that tags every imported case."""
+"""Quản trị page (AppTest): only the open tab reads its data, editing an account starts from what it is,
+creating one keeps the fields on an error and lists every error, the list follows at once, unlocking, the
+branch list, and a CSV import from an upload that tags every imported case."""
 from __future__ import annotations
 
 import pytest
@@ -9,7 +9,10 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT, errors_shown, signed_in
 from voc.accounts import users
 from voc.accounts.access import Actor, Role
+from voc.desk import admin_ops, csvio
 from voc.desk.csvio import COLUMNS
+from voc.insight import audit_log
+from voc.mail import inbound, outbox
 
 PAGE = str(ROOT / "pages" / "admin.py")
 ADMIN = Actor("admin", Role.ADMIN, None, "Quản trị viên")
@@ -26,8 +29,17 @@ def account(username: str) -> users.User:
         return users.get_user(cur, username)
 
 
-def open_page() -> AppTest:
+def open_page(tab: str | None = None) -> AppTest:
     app = signed_in(AppTest.from_file(PAGE, default_timeout=30), ADMIN)
+    return open_tab(app, tab) if tab else run(app)
+
+
+def open_tab(app: AppTest, label: str) -> AppTest:
+    app.session_state["admin_tab"] = label         # as a click on the tab
+    return run(app)
+
+
+def run(app: AppTest) -> AppTest:
     app.run()
     assert not app.exception, app.exception
     return app
@@ -56,6 +68,26 @@ def submit(app: AppTest, label: str) -> AppTest:
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+# Each tab of the page -> what only it reads (module, function).
+TAB_READERS = {"Tài khoản": (users, "list_users"), "Chi nhánh": (admin_ops, "branches_table"),
+               "Chính sách thời hạn": (admin_ops, "current_policy"), "Nhập / xuất CSV": (csvio, "sample_csv"),
+               "Hộp thư": (inbound, "mail_status"), "Thư điện tử": (outbox, "outbox_counts"),
+               "Nhật ký": (audit_log, "search")}
+
+
+def test_only_the_open_tab_reads_its_data(app_env, monkeypatch):
+    called: list[str] = []
+    for tab, (module, name) in TAB_READERS.items():
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _tab=tab, _real=real, **k: called.append(_tab) or _real(*a, **k))
+    app = open_page()
+    assert set(called) == {"Tài khoản"}                 # the first tab is open at first
+    for tab in TAB_READERS:
+        called.clear()
+        open_tab(app, tab)
+        assert set(called) == {tab}, tab
 
 
 @pytest.fixture
@@ -146,13 +178,14 @@ def test_an_admin_unlocks_a_locked_account(app_env):
 
 
 def test_adding_a_branch_and_refusing_a_spelling_variant(app_env):
-    app = open_page()
+    app = open_page("Chi nhánh")
     labelled(app.text_input, "Tên chi nhánh").input("Ha Noi")
     submit(app, "Thêm chi nhánh")
     assert any("Đã có chi nhánh “Hà Nội”" in e for e in errors_shown(app))
     labelled(app.text_input, "Tên chi nhánh").input("Cần Thơ")
     submit(app, "Thêm chi nhánh")
     assert [s.value for s in app.success] == ["Đã thêm chi nhánh Cần Thơ."]
+    open_tab(app, "Tài khoản")
     assert "Cần Thơ" in labelled(app.selectbox, "Chi nhánh (bắt buộc với nhân viên CSKH)").options
 
 
@@ -167,9 +200,7 @@ ROWS = [  # Vietnamese labels where the codes would go, as an export from anothe
 def test_import_from_the_admin_page_tags_the_imported_cases(app_env):
     from ui.session import get_db
 
-    app = signed_in(AppTest.from_file(PAGE, default_timeout=60), ADMIN)
-    app.run()
-    assert not app.exception, app.exception
+    app = open_tab(signed_in(AppTest.from_file(PAGE, default_timeout=60), ADMIN), "Nhập / xuất CSV")
     content = ("\n".join([",".join(COLUMNS), *ROWS]) + "\n").encode("utf-8")
     app.get("file_uploader")[0].set_value(("old.csv", content, "text/csv"))
     app.run()

@@ -29,8 +29,9 @@ def case_count() -> int:
         return cur.execute("SELECT count(*) FROM cases").fetchone()[0]
 
 
-def open_page() -> AppTest:
+def open_page(tab: str = "Nhập / xuất CSV") -> AppTest:
     app = signed_in(AppTest.from_file(PAGE, default_timeout=60), ADMIN)
+    app.session_state["admin_tab"] = tab           # as a click on the tab
     app.run()
     assert not app.exception, app.exception
     return app
@@ -115,7 +116,7 @@ def test_the_audit_log_filters_by_user_ticket_code_and_text(app_env):
     first = cases.receive(db(), STAFF, make_draft(), received_at=MONDAY_0910)
     cases.start_verification(db(), STAFF, first.ticket_code, at=MONDAY_0910 + timedelta(hours=1))
     cases.receive(db(), STAFF, make_draft(content="Email bị trả về"), received_at=MONDAY_0910)
-    app = open_page()
+    app = open_page("Tài khoản")
     assert not any("Người thực hiện" in d.value.columns for d in app.dataframe)   # read only when opened
     app.session_state["admin_tab"] = "Nhật ký"                                      # as a click on the tab
     app.run()

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from voc.cli import bench_pages as browser_bench
-from voc.insight import analytics, page_charts, process_metrics, verbatims
+from voc.accounts.access import Actor, Role
+from voc.insight import analytics, audit_log, page_charts, process_metrics, verbatims
+from voc.insight.audit_log import AuditFilters
 from voc.text import reply_check
 from voc.insight.analytics import Filters
 from voc.clock import local_date, utcnow
@@ -26,6 +28,7 @@ from voc.progress import console_progress
 BENCH_DIR = Path(__file__).resolve().parents[2] / "bench-data"
 REPEATS = 7
 SEARCH_NEEDLES = ("mat ket noi", "mail bị dội", "hoá đơn", "chậm", "khong truy cap duoc")
+AUDIT_NEEDLES = ("khach hang dong y", "Nguyễn", "kn-2025-0001", "00079/2024", "không có gì như thế")
 CHECK_SAMPLE = 5_000  # replies scored during set-up (the rest are scored as the review queue shows them)
 DEFAULT_DAYS = 180    # the pages' default period
 
@@ -159,6 +162,15 @@ def bench_search(db: Database) -> list[Figure]:
     return [Figure("text_search_median", statistics.median(values)), Figure("text_search_max", max(values))]
 
 
+def bench_audit_search(db: Database) -> list[Figure]:
+    """A free-text search of the audit log (Quản trị → Nhật ký): the match count and the newest page."""
+    admin = Actor(browser_bench.BENCH_USER, Role.ADMIN)
+    values = [median_ms(lambda: audit_log.search(db, admin, AuditFilters(text=needle)), repeats=3)
+              for needle in AUDIT_NEEDLES]
+    return [Figure("audit_text_search_median", statistics.median(values)),
+            Figure("audit_text_search_max", max(values))]
+
+
 def run_analytics_bench(args) -> int:
     db, figures = open_dataset(args)
     figures.append(Figure("cases", _count(db, "cases"), "rows"))
@@ -167,7 +179,7 @@ def run_analytics_bench(args) -> int:
     figures.append(Figure("letters", _count(db, "letters"), "rows"))
     for fig in figures:
         print(fig.line())
-    searches = bench_search(db)
+    searches = bench_search(db) + bench_audit_search(db)
     pages = bench_pages(db)
     for fig in searches + pages[:-2]:
         print(fig.line(), flush=True)

@@ -32,6 +32,7 @@ PAGE_REPEATS = 3
 QUIET_MS = 750           # no new script run for this long after a run ends: the page is done
 START_TIMEOUT_S = 120
 PAGE_TIMEOUT_S = 180
+SIDEBAR_TIMEOUT_S = 60
 # (name, URL path) of every page an administrator sees; "" is the home page.
 PAGES: tuple[tuple[str, str], ...] = (
     ("home", ""), ("intake", "intake"), ("cases", "cases"), ("sla_board", "sla_board"), ("listen", "listen"),
@@ -138,8 +139,9 @@ def _open_ms(context, url: str) -> float:
         tab.wait_for_function(_SETTLED, timeout=PAGE_TIMEOUT_S * 1000, polling=100)
         if tab.locator("[data-testid='stException']").count():
             raise RuntimeError(f"{url} shows an exception")
-        try:        # app.py's sidebar: signed in, and the page ran inside the app's navigation
-            tab.get_by_role("button", name="Đăng xuất").wait_for(timeout=10_000)
+        try:        # app.py's sidebar: signed in, and the page ran inside the app's navigation (a loaded
+            # machine may draw it seconds after the script went idle, behind a large table)
+            tab.get_by_role("button", name="Đăng xuất").wait_for(timeout=SIDEBAR_TIMEOUT_S * 1000)
         except PlaywrightTimeout:
             raise RuntimeError(f"{url}: not signed in, or shown outside app.py's navigation") from None
         return float(tab.evaluate("window.__vocRun.idleAt"))
