@@ -37,6 +37,9 @@ from phrases import (CORES, NEGATED, NON_COMPLAINTS, PAIRS, PRODUCTS, QUESTIONS,
 
 from voc.plaintext import strip_diacritics  # noqa: E402
 
+import messages_heldout  # noqa: E402
+import messages_train  # noqa: E402
+
 STYLES = (("accented", 0.45), ("no_diacritics", 0.30), ("chat", 0.15), ("typo_english", 0.10))
 
 # Chat shorthand customers type; the train and held-out parts use partly different forms.
@@ -176,6 +179,24 @@ def build(part: str, rows: int, seed: int) -> list[tuple[str, str, str]]:
     return out
 
 
+def build_messages(part: str, copies: int, seed: int) -> list[tuple[str, str, str]]:
+    """The whole hand-written messages of a part (messages_train.py, messages_heldout.py): each in
+    `copies` styles, the first drawn by the shares of STYLES and the others different from it."""
+    rng = random.Random(seed)
+    names, weights = zip(*STYLES)
+    messages = (messages_train if part == "train" else messages_heldout).MESSAGES
+    out, seen = [], set()
+    for text, themes in messages:
+        first = rng.choices(names, weights)[0]
+        chosen = [first] + rng.sample([n for n in names if n != first], copies - 1)
+        for name in chosen:
+            styled = style(text, name, part, rng)
+            if styled.lower() not in seen:
+                seen.add(styled.lower())
+                out.append((styled, themes, name))
+    return out
+
+
 def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -184,5 +205,6 @@ def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
 
 
 if __name__ == "__main__":
-    write(HERE / "train.csv", build("train", 4000, seed=12))
+    write(HERE / "train.csv", build("train", 4000, seed=12) + build_messages("train", 3, seed=13))
     write(HERE / "heldout.csv", build("heldout", 600, seed=2012))
+    write(HERE / "heldout_messages.csv", build_messages("heldout", 1, seed=2013))
