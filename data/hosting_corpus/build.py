@@ -37,6 +37,7 @@ from phrases import (CORES, NEGATED, NON_COMPLAINTS, PAIRS, PRODUCTS, QUESTIONS,
 
 from voc.plaintext import strip_diacritics  # noqa: E402
 
+import lexicon  # noqa: E402
 import messages_heldout  # noqa: E402
 import messages_train  # noqa: E402
 
@@ -197,6 +198,35 @@ def build_messages(part: str, copies: int, seed: int) -> list[tuple[str, str, st
     return out
 
 
+def build_lexicon(rows: int, seed: int) -> list[tuple[str, str, str]]:
+    """Train part only: short problem expressions (lexicon.EXPRESSIONS) in message frames, one or two
+    themes a message, and how-to or pre-sales questions and thanks on theme topics (lexicon.TOPICS),
+    a fifth of the rows, labelled with no theme; styled like the rest."""
+    rng = random.Random(seed)
+    names, weights = zip(*STYLES)
+    themes = sorted(lexicon.EXPRESSIONS)
+    out, seen = [], set()
+    while len(out) < rows:
+        slots = {"n": rng.randrange(1000, 99999), "d": rng.choice(lexicon.DOMAINS), "p": rng.choice(PRODUCTS)}
+        roll = rng.random()
+        if roll < 0.2:
+            text, labels = rng.choice(lexicon.ASKS).format(t=rng.choice(lexicon.TOPICS)), []
+        else:
+            first = rng.choice(themes)
+            x = rng.choice(lexicon.EXPRESSIONS[first])
+            labels = [first]
+            if roll > 0.85:
+                second = rng.choice([t for t in themes if t != first])
+                x = rng.choice(lexicon.TWO).format(x=x, y=rng.choice(lexicon.EXPRESSIONS[second]))
+                labels.append(second)
+            text = rng.choice(lexicon.FRAMES).format(x=x, **slots)
+        styled = style(_sentence([text]), rng.choices(names, weights)[0], "train", rng)
+        if styled.lower() not in seen:
+            seen.add(styled.lower())
+            out.append((styled, "|".join(sorted(labels)), "lexicon"))
+    return out
+
+
 def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -205,6 +235,7 @@ def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
 
 
 if __name__ == "__main__":
-    write(HERE / "train.csv", build("train", 4000, seed=12) + build_messages("train", 3, seed=13))
+    write(HERE / "train.csv", (build("train", 2500, seed=12) + build_messages("train", 3, seed=13)
+                                    + build_lexicon(1500, seed=14)))
     write(HERE / "heldout.csv", build("heldout", 600, seed=2012))
     write(HERE / "heldout_messages.csv", build_messages("heldout", 1, seed=2013))

@@ -29,6 +29,10 @@ from voc.numbers import vn_number
 from voc.text.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
 
 RULE_SCORE = 0.9            # confidence of a glossary match on its own
+# A glossary match counts only when the model gives its theme at least this probability, or the
+# text has no theme the model is sure of: ambiguous terms ("hết hạn" of an SSL certificate,
+# "hợp đồng" sent by e-mail) do not add a second theme against the model's judgement.
+RULE_FLOOR = 0.2
 MAX_EVIDENCE = 5
 # Filler syllables (folded) skipped when matching glossary terms, so "web sập" matches
 # "web bị sập" and "web đã sập", and "bị trừ tiền" matches "trừ tiền".
@@ -113,6 +117,7 @@ class Tagger:
     matcher: GlossaryMatcher
     model: ThemeModel | None
     model_id: int | None = None
+    rule_floor: float = RULE_FLOOR
 
     def tag_docs(self, docs: Sequence[Analysed]) -> list[list[ThemeTag]]:
         if not docs:
@@ -136,9 +141,12 @@ class Tagger:
                     scores[code] = (RULE_SCORE, list(evidence), TagSource.RULE)
             if model is not None:
                 row = proba[i]
+                sure = any(row[j] >= thresholds[j] for j, _ in columns)
                 for j, code in columns:
                     p = float(row[j])
-                    if code in scores:
+                    if code in scores and sure and p < self.rule_floor:
+                        del scores[code]           # the model rules the glossary's reading out
+                    elif code in scores:
                         score, evidence, source = scores[code]
                         extra = model.evidence(_row(x, i), j, doc, top=2) if p >= thresholds[j] else []
                         scores[code] = (1 - (1 - score) * (1 - p), _merge(evidence, extra), source)
