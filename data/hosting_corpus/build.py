@@ -39,6 +39,7 @@ from voc.plaintext import strip_diacritics  # noqa: E402
 
 import lexicon  # noqa: E402
 import messages_heldout  # noqa: E402
+import messages_heldout2  # noqa: E402
 import messages_train  # noqa: E402
 
 STYLES = (("accented", 0.45), ("no_diacritics", 0.30), ("chat", 0.15), ("typo_english", 0.10))
@@ -180,12 +181,14 @@ def build(part: str, rows: int, seed: int) -> list[tuple[str, str, str]]:
     return out
 
 
-def build_messages(part: str, copies: int, seed: int) -> list[tuple[str, str, str]]:
-    """The whole hand-written messages of a part (messages_train.py, messages_heldout.py): each in
-    `copies` styles, the first drawn by the shares of STYLES and the others different from it."""
+def build_messages(part: str, copies: int, seed: int, messages=None) -> list[tuple[str, str, str]]:
+    """Whole hand-written messages (messages_train.py for the train part, messages_heldout.py
+    unless others are given for the held-out part): each in `copies` styles, the first drawn by
+    the shares of STYLES and the others different from it."""
     rng = random.Random(seed)
     names, weights = zip(*STYLES)
-    messages = (messages_train if part == "train" else messages_heldout).MESSAGES
+    if messages is None:
+        messages = (messages_train if part == "train" else messages_heldout).MESSAGES
     out, seen = [], set()
     for text, themes in messages:
         first = rng.choices(names, weights)[0]
@@ -201,7 +204,7 @@ def build_messages(part: str, copies: int, seed: int) -> list[tuple[str, str, st
 def build_lexicon(rows: int, seed: int) -> list[tuple[str, str, str]]:
     """Train part only: short problem expressions (lexicon.EXPRESSIONS) in message frames, one or two
     themes a message, and how-to or pre-sales questions and thanks on theme topics (lexicon.TOPICS),
-    a fifth of the rows, labelled with no theme; styled like the rest."""
+    and praise of what went well (lexicon.PRAISES), a fifth of the rows, labelled with no theme; styled like the rest."""
     rng = random.Random(seed)
     names, weights = zip(*STYLES)
     themes = sorted(lexicon.EXPRESSIONS)
@@ -209,7 +212,9 @@ def build_lexicon(rows: int, seed: int) -> list[tuple[str, str, str]]:
     while len(out) < rows:
         slots = {"n": rng.randrange(1000, 99999), "d": rng.choice(lexicon.DOMAINS), "p": rng.choice(PRODUCTS)}
         roll = rng.random()
-        if roll < 0.2:
+        if roll < 0.07:
+            text, labels = rng.choice(lexicon.PRAISES).format(a=rng.choice(lexicon.PRAISED)), []
+        elif roll < 0.22:
             text, labels = rng.choice(lexicon.ASKS).format(t=rng.choice(lexicon.TOPICS)), []
         else:
             first = rng.choice(themes)
@@ -236,6 +241,7 @@ def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
 
 if __name__ == "__main__":
     write(HERE / "train.csv", (build("train", 2500, seed=12) + build_messages("train", 3, seed=13)
-                                    + build_lexicon(1500, seed=14)))
+                                    + build_lexicon(2000, seed=14)))
     write(HERE / "heldout.csv", build("heldout", 600, seed=2012))
     write(HERE / "heldout_messages.csv", build_messages("heldout", 1, seed=2013))
+    write(HERE / "heldout_messages2.csv", build_messages("heldout", 1, seed=2014, messages=messages_heldout2.MESSAGES))
