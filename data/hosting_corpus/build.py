@@ -1,23 +1,33 @@
-"""Build the labelled hosting-complaint corpus: train.csv and heldout.csv beside this file.
+"""Build the labelled hosting-complaint corpus: train.csv and three held-out files beside this file.
 
     python data/hosting_corpus/build.py
 
-Each row is one customer message: a hand-written problem statement (phrases.py) with an opener,
-a time context, a consequence and a request around it, sometimes two themes in one message or a
-cue of another theme that the customer rules out ("không phải lỗi DNS"), and non-complaints
-(thanks, sales and how-to questions) labelled with no theme. Every message is then written in one
-of four styles, in the shares customers use them: accented (45%), without diacritics (30%), chat
-abbreviations (15%), typos and English words (10%). The train and held-out parts are composed
-from disjoint phrasings and wrappers, and their chat and English styles use partly different
-words, so the held-out scores measure wording the engine has never seen. Deterministic (seeded).
+train.csv has three parts, every row styled in one of four styles in the shares customers use
+them: accented (45%), without diacritics (30%), chat abbreviations (15%), typos and English words
+(10%).
+- templated messages (2,500 rows): a hand-written problem statement (phrases.py) with an opener, a
+  time context, a consequence and a request around it, sometimes two themes in one message or a
+  cue of another theme that the customer rules out ("không phải lỗi DNS"), and non-complaints
+  (thanks, sales and how-to questions) labelled with no theme;
+- whole hand-written messages (messages_train.py, 294 messages in several voices: chats, letters,
+  reviews, developers' English; each in three styles);
+- short problem expressions per theme (lexicon.py: slang, English, office words) in message
+  frames, one or two themes a message, and hard negatives: how-to and pre-sales questions on theme
+  topics and praise of what went well (2,000 rows).
+Held-out files, never trained on: heldout.csv (600 templated rows from the held-out phrase pools of
+phrases.py, disjoint phrasings and wrappers, partly different chat and English words),
+heldout_messages.csv (118 whole messages written apart, in other voices, messages_heldout.py) and
+heldout_messages2.csv (103 whole messages written last, after every change to the train part and
+the engine, messages_heldout2.py). Deterministic (seeded).
 
-History: the held-out part was written first, with the first train part (hand-written phrasings
-only). Measured on it, that train part was too narrow (ten phrasings a theme) and told complaints
-from non-complaints by their wrappers; the train part then gained the subject + problem slots of
-phrases.SLOTS (written from the theme descriptions, not from the held-out text) and wrappers on
-non-complaints (second measurement: micro-F1 0.65, 34% of non-complaints tagged), then templated
-questions and thanks (PRODUCTS, QUESTIONS, THANKS). The held-out phrase pools were never changed;
-the held-out rows were regenerated from them whenever compose() changed (wrapper and share rules).
+History: the templated held-out part was written first, with the first train part (hand-written
+phrasings only); measured on it, that train part was too narrow (ten phrasings a theme) and told
+complaints from non-complaints by their wrappers; the train part then gained the subject + problem
+slots of phrases.SLOTS (written from the theme descriptions, not from the held-out text), wrappers
+on non-complaints and templated questions and thanks (PRODUCTS, QUESTIONS, THANKS). Then the whole
+messages and the lexicon were written for the train part; heldout_messages.csv was measured during
+that work (its errors were seen), heldout_messages2.csv only at the end. The held-out phrase pools
+were never changed; the held-out rows were regenerated from them whenever compose() changed.
 """
 from __future__ import annotations
 

@@ -79,3 +79,16 @@ def test_non_complaints_carry_the_words_of_themes(build):
     assert asks and all(labels for text, labels, _ in rows if text not in asks)
     topics = {_key(t) for t in lexicon.TOPICS}
     assert any(any(topic in _key(text) for topic in topics) for text in asks)
+
+
+def test_the_other_domain_multi_label_set_is_what_its_build_makes_and_its_parts_share_no_clause():
+    folder = CORPUS.parent / "restaurant_aspects"
+    spec = importlib.util.spec_from_file_location("restaurant_build", folder / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, part, rows, seed in (("train.csv", "train", 400, 5), ("test.csv", "test", 150, 55)):
+        with (folder / name).open(encoding="utf-8", newline="") as handle:
+            assert [(r["text"], r["labels"]) for r in csv.DictReader(handle)] == module.build(part, rows, seed)
+    for clauses in module.CLAUSES.values():
+        assert not set(clauses["train"]) & set(clauses["test"])
+    assert any("|" in labels for _, labels in module.build("test", 150, 55))
