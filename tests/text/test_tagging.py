@@ -146,3 +146,6 @@ def test_a_glossary_term_counts_only_when_the_model_does_not_rule_its_theme_out(
     # ... at or above it the term adds its theme, as a rule
     kept = Tagger(themes, matcher, model, rule_floor=p["contract"] - 0.01)
     assert {t.code: t.source for t in kept.tag(text)} == {"email_delivery": "model", "contract": "rule"}
+    # a term QA added always counts
+    added = GlossaryMatcher([GlossaryTerm(0, "hợp đồng", "hop dong", "contract", origin="qa")])
+    assert {t.code for t in Tagger(themes, added, model, rule_floor=p["contract"] + 0.01).tag(text)} == set(themes)
