@@ -1,23 +1,33 @@
-"""Build the labelled hosting-complaint corpus: train.csv and heldout.csv beside this file.
+"""Build the labelled hosting-complaint corpus: train.csv and three held-out files beside this file.
 
     python data/hosting_corpus/build.py
 
-Each row is one customer message: a hand-written problem statement (phrases.py) with an opener,
-a time context, a consequence and a request around it, sometimes two themes in one message or a
-cue of another theme that the customer rules out ("không phải lỗi DNS"), and non-complaints
-(thanks, sales and how-to questions) labelled with no theme. Every message is then written in one
-of four styles, in the shares customers use them: accented (45%), without diacritics (30%), chat
-abbreviations (15%), typos and English words (10%). The train and held-out parts are composed
-from disjoint phrasings and wrappers, and their chat and English styles use partly different
-words, so the held-out scores measure wording the engine has never seen. Deterministic (seeded).
+train.csv has three parts, every row styled in one of four styles in the shares customers use
+them: accented (45%), without diacritics (30%), chat abbreviations (15%), typos and English words
+(10%).
+- templated messages (2,500 rows): a hand-written problem statement (phrases.py) with an opener, a
+  time context, a consequence and a request around it, sometimes two themes in one message or a
+  cue of another theme that the customer rules out ("không phải lỗi DNS"), and non-complaints
+  (thanks, sales and how-to questions) labelled with no theme;
+- whole hand-written messages (messages_train.py, 294 messages in several voices: chats, letters,
+  reviews, developers' English; each in three styles);
+- short problem expressions per theme (lexicon.py: slang, English, office words) in message
+  frames, one or two themes a message, and hard negatives: how-to and pre-sales questions on theme
+  topics and praise of what went well (2,000 rows).
+Held-out files, never trained on: heldout.csv (600 templated rows from the held-out phrase pools of
+phrases.py, disjoint phrasings and wrappers, partly different chat and English words),
+heldout_messages.csv (118 whole messages written apart, in other voices, messages_heldout.py) and
+heldout_messages2.csv (103 whole messages written last, after every change to the train part and
+the engine, messages_heldout2.py). Deterministic (seeded).
 
-History: the held-out part was written first, with the first train part (hand-written phrasings
-only). Measured on it, that train part was too narrow (ten phrasings a theme) and told complaints
-from non-complaints by their wrappers; the train part then gained the subject + problem slots of
-phrases.SLOTS (written from the theme descriptions, not from the held-out text) and wrappers on
-non-complaints (second measurement: micro-F1 0.65, 34% of non-complaints tagged), then templated
-questions and thanks (PRODUCTS, QUESTIONS, THANKS). The held-out phrase pools were never changed;
-the held-out rows were regenerated from them whenever compose() changed (wrapper and share rules).
+History: the templated held-out part was written first, with the first train part (hand-written
+phrasings only); measured on it, that train part was too narrow (ten phrasings a theme) and told
+complaints from non-complaints by their wrappers; the train part then gained the subject + problem
+slots of phrases.SLOTS (written from the theme descriptions, not from the held-out text), wrappers
+on non-complaints and templated questions and thanks (PRODUCTS, QUESTIONS, THANKS). Then the whole
+messages and the lexicon were written for the train part; heldout_messages.csv was measured during
+that work (its errors were seen), heldout_messages2.csv only at the end. The held-out phrase pools
+were never changed; the held-out rows were regenerated from them whenever compose() changed.
 """
 from __future__ import annotations
 
@@ -36,6 +46,11 @@ from phrases import (CORES, NEGATED, NON_COMPLAINTS, PAIRS, PRODUCTS, QUESTIONS,
                      THANKS, WRAP)
 
 from voc.plaintext import strip_diacritics  # noqa: E402
+
+import lexicon  # noqa: E402
+import messages_heldout  # noqa: E402
+import messages_heldout2  # noqa: E402
+import messages_train  # noqa: E402
 
 STYLES = (("accented", 0.45), ("no_diacritics", 0.30), ("chat", 0.15), ("typo_english", 0.10))
 
@@ -176,6 +191,57 @@ def build(part: str, rows: int, seed: int) -> list[tuple[str, str, str]]:
     return out
 
 
+def build_messages(part: str, copies: int, seed: int, messages=None) -> list[tuple[str, str, str]]:
+    """Whole hand-written messages (messages_train.py for the train part, messages_heldout.py
+    unless others are given for the held-out part): each in `copies` styles, the first drawn by
+    the shares of STYLES and the others different from it."""
+    rng = random.Random(seed)
+    names, weights = zip(*STYLES)
+    if messages is None:
+        messages = (messages_train if part == "train" else messages_heldout).MESSAGES
+    out, seen = [], set()
+    for text, themes in messages:
+        first = rng.choices(names, weights)[0]
+        chosen = [first] + rng.sample([n for n in names if n != first], copies - 1)
+        for name in chosen:
+            styled = style(text, name, part, rng)
+            if styled.lower() not in seen:
+                seen.add(styled.lower())
+                out.append((styled, themes, name))
+    return out
+
+
+def build_lexicon(rows: int, seed: int) -> list[tuple[str, str, str]]:
+    """Train part only: short problem expressions (lexicon.EXPRESSIONS) in message frames, one or two
+    themes a message, and how-to or pre-sales questions and thanks on theme topics (lexicon.TOPICS),
+    and praise of what went well (lexicon.PRAISES), a fifth of the rows, labelled with no theme; styled like the rest."""
+    rng = random.Random(seed)
+    names, weights = zip(*STYLES)
+    themes = sorted(lexicon.EXPRESSIONS)
+    out, seen = [], set()
+    while len(out) < rows:
+        slots = {"n": rng.randrange(1000, 99999), "d": rng.choice(lexicon.DOMAINS), "p": rng.choice(PRODUCTS)}
+        roll = rng.random()
+        if roll < 0.07:
+            text, labels = rng.choice(lexicon.PRAISES).format(a=rng.choice(lexicon.PRAISED)), []
+        elif roll < 0.22:
+            text, labels = rng.choice(lexicon.ASKS).format(t=rng.choice(lexicon.TOPICS)), []
+        else:
+            first = rng.choice(themes)
+            x = rng.choice(lexicon.EXPRESSIONS[first])
+            labels = [first]
+            if roll > 0.85:
+                second = rng.choice([t for t in themes if t != first])
+                x = rng.choice(lexicon.TWO).format(x=x, y=rng.choice(lexicon.EXPRESSIONS[second]))
+                labels.append(second)
+            text = rng.choice(lexicon.FRAMES).format(x=x, **slots)
+        styled = style(_sentence([text]), rng.choices(names, weights)[0], "train", rng)
+        if styled.lower() not in seen:
+            seen.add(styled.lower())
+            out.append((styled, "|".join(sorted(labels)), "lexicon"))
+    return out
+
+
 def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -184,5 +250,8 @@ def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
 
 
 if __name__ == "__main__":
-    write(HERE / "train.csv", build("train", 4000, seed=12))
+    write(HERE / "train.csv", (build("train", 2500, seed=12) + build_messages("train", 3, seed=13)
+                                    + build_lexicon(2000, seed=14)))
     write(HERE / "heldout.csv", build("heldout", 600, seed=2012))
+    write(HERE / "heldout_messages.csv", build_messages("heldout", 1, seed=2013))
+    write(HERE / "heldout_messages2.csv", build_messages("heldout", 1, seed=2014, messages=messages_heldout2.MESSAGES))

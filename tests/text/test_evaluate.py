@@ -115,3 +115,64 @@ def test_in_domain_check_never_trains_on_the_row_it_predicts(monkeypatch):
         assert len(set(test_rows) & seen) == 4          # two thirds of the test file, never the held-out third
     assert sum(len(set(test_rows) - seen) for seen in seen_by_model) == len(test_rows)  # each row held out once
     assert m.rows == len(test_rows) and 0.0 <= m.accuracy <= 1.0
+
+
+TAGGING_ROWS = [("web sập không vào được", "downtime"), ("website chết từ sáng", "downtime"),
+                ("máy chủ sập cả ngày", "downtime"), ("web không truy cập được", "downtime"),
+                ("bị trừ tiền hai lần", "billing"), ("tính cước sai", "billing"),
+                ("thu phí cao quá", "billing"), ("trừ tiền không báo", "billing"),
+                ("cảm ơn bạn nhiều", ""), ("cho hỏi giá gói hosting", ""), ("cảm ơn đã hỗ trợ", ""),
+                ("cho hỏi giá tên miền", "")]
+
+
+def _csv(path, rows):
+    path.write_text("text,labels\n" + "\n".join(f'"{t}",{label}' for t, label in rows), encoding="utf-8")
+    return str(path)
+
+
+def test_evaluate_tagging_scores_several_test_files_on_one_fit_then_cross_validates(tmp_path, capsys, monkeypatch):
+    from voc.cli.commands import main
+    from voc.text import classifier
+
+    grids = []
+    real_train = classifier.train
+
+    def recording_train(texts, labels, **kwargs):
+        grids.append(tuple(kwargs.get("c_grid", classifier.C_GRID)))
+        return real_train(texts, labels, **kwargs)
+
+    monkeypatch.setattr(classifier, "train", recording_train)
+    train = _csv(tmp_path / "train.csv", TAGGING_ROWS)
+    first = _csv(tmp_path / "a.csv", [("web bị sập rồi", "downtime"), ("cảm ơn nhé", "")])
+    second = _csv(tmp_path / "b.csv", [("bị trừ tiền", "billing"), ("cho hỏi giá VPS", "")])
+    assert main(["evaluate", "--tagging", "--cv", "2", "--train", train, "--test", first, second]) == 0
+    out = capsys.readouterr().out
+    assert out.count("tested on") == 2 and f"tested on {first}" in out and f"tested on {second}" in out
+    assert "2-fold cross-validation" in out
+    lines = [line for line in out.splitlines() if line.startswith("micro_f1=")]
+    assert len(lines) == 3                            # one summary per test file, one for the folds
+    for line in lines:
+        values = dict(part.split("=") for part in line.split())
+        assert all(0.0 <= float(v) <= 1.0 for v in values.values())
+    # one fit with the whole grid for the test files, then one per fold with the C it chose
+    assert grids[0] == tuple(classifier.C_GRID) and len(grids) == 3
+    assert grids[1] == grids[2] and len(grids[1]) == 1 and grids[1][0] in classifier.C_GRID
+
+
+def test_cross_validated_tagging_never_trains_on_the_row_it_predicts(monkeypatch):
+    from voc.text import classifier
+    from voc.text.evaluate import cross_validate_tagging
+
+    seen: list[set[str]] = []
+    real_train = classifier.train
+
+    def recording_train(texts, labels, **kwargs):
+        seen.append(set(texts))
+        return real_train(texts, labels, **kwargs)
+
+    monkeypatch.setattr(classifier, "train", recording_train)
+    texts, labels = [t for t, _ in TAGGING_ROWS], [[label] if label else [] for _, label in TAGGING_ROWS]
+    report = cross_validate_tagging(texts, labels, folds=3, with_defaults=False)
+    assert len(seen) == 3
+    assert sum(len(set(texts) - s) for s in seen) == len(texts)     # each row held out exactly once
+    assert report.engine.rows == len(texts) and 0.0 <= report.engine.micro_f1 <= 1.0

@@ -123,3 +123,29 @@ def test_texts_like_the_unthemed_training_rows_get_no_theme_at_all():
     # what the gate passes gets at least its best theme, what it stops gets none
     sets = model.predict_sets([analyse(t) for t in ("cảm ơn bạn nhiều nhé", "web sập", "bị trừ tiền oan")])
     assert sets == [[], ["downtime"], ["billing"]]
+
+
+def test_a_glossary_term_counts_only_when_the_model_does_not_rule_its_theme_out():
+    from voc.text.classifier import train
+    from voc.text.tagging import GlossaryMatcher, Tagger
+    from voc.text.taxonomy import GlossaryTerm
+
+    texts = ["email không gửi được", "thư bị trả về", "mail vào spam hết", "không nhận được email",
+             "hợp đồng ghi sai thời hạn", "không bồi thường theo hợp đồng", "hợp đồng khác lúc tư vấn",
+             "vi phạm cam kết hợp đồng"]
+    model = train(texts, [["email_delivery"]] * 4 + [["contract"]] * 4)
+    themes = {"email_delivery": "Email", "contract": "Hợp đồng"}
+    matcher = GlossaryMatcher([GlossaryTerm(0, "hợp đồng", "hop dong", "contract")])
+    text = "gửi hợp đồng qua email cho đối tác thì thư bị trả về, mail không gửi được"
+    p = dict(zip(model.labels, model.predict_proba([analyse(text)])[0]))
+    assert p["email_delivery"] >= model.label_thresholds()[model.labels.index("email_delivery")]
+    assert 0 < p["contract"] < 0.5
+    # below the floor, with another theme the model is sure of, the term does not count ...
+    ruled_out = Tagger(themes, matcher, model, rule_floor=p["contract"] + 0.01)
+    assert [t.code for t in ruled_out.tag(text)] == ["email_delivery"]
+    # ... at or above it the term adds its theme, as a rule
+    kept = Tagger(themes, matcher, model, rule_floor=p["contract"] - 0.01)
+    assert {t.code: t.source for t in kept.tag(text)} == {"email_delivery": "model", "contract": "rule"}
+    # a term QA added always counts
+    added = GlossaryMatcher([GlossaryTerm(0, "hợp đồng", "hop dong", "contract", origin="qa")])
+    assert {t.code for t in Tagger(themes, added, model, rule_floor=p["contract"] + 0.01).tag(text)} == set(themes)

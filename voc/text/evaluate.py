@@ -228,11 +228,34 @@ class TaggingReport:
         ])
 
 
-def _tagging_predictions(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
-                         with_defaults: bool, seed: int) -> tuple[int, list[list[list[str]]]]:
-    """Rows trained on, and the theme sets of the engine and the baseline on the test texts as typed
-    and diacritics-stripped (in that order)."""
-    from voc.text.classifier import train
+@dataclass
+class TaggingPair:
+    """The shipped tagger (glossary + model) and the baseline, trained on the same rows."""
+    tagger: object
+    baseline: Baseline
+    train_rows: int
+    c: float
+
+    def predictions(self, texts: list[str]) -> list[list[list[str]]]:
+        """Theme sets of the engine and the baseline on the texts as typed and diacritics-stripped
+        (in that order)."""
+        bare = [strip_diacritics(t) for t in texts]
+        return [
+            [[t.code for t in tags] for tags in self.tagger.tag_texts(texts)],
+            [[t.code for t in tags] for tags in self.tagger.tag_texts(bare)],
+            self.baseline.predict(texts, at_least_one=False),
+            self.baseline.predict(bare, at_least_one=False),
+        ]
+
+    def report(self, texts: list[str], labels: list[list[str]]) -> "TaggingReport":
+        return TaggingReport(*(tagging_scores(labels, p) for p in self.predictions(texts)), self.train_rows)
+
+
+def tagging_pair(train_texts: list[str], train_labels: list[list[str]], with_defaults: bool = True, seed: int = 0,
+                 c_grid: Sequence[float] | None = None) -> TaggingPair:
+    """Train both on the rows (with the shipped seed examples, glossary and themes, `with_defaults`);
+    score any number of test files with `report`."""
+    from voc.text.classifier import C_GRID, train
     from voc.text.tagging import GlossaryMatcher, Tagger
     from voc.text.taxonomy import EXAMPLES_FILE, load_default_examples, load_default_glossary, load_default_taxonomy
 
@@ -240,18 +263,11 @@ def _tagging_predictions(train_texts: list[str], train_labels: list[list[str]], 
     if with_defaults:
         seed_texts, seed_labels = load_default_examples(EXAMPLES_FILE)
         texts, labels = seed_texts + texts, seed_labels + labels
-    model = train(texts, labels, seed=seed)
+    model = train(texts, labels, seed=seed, c_grid=c_grid or C_GRID)
     themes = {t.code: t.name for t in load_default_taxonomy()[1]} if with_defaults else {}
     themes.update({code: code for code in model.labels if code not in themes})
     tagger = Tagger(themes, GlossaryMatcher(load_default_glossary() if with_defaults else []), model)
-    baseline = Baseline(texts, labels)
-    bare = [strip_diacritics(t) for t in test_texts]
-    return len(texts), [
-        [[t.code for t in tags] for tags in tagger.tag_texts(test_texts)],
-        [[t.code for t in tags] for tags in tagger.tag_texts(bare)],
-        baseline.predict(test_texts, at_least_one=False),
-        baseline.predict(bare, at_least_one=False),
-    ]
+    return TaggingPair(tagger, Baseline(texts, labels), len(texts), float(model.params["C"]))
 
 
 def evaluate_tagging(train_texts: list[str], train_labels: list[list[str]], test_texts: list[str],
@@ -259,20 +275,22 @@ def evaluate_tagging(train_texts: list[str], train_labels: list[list[str]], test
     """The tagger as shipped (the default glossary, themes and seed examples of
     data/theme_examples.csv, `with_defaults`) with a model trained on the training rows too, against the baseline trained on the same rows,
     both free to give no theme; scored on the test rows as typed and with diacritics stripped."""
-    n, predicted = _tagging_predictions(train_texts, train_labels, test_texts, with_defaults, seed)
-    return TaggingReport(*(tagging_scores(test_labels, p) for p in predicted), n)
+    return tagging_pair(train_texts, train_labels, with_defaults, seed).report(test_texts, test_labels)
 
 
 def cross_validate_tagging(texts: list[str], labels: list[list[str]], *, folds: int = 5,
-                           with_defaults: bool = True, seed: int = 0) -> TaggingReport:
-    """`evaluate_tagging` over K folds of one file, the out-of-fold predictions pooled."""
+                           with_defaults: bool = True, seed: int = 0,
+                           c_grid: Sequence[float] | None = None) -> TaggingReport:
+    """`evaluate_tagging` over K folds of one file, the out-of-fold predictions pooled. Each fold's
+    model chooses its regularisation from `c_grid` (default: the classifier's grid) and its
+    thresholds by its own inner cross-validation on the fold's training rows."""
     from sklearn.model_selection import KFold
 
     pooled: list[list[list[str]]] = [[[] for _ in texts] for _ in range(4)]
     n = 0
     for keep, held in KFold(folds, shuffle=True, random_state=seed).split(texts):
-        n, predicted = _tagging_predictions([texts[i] for i in keep], [labels[i] for i in keep],
-                                            [texts[i] for i in held], with_defaults, seed)
+        pair = tagging_pair([texts[i] for i in keep], [labels[i] for i in keep], with_defaults, seed, c_grid)
+        n, predicted = pair.train_rows, pair.predictions([texts[i] for i in held])
         for kind, rows in zip(pooled, predicted):
             for i, row in zip(held, rows):
                 kind[i] = row

@@ -30,6 +30,11 @@ from voc.numbers import vn_number
 from voc.text.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
 
 RULE_SCORE = 0.9            # confidence of a glossary match on its own
+# A match of a shipped glossary term (origin "default") counts only when the model gives its theme
+# at least this probability, or the text has no theme the model is sure of: ambiguous terms
+# ("hết hạn" of an SSL certificate, "hợp đồng" sent by e-mail) do not add a second theme against
+# the model's judgement. Terms QA added always count.
+RULE_FLOOR = 0.2
 MAX_EVIDENCE = 5
 # Filler syllables (folded) skipped when matching glossary terms, so "web sập" matches
 # "web bị sập" and "web đã sập", and "bị trừ tiền" matches "trừ tiền".
@@ -61,23 +66,28 @@ class GlossaryMatcher:
     """Finds glossary terms in a text, accent-insensitively, skipping filler syllables."""
 
     def __init__(self, terms: Iterable[GlossaryTerm]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
         for term in terms:
             key = tuple(s for s in (term.term_key or fold_phrase(term.term)).split() if s not in FILLERS)
             if key:
-                self._by_first.setdefault(key[0], []).append((key, term.theme_code, term.term))
+                self._by_first.setdefault(key[0], []).append((key, term.theme_code, term.origin != "default"))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda c: -len(c[0]))
 
     def match(self, doc: Analysed) -> dict[str, list[str]]:
         """theme code -> evidence (the matched words as they appear in the normalised text)."""
+        return self.match_with_origin(doc)[0]
+
+    def match_with_origin(self, doc: Analysed) -> tuple[dict[str, list[str]], set[str]]:
+        """`match`, and the themes matched by at least one term QA added (not a shipped one)."""
         syllables, accented = doc.syllables, doc.accented_syllables
         kept = [i for i, s in enumerate(syllables) if s not in FILLERS]
         seq = [syllables[i] for i in kept]
         found: dict[str, list[str]] = {}
+        firm: set[str] = set()
         covered_to = -1
         for pos, first in enumerate(seq):
-            for key, theme, _term in self._by_first.get(first, ()):
+            for key, theme, added in self._by_first.get(first, ()):
                 n = len(key)
                 if tuple(seq[pos:pos + n]) == key:
                     end = pos + n - 1
@@ -90,8 +100,10 @@ class GlossaryMatcher:
                     evidence = found.setdefault(theme, [])
                     if words not in evidence:
                         evidence.append(words)
+                    if added:
+                        firm.add(theme)
                     break
-        return found
+        return found, firm
 
 
 def _negated(seq: Sequence[str], pos: int) -> bool:
@@ -114,6 +126,7 @@ class Tagger:
     matcher: GlossaryMatcher
     model: ThemeModel | None
     model_id: int | None = None
+    rule_floor: float = RULE_FLOOR
 
     def tag_docs(self, docs: Sequence[Analysed]) -> list[list[ThemeTag]]:
         if not docs:
@@ -130,16 +143,19 @@ class Tagger:
             if model is not None and not gate[i]:      # thanks, a sales question: no theme at all
                 results.append([])
                 continue
-            rules = self.matcher.match(doc)
+            rules, firm = self.matcher.match_with_origin(doc)
             scores: dict[str, tuple[float, list[str], TagSource]] = {}
             for code, evidence in rules.items():
                 if code in self.themes:
                     scores[code] = (RULE_SCORE, list(evidence), TagSource.RULE)
             if model is not None:
                 row = proba[i]
+                sure = any(row[j] >= thresholds[j] for j, _ in columns)
                 for j, code in columns:
                     p = float(row[j])
-                    if code in scores:
+                    if code in scores and sure and p < self.rule_floor and code not in firm:
+                        del scores[code]           # the model rules the glossary's reading out
+                    elif code in scores:
                         score, evidence, source = scores[code]
                         extra = model.evidence(_row(x, i), j, doc, top=2) if p >= thresholds[j] else []
                         scores[code] = (1 - (1 - score) * (1 - p), _merge(evidence, extra), source)
