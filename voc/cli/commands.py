@@ -10,7 +10,7 @@ import duckdb
 from voc.cli import mail_commands, text_commands
 from voc.accounts.access import SYSTEM
 from voc.clock import parse_iso, utcnow
-from voc.store.db import Database, db_path
+from voc.store.db import Database, db_path, open_db
 from voc.errors import DomainError
 from voc.progress import console_progress as _progress
 
@@ -18,7 +18,7 @@ from voc.progress import console_progress as _progress
 def _db(args) -> Database:
     from voc.setup import ensure_defaults
 
-    db = Database(args.db)
+    db = open_db(args.db)
     ensure_defaults(db)
     return db
 
@@ -26,7 +26,7 @@ def _db(args) -> Database:
 def cmd_init(args) -> int:
     from voc.setup import ensure_defaults
 
-    db = Database(args.db, migrate=False)
+    db = open_db(args.db, migrate=False)
     applied = db.migrate()
     ensure_defaults(db)
     print(f"Cơ sở dữ liệu: {db.path} — phiên bản lược đồ {db.schema_version()}"

@@ -13,9 +13,9 @@ from typing import Callable
 
 
 def _open(args):
-    from voc.store.db import Database
+    from voc.store.db import open_db
 
-    return Database(args.db)
+    return open_db(args.db)
 
 
 def _repeat(args, one_pass: Callable[[object], tuple[str, str]]) -> int:

@@ -16,10 +16,10 @@ _BENCH_FLAGS = ("--bench-texts", "--repeats", "--backfill-cases")
 
 
 def _open(args):
-    from voc.store.db import Database
+    from voc.store.db import open_db
     from voc.setup import ensure_defaults
 
-    db = Database(args.db)
+    db = open_db(args.db)
     ensure_defaults(db)
     return db
 

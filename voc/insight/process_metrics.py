@@ -65,7 +65,8 @@ def refresh_state_hours(cur) -> int:
                         {"ids": ids})
             cur.execute(f"INSERT INTO case_state_hours ({columns}) " + _STATE_SPANS_SQL.format(scope=scope),
                         {"ids": ids})
-    cur.execute("INSERT OR REPLACE INTO analytics_watermarks (name, value) VALUES ('state_hours', ?)", [latest])
+    cur.execute("INSERT INTO analytics_watermarks (name, value) VALUES ('state_hours', ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value", [latest])
     return count
 
 

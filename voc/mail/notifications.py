@@ -133,7 +133,7 @@ def recipients(cur, *, branch: str | None = None) -> list[Recipient]:
     rows = cur.execute(
         f"SELECT u.username, u.display_name, u.email, u.role, u.branch, {settings} "
         "FROM users u LEFT JOIN notification_settings s ON s.username = u.username "
-        "WHERE u.active AND coalesce(trim(u.email), '') <> '' AND (? IS NULL OR u.branch = ?) ORDER BY u.username",
+        "WHERE u.active AND coalesce(trim(u.email), '') <> '' AND (CAST(? AS VARCHAR) IS NULL OR u.branch = ?) ORDER BY u.username",
         [branch, branch]).fetchall()
     return [Recipient(r[0], r[1], r[2].strip(), Role(r[3]), r[4], _settings(r[5:])) for r in rows]
 

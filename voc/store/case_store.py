@@ -164,8 +164,8 @@ _OPEN_SQL = "status IN ('received','verifying','replied','awaiting_customer')"
 _URGENCY_SQL = (
     "CASE WHEN $at > resolution_due_at THEN 'resolution_overdue' "
     "WHEN (round_replied_at IS NULL OR round_replied_at > $at) AND $at > reply_due_at THEN 'reply_overdue' "
-    "WHEN resolution_due_at - $at <= INTERVAL 24 HOUR "
-    "  OR ((round_replied_at IS NULL OR round_replied_at > $at) AND reply_due_at - $at <= INTERVAL 24 HOUR) "
+    "WHEN resolution_due_at - $at <= INTERVAL '24 hours' "
+    "  OR ((round_replied_at IS NULL OR round_replied_at > $at) AND reply_due_at - $at <= INTERVAL '24 hours') "
     "  THEN 'due_24h' ELSE 'on_time' END"
 )
 

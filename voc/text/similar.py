@@ -69,7 +69,7 @@ WITH pool AS (
     SELECT ticket_code, received_at, status, content, request
     FROM cases
     WHERE service = $service AND received_at <= $before AND received_at >= $since
-      AND ($exclude IS NULL OR id <> $exclude)
+      AND (CAST($exclude AS BIGINT) IS NULL OR id <> $exclude)
     ORDER BY received_at DESC
     LIMIT $pool
 ), tokenised AS (

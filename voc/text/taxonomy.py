@@ -229,7 +229,7 @@ def _term(row) -> GlossaryTerm:
 
 def list_glossary(cur, include_inactive: bool = False, theme_code: str | None = None) -> list[GlossaryTerm]:
     rows = cur.execute(
-        f"SELECT {_TERM_COLUMNS} FROM glossary_terms WHERE (active OR ?) AND (? IS NULL OR theme_code = ?) "
+        f"SELECT {_TERM_COLUMNS} FROM glossary_terms WHERE (active OR ?) AND (CAST(? AS VARCHAR) IS NULL OR theme_code = ?) "
         "ORDER BY theme_code, term_key",
         [include_inactive, theme_code, theme_code],
     ).fetchall()
