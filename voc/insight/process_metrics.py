@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from voc.clock import to_db, utcnow
 from voc.insight.analytics import GRAINS, LOCAL_OFFSET, Filters, fetch_df, filter_clause
+from voc.store.dialect import CONFLICT_ERRORS
 
 
 OPEN_STATUSES = ("received", "verifying", "replied", "awaiting_customer")
@@ -76,7 +76,7 @@ def prepare(db) -> bool:
         with db.transaction() as cur:
             refresh_state_hours(cur)
         return True
-    except duckdb.TransactionException:
+    except CONFLICT_ERRORS:
         return False
 
 

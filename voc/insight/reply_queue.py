@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from voc.accounts.access import Actor
@@ -12,6 +11,7 @@ from voc.accounts.privacy import sees_contacts, text_for
 from voc.clock import LOCAL_TZ
 from voc.insight.analytics import Filters, fetch_df, filter_clause, local_midnight_utc
 from voc.text.reply_review import ReviewState
+from voc.store.dialect import CONFLICT_ERRORS
 
 
 def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: int | None = None, *,
@@ -79,7 +79,7 @@ def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: in
         try:
             with db.transaction() as cur:
                 reply_check.score_letters(cur, missing)
-        except duckdb.TransactionException:
+        except CONFLICT_ERRORS:
             pass  # another session stored them meanwhile
         with db.cursor() as cur:
             df, total = query(cur)

@@ -9,6 +9,7 @@ path runs its SQL untouched):
 - `list_contains(list, x)` becomes `(x) = ANY(list)`;
 - `json_object(k, v, ...)` becomes `json_build_object(k, v, ...)` (a parameter there is text);
 - `TRY_CAST(x AS BIGINT)` becomes `voc_try_bigint(x)` (a function of the PostgreSQL migrations);
+- the aggregate `list(x)` becomes `array_agg(x)`;
 - `INTERVAL 7 HOUR` becomes `INTERVAL '7 hours'`.
 
 Translations are cached by SQL text: the statements are constants, so each is translated once a process.
@@ -50,7 +51,7 @@ _UNMASK = re.compile(r"\x00(\d+)\x00")
 _PLACEHOLDER = re.compile(r"\?|(?<![\w$])\$([A-Za-z_]\w*)")
 _INTERVAL = re.compile(r"\bINTERVAL\s+(\d+)\s+(SECOND|MINUTE|HOUR|DAY|WEEK|MONTH|YEAR)S?\b", re.I)
 _NUMBERED = re.compile(r"\$(\d+)")
-_CALL = re.compile(r"\b(list_contains|json_object|try_cast)\s*\(", re.I)
+_CALL = re.compile(r"(?<![\w.])(list_contains|json_object|try_cast|list)\s*\(", re.I)
 _AS_BIGINT = re.compile(r"^(.*)\s+AS\s+(BIGINT|INTEGER|INT)\s*$", re.I | re.S)
 
 
@@ -61,6 +62,14 @@ def database_key(cur) -> str | None:
         row = cur.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
         return row[0] if row else None
     return cur.database_key
+
+
+def one_at_a_time(cur, name: str) -> None:
+    """Inside a transaction: wait until no other process's transaction holds `name`, then hold it until this
+    one ends (PostgreSQL's advisory lock). For start-up seeding that checks, then inserts: two app processes
+    starting at once seed once. A DuckDB file has one process, whose seeding threads DuckDB serialises."""
+    if not isinstance(cur, duckdb.DuckDBPyConnection):
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
 
 
 class Translated:
@@ -124,6 +133,8 @@ def _rewrite_calls(text: str) -> str:
         elif name == "json_object":         # a bare parameter has no type there: a text value
             call = "json_build_object(" + ",".join(
                 f"{a.strip()}::text" if _NUMBERED.fullmatch(a.strip()) else a for a in args) + ")"
+        elif name == "list":
+            call = f"array_agg({','.join(args)})"
         else:
             typed = _AS_BIGINT.match(args[0])
             if not typed:

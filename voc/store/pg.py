@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import RawCursor, sql
 from psycopg.adapt import Loader
+from psycopg.pq import TransactionStatus
 from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -94,6 +95,12 @@ class PgCursor:
             return rows
         return self._cur.fetchall()
 
+    def fetchmany(self, size: int = 1) -> list[tuple]:
+        if self._rows is not None:
+            rows, self._rows = self._rows[:size], self._rows[size:]
+            return rows
+        return self._cur.fetchmany(size)
+
     @property
     def description(self):
         return self._cur.description
@@ -116,13 +123,13 @@ class PgCursor:
         if not hasattr(frame, "dtypes"):          # a pyarrow table
             frame = frame.to_pandas()
         columns = {column: _sql_type(dtype, frame[column]) for column, dtype in frame.dtypes.items()}
-        untyped = [c for c, t in columns.items() if t is None]
-        if untyped:                                # only NULLs: the type its namesake columns have, else text
-            for column, sql_type in self._cur.execute(
-                    "SELECT column_name, min(data_type) FROM information_schema.columns WHERE table_schema = "
-                    "current_schema() AND column_name = ANY($1) GROUP BY column_name "
-                    "HAVING count(DISTINCT data_type) = 1", [untyped]).fetchall():
-                columns[column] = sql_type
+        # A column named like the desk's own columns of one type takes that type (JSON, DATE ...), so that
+        # INSERT ... SELECT from the frame needs no casts; others keep the frame's (text when only NULLs).
+        for column, sql_type in self._cur.execute(
+                "SELECT column_name, min(data_type) FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND column_name = ANY($1) GROUP BY column_name "
+                "HAVING count(DISTINCT data_type) = 1", [list(columns)]).fetchall():
+            columns[column] = sql_type
         ident = sql.Identifier
         self.unregister(name)
         self._cur.execute(sql.SQL("CREATE TEMP TABLE {} ({})").format(
@@ -134,6 +141,9 @@ class PgCursor:
                 copy.write_row([_plain(v) for v in row])
 
     def unregister(self, name: str) -> None:
+        if self._con.info.transaction_status == TransactionStatus.INERROR:   # the rollback drops it
+            self._temps = [t for t in self._temps if t != name]
+            return
         self._cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))
         if name in self._temps:
             self._temps.remove(name)

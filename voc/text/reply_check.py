@@ -478,8 +478,8 @@ def _store_many(cur, results: Sequence[tuple[_LetterRow, ReplyCheck]]) -> None:
 
 def unchecked_letter_ids(cur, limit: int) -> list[int]:
     return [r[0] for r in cur.execute(
-        "SELECT l.id FROM letters l ANTI JOIN reply_checks c ON c.letter_id = l.id AND c.checker_version = $v "
-        "WHERE l.kind = 'reply' ORDER BY l.issued_at DESC LIMIT $limit",
+        "SELECT l.id FROM letters l WHERE l.kind = 'reply' AND NOT EXISTS (SELECT 1 FROM reply_checks c "
+        "WHERE c.letter_id = l.id AND c.checker_version = $v) ORDER BY l.issued_at DESC LIMIT $limit",
         {"v": CHECKER_VERSION, "limit": limit}).fetchall()]
 
 

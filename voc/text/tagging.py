@@ -26,7 +26,7 @@ from voc.clock import to_db, utcnow
 from voc.model import TagSource
 from voc.text.normalize import Analysed, analyse, as_typed, fold_phrase
 from voc.numbers import vn_number
-from voc.store.dialect import database_key
+from voc.store.dialect import database_key, one_at_a_time
 from voc.text.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
 
 RULE_SCORE = 0.9            # confidence of a glossary match on its own
@@ -238,6 +238,7 @@ def ensure_model(db) -> int:
         texts, labels = training_examples(cur)
     model = train_cached(texts, labels)
     with db.transaction() as cur:
+        one_at_a_time(cur, "first_theme_model")
         row = cur.execute("SELECT max(id) FROM theme_models WHERE active").fetchone()
         if row and row[0] is not None:
             return row[0]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from voc.accounts.access import SYSTEM, Actor, Permission
 from voc.store.audit import record_event
+from voc.store.dialect import one_at_a_time
 from voc.paths import DATA_DIR
 from voc.clock import to_db, utcnow
 from voc.errors import NotFound, ValidationError
@@ -98,6 +99,7 @@ def ensure_defaults(db) -> bool:
     version, themes = load_default_taxonomy()
     seeded = False
     with db.transaction() as cur:
+        one_at_a_time(cur, "taxonomy_defaults")
         row = cur.execute("SELECT value FROM theme_engine_meta WHERE key = ?", [META_TAXONOMY_VERSION]).fetchone()
         if row is None or int(row[0]) < version:
             seeded = _seed(cur, version, themes, load_default_glossary())

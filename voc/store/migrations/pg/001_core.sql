@@ -112,6 +112,14 @@ CREATE TABLE settings (
     value  VARCHAR NOT NULL
 );
 
+-- DuckDB's string functions the desk's SQL uses, under their DuckDB names (inlined by the planner).
+CREATE FUNCTION contains(haystack TEXT, needle TEXT) RETURNS BOOLEAN LANGUAGE sql IMMUTABLE AS $$
+    SELECT strpos(haystack, needle) > 0
+$$;
+CREATE FUNCTION ends_with(value TEXT, suffix TEXT) RETURNS BOOLEAN LANGUAGE sql IMMUTABLE AS $$
+    SELECT right(value, length(suffix)) = suffix
+$$;
+
 -- TRY_CAST(x AS BIGINT) of the DuckDB SQL (voc.store.dialect): NULL when x is not a whole number.
 CREATE FUNCTION voc_try_bigint(value TEXT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN value ~ '^\s*[-+]?[0-9]{1,18}\s*$' THEN trim(value)::BIGINT END
