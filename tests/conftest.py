@@ -40,12 +40,12 @@ def pg_server():
 PG_TEMPLATE = "voc_template"
 # The test folders whose `db` tests run on both backends ([duckdb] and [postgres]); elsewhere `db` is the
 # DuckDB file only. A test module can opt in with `BOTH_BACKENDS = True`.
-BOTH_BACKEND_DIRS = ("store", "desk", "accounts")
+BOTH_BACKEND_DIRS = ("store", "desk", "accounts", "mail")
 _pg_names = itertools.count(1)
 
 
 def pytest_generate_tests(metafunc):
-    if "db" not in metafunc.fixturenames or "backend" in metafunc.fixturenames:
+    if "db" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("duckdb_only"):
         return
     folder = Path(str(metafunc.definition.path)).parent
     if (folder.parent == ROOT / "tests" and folder.name in BOTH_BACKEND_DIRS) or getattr(

@@ -99,6 +99,14 @@ def test_timestamps_stay_utc_whatever_the_server_zone(pg_db):
     ("SELECT json_object('k', ?, 'n', n)", "SELECT json_build_object('k',$1::text, 'n', n)"),
     ("SELECT TRY_CAST(split_part(d, '/', 1) AS BIGINT)", "SELECT voc_try_bigint(split_part(d, '/', 1))"),
     ("SELECT x - INTERVAL 24 HOUR, 'INTERVAL 7 HOUR'", "SELECT x - INTERVAL '24 hours', 'INTERVAL 7 HOUR'"),
+    ("SELECT arg_max(a, id), max_by(l.id, l.at, $n) FROM t",
+     "SELECT ((array_agg(a ORDER BY id DESC) FILTER (WHERE (a) IS NOT NULL AND (id) IS NOT NULL))[1]), "
+     "((array_agg(l.id ORDER BY l.at DESC) FILTER (WHERE (l.id) IS NOT NULL AND (l.at) IS NOT NULL))[1:$1]) FROM t"),
+    ("SELECT a, (b + 1) AS c, count(*) FILTER (WHERE x IN (1, 2)) AS n FROM t GROUP BY ALL ORDER BY ALL",
+     "SELECT a, (b + 1) AS c, count(*) FILTER (WHERE x IN (1, 2)) AS n FROM t GROUP BY 1, 2 ORDER BY 1, 2, 3"),
+    ("WITH p AS (SELECT a, max(b) AS m FROM t GROUP BY ALL) SELECT sum(m) FROM p GROUP BY ALL",
+     "WITH p AS (SELECT a, max(b) AS m FROM t GROUP BY 1) SELECT sum(m) FROM p "),
+    ("SELECT t - INTERVAL (i % 7) DAY", "SELECT t - ((i % 7) * INTERVAL '1 day')"),
 ])
 def test_duckdb_sql_is_translated_outside_literals(sql, expected):
     assert dialect.to_postgres(sql).sql == expected

@@ -54,9 +54,9 @@ def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: in
         FROM letters l JOIN cases c ON c.id = l.case_id LEFT JOIN reply_checks rc ON rc.letter_id = l.id
         LEFT JOIN (SELECT letter_id, count(*) AS reviews, arg_max(reviewer, id) AS reviewer,
                           max(reviewed_at) AS reviewed_at, arg_max(comment, id) AS comment  -- latest non-empty
-                   FROM reply_reviews WHERE letter_id IN (SELECT unnest($ids)) GROUP BY letter_id) rv
+                   FROM reply_reviews WHERE list_contains($ids, letter_id) GROUP BY letter_id) rv
                ON rv.letter_id = l.id
-        WHERE l.id IN (SELECT unnest($ids)) ORDER BY l.issued_at DESC, l.id DESC""", {"ids": ids})
+        WHERE list_contains($ids, l.id) ORDER BY l.issued_at DESC, l.id DESC""", {"ids": ids})
     for column in ("issued_at", "reviewed_at"):
         df[column] = pd.to_datetime(df[column]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
     return df, total

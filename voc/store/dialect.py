@@ -9,8 +9,10 @@ path runs its SQL untouched):
 - `list_contains(list, x)` becomes `(x) = ANY(list)`;
 - `json_object(k, v, ...)` becomes `json_build_object(k, v, ...)` (a parameter there is text);
 - `TRY_CAST(x AS BIGINT)` becomes `voc_try_bigint(x)` (a function of the PostgreSQL migrations);
-- the aggregate `list(x)` becomes `array_agg(x)`;
-- `INTERVAL 7 HOUR` becomes `INTERVAL '7 hours'`.
+- the aggregate `list(x)` becomes `array_agg(x)`; `arg_max(x, k)`, `arg_min`, `max_by(x, k[, n])` and
+  `min_by` become the first (n) of `array_agg(x ORDER BY k)`;
+- `GROUP BY ALL` and `ORDER BY ALL` become the positions of the select items (without an aggregate);
+- `INTERVAL 7 HOUR` becomes `INTERVAL '7 hours'`, `INTERVAL (n) DAY` becomes `((n) * INTERVAL '1 day')`.
 
 Translations are cached by SQL text: the statements are constants, so each is translated once a process.
 The error classes the callers catch (a write conflict, a broken constraint, a missing table) are named
@@ -50,15 +52,21 @@ _MASK = "\x00{}\x00"
 _UNMASK = re.compile(r"\x00(\d+)\x00")
 _PLACEHOLDER = re.compile(r"\?|(?<![\w$])\$([A-Za-z_]\w*)")
 _INTERVAL = re.compile(r"\bINTERVAL\s+(\d+)\s+(SECOND|MINUTE|HOUR|DAY|WEEK|MONTH|YEAR)S?\b", re.I)
+_INTERVAL_OF = re.compile(r"\bINTERVAL\s*\(([^()]*)\)\s*(SECOND|MINUTE|HOUR|DAY|WEEK|MONTH|YEAR)S?\b", re.I)
 _NUMBERED = re.compile(r"\$(\d+)")
-_CALL = re.compile(r"(?<![\w.])(list_contains|json_object|try_cast|list)\s*\(", re.I)
+_CALL = re.compile(r"(?<![\w.])(list_contains|json_object|try_cast|list|arg_max|arg_min|max_by|min_by)\s*\(", re.I)
 _AS_BIGINT = re.compile(r"^(.*)\s+AS\s+(BIGINT|INTEGER|INT)\s*$", re.I | re.S)
+
+
+def is_duckdb(cur) -> bool:
+    """Whether `cur` is a DuckDB cursor (else a PostgreSQL one, voc.store.pg.PgCursor)."""
+    return isinstance(cur, duckdb.DuckDBPyConnection)
 
 
 def database_key(cur) -> str | None:
     """Which database `cur` works on (the DuckDB file's path, the PostgreSQL URL without password): a part
     of the keys of per-process caches, whose other part is a version read from the database itself."""
-    if isinstance(cur, duckdb.DuckDBPyConnection):
+    if is_duckdb(cur):
         row = cur.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
         return row[0] if row else None
     return cur.database_key
@@ -68,7 +76,8 @@ def one_at_a_time(cur, name: str) -> None:
     """Inside a transaction: wait until no other process's transaction holds `name`, then hold it until this
     one ends (PostgreSQL's advisory lock). For start-up seeding that checks, then inserts: two app processes
     starting at once seed once. A DuckDB file has one process, whose seeding threads DuckDB serialises."""
-    if not isinstance(cur, duckdb.DuckDBPyConnection):
+    if not is_duckdb(cur):
+        cur.execute("SET LOCAL lock_timeout = 0")           # the other process's seeding may take a while
         cur.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
 
 
@@ -104,6 +113,48 @@ class Translated:
         return self._joined(lambda n: f"${numbers[n]}" if n in numbers else "NULL"), kept
 
 
+_GROUP_BY_ALL = re.compile(r"\b(GROUP|ORDER)\s+BY\s+ALL\b", re.I)
+_KEYWORD = re.compile(r"\b(SELECT|FROM)\b", re.I)
+_AGGREGATE = re.compile(r"\b(count|sum|avg|min|max|array_agg|string_agg|bool_or|bool_and|median|mode|stddev\w*|"
+                        r"var_\w+|variance|percentile_\w+|quantile_\w+|any_value|first|last)\s*\(", re.I)
+
+
+def _depths(text: str) -> list[int]:
+    depth, out = 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        out.append(depth)
+        if ch == ")":
+            depth -= 1
+    return out
+
+
+def _by_all(text: str) -> str:
+    """DuckDB's GROUP BY ALL (every select item without an aggregate) and ORDER BY ALL (every item), as the
+    items' positions."""
+    while match := _GROUP_BY_ALL.search(text):
+        depths = _depths(text)
+        level = depths[match.start()]
+        keywords = [k for k in _KEYWORD.finditer(text, 0, match.start()) if depths[k.start()] == level]
+        select = next((k for k in reversed(keywords) if k.group(1).upper() == "SELECT"), None)
+        end = next((k for k in keywords if select and k.start() > select.start() and k.group(1).upper() == "FROM"),
+                   None)
+        if select is None or end is None:
+            raise ValueError("GROUP BY ALL without a SELECT ... FROM at its level")
+        items, begin = [], select.end()
+        for i in range(select.end(), end.start()):
+            if text[i] == "," and depths[i] == level:
+                items.append(text[begin:i])
+                begin = i + 1
+        items.append(text[begin:end.start()])
+        grouping = match.group(1).upper() == "GROUP"
+        positions = [str(n + 1) for n, item in enumerate(items) if not (grouping and _AGGREGATE.search(item))]
+        by = f"{match.group(1)} BY {', '.join(positions)}" if positions else ""
+        text = text[:match.start()] + by + text[match.end():]
+    return text
+
+
 def _split_args(text: str, start: int) -> tuple[list[str], int]:
     """The comma-separated arguments of the call whose '(' is just before `start`; and the index after ')'."""
     depth, args, begin = 0, [], start
@@ -135,6 +186,12 @@ def _rewrite_calls(text: str) -> str:
                 f"{a.strip()}::text" if _NUMBERED.fullmatch(a.strip()) else a for a in args) + ")"
         elif name == "list":
             call = f"array_agg({','.join(args)})"
+        elif name in ("arg_max", "arg_min", "max_by", "min_by"):  # rows with a NULL value or key do not count
+            value, key = args[0].strip(), args[1].strip()
+            order = "DESC" if name in ("arg_max", "max_by") else "ASC"
+            picked = f"1:{args[2].strip()}" if len(args) == 3 else "1"
+            call = (f"((array_agg({value} ORDER BY {key} {order}) FILTER (WHERE ({value}) IS NOT NULL "
+                    f"AND ({key}) IS NOT NULL))[{picked}])")
         else:
             typed = _AS_BIGINT.match(args[0])
             if not typed:
@@ -170,7 +227,9 @@ def to_postgres(sql: str) -> Translated:
         return f"${names.index(name) + 1}"
 
     text = _rewrite_calls(_PLACEHOLDER.sub(number, text))
+    text = _by_all(text)
     text = _INTERVAL.sub(lambda m: f"INTERVAL '{m.group(1)} {m.group(2).lower()}s'", text)
+    text = _INTERVAL_OF.sub(lambda m: f"(({m.group(1)}) * INTERVAL '1 {m.group(2).lower()}')", text)
     if positional and names:
         raise ValueError("SQL mixes ? and $name placeholders")
     pieces = _NUMBERED.split(text)       # text, slot, text, slot ... text

@@ -31,6 +31,10 @@ from voc.store.schema import PG_MIGRATIONS_DIR, available_migrations
 
 MIGRATION_LOCK = 0x564F43  # "VOC": pg_advisory_xact_lock key of the migration runner
 CONNECT_TIMEOUT_S = 10
+# A write waits at most this long for a row another transaction holds (the desk's transactions take
+# milliseconds), then fails as a write conflict (LockNotAvailable, in dialect.CONFLICT_ERRORS): callers give
+# their conflict message instead of hanging, even when the holder is a connection of the same thread.
+LOCK_TIMEOUT = "3s"
 POOL_MAX = 12
 
 _TIMESTAMP_OIDS = {1114, 1184, 1082}  # timestamp, timestamptz, date
@@ -73,13 +77,13 @@ class PgCursor:
         self._temps: list[str] = []
 
     # -- statements --------------------------------------------------------------------------------
-    def execute(self, sql: str, params=None) -> "PgCursor":
-        self._cur.execute(*dialect.to_postgres(sql).bind(params))
+    def execute(self, query: str, params=None) -> "PgCursor":
+        self._cur.execute(*dialect.to_postgres(query).bind(params))
         self._rows = None if self._cur.description is not None else [(max(self._cur.rowcount, 0),)]
         return self
 
-    def executemany(self, sql: str, params_seq) -> "PgCursor":
-        stmt = dialect.to_postgres(sql)
+    def executemany(self, query: str, params_seq) -> "PgCursor":
+        stmt = dialect.to_postgres(query)
         self._cur.executemany(stmt.sql, [stmt.bind(p)[1] for p in params_seq])
         self._rows = [(max(self._cur.rowcount, 0),)]
         return self
@@ -215,7 +219,7 @@ class PostgresDatabase:
         self._pool = ConnectionPool(
             url, min_size=1, max_size=max_size, open=False, configure=_configure, name="voc",
             kwargs={"autocommit": True, "cursor_factory": RawCursor, "connect_timeout": CONNECT_TIMEOUT_S,
-                    "options": "-c TimeZone=UTC", "application_name": "voc-desk"})
+                    "options": f"-c TimeZone=UTC -c lock_timeout={LOCK_TIMEOUT}", "application_name": "voc-desk"})
         try:
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
         except PoolTimeout as error:
@@ -259,6 +263,7 @@ class PostgresDatabase:
         a second process starting at once waits, then finds them applied."""
         applied = []
         with self.transaction() as cur:
+            cur.execute("SET LOCAL lock_timeout = 0")          # another process's migrations may take a while
             cur.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
             done = _applied(cur)
             for version, name, path in available_migrations(PG_MIGRATIONS_DIR):

@@ -120,6 +120,23 @@ CREATE FUNCTION ends_with(value TEXT, suffix TEXT) RETURNS BOOLEAN LANGUAGE sql 
     SELECT right(value, length(suffix)) = suffix
 $$;
 
+-- DuckDB's date_diff: the number of `part` boundaries between two times (second, minute, hour, day).
+CREATE FUNCTION date_diff(part TEXT, start_at TIMESTAMP, end_at TIMESTAMP) RETURNS BIGINT
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT (extract(epoch FROM date_trunc(part, end_at) - date_trunc(part, start_at))
+            / CASE lower(part) WHEN 'second' THEN 1 WHEN 'minute' THEN 60 WHEN 'hour' THEN 3600
+                               WHEN 'day' THEN 86400 END)::BIGINT
+$$;
+
+-- DuckDB's table function range(start, stop, step): start, start + step ... before stop.
+CREATE FUNCTION range(start_at TIMESTAMP, stop_at TIMESTAMP, step INTERVAL) RETURNS SETOF TIMESTAMP
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT g FROM generate_series(start_at, stop_at, step) AS g WHERE g < stop_at
+$$;
+CREATE FUNCTION range(stop_at BIGINT) RETURNS SETOF BIGINT LANGUAGE sql IMMUTABLE AS $$
+    SELECT generate_series(0, stop_at - 1)
+$$;
+
 -- TRY_CAST(x AS BIGINT) of the DuckDB SQL (voc.store.dialect): NULL when x is not a whole number.
 CREATE FUNCTION voc_try_bigint(value TEXT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN value ~ '^\s*[-+]?[0-9]{1,18}\s*$' THEN trim(value)::BIGINT END
