@@ -1,4 +1,5 @@
-"""Shared fixtures: a real DuckDB file per test, actors of each role, a valid intake draft, AppTest runs."""
+"""Shared fixtures: a real database per test (a DuckDB file; a PostgreSQL database for the server-mode
+runs), actors of each role, a valid intake draft, AppTest runs."""
 from __future__ import annotations
 
 import itertools

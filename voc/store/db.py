@@ -16,7 +16,7 @@ from typing import Iterator
 import duckdb
 
 from voc.store import dialect
-from voc.store.schema import available_migrations
+from voc.store.schema import MIGRATIONS_DIR, available_migrations  # noqa: F401  (MIGRATIONS_DIR for older callers)
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "voc.duckdb"
 
