@@ -1,6 +1,8 @@
-"""Shared fixtures: a real DuckDB file per test, actors of each role, a valid intake draft, AppTest runs."""
+"""Shared fixtures: a real database per test (a DuckDB file; a PostgreSQL database for the server-mode
+runs), actors of each role, a valid intake draft, AppTest runs."""
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from dataclasses import replace
@@ -36,8 +38,50 @@ def pg_server():
         yield server
 
 
+PG_TEMPLATE = "voc_template"
+# The test folders whose `db` tests run on both backends ([duckdb] and [postgres]); elsewhere `db` is the
+# DuckDB file only. A test module can opt in with `BOTH_BACKENDS = True`.
+BOTH_BACKEND_DIRS = ("store", "desk", "accounts", "mail")
+_pg_names = itertools.count(1)
+
+
+def pytest_generate_tests(metafunc):
+    if "db" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("duckdb_only"):
+        return
+    folder = Path(str(metafunc.definition.path)).parent
+    if (folder.parent == ROOT / "tests" and folder.name in BOTH_BACKEND_DIRS) or getattr(
+            metafunc.module, "BOTH_BACKENDS", False):
+        metafunc.parametrize("db", ["duckdb", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    """A database migrated once per session: every PostgreSQL test starts from a copy of it."""
+    from voc.store.pg import PostgresDatabase
+
+    PostgresDatabase(pg_server.create_database(PG_TEMPLATE)).close()
+    return PG_TEMPLATE
+
+
 @pytest.fixture
-def db(tmp_path):
+def pg_db(pg_server, pg_template):
+    """A fresh, migrated PostgreSQL database for one test (a copy of the template), dropped afterwards."""
+    from voc.store.pg import PostgresDatabase
+
+    name = f"voc_test_{os.getpid()}_{next(_pg_names)}"
+    database = PostgresDatabase(pg_server.create_database(name, template=pg_template))
+    yield database
+    database.close()
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def db(request, tmp_path):
+    """The test's database: a DuckDB file, or (parametrised "postgres", see pytest_generate_tests) a
+    fresh PostgreSQL database."""
+    if getattr(request, "param", "duckdb") == "postgres":
+        yield request.getfixturevalue("pg_db")
+        return
     database = Database(tmp_path / "voc.duckdb")
     yield database
     database.close()

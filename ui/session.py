@@ -1,8 +1,8 @@
-"""The one cached DuckDB connection, the signed-in user and the login gate.
+"""The one cached database (DuckDB, or PostgreSQL in server mode), the signed-in user and the login gate.
 
 A signed-in user is kept in the tab's session state. The browser also holds the session token in a
 cookie (a session cookie: it goes when the browser closes), so a reload or a new tab resumes the
-login; every run checks the token against DuckDB, so signing out, a password change or a
+login; every run checks the token against the database, so signing out, a password change or a
 deactivated account ends the login in every tab."""
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from streamlit.errors import StreamlitAPIException
 from voc.accounts import sessions, users
 from voc.accounts.access import PERMISSION_MESSAGES, Actor, Permission
 from voc.clock import utcnow
-from voc.store.db import Database
-from voc.errors import DomainError
+from voc.store.db import open_db
+from voc.errors import DatabaseUnavailable, DomainError
 from voc.setup import ensure_defaults, ensure_text_engine
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,13 +32,24 @@ HOME_PAGE = "pages/home.py"
 PAGE_REFUSED = "Bạn không có quyền mở trang này."
 
 
+def get_db():
+    """The process's database (voc.store.db.open_db: the DuckDB file, or PostgreSQL in server mode).
+    When the configured database cannot be used the page says why and stops: no silent fallback."""
+    try:
+        return _shared_db()
+    except DatabaseUnavailable as error:
+        st.error(str(error))
+        st.stop()
+
+
 @st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
-def get_db() -> Database:
-    """One connection for the whole server process; each unit of work takes its own cursor.
+def _shared_db():
+    """One connection (a pool in server mode) for the whole server process; each unit of work takes its
+    own cursor.
 
     The text engine (scikit-learn, a first theme model) loads on a background thread, so the first
     page after a start does not wait for it; tagging at intake waits for it if need be."""
-    db = Database()
+    db = open_db()
     ensure_defaults(db, text_engine=False)
     threading.Thread(target=ensure_text_engine, args=(db,), name="voc-text-engine", daemon=True).start()
     return db

@@ -33,3 +33,7 @@ class ValidationErrors(ValidationError):
     def __init__(self, problems: list[ValidationError]):
         super().__init__(" ".join(str(p) for p in problems), problems[0].field if problems else None)
         self.problems = problems
+
+
+class DatabaseUnavailable(DomainError):
+    """The configured database cannot be used (VOC_DATABASE_URL): the start stops, never a silent fallback."""

@@ -198,14 +198,14 @@ def test_imported_cases_are_tagged_in_batches_by_the_intake_tagger(db, tmp_path)
         themes = dict(cur.execute(
             "SELECT c.ticket_code, list(t.theme_code) FROM cases c JOIN case_themes t ON t.case_id = c.id "
             "GROUP BY 1").fetchall())
-        stored = cur.execute("SELECT case_id, theme_code, score, evidence, source FROM case_themes ORDER BY ALL").fetchall()
+        stored = cur.execute("SELECT case_id, theme_code, score, evidence, source FROM case_themes ORDER BY 1, 2").fetchall()
     assert len(themes) == n
     for i in range(n):
         assert IMPORT_TEXTS[i % len(IMPORT_TEXTS)][1] in themes[f"OLD-{i:05d}"]
     backfill(db, workers=1)                    # tagging them again as the backfill does changes nothing
     with db.cursor() as cur:
         assert cur.execute("SELECT case_id, theme_code, score, evidence, source FROM case_themes "
-                           "ORDER BY ALL").fetchall() == stored
+                           "ORDER BY 1, 2").fetchall() == stored
 
 
 def test_reimport_does_not_tag_existing_cases_again(db, tmp_path):
@@ -214,16 +214,16 @@ def test_reimport_does_not_tag_existing_cases_again(db, tmp_path):
     source = write(tmp_path / "old.csv", [HEADER, *GOOD])
     assert import_csv(db, SYSTEM, source).tagged == 2
     with db.cursor() as cur:
-        before = cur.execute("SELECT case_id, theme_code, tagged_at FROM case_themes ORDER BY ALL").fetchall()
+        before = cur.execute("SELECT case_id, theme_code, tagged_at FROM case_themes ORDER BY 1, 2").fetchall()
     again = import_csv(db, SYSTEM, source)
     assert (again.imported, again.tagged, again.already_present) == (0, 0, 2)
     with db.cursor() as cur:
-        assert cur.execute("SELECT case_id, theme_code, tagged_at FROM case_themes ORDER BY ALL").fetchall() == before
+        assert cur.execute("SELECT case_id, theme_code, tagged_at FROM case_themes ORDER BY 1, 2").fetchall() == before
 # --- issue #14 item 16: the rejects file, re-importing it after a fix, a dry run, the sample ---------------
 
 def tables(db) -> dict[str, list[tuple]]:
     with db.cursor() as cur:
-        return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+        return {t: cur.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
                 for t in ("cases", "case_rounds", "events", "settings", "branches")}
 
 

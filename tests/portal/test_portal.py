@@ -23,6 +23,8 @@ from voc.portal.abuse import Limits, LookupLocked, TooManyRequests
 from voc.portal.lookup import LookupFailed
 from voc.portal.submission import BotSuspected, PortalSubmission, TooFast
 
+BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
+
 T = MONDAY_0910
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 ADMIN = Actor("admin", Role.ADMIN, None, "Quản trị viên")

@@ -7,6 +7,8 @@ from voc.text.classifier import ThemeModel, load_active_model, retrain, train, t
 from voc.text.normalize import analyse
 from voc.text.tagging import correct_case
 
+BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
+
 TEXTS = ["web sập từ sáng", "website không vào được", "máy chủ chết cả ngày", "web die liên tục",
          "bị trừ tiền hai lần", "tính cước sai tháng này", "thu phí không báo trước", "trừ tiền oan",
          "mail không gửi được", "thư vào spam hết", "không nhận được email", "hộp thư đầy"]

@@ -3,6 +3,8 @@ from voc import setup
 from voc.cli.bench_tagging import seed_untagged_cases
 from voc.text.discovery import discover, rank_phrases
 
+BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
+
 POOR = [(1, "Mail bị dội liên tục từ sáng"), (2, "khách báo mail bị dội, không gửi được báo giá"),
         (3, "mail bi doi het, xu ly gap"), (4, "Xin chào, cổng thanh toán lỗi")]
 GOOD = [(10, "Xin chào, web bị sập"), (11, "Xin chào, bị trừ tiền"), (12, "xin chào, hosting chậm")]

@@ -8,6 +8,8 @@ from voc.text.normalize import analyse
 from voc.text.tagging import GlossaryMatcher, tag_case, tagger_for
 from voc.text.taxonomy import GlossaryTerm
 
+BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
+
 
 def _matcher(*pairs):
     return GlossaryMatcher([GlossaryTerm(i, term, "", code) for i, (term, code) in enumerate(pairs)])

@@ -4,6 +4,8 @@ from voc.cli.bench_tagging import seed_untagged_cases
 from voc.text import learning
 from voc.text.learning import format_curve, learning_curve
 
+BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
+
 CASES = [("Hộp thư công ty bị dội về toàn bộ", "email_delivery"), ("Cước tháng này tính gấp đôi", "billing"),
          ("Trang bán hàng đứng hình cả buổi", "downtime"), ("Đợi tổng đài nửa tiếng chưa ai bắt", "support_responsiveness")]
 

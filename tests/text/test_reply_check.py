@@ -11,6 +11,8 @@ from voc.model import Case, Channel, Customer, IssueKind, Service, Status
 from voc.text.reply_check import check_reply, default_template_texts
 from voc.plaintext import strip_diacritics
 
+BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
+
 GOOD = (
     "Kính gửi anh An,\n"
     "Công ty xin chân thành cảm ơn anh đã phản ánh việc website bị gián đoạn sáng thứ Bảy. "

@@ -13,6 +13,8 @@ from voc.clock import local_date
 from voc.model import Service
 from voc.text.similar import MIN_SIMILARITY, similar_cases, tokens
 
+BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
+
 
 def log(db, actor, content: str, request: str, days_before: int = 1, service: Service = Service.HOSTING):
     at = MONDAY_0910 - timedelta(days=days_before)
@@ -99,6 +101,7 @@ def test_nothing_similar_gives_empty_list(db, staff):
 
 
 @pytest.mark.slow
+@pytest.mark.duckdb_only
 def test_fast_on_a_million_cases(db, staff, dataset):
     query, _ = dataset
     with db.transaction() as cur:

@@ -11,6 +11,8 @@ from voc.cli.bench_tagging import seed_untagged_cases
 from voc.text.normalize import analyse
 from voc.text.tagging import backfill, case_tags, correct_case, tag_case, tag_text
 
+BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
+
 
 def test_unaccented_chat_text_is_tagged_like_accented_text():
     bare = tag_text("web bi sap tu sang, goi ko ai nghe may")

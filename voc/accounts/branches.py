@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-import duckdb
-
 from voc.accounts.access import Actor, Permission, Role
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.errors import ConflictError, NotFound, ValidationError
 from voc.plaintext import clean_text, fold
+from voc.store.dialect import CONFLICT_ERRORS
 
 MAX_NAME_CHARS = 60
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
@@ -174,7 +173,7 @@ def rename_branch(db, actor: Actor, name: str, new_name: str, *, merge: bool = F
             record_event(cur, actor.username, "branch", bid, "branch_renamed", {"name": old}, {"name": new_name},
                          note, at=now)
             return _branch(cur, bid)
-    except duckdb.TransactionException as error:
+    except CONFLICT_ERRORS as error:
         raise ConflictError("Có người khác đang sửa các hồ sơ của chi nhánh này; vui lòng thử lại.") from error
 
 

@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from voc.accounts import branches
 from voc.accounts.access import STAFF_WITHOUT_BRANCH, SYSTEM, Actor, Permission, Role
 from voc.store.audit import record_event
+from voc.store.dialect import one_at_a_time
 from voc.clock import from_db, to_db, utcnow
 from voc.errors import NotFound, ValidationError, ValidationErrors
 from voc.accounts.sessions import EndReason, end_user_sessions
@@ -223,6 +224,7 @@ def create_user(db, actor: Actor, username: str, display_name: str, role: Role, 
 def ensure_first_admin(db, now: datetime | None = None) -> str | None:
     """On first start create `admin`; return the generated password (to show once) if none was given."""
     with db.transaction() as cur:
+        one_at_a_time(cur, "first_admin")
         if count_users(cur):
             return None
         given = os.environ.get(ADMIN_PASSWORD_ENV)

@@ -11,7 +11,7 @@ from voc.cli import mail_commands, text_commands
 from voc.cli.database import open_database
 from voc.accounts.access import SYSTEM
 from voc.clock import parse_iso, utcnow
-from voc.store.db import Database, db_path
+from voc.store.db import Database, db_path, open_db
 from voc.errors import DomainError
 from voc.progress import console_progress as _progress
 

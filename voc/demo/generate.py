@@ -144,7 +144,7 @@ def _record_generation(cur, report: DemoReport, n_cases: int, actor_name: str) -
     meta = {"seed": report.seed, "n_cases": n_cases, "until": report.until.isoformat(),
             "generated_at": utcnow().replace(microsecond=0).isoformat(),
             "counts": {k: v for k, v in asdict(report).items() if isinstance(v, int) and k != "seed"}}
-    cur.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+    cur.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [SETTINGS_KEY, json.dumps(meta, ensure_ascii=False)])
     record_event(cur, actor_name, "demo", SETTINGS_KEY, "generated", None, meta,
                  f"Tạo dữ liệu mẫu (demo): {report.cases} hồ sơ, seed {report.seed}")

@@ -10,8 +10,6 @@ from collections import Counter
 from datetime import datetime
 from typing import Callable, Iterator, Sequence
 
-import duckdb
-
 from voc.store import case_store
 from voc.text import reply_check
 from voc.accounts.access import Actor
@@ -26,6 +24,7 @@ from voc.errors import ConflictError, NotFound, ValidationError
 from voc.desk.lifecycle import Action
 from voc.model import Case, Delivery, Letter, LetterDelivery, LetterKind, Status
 from voc.plaintext import clean_text, fold
+from voc.store.dialect import CONFLICT_ERRORS
 
 MAX_LETTER_CHARS = 20_000
 
@@ -267,7 +266,7 @@ def issue_letter(db, actor: Actor, ticket_code: str, kind: LetterKind, subject: 
         try:
             return _issue(db, actor, ticket_code, kind, subject, body, delivery, meeting_at, meeting_place,
                           supersedes, expected_version, at)
-        except duckdb.TransactionException as error:   # two issues took the year's counter at once
+        except CONFLICT_ERRORS as error:   # two issues took the year's counter at once
             attempts -= 1
             if not attempts:
                 raise ConflictError(NUMBER_BUSY_MESSAGE) from error
@@ -321,7 +320,7 @@ def _issue(db, actor: Actor, ticket_code: str, kind: LetterKind, subject: str, b
 _LETTER_COLUMNS = ("l.id, l.case_id, l.round, l.kind, l.doc_number, l.subject, l.body, l.meeting_at, "
                    "l.meeting_place, l.issued_at, l.issued_by, l.supersedes, "
                    "(SELECT o.doc_number FROM letters o WHERE o.id = l.supersedes), "
-                   "(SELECT arg_min(n.doc_number, n.issued_at) FROM letters n WHERE n.supersedes = l.id), "
+                   "(SELECT n.doc_number FROM letters n WHERE n.supersedes = l.id ORDER BY n.issued_at, n.id LIMIT 1), "
                    "l.delivery_method, l.delivery_recipient, l.delivered_at")
 
 

@@ -66,7 +66,7 @@ def save_policy(db, actor: Actor, policy: Policy) -> Policy:
         for name, value in asdict(policy).items():
             text = value.value if isinstance(value, CalendarMode) else str(value)
             cur.execute(
-                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [_PREFIX + name, text]
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_PREFIX + name, text]
             )
         record_event(cur, actor.username, "setting", "policy", "policy_changed", asdict(before), asdict(policy))
     return policy

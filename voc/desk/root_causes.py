@@ -100,7 +100,8 @@ def record_root_cause(db, actor: Actor, ticket_code: str, category: RootCauseCat
         if before is not None and before.audit_view() == after.audit_view():
             return before                      # nothing changed: no new event
         cur.execute(
-            f"INSERT OR REPLACE INTO root_causes ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO root_causes ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE "
+            "SET " + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:]),
             [case.id, category.value, cause, action, owner, due_date, to_db(done_at) if done_at else None,
              actor.username, to_db(now)])
         record_event(cur, actor.username, "case", case.id, "root_cause_recorded",

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from voc.clock import LOCAL_TZ, to_db
+from voc.store.dialect import CATALOG_ERRORS
 
 LOCAL_OFFSET = "INTERVAL 7 HOUR"
 GRAINS = ("week", "month")
@@ -108,7 +108,7 @@ def with_theme_names(cur, df: pd.DataFrame, column: str = "theme") -> pd.DataFra
 def theme_names(cur) -> dict[str, str]:
     try:
         return dict(cur.execute("SELECT code, name_vi FROM themes").fetchall())
-    except duckdb.CatalogException:
+    except CATALOG_ERRORS:
         return {}
 
 

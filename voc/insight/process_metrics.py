@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from voc.clock import to_db, utcnow
 from voc.insight.analytics import GRAINS, LOCAL_OFFSET, Filters, fetch_df, filter_clause
+from voc.store.dialect import CONFLICT_ERRORS
 
 
 OPEN_STATUSES = ("received", "verifying", "replied", "awaiting_customer")
@@ -65,7 +65,8 @@ def refresh_state_hours(cur) -> int:
                         {"ids": ids})
             cur.execute(f"INSERT INTO case_state_hours ({columns}) " + _STATE_SPANS_SQL.format(scope=scope),
                         {"ids": ids})
-    cur.execute("INSERT OR REPLACE INTO analytics_watermarks (name, value) VALUES ('state_hours', ?)", [latest])
+    cur.execute("INSERT INTO analytics_watermarks (name, value) VALUES ('state_hours', ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value", [latest])
     return count
 
 
@@ -75,7 +76,7 @@ def prepare(db) -> bool:
         with db.transaction() as cur:
             refresh_state_hours(cur)
         return True
-    except duckdb.TransactionException:
+    except CONFLICT_ERRORS:
         return False
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from voc.accounts.access import Actor
@@ -12,6 +11,7 @@ from voc.accounts.privacy import sees_contacts, text_for
 from voc.clock import LOCAL_TZ
 from voc.insight.analytics import Filters, fetch_df, filter_clause, local_midnight_utc
 from voc.text.reply_review import ReviewState
+from voc.store.dialect import CONFLICT_ERRORS
 
 
 def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: int | None = None, *,
@@ -54,9 +54,9 @@ def reply_queue(cur, f: Filters, limit: int = 50, offset: int = 0, max_score: in
         FROM letters l JOIN cases c ON c.id = l.case_id LEFT JOIN reply_checks rc ON rc.letter_id = l.id
         LEFT JOIN (SELECT letter_id, count(*) AS reviews, arg_max(reviewer, id) AS reviewer,
                           max(reviewed_at) AS reviewed_at, arg_max(comment, id) AS comment  -- latest non-empty
-                   FROM reply_reviews WHERE letter_id IN (SELECT unnest($ids)) GROUP BY letter_id) rv
+                   FROM reply_reviews WHERE list_contains($ids, letter_id) GROUP BY letter_id) rv
                ON rv.letter_id = l.id
-        WHERE l.id IN (SELECT unnest($ids)) ORDER BY l.issued_at DESC, l.id DESC""", {"ids": ids})
+        WHERE list_contains($ids, l.id) ORDER BY l.issued_at DESC, l.id DESC""", {"ids": ids})
     for column in ("issued_at", "reviewed_at"):
         df[column] = pd.to_datetime(df[column]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
     return df, total
@@ -79,7 +79,7 @@ def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: in
         try:
             with db.transaction() as cur:
                 reply_check.score_letters(cur, missing)
-        except duckdb.TransactionException:
+        except CONFLICT_ERRORS:
             pass  # another session stored them meanwhile
         with db.cursor() as cur:
             df, total = query(cur)

@@ -113,9 +113,9 @@ def workload(cur, at: datetime, branch_scope: str | None = None) -> list[dict]:
     """Per branch and staff member: open cases and how many sit on each board list."""
     counts = ", ".join(f"count(*) FILTER (WHERE {cond}) AS {key}" for key, cond in LISTS.items())
     sql = (
-        f"SELECT coalesce(c.branch, '') AS branch, coalesce(c.staff, '') AS staff, count(*) AS open_cases, {counts} "
-        f"FROM cases c WHERE {OPEN_SQL} AND c.received_at <= $at AND {SCOPE_SQL} "
-        "GROUP BY ALL ORDER BY reply_overdue + resolution_overdue DESC, due_24h DESC, branch, staff"
+        f"SELECT * FROM (SELECT coalesce(c.branch, '') AS branch, coalesce(c.staff, '') AS staff, "
+        f"count(*) AS open_cases, {counts} FROM cases c WHERE {OPEN_SQL} AND c.received_at <= $at AND {SCOPE_SQL} "
+        "GROUP BY 1, 2) AS w ORDER BY reply_overdue + resolution_overdue DESC, due_24h DESC, branch, staff"
     )
     params = _base_params(at, branch_scope)
     names = ("branch", "staff", "open_cases", *LISTS)
@@ -218,7 +218,7 @@ def aging(cur, at: datetime, branch_scope: str | None = None) -> list[dict]:
         SELECT c.status, CASE {bucket_case} END AS bucket FROM (
             SELECT c.*, date_diff('day', CAST(c.received_at + {LOCAL_OFFSET} AS DATE),
                                   CAST($at + {LOCAL_OFFSET} AS DATE)) AS age
-            FROM cases c WHERE {OPEN_SQL} AND c.received_at <= $at AND {SCOPE_SQL}) c)
+            FROM cases c WHERE {OPEN_SQL} AND c.received_at <= $at AND {SCOPE_SQL}) c) AS aged
     GROUP BY ALL
     """
     params = {"at": to_db(at), "scope": branch_scope}

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import duckdb
-
 from voc.accounts.access import Actor
 from voc.accounts.privacy import sees_contacts, text_for, values_for
 from voc.clock import format_local, parse_iso
 from voc.insight.analytics import theme_names
 from voc.store.audit import Event, events_for
 from voc.text.reply_review import EVENT_ACTION as REVIEW_EVENT
+from voc.store.dialect import CATALOG_ERRORS
 
 # An event written within this long of the moment it happened counts as recorded then.
 RECORDED_SAME_WITHIN = timedelta(minutes=1)
@@ -153,7 +152,7 @@ def case_story(cur, ticket_code: str, reader: Actor) -> CaseStory:
         themes = [(code, names.get(code, code), score) for code, score in cur.execute(
             "SELECT theme_code, max(score) FROM case_themes WHERE case_id = ? GROUP BY 1 ORDER BY 2 DESC",
             [case.id]).fetchall()]
-    except duckdb.CatalogException:
+    except CATALOG_ERRORS:
         themes = []
     return CaseStory(case, themes, [entry(e, reader) for e in events_for(cur, "case", case.id)],
                      letters_of(cur, case.id, reader), followups_of(cur, case.id, reader)[::-1])

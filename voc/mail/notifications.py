@@ -19,8 +19,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-import duckdb
-
 from voc.accounts.access import Actor, Role
 from voc.clock import from_db, local, to_db, utcnow
 from voc.errors import ValidationError
@@ -30,6 +28,7 @@ from voc.model import Case, Service
 from voc.numbers import vn_number, vn_p_value
 from voc.store.audit import record_event
 from voc.store.pending import PendingRows, insert
+from voc.store.dialect import CONFLICT_ERRORS, CONSTRAINT_ERRORS
 
 DEFAULT_DUE_HOURS = 4
 MIN_DUE_HOURS, MAX_DUE_HOURS = 1, 72
@@ -133,7 +132,7 @@ def recipients(cur, *, branch: str | None = None) -> list[Recipient]:
     rows = cur.execute(
         f"SELECT u.username, u.display_name, u.email, u.role, u.branch, {settings} "
         "FROM users u LEFT JOIN notification_settings s ON s.username = u.username "
-        "WHERE u.active AND coalesce(trim(u.email), '') <> '' AND (? IS NULL OR u.branch = ?) ORDER BY u.username",
+        "WHERE u.active AND coalesce(trim(u.email), '') <> '' AND (CAST(? AS VARCHAR) IS NULL OR u.branch = ?) ORDER BY u.username",
         [branch, branch]).fetchall()
     return [Recipient(r[0], r[1], r[2].strip(), Role(r[3]), r[4], _settings(r[5:])) for r in rows]
 
@@ -363,7 +362,7 @@ def notify_once(db, *, at: datetime | None = None, alerts: bool = True) -> Notif
             continue
         try:
             outcome = _digest_for(db, who, at)
-        except (duckdb.ConstraintException, duckdb.TransactionException):
+        except CONSTRAINT_ERRORS + CONFLICT_ERRORS:
             report.collisions += 1
             continue
         report.digests += outcome == "sent"
@@ -375,7 +374,7 @@ def notify_once(db, *, at: datetime | None = None, alerts: bool = True) -> Notif
         for who in watchers if found else []:
             try:
                 count = _alerts_for(db, who, found, at)
-            except (duckdb.ConstraintException, duckdb.TransactionException):
+            except CONSTRAINT_ERRORS + CONFLICT_ERRORS:
                 report.collisions += 1
                 continue
             report.alerts += count

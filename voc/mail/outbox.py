@@ -160,7 +160,7 @@ def thread_of(cur, case_id: int) -> tuple[str | None, tuple[str, ...]]:
     """(In-Reply-To, References) for the next mail about a case: the earlier mails of its thread."""
     rows = cur.execute(
         "SELECT message_id FROM (SELECT message_id, queued_at, id FROM mail_outbox WHERE case_id = ? "
-        "ORDER BY queued_at DESC, id DESC LIMIT ?) ORDER BY queued_at, id", [case_id, MAX_REFERENCES]).fetchall()
+        "ORDER BY queued_at DESC, id DESC LIMIT ?) AS recent ORDER BY queued_at, id", [case_id, MAX_REFERENCES]).fetchall()
     ids = tuple(r[0] for r in rows)
     return (ids[-1] if ids else None), ids
 

@@ -87,7 +87,7 @@ def list_items(db, actor: Actor, status: QuarantineStatus | None = QuarantineSta
     """Newest first; `status=None` lists every entry."""
     actor.require(Permission.MANAGE_MAIL)
     with db.cursor() as cur:
-        rows = cur.execute(_SELECT + " WHERE ? IS NULL OR q.status = ? ORDER BY q.id DESC LIMIT ?",
+        rows = cur.execute(_SELECT + " WHERE CAST(? AS VARCHAR) IS NULL OR q.status = ? ORDER BY q.id DESC LIMIT ?",
                            [status and status.value, status and status.value, limit]).fetchall()
     return [_item(r) for r in rows]
 

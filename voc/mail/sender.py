@@ -28,14 +28,13 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 
-import duckdb
-
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.errors import ConflictError
 from voc.mail.outbox import OUTBOX_COLUMNS, MailStatus, OutboxMail, row_to_mail
 from voc.mail.settings import MailSettings, SmtpSecurity, SmtpSettings
+from voc.store.dialect import CONFLICT_ERRORS
 
 SYSTEM_ACTOR = "system"
 CLAIM_CHUNK = 100
@@ -168,7 +167,7 @@ def _retrying(work, tries: int = 5):
     for attempt in range(tries):
         try:
             return work()
-        except duckdb.TransactionException:
+        except CONFLICT_ERRORS:
             if attempt == tries - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-import duckdb
-
 from voc.store.audit import record_event
 from voc.clock import format_local, from_db, to_db
 from voc.errors import DomainError
+from voc.store.dialect import CONFLICT_ERRORS
 
 SECRET_KEY = "portal.key_secret"
 PORTAL_USER = "portal"
@@ -169,5 +168,5 @@ def prune(db, at: datetime) -> None:
         with db.transaction() as cur:
             cur.execute("DELETE FROM portal_hits WHERE hit_at < ?", [to_db(at - KEEP_HITS)])
             cur.execute("DELETE FROM portal_locks WHERE locked_until < ?", [to_db(at)])
-    except duckdb.TransactionException:
+    except CONFLICT_ERRORS:
         pass

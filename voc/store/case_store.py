@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
 
-import duckdb
-
 from voc.clock import from_db, to_db
 from voc.errors import ConflictError, NotFound
 from voc.model import Case, Channel, Customer, IssueKind, ReferralBody, Service, SlaState, Status
 from voc.plaintext import MIN_PHONE_DIGITS, email_query, fold, phone_key, phone_query
 from voc.store.pending import PendingRows, insert
+from voc.store.dialect import CONFLICT_ERRORS
 
 CASE_COLUMNS = (
     "id", "ticket_code", "received_at", "channel", "issue_kind", "service",
@@ -112,7 +111,7 @@ def update_case(cur, case: Case, changes: dict[str, Any], updated_at: datetime) 
             f"UPDATE cases SET {assignments}version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
             values + [to_db(updated_at), case.id, case.version],
         ).fetchone()[0]
-    except duckdb.TransactionException as error:
+    except CONFLICT_ERRORS as error:
         raise ConflictError(CONFLICT_MESSAGE) from error
     if updated != 1:
         raise ConflictError(CONFLICT_MESSAGE)
@@ -164,8 +163,8 @@ _OPEN_SQL = "status IN ('received','verifying','replied','awaiting_customer')"
 _URGENCY_SQL = (
     "CASE WHEN $at > resolution_due_at THEN 'resolution_overdue' "
     "WHEN (round_replied_at IS NULL OR round_replied_at > $at) AND $at > reply_due_at THEN 'reply_overdue' "
-    "WHEN resolution_due_at - $at <= INTERVAL 24 HOUR "
-    "  OR ((round_replied_at IS NULL OR round_replied_at > $at) AND reply_due_at - $at <= INTERVAL 24 HOUR) "
+    "WHEN resolution_due_at - $at <= INTERVAL '24 hours' "
+    "  OR ((round_replied_at IS NULL OR round_replied_at > $at) AND reply_due_at - $at <= INTERVAL '24 hours') "
     "  THEN 'due_24h' ELSE 'on_time' END"
 )
 
@@ -295,7 +294,7 @@ def sla_counts(cur, at: datetime, branch_scope: str | None = None) -> dict[str, 
     rows = cur.execute(
         f"SELECT state, count(*) FROM (SELECT {_URGENCY_SQL} AS state FROM cases "
         "WHERE received_at <= $at AND coalesce(resolved_at, closed_at, TIMESTAMP '9999-01-01') > $at "
-        "AND ($branch IS NULL OR branch = $branch)) "
+        "AND ($branch IS NULL OR branch = $branch)) AS open_cases "
         "GROUP BY state",
         params,
     ).fetchall()

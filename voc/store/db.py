@@ -1,13 +1,13 @@
-"""The DuckDB file: where it lives, how to open it, and numbered schema migrations.
+"""The DuckDB file: where it lives, how to open it, and numbered schema migrations; and `open_db`,
+which picks the backend (the DuckDB file, or PostgreSQL when $VOC_DATABASE_URL is set: voc.store.pg).
 
-Migrations are the files voc/migrations/NNN_name.sql, applied in order, each in its
-own transaction, and recorded in schema_migrations so a newer app upgrades an older
-file in place without losing data.
+Migrations are the files voc/store/migrations/NNN_name.sql (voc.store.schema), applied in order, each in
+its own transaction, and recorded in schema_migrations so a newer app upgrades an older file in place
+without losing data.
 """
 from __future__ import annotations
 
 import os
-import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,9 +15,10 @@ from typing import Iterator
 
 import duckdb
 
+from voc.store import dialect
+from voc.store.schema import MIGRATIONS_DIR, available_migrations  # noqa: F401  (MIGRATIONS_DIR for older callers)
+
 DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "voc.duckdb"
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -28,15 +29,6 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB_PATH
 
 
-def available_migrations() -> list[tuple[int, str, Path]]:
-    found = []
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), path))
-    return found
-
-
 class Database:
     """One DuckDB connection for the process; work happens on cursors.
 
@@ -45,8 +37,11 @@ class Database:
     `db.transaction()`, which commits or rolls back as one.
     """
 
+    dialect = dialect.DUCKDB
+
     def __init__(self, path: str | os.PathLike | None = None, *, migrate: bool = True):
         self.path = db_path(path)
+        self.key = str(self.path)       # names this database in cache keys (a URL in server mode)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(self.path))
         self._lock = threading.Lock()
@@ -108,5 +103,25 @@ class Database:
         self._con.close()
 
 
-def open_db(path: str | os.PathLike | None = None) -> Database:
-    return Database(path)
+DATABASE_URL_ENV = "VOC_DATABASE_URL"
+
+
+def open_db(path: str | os.PathLike | None = None, *, migrate: bool = True):
+    """The desk's database: PostgreSQL when $VOC_DATABASE_URL is set (server mode, several processes),
+    else the DuckDB file (`path`, $VOC_DB_PATH or data/voc.duckdb) exactly as before.
+
+    A URL of another scheme, or a server that does not answer, stops here with a Vietnamese message
+    (voc.errors.DatabaseUnavailable): the desk never falls back to a local file on its own."""
+    url = (os.environ.get(DATABASE_URL_ENV) or "").strip()
+    if not url:
+        return Database(path, migrate=migrate)
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme not in ("postgresql", "postgres"):
+        from voc.errors import DatabaseUnavailable
+
+        raise DatabaseUnavailable(
+            f"{DATABASE_URL_ENV} phải có dạng postgresql://người_dùng:mật_khẩu@máy:cổng/tên_csdl "
+            f"(đang là lược đồ “{scheme or url[:20]}”). Ứng dụng dừng lại, không chuyển sang tệp DuckDB.")
+    from voc.store.pg import PostgresDatabase
+
+    return PostgresDatabase(url, migrate=migrate)

@@ -466,7 +466,7 @@ def current_labels(cur) -> dict[int, dict[str, bool]]:
         "SELECT case_id, theme_code, is_positive FROM ("
         " SELECT case_id, theme_code, is_positive, row_number() OVER "
         "   (PARTITION BY case_id, theme_code ORDER BY labelled_at DESC, id DESC) AS rn FROM theme_labels"
-        ") WHERE rn = 1"
+        ") AS latest WHERE rn = 1"
     ).fetchall()
     out: dict[int, dict[str, bool]] = {}
     for case_id, code, positive in rows:

@@ -375,10 +375,14 @@ PEER_DAYS = 7     # a reply is compared with the same writer's replies of the we
 PEER_LIMIT = 20   # ... at most this many, the most recent first
 
 
+_REPLACE_CHECK = ("ON CONFLICT (letter_id) DO UPDATE SET case_id = excluded.case_id, score = excluded.score, "
+                  "codes = excluded.codes, checked_at = excluded.checked_at, checker_version = excluded.checker_version")
+
+
 def store_check(cur, letter_id: int, case_id: int, result: ReplyCheck, at: datetime | None = None) -> None:
     cur.execute(
-        "INSERT OR REPLACE INTO reply_checks (letter_id, case_id, score, codes, checked_at, checker_version) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reply_checks (letter_id, case_id, score, codes, checked_at, checker_version) "
+        "VALUES (?, ?, ?, ?, ?, ?) " + _REPLACE_CHECK,
         [letter_id, case_id, result.score, json.dumps(result.codes), to_db(at or utcnow()), CHECKER_VERSION],
     )
 
@@ -465,8 +469,8 @@ def _store_many(cur, results: Sequence[tuple[_LetterRow, ReplyCheck]]) -> None:
     cur.register("reply_check_batch", batch)
     try:
         cur.execute(
-            "INSERT OR REPLACE INTO reply_checks (letter_id, case_id, score, codes, checked_at, checker_version) "
-            "SELECT letter_id, case_id, score, codes::JSON, $at, $v FROM reply_check_batch",
+            "INSERT INTO reply_checks (letter_id, case_id, score, codes, checked_at, checker_version) "
+            "SELECT letter_id, case_id, score, codes::JSON, $at, $v FROM reply_check_batch " + _REPLACE_CHECK,
             {"at": to_db(utcnow()), "v": CHECKER_VERSION})
     finally:
         cur.unregister("reply_check_batch")
@@ -474,8 +478,8 @@ def _store_many(cur, results: Sequence[tuple[_LetterRow, ReplyCheck]]) -> None:
 
 def unchecked_letter_ids(cur, limit: int) -> list[int]:
     return [r[0] for r in cur.execute(
-        "SELECT l.id FROM letters l ANTI JOIN reply_checks c ON c.letter_id = l.id AND c.checker_version = $v "
-        "WHERE l.kind = 'reply' ORDER BY l.issued_at DESC LIMIT $limit",
+        "SELECT l.id FROM letters l WHERE l.kind = 'reply' AND NOT EXISTS (SELECT 1 FROM reply_checks c "
+        "WHERE c.letter_id = l.id AND c.checker_version = $v) ORDER BY l.issued_at DESC LIMIT $limit",
         {"v": CHECKER_VERSION, "limit": limit}).fetchall()]
 
 

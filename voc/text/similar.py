@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from voc.clock import from_db, to_db
 from voc.model import Case, Service, Status
 from voc.plaintext import fold
+from voc.store.dialect import is_duckdb
 
 POOL_SIZE = 5_000
 MIN_SIMILARITY = 0.30
@@ -64,15 +65,16 @@ def tokens(text: str | None) -> list[str]:
     return list(seen)
 
 
-_SQL = f"""
-WITH pool AS (
+_POOL_SQL = """
     SELECT ticket_code, received_at, status, content, request
     FROM cases
     WHERE service = $service AND received_at <= $before AND received_at >= $since
-      AND ($exclude IS NULL OR id <> $exclude)
+      AND (CAST($exclude AS BIGINT) IS NULL OR id <> $exclude)
     ORDER BY received_at DESC
     LIMIT $pool
-), tokenised AS (
+"""
+_SQL = f"""
+WITH pool AS ({_POOL_SQL}), tokenised AS (
     SELECT ticket_code, received_at, status, content,
            list_distinct(list_filter(regexp_split_to_array({_FOLD_SQL}, '[^a-z0-9]+'),
                                      lambda t: length(t) >= $min_chars AND NOT list_contains($stop, t))) AS toks
@@ -104,8 +106,28 @@ def similar_to_text(cur, service: Service, text: str, before: datetime, *, exclu
         "query_len": len(query), "excerpt_chars": excerpt_chars, "limit": limit, "min_score": min_score,
         "recent_since": to_db(before - timedelta(days=recent_days)),
     }
+    if not is_duckdb(cur):
+        return _scored_here(cur, params, query, limit, excerpt_chars, min_score)
     rows = cur.execute(_SQL, params).fetchall()
     return [SimilarCase(r[0], from_db(r[1]), Status(r[2]), r[3], round(float(r[4]), 4), bool(r[5])) for r in rows]
+
+
+def _scored_here(cur, params: dict, query: list[str], limit: int, excerpt_chars: int,
+                 min_score: float) -> list[SimilarCase]:
+    """The same scoring in Python over the same bounded pool, for PostgreSQL (which has neither DuckDB's
+    list functions nor, without an extension, strip_accents): `tokens` is the fold the SQL twins."""
+    wanted = set(query)
+    found = []
+    for code, received_at, status, content, request in cur.execute(
+            _POOL_SQL, {k: params[k] for k in ("service", "before", "since", "exclude", "pool")}).fetchall():
+        toks = set(tokens(f"{content} {request or ''}"))
+        shared = len(toks & wanted)
+        score = shared / (len(toks) + len(wanted) - shared) if shared else 0.0
+        if shared and score >= min_score:
+            found.append(SimilarCase(code, from_db(received_at), Status(status), content[:excerpt_chars],
+                                     round(score, 4), received_at >= params["recent_since"]))
+    found.sort(key=lambda s: (not s.recent, -s.score, -s.received_at.timestamp(), s.ticket_code))
+    return found[:limit]
 
 
 def similar_cases(cur, case: Case, limit: int = 5, within_days: int | None = None,

@@ -27,6 +27,7 @@ from voc.model import TagSource
 from voc.text import risk
 from voc.text.normalize import Analysed, analyse, as_typed, fold_phrase
 from voc.numbers import vn_number
+from voc.store.dialect import database_key, one_at_a_time
 from voc.text.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
 
 RULE_SCORE = 0.9            # confidence of a glossary match on its own
@@ -205,10 +206,8 @@ _default_tagger: Tagger | None = None
 
 
 def _revision(cur) -> tuple:
-    database = cur.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     model = cur.execute("SELECT id, created_at FROM theme_models WHERE active ORDER BY id DESC LIMIT 1").fetchone()
-    return (database[0] if database else None, tuple(glossary_revision(cur)), tuple(model) if model else None)
+    return (database_key(cur), tuple(glossary_revision(cur)), tuple(model) if model else None)
 
 
 def tagger_for(cur) -> Tagger:
@@ -256,6 +255,7 @@ def ensure_model(db) -> int:
         texts, labels = training_examples(cur)
     model = train_cached(texts, labels)
     with db.transaction() as cur:
+        one_at_a_time(cur, "first_theme_model")
         row = cur.execute("SELECT max(id) FROM theme_models WHERE active").fetchone()
         if row and row[0] is not None:
             return row[0]

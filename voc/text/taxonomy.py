@@ -14,6 +14,7 @@ from pathlib import Path
 
 from voc.accounts.access import SYSTEM, Actor, Permission
 from voc.store.audit import record_event
+from voc.store.dialect import one_at_a_time
 from voc.paths import DATA_DIR
 from voc.clock import to_db, utcnow
 from voc.errors import NotFound, ValidationError
@@ -98,6 +99,7 @@ def ensure_defaults(db) -> bool:
     version, themes = load_default_taxonomy()
     seeded = False
     with db.transaction() as cur:
+        one_at_a_time(cur, "taxonomy_defaults")
         row = cur.execute("SELECT value FROM theme_engine_meta WHERE key = ?", [META_TAXONOMY_VERSION]).fetchone()
         if row is None or int(row[0]) < version:
             seeded = _seed(cur, version, themes, load_default_glossary())
@@ -229,7 +231,7 @@ def _term(row) -> GlossaryTerm:
 
 def list_glossary(cur, include_inactive: bool = False, theme_code: str | None = None) -> list[GlossaryTerm]:
     rows = cur.execute(
-        f"SELECT {_TERM_COLUMNS} FROM glossary_terms WHERE (active OR ?) AND (? IS NULL OR theme_code = ?) "
+        f"SELECT {_TERM_COLUMNS} FROM glossary_terms WHERE (active OR ?) AND (CAST(? AS VARCHAR) IS NULL OR theme_code = ?) "
         "ORDER BY theme_code, term_key",
         [include_inactive, theme_code, theme_code],
     ).fetchall()
