@@ -49,22 +49,30 @@ def test_no_staff_page_is_reachable_even_as_the_first_request_after_start(portal
         assert "import streamlit" not in body and "def " not in body, path
 
 
-def test_file_a_complaint_see_the_code_and_look_it_up(portal_server, browser):
-    page = new_page(browser, portal_server)
-    assert page.get_by_label("Để trống ô này").is_hidden()
+COMPLAINT = "Mail gửi đi bị dội lại từ hôm qua, khách hàng không nhận được."
+
+
+def file_a_complaint(page) -> str:
+    """Fill and send "Gửi khiếu nại" as a customer would; the ticket code the portal shows."""
     page.get_by_label("Họ và tên *").fill("Phạm Thị Hoa")
     page.get_by_role("textbox", name="Email").fill("hoa@example.com")
     page.get_by_role("spinbutton", name="day, Ngày xảy ra sự việc *").click()
     page.keyboard.type((local_date(utcnow()) - timedelta(days=1)).strftime("%d%m%Y"))
     page.keyboard.press("Tab")
-    page.get_by_label("Sự việc đã xảy ra *").fill("Mail gửi đi bị dội lại từ hôm qua, khách hàng không nhận được.")
+    page.get_by_label("Sự việc đã xảy ra *").fill(COMPLAINT)
     page.get_by_label("Quý khách yêu cầu chúng tôi giải quyết như thế nào *").fill("Kiểm tra và khắc phục ngay.")
     page.wait_for_timeout(5_500)          # the portal refuses forms filled faster than a person can
     page.get_by_role("button", name="Gửi khiếu nại").click()
     idle(page)
     success = page.get_by_test_id("stAlert").filter(has_text="Mã hồ sơ").first
     success.wait_for()
-    code = re.search(r"KN-\d{4}-\d{6}", success.inner_text()).group(0)
+    return re.search(r"KN-\d{4}-\d{6}", success.inner_text()).group(0)
+
+
+def test_file_a_complaint_see_the_code_and_look_it_up(portal_server, browser):
+    page = new_page(browser, portal_server)
+    assert page.get_by_label("Để trống ô này").is_hidden()
+    code = file_a_complaint(page)
     page.get_by_text("Chúng tôi đã gửi email xác nhận tới hoa@example.com").wait_for()
     shot(page, "portal-submitted")
 
