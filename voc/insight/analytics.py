@@ -124,6 +124,8 @@ def branch_options(cur) -> list[str]:
 def data_version(cur) -> tuple:
     """A cheap fingerprint that changes whenever cases, events, letters or themes change: read from the
     database, so on PostgreSQL a write by any process changes it (pg_data_version)."""
+    import duckdb    # here: the module's own import may go when its other uses are ported
+
     if not isinstance(cur, duckdb.DuckDBPyConnection):
         return pg_data_version(cur)
     return tuple(cur.execute(

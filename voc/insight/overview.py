@@ -42,7 +42,8 @@ def summary(db, actor: Actor, at: datetime | None = None) -> Summary:
     scope = branch_scope(actor)
     with db.cursor() as cur:
         total, demo = cur.execute(
-            "SELECT count(*), count(*) FILTER (WHERE is_demo) FROM cases WHERE ($branch IS NULL OR branch = $branch)",
+            "SELECT count(*), count(*) FILTER (WHERE is_demo) FROM cases "
+            "WHERE (CAST($branch AS VARCHAR) IS NULL OR branch = $branch)",
             {"branch": scope}).fetchall()[0]
         kpis = tuple(Kpi(label, case_store.count_matching(cur, filt, at, scope), filt) for label, filt in KPIS)
     return Summary(total, demo, kpis)

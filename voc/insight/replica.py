@@ -40,7 +40,8 @@ TABLES: dict[str, str | None] = {
 DERIVED = ("case_state_hours", "analytics_watermarks")   # computed in the copy (voc.insight.process_metrics)
 REFRESH_EVERY_S = 15.0
 MAX_STALE_S = 60.0          # a read waits for a running refresh rather than show older data than this
-WHOLE_TABLE_SHARE = 0.2     # more changed keys than this share of a table: copy the table whole
+WHOLE_TABLE_SHARE = 0.2     # more changed keys than this share of a table (and than 1 000): copy it whole
+WHOLE_TABLE_MIN_KEYS = 1_000
 LOG_KEEP = timedelta(days=1)        # change-log rows kept; a copy last refreshed before that reloads whole
 CLEANUP_EVERY_S = 3600.0
 _CSV_OPTIONS = "header=false, nullstr='\\N', allow_quoted_nulls=false, quote='\"', escape='\"', delim=','"
@@ -156,7 +157,8 @@ class Replica:
                 full = self._watermark is None or now - self.as_of.replace(tzinfo=None) > LOG_KEEP - timedelta(hours=1)
                 plan = dict.fromkeys(TABLES) if full else self._changed(cur)
                 for table, keys in plan.items():
-                    if keys is not None and len(keys) > WHOLE_TABLE_SHARE * max(self._count(table), 1):
+                    if keys is not None and len(keys) > max(WHOLE_TABLE_SHARE * self._count(table),
+                                                            WHOLE_TABLE_MIN_KEYS):
                         keys = None
                     files[table] = (self._dump(cur, table, keys), keys)
         finally:
@@ -311,6 +313,18 @@ def is_server(db) -> bool:
 def source(db):
     """Where the analytics read: the DuckDB file itself, or in server mode this process's copy."""
     return for_database(db) if is_server(db) else db
+
+
+@contextmanager
+def reading(db, *, exact: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB cursor for the analytics SQL: on the file, or in server mode on the copy (`exact`: brought
+    up to PostgreSQL's current data version first, for work lists that must show the latest writes)."""
+    if not is_server(db):
+        with db.cursor() as cur:
+            yield cur
+        return
+    with for_database(db).cursor(exact=exact) as cur:
+        yield cur
 
 
 def close_all() -> None:
