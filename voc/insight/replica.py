@@ -257,10 +257,11 @@ class Replica:
         pg.commit()
 
     def close(self) -> None:
-        if self._pg is not None:
-            self._pg.close()
-        self._duck.close()
-        shutil.rmtree(self._dir, ignore_errors=True)
+        with self._refresh_lock:            # after a refresh still running (the start-up load)
+            if self._pg is not None:
+                self._pg.close()
+            self._duck.close()
+            shutil.rmtree(self._dir, ignore_errors=True)
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
@@ -302,6 +303,13 @@ def for_database(db) -> Replica:
         if replica is None:
             replica = _replicas[db.key] = Replica(db.url, db.key)
         return replica
+
+
+def start_loading(db) -> None:
+    """In server mode, load this process's copy on a background thread (the first chart then waits less)."""
+    if is_server(db):
+        copy = for_database(db)
+        threading.Thread(target=copy.ensure_fresh, name="voc-analytics-copy", daemon=True).start()
 
 
 def is_server(db) -> bool:

@@ -1,0 +1,144 @@
+"""`python -m voc bench --cases N --postgres` (or `--database-url URL`): the analytics in server mode.
+
+The N demo cases of the DuckDB bench (bench-data/bench-N.duckdb, built once) are copied into PostgreSQL:
+a throw-away cluster (voc.store.pg_testserver) or the database of --database-url (its desk tables are
+emptied first unless they already hold N cases). Then this process's analytics copy
+(voc.insight.replica) is loaded, and the figures are: the load into PostgreSQL, the copy's initial load,
+its refresh after a small write (status changes, events, a retag) and with nothing changed, PostgreSQL's
+data version, and every chart and page on the copy, as `python -m voc bench --cases N` measures them on
+the file. Output: one figure a line, `name: value unit`.
+"""
+from __future__ import annotations
+
+import statistics
+import tempfile
+from pathlib import Path
+
+from voc.accounts.access import Actor, Role
+from voc.cli.bench_analytics import Figure, _ms, bench_pages, bench_search, median_ms, open_dataset
+from voc.insight import analytics, overview
+from voc.insight.replica import Replica
+
+WRITE_ROUNDS = 7
+BENCH_ACTOR = Actor("bench-admin", Role.ADMIN, None, "Bench")
+NOT_COPIED = ("schema_migrations", "replica_changes", "case_state_hours", "analytics_watermarks")
+
+
+def _pg_count(pg, table: str = "cases") -> int:
+    with pg.cursor() as cur:
+        return cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]   # a constant table name
+
+
+def load_into_postgres(duck, pg) -> int:
+    """Copy every desk table of the DuckDB file `duck` into the PostgreSQL database `pg` (emptied first):
+    DuckDB writes CSV, PostgreSQL's COPY reads it; the id sequences continue after the copied ids.
+    Returns the rows copied."""
+    import psycopg
+    from psycopg import sql
+
+    with duck.cursor() as cur:
+        tables = {t: cur.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position", [t]).fetchall() for (t,) in cur.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()
+            if t not in NOT_COPIED}
+    rows = 0
+    with tempfile.TemporaryDirectory(prefix="voc-bench-") as tmp, psycopg.connect(
+            pg.url, options="-c TimeZone=UTC") as con:
+        con.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(sql.Identifier(t) for t in tables)))
+        for table, columns in tables.items():
+            path = Path(tmp) / f"{table}.csv"
+            # bytea's input is '\x' and hex digits (the names come from the file's own catalog)
+            names = ", ".join(f"'\\x' || hex(\"{c}\")" if kind == "BLOB" else f'"{c}"' for c, kind in columns)
+            with duck.cursor() as cur:
+                cur.execute(f"COPY (SELECT {names} FROM \"{table}\") TO '{path}' "
+                            "(FORMAT csv, HEADER false, NULLSTR '\\N', QUOTE '\"', ESCAPE '\"')")
+            copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, NULL '\\N')").format(
+                sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c, _ in columns))
+            with con.cursor() as pcur, pcur.copy(copy_sql) as copy, path.open("rb") as data:
+                while chunk := data.read(1 << 20):
+                    copy.write(chunk)
+                rows += pcur.rowcount if pcur.rowcount > 0 else 0
+            path.unlink()
+        for table, column, default in con.execute(
+                "SELECT table_name, column_name, column_default FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'").fetchall():
+            sequence = default.split("'")[1]
+            con.execute(sql.SQL("SELECT setval({}, greatest((SELECT max({}) FROM {}), 1))").format(
+                sql.Literal(sequence), sql.Identifier(column), sql.Identifier(table)))
+        con.commit()
+        con.autocommit = True
+        con.execute("VACUUM ANALYZE")
+    return rows
+
+
+def small_write(pg, round_no: int) -> None:
+    """What the desk writes in a few seconds of a busy day: 20 cases change status (with their events),
+    5 cases are retagged."""
+    with pg.transaction() as cur:
+        ids = [r[0] for r in cur.execute(
+            "SELECT id FROM cases WHERE status = 'received' ORDER BY id LIMIT 20 OFFSET ?", [20 * round_no]).fetchall()]
+        for case_id in ids:
+            cur.execute("UPDATE cases SET status = 'verifying' WHERE id = ?", [case_id])
+            cur.execute("INSERT INTO events (occurred_at, actor, entity, entity_id, action, after) VALUES "
+                        "(now()::TIMESTAMP, 'bench', 'case', ?, 'start_verification', '{\"status\": \"verifying\"}')",
+                        [str(case_id)])
+        for case_id in ids[:5]:
+            themes = cur.execute("SELECT theme_code, score FROM case_themes WHERE case_id = ?", [case_id]).fetchall()
+            cur.execute("DELETE FROM case_themes WHERE case_id = ?", [case_id])
+            for code, score in themes:
+                cur.execute("INSERT INTO case_themes (case_id, theme_code, score, source) VALUES (?, ?, ?, 'qa')",
+                            [case_id, code, score])
+
+
+def run_server_bench(args) -> int:
+    from voc.store.pg import PostgresDatabase
+
+    duck, figures = open_dataset(args)
+    server = None
+    try:
+        if args.database_url:
+            url = args.database_url
+        else:
+            from voc.store.pg_testserver import PostgresServer
+
+            server = PostgresServer().start()
+            url = server.create_database("voc_bench")
+        pg = PostgresDatabase(url)
+        if _pg_count(pg) != args.cases:
+            figures.append(Figure("server.setup_postgres_load", _ms(lambda: load_into_postgres(duck, pg)) / 1000, "s"))
+        duck.close()
+        figures.append(Figure("server.cases", _pg_count(pg), "rows"))
+        figures.append(Figure("server.events", _pg_count(pg, "events"), "rows"))
+        for fig in figures:
+            print(fig.line(), flush=True)
+        copy = Replica(pg.url, pg.key)
+        first = copy.refresh()
+        print(Figure("server.replica_initial_load", first.seconds, "s").line(), flush=True)
+        print(Figure("server.replica_initial_rows", first.rows, "rows").line(), flush=True)
+        refreshes, idle, versions = [], [], []
+        for round_no in range(WRITE_ROUNDS):
+            small_write(pg, round_no)
+            refreshes.append(copy.refresh().seconds * 1000)
+            idle.append(copy.refresh().seconds * 1000)
+            with pg.cursor() as cur:
+                versions.append(_ms(lambda: analytics.data_version(cur)))
+        home = median_ms(lambda: overview.summary(pg, BENCH_ACTOR))      # the home KPIs read PostgreSQL
+        print(Figure("server.home_summary_on_postgres", home).line(), flush=True)
+        refresh_ms = statistics.median(refreshes)
+        print(Figure("server.replica_refresh_after_small_write", refresh_ms).line())
+        print(Figure("server.replica_refresh_nothing_changed", statistics.median(idle)).line())
+        print(Figure("server.pg_data_version", statistics.median(versions)).line(), flush=True)
+        searches = bench_search(copy)
+        pages = bench_pages(copy)
+        for fig in searches + pages:
+            print(Figure(f"server.{fig.name}", fig.value, fig.unit).line(), flush=True)
+        slowest_page = pages[-1].value
+        print(Figure("server.slowest_page_total_with_refresh", slowest_page + refresh_ms).line())
+        copy.close()
+        pg.close()
+    finally:
+        if server is not None:
+            server.stop()
+    return 0
+
