@@ -116,10 +116,14 @@ def run_server_bench(args) -> int:
         first = copy.refresh()
         print(Figure("server.replica_initial_load", first.seconds, "s").line(), flush=True)
         print(Figure("server.replica_initial_rows", first.rows, "rows").line(), flush=True)
-        refreshes, idle, versions = [], [], []
+        for stage, seconds in first.stages.items():
+            print(Figure(f"server.replica_initial_load.{stage}", seconds, "s").line(), flush=True)
+        refreshes, idle, versions, stages = [], [], [], []
         for round_no in range(WRITE_ROUNDS):
             small_write(pg, round_no)
-            refreshes.append(copy.refresh().seconds * 1000)
+            done = copy.refresh()
+            refreshes.append(done.seconds * 1000)
+            stages.append(done.stages)
             idle.append(copy.refresh().seconds * 1000)
             with pg.cursor() as cur:
                 versions.append(_ms(lambda: analytics.data_version(cur)))
@@ -127,6 +131,9 @@ def run_server_bench(args) -> int:
         print(Figure("server.home_summary_on_postgres", home).line(), flush=True)
         refresh_ms = statistics.median(refreshes)
         print(Figure("server.replica_refresh_after_small_write", refresh_ms).line())
+        for stage in stages[0]:
+            print(Figure(f"server.replica_refresh_after_small_write.{stage}",
+                         statistics.median(s[stage] for s in stages) * 1000).line())
         print(Figure("server.replica_refresh_nothing_changed", statistics.median(idle)).line())
         print(Figure("server.pg_data_version", statistics.median(versions)).line(), flush=True)
         searches = bench_search(copy)

@@ -60,8 +60,8 @@ def refresh_state_hours(cur) -> int:
             "AND json_extract_string(after, '$.status') IS NOT NULL", params).fetchall()]
         count = len(ids)
         if ids:
-            scope = "AND list_contains($ids, entity_id)"
-            cur.execute("DELETE FROM case_state_hours WHERE list_contains($ids, CAST(case_id AS VARCHAR))",
+            scope = "AND entity_id IN (SELECT unnest($ids))"    # a semi-join: list_contains per row is slower
+            cur.execute("DELETE FROM case_state_hours WHERE CAST(case_id AS VARCHAR) IN (SELECT unnest($ids))",
                         {"ids": ids})
             cur.execute(f"INSERT INTO case_state_hours ({columns}) " + _STATE_SPANS_SQL.format(scope=scope),
                         {"ids": ids})

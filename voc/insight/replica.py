@@ -8,9 +8,11 @@ REPEATABLE READ snapshot. "Not seen" is exact: every transaction not visible to 
 xid at or after that refresh's snapshot xmin (the oldest transaction then still running), so those log rows
 are re-read (some twice, harmlessly). Deletes are rows re-read and no longer found.
 
-A page's read refreshes first when the copy is older than `refresh_every_s` (15 s): the data shown is at
-most that old plus one refresh, well within the 60 s the issue allows, and `as_of` says up to when
-("Số liệu đến 14:05"). `version` is the data version PostgreSQL had at that refresh
+A page's read starts a refresh on a background thread when the copy is older than `refresh_every_s`
+(15 s) and reads the current copy meanwhile: the data shown is at most that old plus one refresh, within
+the 60 s the issue allows (a read waits when the copy is older than that), and `as_of` says up to when
+("Số liệu đến 14:05"). Work lists read with `exact=True`: the copy is first brought up to PostgreSQL's
+current data version. `version` is the data version PostgreSQL had at that refresh
 (voc.insight.analytics.data_version): the key of the chart caches, which therefore change exactly when
 the copy does. The derived tables (case_state_hours) are computed inside the copy by the same code as on
 the DuckDB file.
@@ -55,6 +57,7 @@ class Refresh:
     rows: int
     seconds: float
     as_of: datetime
+    stages: dict[str, float]    # seconds: reading PostgreSQL, writing the copy, the derived tables
 
 
 class Replica:
@@ -105,20 +108,23 @@ class Replica:
             cur.commit()
 
     def ensure_fresh(self) -> None:
-        """Refresh when the copy is older than `refresh_every_s`. If another thread is refreshing, read the
-        current copy meanwhile unless it is older than MAX_STALE_S (then wait for that refresh)."""
+        """When the copy is older than `refresh_every_s`, refresh it on a background thread and read the
+        current copy meanwhile; wait only for the first load, or when the copy is older than MAX_STALE_S."""
         age = time.monotonic() - self._checked
         if self.as_of is not None and age < self.refresh_every_s:
             return
         if self.as_of is not None and age < MAX_STALE_S:
-            if not self._refresh_lock.acquire(blocking=False):
-                return
-            try:
-                self._refresh_locked()
-            finally:
-                self._refresh_lock.release()
+            if self._refresh_lock.acquire(blocking=False):
+                threading.Thread(target=self._refresh_in_background, name="voc-analytics-refresh",
+                                 daemon=True).start()
             return
         self.refresh()
+
+    def _refresh_in_background(self) -> None:
+        try:
+            self._refresh_locked()
+        finally:
+            self._refresh_lock.release()
 
     def ensure_current(self) -> None:
         """Refresh unless PostgreSQL's data version is still the copy's (one small query)."""
@@ -163,7 +169,7 @@ class Replica:
                     files[table] = (self._dump(cur, table, keys), keys)
         finally:
             pg.rollback()
-        rows = 0
+        read_s, rows = time.perf_counter() - started, 0
         with self._cursor_lock:
             cur = self._duck.cursor()
         try:
@@ -172,6 +178,7 @@ class Replica:
                 rows += self._apply(cur, table, path, keys)
             if full:
                 cur.execute("DELETE FROM analytics_watermarks")
+            write_s = time.perf_counter() - started - read_s
             if files:
                 process_metrics.refresh_state_hours(cur)
             cur.commit()
@@ -185,7 +192,9 @@ class Replica:
         self._watermark, self.version = int(xmin), version
         self.as_of = now.replace(tzinfo=timezone.utc)
         self._checked = time.monotonic()
-        self.last = Refresh(full, rows, time.perf_counter() - started, self.as_of)
+        seconds = time.perf_counter() - started
+        self.last = Refresh(full, rows, seconds, self.as_of,
+                            {"read": read_s, "write": write_s, "derived": seconds - read_s - write_s})
         self._cleanup()
         return self.last
 
