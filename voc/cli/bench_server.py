@@ -5,8 +5,9 @@ a throw-away cluster (voc.store.pg_testserver) or the database of --database-url
 emptied first unless they already hold N cases). Then this process's analytics copy
 (voc.insight.replica) is loaded, and the figures are: the load into PostgreSQL, the copy's initial load,
 its refresh after a small write (status changes, events, a retag) and with nothing changed, PostgreSQL's
-data version, and every chart and page on the copy, as `python -m voc bench --cases N` measures them on
-the file. Output: one figure a line, `name: value unit`.
+data version, the home figures (which read PostgreSQL), every chart and page on the copy as
+`python -m voc bench --cases N` measures them on the file, and then the slowest chart and page on the file
+itself, for a comparison under the same machine load. Output: one figure a line, `name: value unit`.
 """
 from __future__ import annotations
 
@@ -55,10 +56,11 @@ def load_into_postgres(duck, pg) -> int:
                             "(FORMAT csv, HEADER false, NULLSTR '\\N', QUOTE '\"', ESCAPE '\"')")
             copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, NULL '\\N')").format(
                 sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c, _ in columns))
-            with con.cursor() as pcur, pcur.copy(copy_sql) as copy, path.open("rb") as data:
-                while chunk := data.read(1 << 20):
-                    copy.write(chunk)
-                rows += pcur.rowcount if pcur.rowcount > 0 else 0
+            with con.cursor() as pcur:
+                with pcur.copy(copy_sql) as copy, path.open("rb") as data:
+                    while chunk := data.read(1 << 20):
+                        copy.write(chunk)
+                rows += max(pcur.rowcount, 0)
             path.unlink()
         for table, column, default in con.execute(
                 "SELECT table_name, column_name, column_default FROM information_schema.columns "
@@ -107,7 +109,6 @@ def run_server_bench(args) -> int:
         pg = PostgresDatabase(url)
         if _pg_count(pg) != args.cases:
             figures.append(Figure("server.setup_postgres_load", _ms(lambda: load_into_postgres(duck, pg)) / 1000, "s"))
-        duck.close()
         figures.append(Figure("server.cases", _pg_count(pg), "rows"))
         figures.append(Figure("server.events", _pg_count(pg, "events"), "rows"))
         for fig in figures:
@@ -140,8 +141,10 @@ def run_server_bench(args) -> int:
         pages = bench_pages(copy)
         for fig in searches + pages:
             print(Figure(f"server.{fig.name}", fig.value, fig.unit).line(), flush=True)
-        slowest_page = pages[-1].value
-        print(Figure("server.slowest_page_total_with_refresh", slowest_page + refresh_ms).line())
+        # The same charts on the DuckDB file right after, for a comparison on a shared machine.
+        for fig in bench_pages(duck)[-2:]:
+            print(Figure(f"file.{fig.name}", fig.value, fig.unit).line(), flush=True)
+        duck.close()
         copy.close()
         pg.close()
     finally:

@@ -39,6 +39,14 @@ TABLES: dict[str, str | None] = {
     "reply_checks": "letter_id", "reply_reviews": "id", "followups": "case_id", "root_causes": "case_id",
     "themes": None,
 }
+# What the analytics never read is left out of the copy, so that it loads faster: columns copied as NULL
+# (the letters' texts, the events' notes and earlier values) or reduced (of an event's new values only the
+# status, voc.insight.process_metrics), and rows not copied (the events of other things than a case's status).
+REDUCED: dict[str, dict[str, str]] = {
+    "events": {"before": "NULL", "note": "NULL", "after": "json_build_object('status', after ->> 'status')"},
+    "letters": {"subject": "NULL", "body": "NULL"},
+}
+ROW_FILTERS: dict[str, str] = {"events": "entity = 'case' AND after ->> 'status' IS NOT NULL"}
 DERIVED = ("case_state_hours", "analytics_watermarks")   # computed in the copy (voc.insight.process_metrics)
 REFRESH_EVERY_S = 15.0
 MAX_STALE_S = 60.0          # a read waits for a running refresh rather than show older data than this
@@ -223,10 +231,13 @@ class Replica:
         """The rows of `table` (those of `keys`, or all) as a CSV file DuckDB reads."""
         from psycopg import sql
 
-        columns = sql.SQL(", ").join(sql.Identifier(c) for c, _ in self._columns[table])
-        query = sql.SQL("SELECT {} FROM {}").format(columns, sql.Identifier(table))
+        reduced = REDUCED.get(table, {})
+        columns = sql.SQL(", ").join(sql.SQL(reduced[c]) if c in reduced else sql.Identifier(c)   # constants
+                                     for c, _ in self._columns[table])
+        query = sql.SQL("SELECT {} FROM {} WHERE {}").format(columns, sql.Identifier(table),
+                                                           sql.SQL(ROW_FILTERS.get(table, "true")))
         if keys is not None:
-            query += sql.SQL(" WHERE {} = ANY({}::bigint[])").format(sql.Identifier(TABLES[table]), sql.Literal(keys))
+            query += sql.SQL(" AND {} = ANY({}::bigint[])").format(sql.Identifier(TABLES[table]), sql.Literal(keys))
         path = self._dir / f"{table}.csv"
         with path.open("wb") as out, cur.copy(
                 sql.SQL("COPY ({}) TO STDOUT (FORMAT csv, NULL '\\N')").format(query)) as copy:
