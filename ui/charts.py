@@ -74,8 +74,9 @@ def as_of_caption(db) -> None:
     """In server mode, up to when the charts' data goes ("Số liệu đến 14:05")."""
     source = replica.source(db)
     if source is not db and source.as_of is not None:
-        st.caption(f"Số liệu đến {local(source.as_of):%H:%M}", help="Số liệu phân tích được cập nhật từ cơ sở "
-                   f"dữ liệu ít nhất mỗi {replica.REFRESH_EVERY_S:.0f} giây.")
+        st.caption(f"Số liệu đến {local(source.as_of):%H:%M}",
+                   help=f"Biểu đồ đọc bản sao số liệu của máy chủ ứng dụng; bản sao được cập nhật từ cơ sở dữ liệu "
+                        f"khi đã cũ hơn {replica.REFRESH_EVERY_S:.0f} giây (chậm nhất {replica.MAX_STALE_S:.0f} giây).")
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)

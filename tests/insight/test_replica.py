@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.conftest import ROOT
-from tests.insight.test_analytics import NOVEMBER, ROWS, fill, insert_case
+from tests.insight.test_analytics import NOVEMBER, ROWS, add_status_events, fill, insert_case
 from voc.insight import analytics, process_metrics, replica, themes_trends
 from voc.insight.replica import MAX_STALE_S, Replica
 from voc.store.pg import PostgresDatabase
@@ -135,3 +135,23 @@ def test_the_process_copy_is_what_the_analytics_read_in_server_mode(pg_db, tmp_p
     assert process_metrics.prepare(replica.source(pg_db))
     with replica.reading(pg_db) as cur:
         assert process_metrics.kpis(cur, NOVEMBER)["cases"] == 7
+
+
+def test_state_hours_follow_an_event_committed_out_of_id_order(copy, pg_db):
+    """The copy recomputes exactly the cases whose status events it re-read, also for an event whose id
+    is older than the newest one it has (its transaction committed later)."""
+    import psycopg
+
+    copy.refresh()
+    slow = psycopg.connect(pg_db.url, options="-c TimeZone=UTC")
+    slow.execute("INSERT INTO events (occurred_at, actor, entity, entity_id, action, after) VALUES "
+                 "(TIMESTAMP '2026-11-20 07:00', 'lan', 'case', '7', 'start_verification', '{\"status\": \"verifying\"}')")
+    with pg_db.transaction() as cur:          # a later event (a higher id) commits first
+        add_status_events(cur, 7, ROWS[6].received, [(0, "received", "received")])
+    copy.refresh()
+    slow.commit()
+    slow.close()
+    copy.refresh()
+    with copy.cursor() as cur:
+        hours = cur.execute("SELECT received FROM case_state_hours WHERE case_id = 7").fetchone()[0]
+    assert hours == 5.0     # received at 02:00 UTC, verifying from 07:00 UTC

@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from voc.accounts.access import Actor, Role
-from voc.cli.bench_analytics import Figure, _ms, bench_pages, bench_search, median_ms, open_dataset
-from voc.insight import analytics, overview
+from voc.cli.bench_analytics import Figure, _ms, _overhead, _scenarios, bench_search, median_ms, open_dataset
+from voc.insight import analytics, overview, page_charts, process_metrics
 from voc.insight.replica import Replica
 
 WRITE_ROUNDS = 7
@@ -93,6 +93,37 @@ def small_write(pg, round_no: int) -> None:
                             [case_id, code, score])
 
 
+def compare_pages(duck, copy) -> list[Figure]:
+    """Every chart's median on the copy (`server.`) and, measured right after, on the DuckDB file (`file.`):
+    a comparison that holds on a shared machine whose load changes from minute to minute."""
+    figures: list[Figure] = []
+    slowest: dict[str, list[float]] = {"server": [], "file": []}
+    pages: dict[str, list[float]] = {"server": [], "file": []}
+    for scenario, f in _scenarios(copy).items():
+        for page, charts in page_charts.PAGE_CHARTS.items():
+            totals = {}
+            for side, db in (("server", copy), ("file", duck)):
+                with db.cursor() as cur:
+                    totals[side] = median_ms(lambda: _overhead(cur))
+            for name, (fn, kwargs) in charts.items():
+                for side, db in (("server", copy), ("file", duck)):
+                    with db.cursor() as cur:
+                        value = median_ms(lambda: fn(cur, f, **kwargs))
+                    figures.append(Figure(f"{side}.chart.{scenario}.{page}.{name}", value))
+                    slowest[side].append(value)
+                    totals[side] += value
+            if page == "monitor":
+                for side, db in (("server", copy), ("file", duck)):
+                    totals[side] += median_ms(lambda: process_metrics.prepare(db))
+            for side, total in totals.items():
+                figures.append(Figure(f"{side}.page.{scenario}.{page}", total))
+                pages[side].append(total)
+    for side in ("server", "file"):
+        figures.append(Figure(f"{side}.slowest_chart_median", max(slowest[side])))
+        figures.append(Figure(f"{side}.slowest_page_total", max(pages[side])))
+    return figures
+
+
 def run_server_bench(args) -> int:
     from voc.store.pg import PostgresDatabase
 
@@ -137,13 +168,10 @@ def run_server_bench(args) -> int:
                          statistics.median(s[stage] for s in stages) * 1000).line())
         print(Figure("server.replica_refresh_nothing_changed", statistics.median(idle)).line())
         print(Figure("server.pg_data_version", statistics.median(versions)).line(), flush=True)
-        searches = bench_search(copy)
-        pages = bench_pages(copy)
-        for fig in searches + pages:
+        for fig in bench_search(copy):
             print(Figure(f"server.{fig.name}", fig.value, fig.unit).line(), flush=True)
-        # The same charts on the DuckDB file right after, for a comparison on a shared machine.
-        for fig in bench_pages(duck)[-2:]:
-            print(Figure(f"file.{fig.name}", fig.value, fig.unit).line(), flush=True)
+        for fig in compare_pages(duck, copy):
+            print(fig.line(), flush=True)
         duck.close()
         copy.close()
         pg.close()

@@ -182,13 +182,20 @@ class Replica:
             cur = self._duck.cursor()
         try:
             cur.begin()
+            state_cases: set[str] | None = set()        # the cases whose state hours change (None: all)
             for table, (path, keys) in files.items():
+                if table == "events" and keys is not None and state_cases is not None:
+                    state_cases |= _event_cases(cur, keys)          # before: of the rows replaced or gone
+                elif table == "events":
+                    state_cases = None
                 rows += self._apply(cur, table, path, keys)
-            if full:
-                cur.execute("DELETE FROM analytics_watermarks")
+                if table == "events" and state_cases is not None:
+                    state_cases |= _event_cases(cur, keys)
+            if full or state_cases is None:
+                cur.execute("DELETE FROM analytics_watermarks WHERE name = 'state_hours'")
             write_s = time.perf_counter() - started - read_s
             if files:
-                process_metrics.refresh_state_hours(cur)
+                process_metrics.refresh_state_hours(cur, None if state_cases is None else sorted(state_cases))
             cur.commit()
         except BaseException:
             cur.rollback()
@@ -282,6 +289,11 @@ class Replica:
                 self._pg.close()
             self._duck.close()
             shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _event_cases(cur, keys: list[int]) -> set[str]:
+    return {r[0] for r in cur.execute("SELECT DISTINCT entity_id FROM events WHERE id IN (SELECT unnest($keys))",
+                                      {"keys": keys}).fetchall()}
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
