@@ -157,8 +157,10 @@ def _hover_field(trace, match: re.Match) -> str:
 
 
 def prepare(db) -> None:
-    """Refresh the pre-aggregates (cheap when nothing changed)."""
-    process_metrics.prepare(replica.source(db))
+    """Refresh the pre-aggregates (cheap when nothing changed; in server mode each refresh of the copy
+    does it)."""
+    if replica.source(db) is db:
+        process_metrics.prepare(db)
 
 
 def to_csv(df: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:

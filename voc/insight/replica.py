@@ -105,15 +105,22 @@ class Replica:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """For the derived tables only (process_metrics.prepare): the copied tables come from PostgreSQL."""
-        with self.cursor() as cur:
-            cur.begin()
+        """For the derived tables only (process_metrics.prepare; each refresh already updates them): the
+        copied tables come from PostgreSQL. Never at the same time as a refresh."""
+        self.ensure_fresh()
+        with self._refresh_lock:
+            with self._cursor_lock:
+                cur = self._duck.cursor()
             try:
-                yield cur
-            except BaseException:
-                cur.rollback()
-                raise
-            cur.commit()
+                cur.begin()
+                try:
+                    yield cur
+                except BaseException:
+                    cur.rollback()
+                    raise
+                cur.commit()
+            finally:
+                cur.close()
 
     def ensure_fresh(self) -> None:
         """When the copy is older than `refresh_every_s`, refresh it on a background thread and read the
