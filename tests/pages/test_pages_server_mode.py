@@ -7,11 +7,12 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import signed_in
+from tests.conftest import ROOT, signed_in
 from tests.insight.test_analytics import fill
 from tests.pages.test_pages_voc import LISTEN, MONITOR, NOVEMBER, metric
 from voc.insight import replica
 
+SLA = str(ROOT / "pages" / "sla_board.py")
 AS_OF = re.compile(r"^Số liệu đến \d\d:\d\d$")
 
 
@@ -60,3 +61,20 @@ def test_the_file_mode_page_has_no_such_caption(app_env, manager):
     fill(fill_db)
     app = run(MONITOR, manager)
     assert not [c.value for c in app.caption if AS_OF.match(c.value)]
+
+
+def test_the_sla_board_counts_the_same_in_server_mode_as_on_the_file(server_app, manager, monkeypatch, tmp_path):
+    import streamlit as st
+
+    from ui.session import get_db
+
+    labels = ("Đến hạn trong 24 giờ", "Quá hạn trả lời", "Quá hạn giải quyết", "Trong hạn")
+    server = run(SLA, manager)
+    on_server = {label: metric(server, label) for label in labels}
+    monkeypatch.delenv("VOC_DATABASE_URL")
+    monkeypatch.setenv("VOC_DB_PATH", str(tmp_path / "file.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    fill(get_db())
+    on_file = {label: metric(run(SLA, manager), label) for label in labels}
+    assert on_server == on_file and on_server["Quá hạn trả lời"] != "0"
