@@ -57,8 +57,9 @@ def test_a_write_elsewhere_reaches_the_charts_after_a_refresh(server_app, manage
 
 
 def test_the_file_mode_page_has_no_such_caption(app_env, manager):
-    fill_db = __import__("ui.session", fromlist=["get_db"]).get_db()
-    fill(fill_db)
+    from ui.session import get_db
+
+    fill(get_db())
     app = run(MONITOR, manager)
     assert not [c.value for c in app.caption if AS_OF.match(c.value)]
 

@@ -5,9 +5,9 @@ a throw-away cluster (voc.store.pg_testserver) or the database of --database-url
 emptied first unless they already hold N cases). Then this process's analytics copy
 (voc.insight.replica) is loaded, and the figures are: the load into PostgreSQL, the copy's initial load,
 its refresh after a small write (status changes, events, a retag) and with nothing changed, PostgreSQL's
-data version, the home figures, every chart and page on the copy as
-`python -m voc bench --cases N` measures them on the file, and then the slowest chart and page on the file
-itself, for a comparison under the same machine load. Output: one figure a line, `name: value unit`.
+data version, the home figures, and every chart and page as `python -m voc bench --cases N` measures
+them, on the copy (`server.`) and, right after each, on the DuckDB file (`file.`): a comparison that holds
+under the shared machine's changing load. Output: one figure a line, `name: value unit`.
 """
 from __future__ import annotations
 

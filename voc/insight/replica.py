@@ -19,7 +19,6 @@ the DuckDB file.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import threading
