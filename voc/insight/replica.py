@@ -19,6 +19,7 @@ the DuckDB file.
 """
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 import threading
@@ -335,10 +336,13 @@ _replicas_lock = threading.Lock()
 
 
 def for_database(db) -> Replica:
-    """This process's copy of the PostgreSQL database `db` (created on first use, loaded on first read)."""
+    """This process's copy of the PostgreSQL database `db` (created on first use, loaded on first read;
+    its temporary file goes when the process ends)."""
     with _replicas_lock:
         replica = _replicas.get(db.key)
         if replica is None:
+            if not _replicas:
+                atexit.register(close_all)
             replica = _replicas[db.key] = Replica(db.url, db.key)
         return replica
 
