@@ -25,6 +25,7 @@ if "listen_q" not in st.session_state:
 text = st.text_input("Tìm trong nội dung phản ánh, yêu cầu, tên khách hàng, mã hồ sơ", key="listen_q",
                      max_chars=200, placeholder="ví dụ: mail bi doi")
 f = filters.show(db, actor, extra_url={"q": text.strip()})
+charts.as_of_caption(db)
 
 volume = charts.query(db, "search_volume", f, text=text)
 charts.chart("Số hồ sơ khớp theo tuần", volume, lambda d: px.bar(

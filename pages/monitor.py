@@ -26,6 +26,7 @@ copy_link_button()
 monitor_view.restore()
 f = filters.show(db, actor, extra_url=monitor_view.url_values())
 charts.prepare(db)
+charts.as_of_caption(db)
 
 
 TREND_THEMES = 8

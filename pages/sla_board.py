@@ -11,6 +11,7 @@ from ui.session import get_db, page_actor
 from ui.tables import table
 from ui.widgets import frame, md_escape, open_case, selected_row
 from voc.insight import sla_report
+from voc.insight.replica import reading
 from voc.clock import format_local, utcnow
 from voc.model import Status
 from voc.numbers import vn_number
@@ -23,16 +24,17 @@ LIST_TABS_KEY, OPEN_LIST_KEY = "sla_list", "sla_list_open"
 
 
 # Cached reads keyed on the data version (any write changes it, whoever made it) and reused for at
-# most a minute while the data stays the same: the lists depend on the time as well.
+# most a minute while the data stays the same: the lists depend on the time as well. In server mode they
+# read the analytics copy brought up to that version (voc.insight.replica.reading, exact).
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
 def snapshot(db_key: str, version: tuple, scope: str | None, sort: str) -> sla_report.Board:
-    with get_db().cursor() as cur:
+    with reading(get_db(), exact=True) as cur:
         return sla_report.board(cur, utcnow(), scope, sort=sla_report.BoardSort(sort))
 
 
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
 def compliance(db_key: str, version: tuple, scope: str | None, weeks: int) -> pd.DataFrame:
-    with get_db().cursor() as cur:
+    with reading(get_db(), exact=True) as cur:
         rows = sla_report.weekly_compliance(cur, utcnow(), weeks=weeks, branch_scope=scope)
     data = pd.DataFrame(rows)
     long = data.melt(id_vars=["week"], value_vars=["reply_rate", "resolution_rate"], var_name="clock",
@@ -45,7 +47,7 @@ def compliance(db_key: str, version: tuple, scope: str | None, weeks: int) -> pd
 
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
 def aging(db_key: str, version: tuple, scope: str | None) -> pd.DataFrame:
-    with get_db().cursor() as cur:
+    with reading(get_db(), exact=True) as cur:
         rows = sla_report.aging(cur, utcnow(), branch_scope=scope)
     data = pd.DataFrame(rows, columns=["bucket", "bucket_label", "status", "cases"])
     data["status"] = [Status(s).label for s in data["status"]]

@@ -5,6 +5,10 @@ filters and a data fingerprint (`voc.insight.analytics.data_version`): any chang
 letters, checks or follow-ups changes the fingerprint, so a cached answer is never stale for
 longer than it takes to read the fingerprint. The figures drawn from those frames are cached too
 (`drawn`), keyed by the chart, its frame and its figure function. `clear()` drops everything explicitly.
+
+In server mode the charts read this process's DuckDB copy of the analytics tables (voc.insight.replica),
+and the fingerprint is the one PostgreSQL had when the copy was last refreshed: the cache changes exactly
+when the copy does, whichever process wrote. `as_of_caption` says up to when the copy's data goes.
 """
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from voc.insight import analytics, process_metrics, root_cause_report, themes_trends, verbatims
+from voc.clock import local
+from voc.insight import analytics, process_metrics, replica, root_cause_report, themes_trends, verbatims
 from voc.insight.analytics import Filters
 from voc.desk import csv_excel
 from ui import tables
@@ -52,32 +57,51 @@ def clear() -> None:
 
 
 def data_version(db) -> tuple:
-    """The fingerprint of the data (voc.analytics.data_version): the key of every cached read."""
+    """The fingerprint of the data (voc.analytics.data_version), read from the database."""
     with db.cursor() as cur:
         return analytics.data_version(cur)
+
+
+def analytics_version(db) -> tuple:
+    """The fingerprint of what the charts read, the key of every cached chart: the DuckDB file's, or in
+    server mode the copy's (refreshed first when due)."""
+    source = replica.source(db)
+    if source is db:
+        return data_version(db)
+    source.ensure_fresh()
+    return source.version
+
+
+def as_of_caption(db) -> None:
+    """In server mode, up to when the charts' data goes ("Số liệu đến 14:05")."""
+    source = replica.source(db)
+    if source is not db and source.as_of is not None:
+        st.caption(f"Số liệu đến {local(source.as_of):%H:%M}",
+                   help=f"Biểu đồ đọc bản sao số liệu của máy chủ ứng dụng; bản sao được cập nhật từ cơ sở dữ liệu "
+                        f"khi đã cũ hơn {replica.REFRESH_EVERY_S:.0f} giây (chậm nhất {replica.MAX_STALE_S:.0f} giây).")
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
 def _cached(db_key: str, name: str, filters_json: str, kwargs_json: str, version: tuple, _db) -> Any:
     fn = QUERIES[name]
-    with _db.cursor() as cur:
+    with replica.source(_db).cursor() as cur:
         return fn(cur, Filters.from_json(filters_json), **json.loads(kwargs_json))
 
 
 def query(db, name: str, filters: Filters, **kwargs) -> Any:
     """Run the read query `name` (see QUERIES) through the cache."""
     return _cached(str(db.path), name, filters.to_json(), json.dumps(kwargs, sort_keys=True, ensure_ascii=False),
-                   data_version(db), db)
+                   analytics_version(db), db)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _filter_options(db_key: str, version: tuple, _db) -> dict:
-    with _db.cursor() as cur:
+    with replica.source(_db).cursor() as cur:
         return {"branches": analytics.branch_options(cur), "themes": dict(analytics.theme_options(cur))}
 
 
 def filter_options(db) -> dict:
-    return _filter_options(str(db.path), data_version(db), db)
+    return _filter_options(str(db.path), analytics_version(db), db)
 
 
 def _numbers(values) -> np.ndarray | None:
@@ -135,8 +159,10 @@ def _hover_field(trace, match: re.Match) -> str:
 
 
 def prepare(db) -> None:
-    """Refresh the pre-aggregates (cheap when nothing changed)."""
-    process_metrics.prepare(db)
+    """Refresh the pre-aggregates (cheap when nothing changed; in server mode each refresh of the copy
+    does it)."""
+    if replica.source(db) is db:
+        process_metrics.prepare(db)
 
 
 def to_csv(df: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:

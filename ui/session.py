@@ -20,6 +20,7 @@ from voc.accounts.access import PERMISSION_MESSAGES, Actor, Permission
 from voc.clock import utcnow
 from voc.store.db import open_db
 from voc.errors import DatabaseUnavailable, DomainError
+from voc.insight import replica
 from voc.setup import ensure_defaults, ensure_text_engine
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -52,6 +53,7 @@ def _shared_db():
     db = open_db()
     ensure_defaults(db, text_engine=False)
     threading.Thread(target=ensure_text_engine, args=(db,), name="voc-text-engine", daemon=True).start()
+    replica.start_loading(db)       # server mode: the analytics copy loads meanwhile (voc.insight.replica)
     return db
 
 

@@ -9,8 +9,8 @@ import pytest
 from voc.insight import themes_trends
 from voc.insight.alerts import AlertSettings, detect, poisson_p_value
 from voc.insight.analytics import Filters
-from voc.store.db import Database
-from tests.insight.test_analytics import ensure_theme_tables, insert_theme
+from voc.insight.replica import reading
+from tests.insight.test_analytics import insert_theme
 
 
 def weekly(counts: dict[str, list[int]]) -> pd.DataFrame:
@@ -72,7 +72,6 @@ def plant_spike(db, now: datetime) -> None:
                 rows.append((theme, now - timedelta(days=7 * week + 1 + i)))
     rows += [("email", now - timedelta(hours=5 + i)) for i in range(17)]
     with db.transaction() as cur:
-        ensure_theme_tables(cur)
         insert_theme(cur, "email", "Gửi nhận email")
         insert_theme(cur, "web", "Website")
         for n, (theme, at) in enumerate(rows, start=1):
@@ -83,34 +82,30 @@ def plant_spike(db, now: datetime) -> None:
             cur.execute("INSERT INTO case_themes (case_id, theme_code, score) VALUES (?, ?, 1)", [n, theme])
 
 
-def test_spike_planted_in_the_database(tmp_path):
-    db = Database(tmp_path / "alerts.duckdb")
+def test_spike_planted_in_the_database(db):
     now = datetime(2026, 11, 27, 3, 0)  # naive UTC
     plant_spike(db, now)
-    with db.cursor() as cur:
+    with reading(db, exact=True) as cur:
         out = themes_trends.emerging_issues(cur, Filters(), now=now.replace(tzinfo=timezone.utc))
     table = out.set_index("theme")
     assert bool(table.loc["email", "alert"]) and table.loc["email", "current"] == 20
     assert table.loc["email", "theme_name"] == "Gửi nhận email"
     assert not bool(table.loc["web", "alert"]) and table.loc["web", "current"] == 3
-    db.close()
 
 
-def test_an_alerts_cases_are_exactly_the_verbatims_its_link_lists(tmp_path):
+def test_an_alerts_cases_are_exactly_the_verbatims_its_link_lists(db):
     """The alert's week is whole local days, so Lắng nghe with that period and the theme lists its cases."""
     from datetime import date
 
     from voc.insight.verbatims import search_verbatims
 
-    db = Database(tmp_path / "alerts.duckdb")
     now = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
     plant_spike(db, now)
     assert themes_trends.alert_days(Filters(), now) == (date(2026, 11, 21), date(2026, 11, 27))
     assert themes_trends.alert_days(Filters(end=date(2026, 11, 10)), now) == (date(2026, 11, 4), date(2026, 11, 10))
-    with db.cursor() as cur:
+    with reading(db, exact=True) as cur:
         alerts = themes_trends.emerging_issues(cur, Filters(), now=now).set_index("theme")
         first, last = themes_trends.alert_days(Filters(), now)
         for theme in ("email", "web"):
             _, listed = search_verbatims(cur, Filters(start=first, end=last, themes=(theme,)))
             assert listed == alerts.loc[theme, "current"]
-    db.close()

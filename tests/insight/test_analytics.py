@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from voc.insight import page_charts, process_metrics, reply_queue, themes_trends, timeline, verbatims
+from voc.insight import page_charts, process_metrics, replica, reply_queue, themes_trends, timeline, verbatims
 from voc.insight.analytics import Filters
 from voc.store.db import Database
 from voc.plaintext import fold
@@ -137,7 +137,6 @@ BAD_BODY = "Su co do loi khach quan, khong phai loi cua chung toi."
 
 def fill(database: Database) -> None:
     with database.transaction() as cur:
-        ensure_theme_tables(cur)
         for code, name in THEMES.items():
             insert_theme(cur, code, name)
         for row in ROWS:
@@ -157,12 +156,21 @@ def fill(database: Database) -> None:
         add_letter(cur, 5, 2, 1, datetime(2026, 11, 6, 11), "lan", "Giấy mời làm việc", None, kind="invitation")
 
 
+class Charts:
+    """A filled database as the charts read it: the DuckDB file itself, or in server mode this process's
+    analytics copy (voc.insight.replica), brought up to date with PostgreSQL on each read."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+
+    def cursor(self):
+        return replica.reading(self.db, exact=True)
+
+
 @pytest.fixture
-def filled(tmp_path):
-    database = Database(tmp_path / "analytics.duckdb")
-    fill(database)
-    yield database
-    database.close()
+def filled(db):
+    fill(db)
+    return Charts(db)
 
 
 def records(df, *columns) -> list[tuple]:
@@ -230,7 +238,7 @@ def test_followup_outcomes(filled):
 
 
 def test_state_durations_from_events(filled):
-    assert process_metrics.prepare(filled)
+    assert process_metrics.prepare(replica.source(filled.db))
     with filled.cursor() as cur:
         df = process_metrics.state_durations(cur, NOVEMBER).set_index("status")
         everything = process_metrics.state_durations(cur, Filters()).set_index("status")
@@ -239,12 +247,26 @@ def test_state_durations_from_events(filled):
     assert everything.loc["received", "median_hours"] == 2.0  # C6 waited 100 h; median of 1, 2, 100
 
 
-def test_state_hours_refresh_is_incremental(filled):
+def test_state_hours_refresh_is_incremental(tmp_path):
+    filled = Database(tmp_path / "analytics.duckdb")
+    fill(filled)
     with filled.transaction() as cur:
         assert process_metrics.refresh_state_hours(cur) == 3
         assert process_metrics.refresh_state_hours(cur) == 0
         add_status_events(cur, 7, ROWS[6].received, [(0, "received", "received"), (5, "start_verification", "verifying")])
         assert process_metrics.refresh_state_hours(cur) == 4  # the lookback re-reads recent cases too
+        hours = cur.execute("SELECT received FROM case_state_hours WHERE case_id = 7").fetchone()[0]
+    assert hours == 5.0
+    filled.close()
+
+
+def test_state_hours_follow_new_status_events(filled):
+    """Written to the database (PostgreSQL in server mode), seen by the charts' state hours."""
+    assert process_metrics.prepare(replica.source(filled.db))
+    with filled.db.transaction() as cur:
+        add_status_events(cur, 7, ROWS[6].received, [(0, "received", "received"), (5, "start_verification", "verifying")])
+    with filled.cursor() as cur:
+        assert process_metrics.prepare(replica.source(filled.db))
         hours = cur.execute("SELECT received FROM case_state_hours WHERE case_id = 7").fetchone()[0]
     assert hours == 5.0
 
@@ -327,7 +349,7 @@ def test_search_with_filters_and_paging(filled):
 
 
 def test_case_story(filled, manager):
-    with filled.cursor() as cur:
+    with filled.db.cursor() as cur:          # a case file reads the database itself, in server mode too
         story = timeline.case_story(cur, "KN-2026-000001", manager)
     assert story.case.id == 1
     assert [e.event.action for e in story.events] == ["received", "start_verification", "issue_letter",
@@ -342,7 +364,7 @@ def test_reply_queue_newest_first_and_scores_missing(filled):
     assert total == 4  # the invitation is not a reply
     assert df["letter_id"].tolist() == [2, 3, 4, 1]
     assert df["score"].isna().tolist() == [False, False, True, False]
-    df, _ = reply_queue.review_queue(filled, NOVEMBER)
+    df, _ = reply_queue.review_queue(filled.db, NOVEMBER)
     assert not df["score"].isna().any()
     assert df.set_index("letter_id").loc[4, "score"] < 50  # excuses, no thanks, no plan, late
     with filled.cursor() as cur:
@@ -350,12 +372,9 @@ def test_reply_queue_newest_first_and_scores_missing(filled):
     assert sorted(low["letter_id"].tolist()) == [2, 4] and n == 2
 
 
-def test_empty_database_gives_empty_frames(tmp_path):
-    database = Database(tmp_path / "empty.duckdb")
-    with database.transaction() as cur:
-        ensure_theme_tables(cur)
-    process_metrics.prepare(database)
-    with database.cursor() as cur:
+def test_empty_database_gives_empty_frames(db):
+    process_metrics.prepare(replica.source(db))
+    with replica.reading(db, exact=True) as cur:
         for page in page_charts.PAGE_CHARTS.values():
             for name, (fn, kwargs) in page.items():
                 result = fn(cur, NOVEMBER, **kwargs)
@@ -367,4 +386,3 @@ def test_empty_database_gives_empty_frames(tmp_path):
                     assert result["cases"].sum() == 0
                 else:
                     assert len(result) == 0, name
-    database.close()

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import BY_EMAIL, MONDAY_0910 as NOW, make_draft
 from voc.desk import cases, letters
 from voc.insight import sla_report
+from voc.insight.replica import reading
 from voc.accounts.access import Actor, Role
 from voc.clock import local_date
 from voc.model import LetterKind
@@ -53,7 +54,7 @@ def codes(rows):
 
 
 def test_board_lists(db, desk):
-    with db.cursor() as cur:
+    with reading(db, exact=True) as cur:
         due = sla_report.board_rows(cur, "due_24h", NOW)
         late_replies = sla_report.board_rows(cur, "reply_overdue", NOW)
         late_resolutions = sla_report.board_rows(cur, "resolution_overdue", NOW)
@@ -69,7 +70,7 @@ def test_board_lists(db, desk):
 
 
 def test_workload_grouped_by_branch_and_staff(db, desk):
-    with db.cursor() as cur:
+    with reading(db, exact=True) as cur:
         rows = sla_report.workload(cur, NOW)
         hanoi = sla_report.workload(cur, NOW, branch_scope="Hà Nội")
     table = {(r["branch"], r["staff"]): (r["open_cases"], r["due_24h"], r["reply_overdue"], r["resolution_overdue"],
@@ -85,13 +86,13 @@ def test_staff_see_their_branch_only(db, desk):
     scope = sla_report.branch_scope(staff)
     assert scope == "Hà Nội"
     assert sla_report.branch_scope(Actor("ql", Role.MANAGER)) is None
-    with db.cursor() as cur:
+    with reading(db, exact=True) as cur:
         assert codes(sla_report.board_rows(cur, "reply_overdue", NOW, scope)) == [desk["B"]]
         assert sla_report.board_rows(cur, "resolution_overdue", NOW, scope) == []
 
 
 def test_weekly_compliance(db, desk):
-    with db.cursor() as cur:
+    with reading(db, exact=True) as cur:
         weeks = sla_report.weekly_compliance(cur, NOW, weeks=4)
     by_week = {w["week"]: (w["reply_decided"], w["reply_on_time"], w["resolution_decided"], w["resolution_on_time"])
                for w in weeks}
@@ -108,7 +109,7 @@ def test_weekly_compliance(db, desk):
 
 
 def test_aging_buckets(db, desk):
-    with db.cursor() as cur:
+    with reading(db, exact=True) as cur:
         rows = sla_report.aging(cur, NOW)
     assert [(r["bucket"], r["status"], r["cases"]) for r in rows] == [
         ("0-2", "awaiting_customer", 1), ("0-2", "received", 2), ("15-20", "awaiting_customer", 1),

@@ -151,9 +151,13 @@ def cmd_bench(args) -> int:
             return code
     if args.cases:
         from voc.cli.bench_analytics import run_analytics_bench
+        from voc.cli.bench_server import run_server_bench
 
         ran = True
-        code = run_analytics_bench(args)
+        if args.postgres and args.database_url:
+            print("Chọn --postgres hoặc --database-url, không chọn cả hai.", file=sys.stderr)
+            return 2
+        code = (run_server_bench if args.postgres or args.database_url else run_analytics_bench)(args)
         if code:
             return code
     if args.mail:
@@ -212,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--tagging", action="store_true", help="gắn chủ đề so với word_tokenize; backfill 1 và 2 lõi")
     bench.add_argument("--cases", type=int, default=0, help="số hồ sơ cho phép đo truy vấn biểu đồ và trang")
     bench.add_argument("--no-pages", action="store_true", help="không đo thời gian mở trang trong trình duyệt")
+    bench.add_argument("--postgres", action="store_true",
+                       help="chế độ máy chủ: nạp N hồ sơ vào một cụm PostgreSQL tạm, đo bản sao phân tích và biểu đồ")
+    bench.add_argument("--database-url", default=None,
+                       help="chế độ máy chủ trên cơ sở dữ liệu PostgreSQL này (các bảng của desk bị làm trống "
+                            "nếu chưa có đúng N hồ sơ)")
     text_commands.add_tagging_bench_args(bench)
     mail_commands.add_mail_bench_args(bench)
     bench.set_defaults(func=cmd_bench)

@@ -122,7 +122,26 @@ def branch_options(cur) -> list[str]:
 
 
 def data_version(cur) -> tuple:
-    """A cheap fingerprint that changes whenever cases, events, letters or themes change."""
+    """A cheap fingerprint that changes whenever cases, events, letters or themes change: read from the
+    database, so on PostgreSQL a write by any process changes it (pg_data_version)."""
+    import duckdb    # here: the module's own import may go when its other uses are ported
+
+    if not isinstance(cur, duckdb.DuckDBPyConnection):
+        return pg_data_version(cur)
     return tuple(cur.execute(
         "SELECT (SELECT count(*) FROM cases), (SELECT max(id) FROM events), (SELECT max(id) FROM letters), "
         "(SELECT count(*) FROM reply_checks), (SELECT count(*) FROM followups)").fetchone())
+
+
+# The newest transaction in the change log (migration 023: every write to an analytics table logs its
+# transaction), and the transactions still running below it: one of those may commit later than the
+# newest, and changes the version when it ends. One statement, so both are of the same snapshot.
+_PG_VERSION_SQL = """
+    SELECT v.newest::text, (SELECT string_agg(x::text, ',' ORDER BY x) FROM pg_snapshot_xip(pg_current_snapshot()) x
+                            WHERE x < v.newest)
+    FROM (SELECT max(xid) AS newest FROM replica_changes) v"""
+
+
+def pg_data_version(cur) -> tuple:
+    """PostgreSQL's data version (`cur`: the desk's PgCursor or a plain psycopg cursor)."""
+    return tuple(cur.execute(_PG_VERSION_SQL).fetchone())

@@ -10,6 +10,7 @@ from voc.store import case_store
 from voc.store.case_store import CaseFilter
 from voc.accounts.access import Actor, Permission
 from voc.clock import utcnow
+from voc.insight import replica
 from voc.insight.sla_report import branch_scope
 
 
@@ -40,9 +41,10 @@ KPIS = (("Hồ sơ đang mở", CaseFilter(open_only=True)),
 def summary(db, actor: Actor, at: datetime | None = None) -> Summary:
     at = at or utcnow()
     scope = branch_scope(actor)
-    with db.cursor() as cur:
+    with replica.reading(db, exact=True) as cur:      # server mode: counted on the analytics copy, made current
         total, demo = cur.execute(
-            "SELECT count(*), count(*) FILTER (WHERE is_demo) FROM cases WHERE ($branch IS NULL OR branch = $branch)",
+            "SELECT count(*), count(*) FILTER (WHERE is_demo) FROM cases "
+            "WHERE (CAST($branch AS VARCHAR) IS NULL OR branch = $branch)",
             {"branch": scope}).fetchall()[0]
         kpis = tuple(Kpi(label, case_store.count_matching(cur, filt, at, scope), filt) for label, filt in KPIS)
     return Summary(total, demo, kpis)

@@ -9,6 +9,7 @@ import pandas as pd
 from voc.accounts.access import Actor
 from voc.accounts.privacy import sees_contacts, text_for
 from voc.clock import LOCAL_TZ
+from voc.insight import replica
 from voc.insight.analytics import Filters, fetch_df, filter_clause, local_midnight_utc
 from voc.text.reply_review import ReviewState
 from voc.store.dialect import CONFLICT_ERRORS
@@ -69,11 +70,11 @@ def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: in
     For a `reader`, the review comments as their role may read them (contacts masked)."""
     from voc.text import reply_check
 
-    def query(cur):
-        return reply_queue(cur, f, limit, offset, max_score, review=review, writer=writer)
+    def query():
+        with replica.reading(db, exact=True) as cur:     # a work list: what was just written shows
+            return reply_queue(cur, f, limit, offset, max_score, review=review, writer=writer)
 
-    with db.cursor() as cur:
-        df, total = query(cur)
+    df, total = query()
     missing = [int(i) for i in df.loc[df["score"].isna(), "letter_id"]]
     if missing:
         try:
@@ -81,8 +82,7 @@ def review_queue(db, f: Filters, limit: int = 50, offset: int = 0, max_score: in
                 reply_check.score_letters(cur, missing)
         except CONFLICT_ERRORS:
             pass  # another session stored them meanwhile
-        with db.cursor() as cur:
-            df, total = query(cur)
+        df, total = query()
     if reader is not None and not sees_contacts(reader):
         df["comment"] = [text_for(reader, c) if isinstance(c, str) else c for c in df["comment"]]
     return df, total
