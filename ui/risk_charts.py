@@ -16,6 +16,7 @@ from ui.charts import plain
 from ui.monitor_view import GRAIN_KEY, GRAINS
 from voc.insight import risk_report
 from voc.insight.analytics import Filters
+from voc.insight.replica import reading
 from voc.numbers import vn_number
 
 QUERIES = {fn.__name__: fn for fn in (risk_report.risk_by_theme, risk_report.risk_over_time,
@@ -29,7 +30,7 @@ THEMES_SHOWN = 15
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
 def _cached(db_key: str, name: str, filters_json: str, kwargs_json: str, version: tuple, _db) -> pd.DataFrame:
-    with _db.cursor() as cur:
+    with reading(_db) as cur:
         return QUERIES[name](cur, Filters.from_json(filters_json), **json.loads(kwargs_json))
 
 

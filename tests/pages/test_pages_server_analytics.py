@@ -79,3 +79,17 @@ def test_the_sla_board_counts_the_same_in_server_mode_as_on_the_file(server_app,
     fill(get_db())
     on_file = {label: metric(run(SLA, manager), label) for label in labels}
     assert on_server == on_file and on_server["Quá hạn trả lời"] != "0"
+
+
+def test_the_risk_tab_reads_postgresql_in_server_mode(server_app, manager):
+    from tests.insight.test_risk_report import THREAT, score_cases
+
+    score_cases(server_app, {2: THREAT})
+    app = signed_in(AppTest.from_file(MONITOR, default_timeout=60), manager)
+    for name, value in {**NOVEMBER, "tab": "rui-ro"}.items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    flagged = next(d.value for d in app.dataframe if "Căn cứ (lời khách hàng)" in d.value.columns)
+    assert flagged["Mã hồ sơ"].tolist() == ["KN-2026-000002"]

@@ -33,11 +33,11 @@ from typing import Iterator
 import duckdb
 
 # The copied tables and each one's unit of change (the column whose rows are re-read together, as the
-# triggers of migration 023 log them); None: the whole table (small ones).
+# triggers of migrations 023 and 024 log them); None: the whole table (small ones).
 TABLES: dict[str, str | None] = {
     "cases": "id", "case_rounds": "case_id", "case_themes": "case_id", "events": "id", "letters": "id",
     "reply_checks": "letter_id", "reply_reviews": "id", "followups": "case_id", "root_causes": "case_id",
-    "themes": None,
+    "themes": None, "case_risk": "case_id",
 }
 # What the analytics never read is left out of the copy, so that it loads faster: columns copied as NULL
 # (the letters' texts, the events' notes and earlier values) or reduced (of an event's new values only the
