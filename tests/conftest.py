@@ -41,7 +41,7 @@ def pg_server():
 PG_TEMPLATE = "voc_template"
 # The test folders whose `db` tests run on both backends ([duckdb] and [postgres]); elsewhere `db` is the
 # DuckDB file only. A test module can opt in with `BOTH_BACKENDS = True`.
-BOTH_BACKEND_DIRS = ("store", "desk", "accounts", "mail", "insight")
+BOTH_BACKEND_DIRS = ("store", "desk", "accounts", "mail", "insight", "demo")
 _pg_names = itertools.count(1)
 
 

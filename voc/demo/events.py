@@ -137,10 +137,11 @@ def _event_selects() -> list[str]:
 
 _EVENTS_SQL = (
     "INSERT INTO events (id, occurred_at, actor, entity, entity_id, action, before, after, note) "
-    "SELECT i.id, e.occurred_at, e.actor, e.entity, e.entity_id, e.action, e.before, e.after, e.note FROM ("
+    "SELECT i.id, e.occurred_at, e.actor, e.entity, e.entity_id, e.action, CAST(e.before AS JSON), "
+    "CAST(e.after AS JSON), e.note FROM ("
     "SELECT *, row_number() OVER (ORDER BY occurred_at, case_id, step) AS rn FROM ("
     + " UNION ALL ".join(_event_selects()) +
-    ")) e JOIN demo_event_ids i USING (rn)"
+    ") AS s) e JOIN demo_event_ids i USING (rn)"
 )
 _ROUNDS_SQL = (
     "INSERT INTO case_rounds (case_id, round, opened_at, reply_due_at, resolution_due_at) "

@@ -12,7 +12,7 @@ def _reserve(cur, sequence: str, n: int) -> np.ndarray:
     """A block of n values from a sequence, ascending, so the sequence stays ahead of what we insert."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    values = cur.execute(f"SELECT nextval('{sequence}') AS v FROM range({int(n)})").fetchnumpy()["v"]
+    values = [r[0] for r in cur.execute(f"SELECT nextval('{sequence}') AS v FROM range({int(n)}) AS r").fetchall()]
     return np.sort(np.asarray(values, dtype=np.int64))
 
 

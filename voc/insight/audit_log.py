@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from voc.accounts.access import SYSTEM, Actor, Permission, Role
@@ -26,6 +25,7 @@ from voc.insight.timeline import event_label, event_labels
 from voc.model import Channel, IssueKind, LetterDelivery, LetterKind, ReferralBody, Service, Status
 from voc.plaintext import fold
 from voc.store.audit import record_event
+from voc.store.dialect import CONFLICT_ERRORS
 
 PAGE_SIZE = 100
 MAX_EXPORT_ROWS = 100_000
@@ -118,7 +118,7 @@ _MATCHED_CASES = "SELECT id FROM cases WHERE contains(voc_fold(ticket_code), $te
 _BY_NAME = (
     ("SELECT username FROM users WHERE contains(voc_fold(display_name), $text)", "ev.actor IN ({})"),
     (_MATCHED_CASES, "ev.entity IN ('case', 'case_theme') AND ev.entity_id IN "
-                     "(SELECT CAST(id AS VARCHAR) FROM ({}))"),
+                     "(SELECT CAST(id AS VARCHAR) FROM ({}) AS matched)"),
     (_MATCHED_CASES, "ev.entity = 'letter' AND ev.entity_id IN "
                      "(SELECT CAST(id AS VARCHAR) FROM letters WHERE case_id IN ({}))"),
     ("SELECT CAST(id AS VARCHAR) FROM branches WHERE contains(voc_fold(name), $text)",
@@ -291,7 +291,7 @@ def search(db, actor: Actor, f: AuditFilters, *, limit: int = PAGE_SIZE, offset:
         try:
             with db.transaction() as cur:
                 refresh_search(cur)
-        except duckdb.TransactionException:         # another session is adding the same events
+        except CONFLICT_ERRORS:         # another session is adding the same events
             pass
     with db.cursor() as cur:
         where = _where(cur, f, params)
@@ -299,13 +299,13 @@ def search(db, actor: Actor, f: AuditFilters, *, limit: int = PAGE_SIZE, offset:
             total, ids = cur.execute(
                 f"WITH m AS MATERIALIZED (SELECT id, occurred_at FROM events ev WHERE {where}) "
                 "SELECT (SELECT count(*) FROM m), (SELECT list(id) FROM (SELECT id FROM m "
-                f"ORDER BY occurred_at DESC, id DESC LIMIT {int(limit)} OFFSET {int(offset)}))", params).fetchone()
+                f"ORDER BY occurred_at DESC, id DESC LIMIT {int(limit)} OFFSET {int(offset)}) AS page)", params).fetchone()
         else:
             total = cur.execute(f"SELECT count(*) FROM events ev WHERE {where}", params).fetchone()[0]
             ids = [r[0] for r in cur.execute(
                 f"SELECT id FROM events ev WHERE {where} ORDER BY occurred_at DESC, id DESC "
                 f"LIMIT {int(limit)} OFFSET {int(offset)}", params).fetchall()]
-        rows = cur.execute(f"SELECT * FROM ({_SQL} WHERE list_contains($ids, ev.id)) "
+        rows = cur.execute(f"SELECT * FROM ({_SQL} WHERE list_contains($ids, ev.id)) AS page_rows "
                            "ORDER BY occurred_at DESC, id DESC", {"ids": ids}).fetchall()
     return _frame(rows), total if rows else 0
 
@@ -327,7 +327,7 @@ def actor_options(db, actor: Actor) -> dict[str, str]:
     """username → "Display Name (username)" of everyone who appears in the log."""
     actor.require(Permission.MANAGE_USERS)
     with db.cursor() as cur:
-        rows = cur.execute("SELECT e.actor, any_value(u.display_name) FROM events e "
+        rows = cur.execute("SELECT e.actor, max(u.display_name) FROM events e "
                            "LEFT JOIN users u ON u.username = e.actor GROUP BY 1 ORDER BY 1").fetchall()
     return {name: _who(name, display) for name, display in rows}
 

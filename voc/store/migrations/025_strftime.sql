@@ -1,0 +1,2 @@
+-- PostgreSQL's 025 adds DuckDB's strftime(value, format) there; DuckDB has it: nothing to do.
+SELECT 1;
