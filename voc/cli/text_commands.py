@@ -79,7 +79,10 @@ def cmd_evaluate(args) -> int:
     from voc.text.evaluate import evaluate, format_report, load_labelled_csv
     from voc.text.sentiment import has_sentiment_column
 
-    with_sentiment = has_sentiment_column(args.train) and has_sentiment_column(args.test)
+    if len(args.test) > 1 and not args.tagging:
+        print("Chỉ --tagging nhận nhiều tệp --test.")
+        return 2
+    with_sentiment = has_sentiment_column(args.train) and has_sentiment_column(args.test[0])
     if args.sentiment:
         if not with_sentiment:
             print("Cả hai tệp cần cột sentiment.", file=sys.stderr)
@@ -88,9 +91,6 @@ def cmd_evaluate(args) -> int:
     train_texts, train_labels = load_labelled_csv(args.train)
     if args.tagging:
         return _evaluate_tagging(args, train_texts, train_labels)
-    if len(args.test) > 1:
-        print("Chỉ --tagging nhận nhiều tệp --test.")
-        return 2
     test_texts, test_labels = load_labelled_csv(args.test[0])
     report = evaluate(train_texts, train_labels, test_texts, test_labels, seed=args.seed)
     if args.in_domain_check:
@@ -112,7 +112,8 @@ def _evaluate_sentiment(args) -> int:
     from voc.text.sentiment import load_sentiment_csv
     from voc.text.sentiment_eval import evaluate_sentiment
 
-    report = evaluate_sentiment(*load_sentiment_csv(args.train), *load_sentiment_csv(args.test), seed=args.seed)
+    report = evaluate_sentiment(*load_sentiment_csv(args.train), *load_sentiment_csv(args.test[0]),
+                                seed=args.seed)
     print(report.format())
     return 0
 
