@@ -516,7 +516,11 @@ def retrain(db, actor: Actor, *, force: bool = False) -> RetrainReport:
     actor.require(Permission.EDIT_TAXONOMY)
     with db.cursor() as cur:
         texts, labels = training_examples(cur)
-    model = train(texts, labels)
+        active = load_active_model(cur)
+    # The shipped corpus is most of what a retrain learns from: keep the C cross-validation chose for the
+    # active model (a third of the fits); cross-validation then sets the thresholds and the score.
+    same_features = active is not None and active[1].params.get("feature_version") == FEATURE_VERSION
+    model = train(texts, labels, c_grid=(active[1].params["C"],) if same_features else C_GRID)
     with db.transaction() as cur:
         row = cur.execute("SELECT id, cv_score FROM theme_models WHERE active ORDER BY id DESC LIMIT 1").fetchone()
         previous_id, previous_score = (row[0], row[1]) if row else (None, None)
