@@ -148,3 +148,35 @@ def test_backups_do_not_cross_backends(pg_server, demo_file, tmp_path):
     backup(Target.duckdb(demo_file), tmp_path / "duck")
     with pytest.raises(BackupError, match="không khôi phục chéo"):
         restore(tmp_path / "duck", Target.postgres(pg_server.create_database("voc_backup_cross_copy")))
+
+
+def run_on(url: str, *args):
+    """A `python -m voc` command in server mode (VOC_DATABASE_URL), as an operator runs it."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli.test_cli import ROOT
+
+    return subprocess.run([sys.executable, "-m", "voc", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "VOC_DATABASE_URL": url})
+
+
+def test_server_mode_backup_then_restore_into_a_new_database_exports_the_same_csv(pg_server, tmp_path):
+    source = pg_server.create_database("voc_desk_src")
+    assert run_on(source, "init").returncode == 0
+    made = run_on(source, "demo", "--cases", "200", "--seed", "7", "--no-tag")
+    assert made.returncode == 0, made.stderr
+    assert run_on(source, "export", str(tmp_path / "before.csv")).returncode == 0
+    original = (tmp_path / "before.csv").read_bytes()
+    assert original.count(b"\n") > 200
+
+    done = run_on(source, "backup", str(tmp_path / "voc.dump"))
+    assert done.returncode == 0, done.stderr
+    copy = pg_server.create_database("voc_desk_copy")
+    done = run_on(copy, "restore", str(tmp_path / "voc.dump"))
+    assert done.returncode == 0, done.stderr
+    assert run_on(copy, "export", str(tmp_path / "after.csv")).returncode == 0
+    assert (tmp_path / "after.csv").read_bytes() == original
+    nothing_left = run_on(copy, "init")                       # the restored schema is current
+    assert nothing_left.returncode == 0 and "không có migration mới" in nothing_left.stdout
