@@ -29,6 +29,27 @@ def serve(tmp_path, script: str):
         pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace"))
 
 
+def serve_on_postgres(tmp_path, url: str, scripts: tuple[str, ...]):
+    """Server mode: one `streamlit run <script>` per script, all with VOC_DATABASE_URL on one PostgreSQL
+    database; yields their URLs in order, and checks that none fell back to a local file."""
+    from contextlib import ExitStack
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
+    env = {"VOC_ADMIN_PASSWORD": PASSWORD, "VOC_DATABASE_URL": url}
+    with ExitStack() as stack:
+        urls = []
+        for n, script in enumerate(scripts):
+            log = tmp_path / f"server-{n}.log"
+            try:
+                urls.append(stack.enter_context(bench_pages.serve(tmp_path / "never.duckdb", log, script, env,
+                                                                  start_timeout_s=90)))
+            except RuntimeError:
+                pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace"))
+        yield urls
+    assert not (tmp_path / "never.duckdb").exists()
+
+
 @pytest.fixture
 def server(tmp_path):
     yield from serve(tmp_path, "app.py")

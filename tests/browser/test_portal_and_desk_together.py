@@ -3,15 +3,11 @@ two streamlit processes on one PostgreSQL database. A complaint filed in the por
 the desk, with its confirmation mail queued in the shared outbox."""
 from __future__ import annotations
 
-from contextlib import ExitStack
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import CHROMIUM, PASSWORD, new_page, shot
+from tests.browser.conftest import new_page, serve_on_postgres, shot
 from tests.browser.test_case_file_walk import signed_in_on_case
 from tests.browser.test_portal_public import COMPLAINT, file_a_complaint
-from voc.cli import bench_pages
 from voc.model import Channel
 
 pytestmark = pytest.mark.browser
@@ -19,20 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def portal_and_desk(tmp_path, pg_db):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
-    env = {"VOC_ADMIN_PASSWORD": PASSWORD, "VOC_DATABASE_URL": pg_db.url}
-    with ExitStack() as stack:
-        urls = []
-        for script in ("portal.py", "app.py"):
-            log = tmp_path / f"{script}.log"
-            try:
-                urls.append(stack.enter_context(bench_pages.serve(tmp_path / "never.duckdb", log, script, env,
-                                                                  start_timeout_s=90)))
-            except RuntimeError:
-                pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace"))
-        yield urls
-    assert not (tmp_path / "never.duckdb").exists()      # neither process fell back to a local file
+    yield from serve_on_postgres(tmp_path, pg_db.url, ("portal.py", "app.py"))
 
 
 def test_a_complaint_filed_in_the_portal_is_a_case_on_the_desk_at_once(pg_db, portal_and_desk, browser):

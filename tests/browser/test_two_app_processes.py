@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, PASSWORD, idle, shot
+from tests.browser.conftest import idle, serve_on_postgres, shot
 from tests.browser.test_case_file_walk import CONFLICT, FIRST_NOTE, open_case, signed_in_on_case
 from tests.conftest import make_draft
 from voc.accounts.access import Actor, Role
 from voc.clock import local_date, utcnow
-from voc.cli import bench_pages
 from voc.desk import cases
 
 pytestmark = pytest.mark.browser
@@ -21,23 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def two_servers(tmp_path, pg_db):
     """Two `streamlit run app.py` processes with VOC_DATABASE_URL on the same database."""
-    from contextlib import ExitStack
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
-    env = {"VOC_ADMIN_PASSWORD": PASSWORD, "VOC_DATABASE_URL": pg_db.url}
-    with ExitStack() as stack:
-        urls = []
-        for name in ("a", "b"):
-            log = tmp_path / f"server-{name}.log"
-            try:
-                urls.append(stack.enter_context(bench_pages.serve(tmp_path / "never.duckdb", log, "app.py", env,
-                                                                  start_timeout_s=90)))
-            except RuntimeError:
-                pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace"))
-        yield urls
-    assert not (tmp_path / "never.duckdb").exists()      # nothing fell back to a local file
+    yield from serve_on_postgres(tmp_path, pg_db.url, ("app.py", "app.py"))
 
 
 def test_a_case_saved_in_one_process_is_visible_in_the_other(pg_db, two_servers, browser):
