@@ -131,8 +131,21 @@ def draft() -> CaseDraft:
     return make_draft()
 
 
+@pytest.fixture(scope="session")
+def text_engine_warm(tmp_path_factory):
+    """The text engine (the first theme model, the sentiment model) fitted, or read from the disk cache,
+    once per test process before any AppTest: on a machine without the cache the fits take minutes, longer
+    than a page run's timeout (the app's first intake waits for them). Each test's fresh database then gets
+    the same models from the in-process cache."""
+    from voc.setup import ensure_defaults
+
+    database = Database(tmp_path_factory.mktemp("text-engine") / "warm.duckdb")
+    ensure_defaults(database)
+    database.close()
+
+
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
+def app_env(tmp_path, monkeypatch, text_engine_warm):
     """Point the app at a fresh database file and clear Streamlit's caches between tests."""
     import streamlit as st
 

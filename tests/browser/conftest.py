@@ -104,3 +104,9 @@ def log_in(page) -> None:
     # The login rerun may start after a fixed pause has passed: wait for what only a signed-in page shows.
     page.get_by_role("button", name="Đăng xuất").wait_for(timeout=60_000)
     idle(page)
+
+
+@pytest.fixture(autouse=True)
+def _text_engine_on_disk(text_engine_warm):
+    """The served app reads the fitted models from the disk cache instead of fitting them while a test
+    waits for its first page (minutes on a machine without the cache)."""

@@ -66,10 +66,11 @@ def is_duckdb(cur) -> bool:
 def database_key(cur) -> str | None:
     """Which database `cur` works on (the DuckDB file's path, the PostgreSQL URL without password): a part
     of the keys of per-process caches, whose other part is a version read from the database itself."""
-    if is_duckdb(cur):
-        row = cur.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-        return row[0] if row else None
-    return cur.database_key
+    key = getattr(cur, "database_key", None)          # a PostgreSQL cursor names its database itself
+    if key is not None:
+        return key
+    row = cur.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row[0] if row else None
 
 
 def one_at_a_time(cur, name: str) -> None:
