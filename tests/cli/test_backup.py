@@ -152,14 +152,7 @@ def test_backups_do_not_cross_backends(pg_server, demo_file, tmp_path):
 
 def run_on(url: str, *args):
     """A `python -m voc` command in server mode (VOC_DATABASE_URL), as an operator runs it."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.cli.test_cli import ROOT
-
-    return subprocess.run([sys.executable, "-m", "voc", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "VOC_DATABASE_URL": url})
+    return run(*args, env={"VOC_DATABASE_URL": url})
 
 
 def test_server_mode_backup_then_restore_into_a_new_database_exports_the_same_csv(pg_server, tmp_path):

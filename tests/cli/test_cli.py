@@ -14,9 +14,10 @@ from voc.accounts import users
 from voc.store.db import Database, available_migrations
 
 
-def run(*args):
+def run(*args, env: dict[str, str] | None = None):
+    """`python -m voc ARGS` as a user runs it; `env` adds to the environment (e.g. VOC_DATABASE_URL)."""
     return subprocess.run([sys.executable, "-m", "voc", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, env={**os.environ, **env} if env else None)
 
 
 def test_init_creates_schema(tmp_path):

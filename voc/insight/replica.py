@@ -32,6 +32,8 @@ from typing import Iterator
 
 import duckdb
 
+from voc.store.db import in_transaction
+
 # The copied tables and each one's unit of change (the column whose rows are re-read together, as the
 # triggers of migrations 023 and 024 log them); None: the whole table (small ones).
 TABLES: dict[str, str | None] = {
@@ -112,13 +114,8 @@ class Replica:
             with self._cursor_lock:
                 cur = self._duck.cursor()
             try:
-                cur.begin()
-                try:
+                with in_transaction(cur):
                     yield cur
-                except BaseException:
-                    cur.rollback()
-                    raise
-                cur.commit()
             finally:
                 cur.close()
 

@@ -29,6 +29,19 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB_PATH
 
 
+@contextmanager
+def in_transaction(cur):
+    """`cur`'s work as one transaction: committed at the end, rolled back on any error (every backend's
+    cursors and the analytics copy's share this)."""
+    cur.begin()
+    try:
+        yield cur
+    except BaseException:
+        cur.rollback()
+        raise
+    cur.commit()
+
+
 class Database:
     """One DuckDB connection for the process; work happens on cursors.
 
@@ -59,14 +72,8 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self.cursor() as cur:
-            cur.begin()
-            try:
-                yield cur
-            except BaseException:
-                cur.rollback()
-                raise
-            cur.commit()
+        with self.cursor() as cur, in_transaction(cur):
+            yield cur
 
     def schema_version(self) -> int:
         with self.cursor() as cur:

@@ -27,6 +27,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from voc.errors import DatabaseUnavailable
 from voc.store import dialect
+from voc.store.db import in_transaction
 from voc.store.schema import PG_MIGRATIONS_DIR, available_migrations
 
 MIGRATION_LOCK = 0x564F43  # "VOC": pg_advisory_xact_lock key of the migration runner
@@ -239,14 +240,8 @@ class PostgresDatabase:
 
     @contextmanager
     def transaction(self) -> Iterator[PgCursor]:
-        with self.cursor() as cur:
-            cur.begin()
-            try:
-                yield cur
-            except BaseException:
-                cur.rollback()
-                raise
-            cur.commit()
+        with self.cursor() as cur, in_transaction(cur):
+            yield cur
 
     def schema_version(self) -> int:
         with self.cursor() as cur:
