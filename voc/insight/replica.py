@@ -32,7 +32,7 @@ from typing import Iterator
 
 import duckdb
 
-from voc.store.db import in_transaction
+from voc.store.transactions import in_transaction
 
 # The copied tables and each one's unit of change (the column whose rows are re-read together, as the
 # triggers of migrations 023 and 024 log them); None: the whole table (small ones).

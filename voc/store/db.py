@@ -16,6 +16,7 @@ from typing import Iterator
 import duckdb
 
 from voc.store import dialect
+from voc.store.transactions import in_transaction
 from voc.store.schema import MIGRATIONS_DIR, available_migrations  # noqa: F401  (MIGRATIONS_DIR for older callers)
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "voc.duckdb"
@@ -27,19 +28,6 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
         return Path(explicit)
     env = os.environ.get("VOC_DB_PATH")
     return Path(env) if env else DEFAULT_DB_PATH
-
-
-@contextmanager
-def in_transaction(cur):
-    """`cur`'s work as one transaction: committed at the end, rolled back on any error (every backend's
-    cursors and the analytics copy's share this)."""
-    cur.begin()
-    try:
-        yield cur
-    except BaseException:
-        cur.rollback()
-        raise
-    cur.commit()
 
 
 class Database:

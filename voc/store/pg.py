@@ -27,7 +27,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from voc.errors import DatabaseUnavailable
 from voc.store import dialect
-from voc.store.db import in_transaction
+from voc.store.transactions import in_transaction
 from voc.store.schema import PG_MIGRATIONS_DIR, available_migrations
 
 MIGRATION_LOCK = 0x564F43  # "VOC": pg_advisory_xact_lock key of the migration runner
