@@ -10,7 +10,7 @@ from ui import mail_case
 from ui.case_file import actions, attachment_list, clocks, facts, flash, followup, letter_list, root_cause, timeline
 from ui.case_file import risk as risk_line
 from ui.session import get_db, page_actor
-from ui.tables import person
+from ui.tables import person, person_names
 from ui.widgets import (CASE_LIST_PARAMS, case_list_params, frame, known_values, md_escape, selected_row, show_error,
                         themes_table)
 from voc.insight import sla_report
@@ -89,7 +89,7 @@ def filter_widgets(actor: Actor) -> case_store.CaseFilter:
     branch_options = [scope] if scope else sorted(set(known_values("branch")) | set(st.session_state["f_branch"]))
     branches = c1.multiselect("Chi nhánh", branch_options, key="f_branch", disabled=bool(scope), **ANY)
     staff_options = sorted(set(known_values("staff")) | set(st.session_state["f_staff"]))
-    staff = c2.multiselect("Nhân viên", staff_options, key="f_staff", format_func=person, **ANY)
+    staff = c2.multiselect("Nhân viên", staff_options, key="f_staff", format_func=person_names(), **ANY)
     received_from = c3.date_input("Tiếp nhận từ ngày", key="f_from", format="DD/MM/YYYY")
     received_to = c4.date_input("đến ngày", key="f_to", format="DD/MM/YYYY")
     return case_store.CaseFilter(statuses=statuses, channels=channels, services=services, branches=branches,

@@ -3,10 +3,10 @@ with the reply (48 h) and resolution (20 days) clocks; the age of the open cases
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from ui.charts import data_version, vn_figure
+from ui import sla_charts
+from ui.charts import data_version
 from ui.session import get_db, page_actor
 from ui.tables import table
 from ui.widgets import frame, md_escape, open_case, selected_row
@@ -95,12 +95,7 @@ def charts(version: tuple, scope: str | None) -> None:
     weeks = st.select_slider("Số tuần", options=[4, 8, 12, 26, 52], value=12, key="sla_weeks")
     data = compliance(str(get_db().path), version, scope, weeks)
     if data["rate"].notna().any():
-        fig = px.line(data, x="week", y="rate", color="clock", markers=True,
-                      labels={"week": "Tuần (bắt đầu thứ Hai)", "rate": "Tỷ lệ đúng hạn (%)", "clock": ""})
-        fig.update_yaxes(range=[0, 105])
-        fig.update_xaxes(tickformat="%d/%m/%Y")
-        fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
-        st.plotly_chart(vn_figure(fig), key="compliance_chart")
+        st.plotly_chart(sla_charts.compliance_chart(data), key="compliance_chart")
     else:
         st.caption("Chưa có hồ sơ nào đến hạn trong khoảng thời gian này.")
     st.subheader("Tuổi hồ sơ đang mở")
@@ -108,11 +103,7 @@ def charts(version: tuple, scope: str | None) -> None:
     if ages.empty:
         st.caption("Không có hồ sơ đang mở.")
         return
-    order = [label for _, label, *_ in sla_report.AGE_BUCKETS]
-    fig = px.bar(ages, x="bucket_label", y="cases", color="status", category_orders={"bucket_label": order},
-                 labels={"bucket_label": "Số ngày kể từ khi tiếp nhận", "cases": "Số hồ sơ", "status": "Trạng thái"})
-    fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
-    st.plotly_chart(vn_figure(fig), key="aging_chart")
+    st.plotly_chart(sla_charts.aging_chart(ages), key="aging_chart")
 
 
 actor = page_actor()

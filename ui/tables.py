@@ -176,6 +176,13 @@ def person(username: str | None) -> str:
     return people().get(username, username) if username else ""
 
 
+def person_names() -> Callable[[str | None], str]:
+    """`person` for many names (a filter's options): the names and the data version are read once, not
+    once a name."""
+    names = people()
+    return lambda username: names.get(username, username) if username else ""
+
+
 def table(df: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, Kind] | None = None,
           **options):
     """st.dataframe of `df` as `shown` writes it (no index), numbers aligned right as numbers are."""
