@@ -165,24 +165,34 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
     st.session_state.pop(DUPLICATES, None)
     st.session_state[KEY] = uuid.uuid4().hex
     after_write()
-    st.rerun()
 
 
-actor = page_actor(Permission.HANDLE_CASES)
-st.title("Tiếp nhận khiếu nại")
-done = st.session_state.get(DONE)
-if done:
+def new_intake() -> None:
+    st.session_state.pop(DONE, None)
+    intake_lookup.forget()
+
+
+def result(actor: Actor, done: str) -> None:
     try:
         intake_result.show(actor, done)
     except DomainError as error:
         show_error(error)
         st.session_state.pop(DONE, None)
-    else:
-        if st.button("Tiếp nhận hồ sơ mới", type="primary", key="intake_new"):
-            st.session_state.pop(DONE, None)
-            intake_lookup.forget()
-            st.rerun()
-else:
-    intake_lookup.show(actor)
-    st.caption("Các trường có dấu * là bắt buộc. Hồ sơ được cấp mã ngay khi lưu.")
-    intake_form(actor)
+    else:       # a callback: the next run is the new form, with no second run
+        st.button("Tiếp nhận hồ sơ mới", type="primary", key="intake_new", on_click=new_intake)
+
+
+actor = page_actor(Permission.HANDLE_CASES)
+st.title("Tiếp nhận khiếu nại")
+done = st.session_state.get(DONE)
+if not done:
+    body = st.empty()
+    with body.container():
+        intake_lookup.show(actor)
+        st.caption("Các trường có dấu * là bắt buộc. Hồ sơ được cấp mã ngay khi lưu.")
+        intake_form(actor)
+    done = st.session_state.get(DONE)
+    if done:            # saved in this run: the result takes the form's place, without a second run
+        body.empty()
+if done:
+    result(actor, done)

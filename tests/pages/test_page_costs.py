@@ -54,3 +54,29 @@ def test_case_list_reads_the_data_version_as_often_with_many_staff_as_with_few(a
     app = open_page("cases.py")
     assert len(next(m for m in app.multiselect if m.label == "Nhân viên").options) == 14
     assert len(versions) == few
+
+
+def test_an_intake_submit_is_one_run_that_tags_and_searches_once(app_env, monkeypatch):
+    """The submit used to save in one run and show the result in a second (st.rerun), the whole page and
+    app again; "Tiếp nhận hồ sơ mới" likewise. Tagging, the duplicate check and the similar cases run once."""
+    import ui.session
+    from tests.pages.test_pages_intake import fill, saved_code, submit
+    from voc.desk import duplicates
+    from voc.text import similar, tagging
+
+    STAFF = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
+    app = signed_in(AppTest.from_file(str(ROOT / "pages" / "intake.py"), default_timeout=30), STAFF)
+    app.run()
+    fill(app, phone="0912345678")
+    runs = count_calls(monkeypatch, ui.session, "page_actor")
+    tagged = count_calls(monkeypatch, tagging, "tag_received_case")
+    duplicate_checks = count_calls(monkeypatch, duplicates, "likely_duplicates")
+    alike = count_calls(monkeypatch, similar, "similar_cases")
+    submit(app)
+    code = saved_code(app)
+    assert any(code in s.value for s in app.success)
+    assert (len(runs), len(tagged), len(duplicate_checks), len(alike)) == (1, 1, 1, 1)
+    runs.clear()
+    next(b for b in app.button if b.label == "Tiếp nhận hồ sơ mới").click().run()
+    assert len(runs) == 1
+    assert "intake_done" not in app.session_state and any(b.label == "Lưu hồ sơ" for b in app.button)
