@@ -2,6 +2,9 @@
 with the reply (48 h) and resolution (20 days) clocks; the age of the open cases."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -27,9 +30,17 @@ LIST_TABS_KEY, OPEN_LIST_KEY = "sla_list", "sla_list_open"
 # most a minute while the data stays the same: the lists depend on the time as well. In server mode they
 # read the analytics copy brought up to that version (voc.insight.replica.reading, exact).
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
-def snapshot(db_key: str, version: tuple, scope: str | None, sort: str) -> sla_report.Board:
+def snapshot(db_key: str, version: tuple, scope: str | None) -> sla_report.Board:
+    """The counts and the workload; the lists' rows are read per list (`list_rows`), only the open one."""
     with reading(get_db(), exact=True) as cur:
-        return sla_report.board(cur, utcnow(), scope, sort=sla_report.BoardSort(sort))
+        return sla_report.board(cur, utcnow(), scope, lists=())
+
+
+@st.cache_data(ttl=60, max_entries=256, show_spinner=False)
+def list_rows(db_key: str, version: tuple, scope: str | None, sort: str, key: str, at: datetime) -> list[dict]:
+    """One list's rows at the snapshot's instant."""
+    with reading(get_db(), exact=True) as cur:
+        return sla_report.board_rows(cur, key, at, scope, sort=sla_report.BoardSort(sort))
 
 
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
@@ -54,7 +65,7 @@ def aging(db_key: str, version: tuple, scope: str | None) -> pd.DataFrame:
     return data
 
 
-def board(data: sla_report.Board) -> None:
+def board(data: sla_report.Board, rows_of: Callable[[str], list[dict]]) -> None:
     now = utcnow()
     counts = data.counts
     cols = st.columns(len(sla_report.LIST_LABELS))
@@ -71,9 +82,10 @@ def board(data: sla_report.Board) -> None:
         st.session_state[OPEN_LIST_KEY] = next((k for k, v in labels.items() if v == chosen), opened)
 
     tabs = st.tabs(list(labels.values()), key=LIST_TABS_KEY, default=labels[opened], on_change=remember)
-    for tab, (key, rows) in zip(tabs, data.lists.items()):
+    for tab, key in zip(tabs, labels):
         if not tab.open:
             continue
+        rows = rows_of(key)
         with tab:
             if not rows:
                 st.caption("Không có hồ sơ nào.")
@@ -114,7 +126,7 @@ sort = st.radio("Sắp xếp danh sách", list(sla_report.BoardSort), format_fun
                 key="sla_sort", help="Theo rủi ro: hồ sơ có dấu hiệu khiếu nại vượt cấp (dọa báo cơ quan quản lý, "
                                      "kiện, lên báo chí/mạng xã hội, hủy dịch vụ, đòi bồi thường) trước, rồi hồ sơ "
                                      "tiêu cực hơn, rồi theo hạn.")
-current = snapshot(str(get_db().path), version, scope, sort.value)
+current = snapshot(str(get_db().path), version, scope)
 st.caption(f"Cập nhật lúc {format_local(current.at)}" + (f" — chi nhánh {md_escape(scope)}" if scope else " — tất cả chi nhánh"))
-board(current)
+board(current, lambda key: list_rows(str(get_db().path), version, scope, sort.value, key, current.at))
 charts(version, scope)

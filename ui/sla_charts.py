@@ -35,9 +35,8 @@ def _groups(data: pd.DataFrame, column: str):
 
 
 def _layout(x_title: str, y_title: str, legend_title: str, **extra) -> dict:
-    return {"template": pio.templates[pio.templates.default], "legend": {"title": {"text": legend_title},
-                                                                        "tracegroupgap": 0},
-            "margin": {"t": 60}, "xaxis": {"anchor": "y", "domain": [0.0, 1.0], "title": {"text": x_title}},
+    # No template here: go.Figure applies the default one itself, without validating it again.
+    return {"legend": {"title": {"text": legend_title}, "tracegroupgap": 0}, "margin": {"t": 60}, "xaxis": {"anchor": "y", "domain": [0.0, 1.0], "title": {"text": x_title}},
             "yaxis": {"anchor": "x", "domain": [0.0, 1.0], "title": {"text": y_title}}, **extra}
 
 

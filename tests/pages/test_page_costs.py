@@ -80,3 +80,18 @@ def test_an_intake_submit_is_one_run_that_tags_and_searches_once(app_env, monkey
     next(b for b in app.button if b.label == "Tiếp nhận hồ sơ mới").click().run()
     assert len(runs) == 1
     assert "intake_done" not in app.session_state and any(b.label == "Lưu hồ sơ" for b in app.button)
+
+
+def test_sla_board_reads_only_the_open_list(app_env, monkeypatch):
+    """The board read all four lists (up to 500 rows each) on every load and drew one."""
+    from voc.insight import sla_report
+
+    log_cases(["lan", "minh", "tuan"])
+    lists = count_calls(monkeypatch, sla_report, "board_rows")
+    app = open_page("sla_board.py")
+    assert [args[1] for args in lists] == ["due_24h"]
+    app.session_state["sla_list"] = app.tabs[3].label      # "Trong hạn", as a click opens it
+    app.run()
+    assert [args[1] for args in lists] == ["due_24h", "on_time"]
+    board = next(d.value for d in app.dataframe if "Mã hồ sơ" in d.value.columns)
+    assert len(board) == 3

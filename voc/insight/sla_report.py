@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, Iterable
 
 from voc.accounts.access import Actor, Permission
 from voc.clock import from_db, to_db
@@ -132,7 +132,7 @@ def list_counts(cur, at: datetime, branch_scope: str | None = None) -> dict[str,
 
 @dataclass(frozen=True)
 class Board:
-    """The board at one instant: the list counts, the open cases on each list, the workload."""
+    """The board at one instant: the list counts, the open cases on each list asked for, the workload."""
 
     at: datetime
     counts: dict[str, int]
@@ -140,9 +140,11 @@ class Board:
     workload: list[dict]
 
 
-def board(cur, at: datetime, branch_scope: str | None = None, sort: BoardSort = BoardSort.DUE) -> Board:
+def board(cur, at: datetime, branch_scope: str | None = None, sort: BoardSort = BoardSort.DUE,
+          lists: Iterable[str] = tuple(LISTS)) -> Board:
+    """The board; only the lists named in `lists` are read (a page draws the one open list)."""
     return Board(at, list_counts(cur, at, branch_scope),
-                 {key: board_rows(cur, key, at, branch_scope, sort=sort) for key in LISTS},
+                 {key: board_rows(cur, key, at, branch_scope, sort=sort) for key in lists},
                  workload(cur, at, branch_scope))
 
 
