@@ -65,10 +65,25 @@ def aging_figure(data: pd.DataFrame) -> go.Figure:
     return go.Figure(traces, layout)
 
 
-@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
+def _rows(data: pd.DataFrame) -> tuple:
+    """The frame as plain values: the charts' cache key (Streamlit's hashing of a DataFrame took longer
+    than drawing the chart)."""
+    return tuple(data.columns), tuple(data.itertuples(index=False, name=None))
+
+
 def compliance_chart(data: pd.DataFrame) -> go.Figure:
     """The weekly on-time rates as the board shows them."""
-    fig = compliance_figure(data)
+    return _compliance_chart(_rows(data), data)
+
+
+def aging_chart(data: pd.DataFrame) -> go.Figure:
+    """The age of the open cases as the board shows it."""
+    return _aging_chart(_rows(data), data)
+
+
+@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
+def _compliance_chart(rows: tuple, _data: pd.DataFrame) -> go.Figure:
+    fig = compliance_figure(_data)
     fig.update_yaxes(range=[0, 105])
     fig.update_xaxes(tickformat="%d/%m/%Y")
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
@@ -76,8 +91,7 @@ def compliance_chart(data: pd.DataFrame) -> go.Figure:
 
 
 @st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
-def aging_chart(data: pd.DataFrame) -> go.Figure:
-    """The age of the open cases as the board shows it."""
-    fig = aging_figure(data)
+def _aging_chart(rows: tuple, _data: pd.DataFrame) -> go.Figure:
+    fig = aging_figure(_data)
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 10})
     return vn_figure(fig)
