@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,11 +58,11 @@ def start_py_spy(pid: int, out: Path | None) -> subprocess.Popen | None:
                              "--threads", "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def serve(db_path: Path, port: int, log) -> subprocess.Popen:
+def serve(db_path: Path, port: int, log, app_dir: Path = ROOT) -> subprocess.Popen:
     env = dict(os.environ, VOC_DB_PATH=str(db_path))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -140,7 +141,8 @@ def fill_intake(page, n: int) -> None:
     page.get_by_label("Yêu cầu cần giải quyết *").fill("Khôi phục website ngay và bồi thường.")
 
 
-def run(db_path: Path, port: int, repeats: int, log_path: Path, py_spy: Path | None = None) -> Meter:
+def run(db_path: Path, port: int, repeats: int, log_path: Path, py_spy: Path | None = None,
+        app_dir: Path = ROOT) -> Meter:
     from playwright.sync_api import sync_playwright
 
     from voc.accounts.sessions import COOKIE_NAME
@@ -153,7 +155,7 @@ def run(db_path: Path, port: int, repeats: int, log_path: Path, py_spy: Path | N
     token = bench_session(db)
     db.close()
     with open(log_path, "wb") as log:
-        proc = serve(db_path, port, log)
+        proc = serve(db_path, port, log, app_dir)
         spy = None
         try:
             url = f"http://127.0.0.1:{port}"
@@ -211,18 +213,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8640)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--py-spy", help="sample the server with py-spy into this file (collapsed stacks)")
+    parser.add_argument("--app-dir", default=str(ROOT), help="serve the app.py of this tree (a 'before' checkout)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="server mode: a throw-away PostgreSQL (voc.store.pg_testserver) with the demo cases")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="voc-cpu-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="voc-cpu-") as tmp, ExitStack() as stack:
         work = Path(tmp) / "cpu.duckdb"
-        if os.environ.get("VOC_DATABASE_URL"):
-            pass
-        elif args.db:
+        if args.postgres:
+            from voc.store.pg_testserver import PostgresServer
+
+            os.environ["VOC_DATABASE_URL"] = stack.enter_context(PostgresServer()).create_database("cpu")
+        if args.db and not args.postgres:
             shutil.copy(args.db, work)
         else:
             subprocess.run([sys.executable, "-m", "voc", "demo", "--cases", str(args.cases)], cwd=ROOT, check=True,
                            env=dict(os.environ, VOC_DB_PATH=str(work)), stdout=subprocess.DEVNULL)
         meter = run(work, args.port, args.repeats, Path(tmp) / "server.log",
-                    Path(args.py_spy).resolve() if args.py_spy else None)
+                    Path(args.py_spy).resolve() if args.py_spy else None, Path(args.app_dir).resolve())
     print(report(meter))
     return 0
 
