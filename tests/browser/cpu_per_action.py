@@ -146,12 +146,9 @@ def run(db_path: Path, port: int, repeats: int, log_path: Path, py_spy: Path | N
     from playwright.sync_api import sync_playwright
 
     from voc.accounts.sessions import COOKIE_NAME
-    from voc.store.db import open_db
+    from voc.store.db import Database, open_db
 
-    db = open_db() if os.environ.get("VOC_DATABASE_URL") else None
-    if db is None:
-        from voc.store.db import Database
-        db = Database(db_path)
+    db = open_db() if os.environ.get("VOC_DATABASE_URL") else Database(db_path)
     token = bench_session(db)
     db.close()
     with open(log_path, "wb") as log:
