@@ -100,7 +100,17 @@ def serve(db_path: Path, log_path: Path, script: str = "app.py", env: dict[str, 
           start_timeout_s: float = START_TIMEOUT_S) -> Iterator[str]:
     """`streamlit run <script>` on 127.0.0.1 against `db_path` (the bench, and the browser tests);
     yields the URL, stops the server after. RuntimeError when it does not answer in time."""
-    port = free_port()
+    with serve_process(db_path, log_path, script, env, start_timeout_s) as (url, _process):
+        yield url
+
+
+@contextmanager
+def serve_process(db_path: Path, log_path: Path, script: str = "app.py", env: dict[str, str] | None = None,
+                  start_timeout_s: float = START_TIMEOUT_S,
+                  port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`serve`, yielding the URL and the server process (its id for the load bench's CPU figures), on
+    `port` when given, else on a free one."""
+    port = port or free_port()
     env = dict(os.environ, **(env or {}), VOC_DB_PATH=str(db_path))
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -119,7 +129,7 @@ def serve(db_path: Path, log_path: Path, script: str = "app.py", env: dict[str, 
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start; see {log_path}")
                 time.sleep(0.25)
-            yield url
+            yield url, proc
         finally:
             proc.terminate()
             try:
