@@ -54,7 +54,7 @@ DEFAULT_SESSIONS = "10,30"
 DEFAULT_ROUNDS = 3
 ACTION_TIMEOUT_S = 180
 RUN_TIME_LIMIT_S = 1_200
-IDLE_S = 5.0
+IDLE_S = 3.0
 SETUPS = {"duckdb": 1, "postgres": 2}          # setup -> app processes
 ACTIONS = ("intake_open", "intake_submit", "case_list", "sla_board")
 ACCOUNT = "bench-staff-{:02d}"
@@ -334,8 +334,8 @@ async def drive(run: Run, urls: list[str], tokens: list[str], app_pids: list[int
                 page = await context.new_page()
                 page.set_default_timeout(timeout_s * 1000)
                 sessions.append(Session(index, page, url, tag, timeout_s))
-            await asyncio.gather(*(s.warm_up() for s in sessions[:len(urls)]))
-            await asyncio.gather(*(s.sign_in() for s in sessions[len(urls):]))
+            # the first session of each process warms it up while the others sign in
+            await asyncio.gather(*(s.warm_up() if s.index < len(urls) else s.sign_in() for s in sessions))
             before, start = cpu_seconds(app_pids), time.monotonic()
             await asyncio.sleep(IDLE_S)
             run.idle_cpu_per_s = (cpu_seconds(app_pids) - before) / (time.monotonic() - start)
@@ -418,17 +418,19 @@ def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: lis
             reopen = lambda: Database(path)             # noqa: E731
         tokens = [login_sessions.open_session(db, name) for name in ensure_accounts(db, n)]
         db.close()
-        urls, pids, logs = [], [], []
+        urls, processes, logs = [], [], []
         for k in range(SETUPS[setup]):
             logs.append(log_dir / f"load-{setup}-n{n}-{k + 1}.server.log")
             url, process = stack.enter_context(bench_pages.serve_process(
                 Path(tmp) / ("load.duckdb" if setup == "duckdb" else "unused.duckdb"), logs[-1], "app.py", env,
-                port=args.port + k if args.port else None))
+                port=args.port + k if args.port else None, wait=False))
             urls.append(url)
-            pids.append(process.pid)
+            processes.append(process)
             print(f"[load] {setup} n={n}: app process {process.pid} on {url} (log {logs[-1]})", file=sys.stderr)
-        sessions = asyncio.run(drive(run, urls, tokens, pids, db_pids, args.rounds, args.action_timeout,
-                                     started + args.time_limit, tag))
+        for url, process, log in zip(urls, processes, logs):     # started side by side
+            bench_pages.wait_healthy(url, process, log)
+        sessions = asyncio.run(drive(run, urls, tokens, [p.pid for p in processes], db_pids, args.rounds,
+                                     args.action_timeout, started + args.time_limit, tag))
         stack.close()           # the app processes stop: the DuckDB file is free, no write is still running
         db = reopen()
         count_markers(db, run, sessions, tag)
@@ -462,6 +464,7 @@ def run_load_bench(args) -> int:
     for fig in figures:
         print(f"load.{fig.line()}", flush=True)
     ensure_accounts(base, max(counts))
+    log_dir = Path(args.db).parent if args.db else BENCH_DIR
     with base.cursor() as cur:
         cur.execute("CHECKPOINT")       # each run copies the file: the accounts must be in it, not in the WAL
     server, pg_url, db_pids = None, args.database_url, []
@@ -474,7 +477,7 @@ def run_load_bench(args) -> int:
             pg_url, db_pids = server.create_database("voc_load"), [server._pid]
         for n in counts:
             for setup in setups:
-                run = measure_run(setup, n, args, base, pg_url, db_pids if setup == "postgres" else [], BENCH_DIR)
+                run = measure_run(setup, n, args, base, pg_url, db_pids if setup == "postgres" else [], log_dir)
                 runs.append(run)
                 for line in run_lines(run):
                     print(line, flush=True)
