@@ -46,7 +46,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from voc.cli import bench_pages
-from voc.cli.bench_analytics import BENCH_DIR, open_dataset
 from voc.clock import local_date, utcnow
 
 DEFAULT_CASES = 3_000
@@ -446,6 +445,8 @@ def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: lis
 
 
 def run_load_bench(args) -> int:
+    from voc.cli.bench_analytics import BENCH_DIR, open_dataset
+
     if not Path(bench_pages.CHROMIUM).exists():
         print(f"{bench_pages.CHROMIUM} chưa được cài (apt-get install chromium).", file=sys.stderr)
         return 2

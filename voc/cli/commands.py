@@ -150,10 +150,8 @@ def cmd_bench(args) -> int:
         if code:
             return code
     if args.load:
-        from voc.cli.bench_load import run_load_bench
-
         ran = True
-        code = run_load_bench(args)
+        code = bench_load.run_load_bench(args)
         if code:
             return code
     elif args.cases:
