@@ -256,6 +256,13 @@ class Session:
         self.submitted.clear()
         self.codes.clear()
 
+    async def prepare(self, warm: bool) -> None:
+        """Sign in (and warm the process up when `warm`); a failure stops this session, not the run."""
+        try:
+            await asyncio.wait_for(self.warm_up() if warm else self.sign_in(), self.timeout_s * (len(ACTIONS) + 1))
+        except Exception as error:
+            self._fail("chuẩn bị", error)
+
     async def do(self, action: str, round_no: int) -> float | None:
         """The action's seconds; None when it failed, which stops this session (self.failed says why)."""
         try:
@@ -263,9 +270,12 @@ class Session:
             await self._count_error_boxes()
             return seconds
         except Exception as error:      # a timeout, a missing element, a closed page: this session stops
-            message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            self.failed = f"phiên {self.index}, vòng {round_no + 1}, {action}: {type(error).__name__} {message}"[:300]
+            self._fail(f"vòng {round_no + 1}, {action}", error)
             return None
+
+    def _fail(self, where: str, error: Exception) -> None:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        self.failed = f"phiên {self.index}, {where}: {type(error).__name__} {message}"[:300]
 
     async def intake_open(self, round_no: int) -> float:
         page, start = self.page, time.monotonic()
@@ -342,7 +352,7 @@ async def drive(run: Run, urls: list[str], tokens: list[str], app_pids: list[int
                 page.set_default_timeout(timeout_s * 1000)
                 sessions.append(Session(index, page, url, tag, timeout_s))
             # the first session of each process warms it up while the others sign in
-            await asyncio.gather(*(s.warm_up() if s.index < len(urls) else s.sign_in() for s in sessions))
+            await asyncio.gather(*(s.prepare(warm=s.index < len(urls)) for s in sessions))
             before, start = cpu_seconds(app_pids), time.monotonic()
             await asyncio.sleep(IDLE_S)
             run.idle_cpu_per_s = (cpu_seconds(app_pids) - before) / (time.monotonic() - start)
@@ -483,7 +493,7 @@ def run_load_bench(args) -> int:
             from voc.store.pg_testserver import PostgresServer
 
             server = PostgresServer().start()
-            pg_url, db_pids = server.create_database("voc_load"), [server._pid]
+            pg_url, db_pids = server.create_database("voc_load"), [server._pid]     # the postmaster
         for n in counts:
             for setup in setups:
                 run = measure_run(setup, n, args, base, pg_url, db_pids if setup == "postgres" else [], log_dir)
