@@ -100,7 +100,18 @@ def serve(db_path: Path, log_path: Path, script: str = "app.py", env: dict[str, 
           start_timeout_s: float = START_TIMEOUT_S) -> Iterator[str]:
     """`streamlit run <script>` on 127.0.0.1 against `db_path` (the bench, and the browser tests);
     yields the URL, stops the server after. RuntimeError when it does not answer in time."""
-    port = free_port()
+    with serve_process(db_path, log_path, script, env, start_timeout_s) as (url, _process):
+        yield url
+
+
+@contextmanager
+def serve_process(db_path: Path, log_path: Path, script: str = "app.py", env: dict[str, str] | None = None,
+                  start_timeout_s: float = START_TIMEOUT_S, port: int | None = None,
+                  wait: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`serve`, yielding the URL and the server process (its id for the load bench's CPU figures), on
+    `port` when given, else on a free one; with `wait=False` at once (the caller calls wait_healthy, so
+    that several servers start side by side)."""
+    port = port or free_port()
     env = dict(os.environ, **(env or {}), VOC_DB_PATH=str(db_path))
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -109,17 +120,9 @@ def serve(db_path: Path, log_path: Path, script: str = "app.py", env: dict[str, 
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + start_timeout_s
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                        break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log_path}")
-                time.sleep(0.25)
-            yield url
+            if wait:
+                wait_healthy(url, proc, log_path, start_timeout_s)
+            yield url, proc
         finally:
             proc.terminate()
             try:
@@ -127,6 +130,20 @@ def serve(db_path: Path, log_path: Path, script: str = "app.py", env: dict[str, 
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log_path: Path, timeout_s: float = START_TIMEOUT_S) -> None:
+    """Until the server at `url` answers its health check; RuntimeError when it ends or takes too long."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"streamlit did not start; see {log_path}")
+        time.sleep(0.25)
 
 
 def _open_ms(context, url: str) -> float:

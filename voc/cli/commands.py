@@ -7,7 +7,7 @@ import sys
 
 import duckdb
 
-from voc.cli import mail_commands, text_commands
+from voc.cli import bench_load, mail_commands, text_commands
 from voc.cli.database import open_database
 from voc.accounts.access import SYSTEM
 from voc.clock import parse_iso, utcnow
@@ -149,7 +149,12 @@ def cmd_bench(args) -> int:
         code = run_tagging_bench(args)
         if code:
             return code
-    if args.cases:
+    if args.load:
+        ran = True
+        code = bench_load.run_load_bench(args)
+        if code:
+            return code
+    elif args.cases:
         from voc.cli.bench_analytics import run_analytics_bench
         from voc.cli.bench_server import run_server_bench
 
@@ -166,7 +171,7 @@ def cmd_bench(args) -> int:
         if code:
             return code
     if not ran:
-        print("Chọn --tagging, --cases N và/hoặc --mail.", file=sys.stderr)
+        print("Chọn --tagging, --cases N, --load và/hoặc --mail.", file=sys.stderr)
         return 2
     return 0
 
@@ -223,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "nếu chưa có đúng N hồ sơ)")
     text_commands.add_tagging_bench_args(bench)
     mail_commands.add_mail_bench_args(bench)
+    bench_load.add_load_bench_args(bench)
     bench.set_defaults(func=cmd_bench)
     text_commands.register(sub, common)
     mail_commands.register(sub, common)
