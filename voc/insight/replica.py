@@ -41,11 +41,11 @@ from voc.insight import replica_file
 from voc.store.transactions import in_transaction
 
 # The copied tables and each one's unit of change (the column whose rows are re-read together, as the
-# triggers of migrations 023 and 024 log them); None: the whole table (small ones).
+# triggers of migrations 023, 024 and 026 log them); None: the whole table (small ones).
 TABLES: dict[str, str | None] = {
     "cases": "id", "case_rounds": "case_id", "case_themes": "case_id", "events": "id", "letters": "id",
     "reply_checks": "letter_id", "reply_reviews": "id", "followups": "case_id", "root_causes": "case_id",
-    "themes": None, "case_risk": "case_id",
+    "themes": None, "case_risk": "case_id", "users": None,
 }
 # What the analytics never read is left out of the copy, so that it loads faster: columns copied as NULL
 # (the letters' texts, the events' notes and earlier values) or reduced (of an event's new values only the
@@ -53,6 +53,8 @@ TABLES: dict[str, str | None] = {
 REDUCED: dict[str, dict[str, str]] = {
     "events": {"before": "NULL", "note": "NULL", "after": "json_build_object('status', after ->> 'status')"},
     "letters": {"subject": "NULL", "body": "NULL"},
+    # the sign-in columns change unlogged (migrations/pg/026), and the password hash stays on the server
+    "users": dict.fromkeys(("password_hash", "failed_attempts", "locked_until", "password_changed_at"), "NULL"),
 }
 ROW_FILTERS: dict[str, str] = {"events": "entity = 'case' AND after ->> 'status' IS NOT NULL"}
 DERIVED = ("case_state_hours", "analytics_watermarks")   # computed in the copy (voc.insight.process_metrics)
