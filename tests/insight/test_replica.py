@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -186,3 +187,15 @@ def test_a_user_changed_through_another_handle_reaches_the_version_and_the_copy(
     finally:
         copy.close()
         other.close()
+
+
+def test_the_process_copy_closes_with_its_database(pg_db):
+    """The copy's loading thread stops with the pool that started it (no load left running on a dropped
+    database); the next handle gets a copy of its own, caught up from the file."""
+    other = PostgresDatabase(pg_db.url, migrate=False)
+    copy = replica.for_database(other)
+    replica.start_loading(other)
+    other.close()
+    assert copy.closed and replica.for_database(pg_db) is not copy
+    time.sleep(0.2)
+    assert [t for t in threading.enumerate() if t.name == "voc-analytics-copy" and t.is_alive()] == []

@@ -104,6 +104,7 @@ class Replica:
         self.as_of: datetime | None = None      # the server's time of the last refresh's snapshot (UTC)
         self.version: tuple | None = None       # PostgreSQL's data version in that snapshot
         self.last: Refresh | None = None
+        self.closed = False
 
     # -- reading ---------------------------------------------------------------------------------------
     @contextmanager
@@ -147,6 +148,12 @@ class Replica:
                                  daemon=True).start()
             return
         self.refresh()
+
+    def preload(self) -> None:
+        """The first load, unless done or the copy closed meanwhile (start_loading's thread)."""
+        with self._refresh_lock:
+            if not self.closed and self.as_of is None:
+                self._refresh_locked()
 
     def _refresh_in_background(self) -> None:
         try:
@@ -323,6 +330,9 @@ class Replica:
 
     def close(self) -> None:
         with self._refresh_lock:            # after a refresh still running (the start-up load)
+            if self.closed:
+                return
+            self.closed = True
             if self._pg is not None:
                 self._pg.close()
             self._duck.close()
@@ -388,14 +398,22 @@ def for_database(db) -> Replica:
             if not _replicas:
                 atexit.register(close_all)
             replica = _replicas[db.key] = Replica(db.url, db.key, directory=replica_file.directory())
+            db.on_close(lambda: _close(db.key, replica))    # its loading thread must not outlive the pool
         return replica
+
+
+def _close(key: str, replica: Replica) -> None:
+    with _replicas_lock:
+        if _replicas.get(key) is replica:
+            del _replicas[key]
+    replica.close()
 
 
 def start_loading(db) -> None:
     """In server mode, load this process's copy on a background thread (the first chart then waits less)."""
     if is_server(db):
         copy = for_database(db)
-        threading.Thread(target=copy.ensure_fresh, name="voc-analytics-copy", daemon=True).start()
+        threading.Thread(target=copy.preload, name="voc-analytics-copy", daemon=True).start()
 
 
 def is_server(db) -> bool:
