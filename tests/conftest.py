@@ -38,6 +38,22 @@ def pg_server():
         yield server
 
 
+@pytest.fixture(scope="session", autouse=True)
+def analytics_copies(tmp_path_factory):
+    """Server mode's analytics copies (voc.insight.replica_file) of this session's processes, served apps
+    included, go to a folder of the session, not to data/."""
+    from voc.insight.replica_file import REPLICA_DIR_ENV
+
+    folder = tmp_path_factory.mktemp("analytics-copies")
+    previous = os.environ.get(REPLICA_DIR_ENV)
+    os.environ[REPLICA_DIR_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(REPLICA_DIR_ENV, None)
+    else:
+        os.environ[REPLICA_DIR_ENV] = previous
+
+
 PG_TEMPLATE = "voc_template"
 # The test folders whose `db` tests run on both backends ([duckdb] and [postgres]); elsewhere `db` is the
 # DuckDB file only. A test module can opt in with `BOTH_BACKENDS = True`.

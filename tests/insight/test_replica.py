@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -155,3 +156,46 @@ def test_state_hours_follow_an_event_committed_out_of_id_order(copy, pg_db):
     with copy.cursor() as cur:
         hours = cur.execute("SELECT received FROM case_state_hours WHERE case_id = 7").fetchone()[0]
     assert hours == 5.0     # received at 02:00 UTC, verifying from 07:00 UTC
+
+
+def test_a_user_changed_through_another_handle_reaches_the_version_and_the_copy(pg_db, admin):
+    """Display names and roles changed in one process change the data version of the others (the key of
+    their name caches) and reach their analytics copies; a sign-in's counters do not touch the users log."""
+    from voc.accounts import users
+    from voc.accounts.access import Role
+
+    other = PostgresDatabase(pg_db.url, migrate=False)            # another process's pool
+    copy = Replica(other.url, other.key, refresh_every_s=0.2)
+    try:
+        users.create_user(pg_db, admin, "hoa", "Lê Thị Hoa", Role.STAFF, "Hà Nội", "mat-khau-Dai-2026")
+        with copy.cursor(exact=True) as cur:
+            assert cur.execute("SELECT display_name, role, password_hash FROM users WHERE username = 'hoa'"
+                               ).fetchall() == [("Lê Thị Hoa", "staff", None)]
+        with other.cursor() as cur:
+            before = analytics.data_version(cur)
+        users.update_user(pg_db, admin, "hoa", display_name="Lê Thu Hoa", role=Role.QA, branch=None)
+        with other.cursor() as cur:
+            assert analytics.data_version(cur) != before
+        with copy.cursor(exact=True) as cur:
+            assert cur.execute("SELECT display_name, role FROM users WHERE username = 'hoa'").fetchall() == [
+                ("Lê Thu Hoa", "qa")]
+        with pg_db.transaction() as cur:
+            cur.execute("UPDATE users SET failed_attempts = 1 WHERE username = 'hoa'")
+            logged = cur.execute("SELECT count(*) FROM replica_changes WHERE table_name = 'users' "
+                                 "AND xid = pg_current_xact_id()").fetchone()[0]
+        assert logged == 0
+    finally:
+        copy.close()
+        other.close()
+
+
+def test_the_process_copy_closes_with_its_database(pg_db):
+    """The copy's loading thread stops with the pool that started it (no load left running on a dropped
+    database); the next handle gets a copy of its own, caught up from the file."""
+    other = PostgresDatabase(pg_db.url, migrate=False)
+    copy = replica.for_database(other)
+    replica.start_loading(other)
+    other.close()
+    assert copy.closed and replica.for_database(pg_db) is not copy
+    time.sleep(0.2)
+    assert [t for t in threading.enumerate() if t.name == "voc-analytics-copy" and t.is_alive()] == []

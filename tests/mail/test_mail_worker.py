@@ -110,3 +110,13 @@ def test_the_app_starts_one_worker_that_survives_reruns(app_env):
     first_session.run()                                         # a rerun
     AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()   # another browser session
     assert worker.current_worker() is running and mail_threads() == [running._thread]
+
+
+def test_the_worker_stops_before_its_database_closes(db, caplog):
+    """A worker outliving its database (a test's, a reopened app's) would log a failed pass every round."""
+    running = worker.ensure_worker(db, OFF, interval_s=0.02)
+    assert wait_for(lambda: running.rounds >= 1)
+    db.close()
+    assert not running.is_alive() and mail_threads() == []
+    time.sleep(0.1)
+    assert "mail pass" not in caplog.text

@@ -100,3 +100,29 @@ def test_character_ngrams_are_features_but_never_evidence():
     assert evidence and all(w in doc.text for w in evidence)
     # a misspelt, unaccented text still lands on the right label through its character n-grams
     assert model.predict_sets([analyse("webbsite sapp")]) == [["downtime"]]
+
+
+def test_a_model_activated_by_another_process_tags_this_ones_next_case(pg_db, qa):
+    """The tagger cache of a process is keyed on the active model read from the database: process A
+    activates a retrained model, process B's next tagging uses it."""
+    from voc.store.pg import PostgresDatabase
+    from voc.text.classifier import save_model
+    from voc.text.tagging import tag_case, tagger_for
+
+    setup.ensure_defaults(pg_db)
+    [case_id] = seed_untagged_cases(pg_db, ["bị trừ tiền hai lần trong tháng"])
+    other = PostgresDatabase(pg_db.url, migrate=False)          # process B's pool
+    try:
+        with other.transaction() as cur:
+            first = tagger_for(cur).model_id                     # B's cache now holds the shipped model
+            tag_case(cur, case_id)
+        with pg_db.transaction() as cur:                          # process A activates another model
+            newer = save_model(cur, train(TEXTS, LABELS, at_least_one=True), qa, activate=True)
+        assert newer != first
+        with other.transaction() as cur:
+            assert tagger_for(cur).model_id == newer
+            tag_case(cur, case_id)
+            assert {m for (m,) in cur.execute("SELECT model_id FROM case_themes WHERE case_id = ?",
+                                              [case_id]).fetchall()} == {newer}
+    finally:
+        other.close()

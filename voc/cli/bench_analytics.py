@@ -194,14 +194,16 @@ def run_analytics_bench(args) -> int:
     return 0
 
 
-def browser_pages(path: Path, token: str) -> list[Figure]:
-    """Per page: the median of the browser timings, and its ratio to the home page."""
-    first, pages = browser_bench.measure_pages(path, token, path.with_suffix(".server.log"))
+def browser_pages(path: Path, token: str, prefix: str = "browser", env: dict[str, str] | None = None,
+                  log: Path | None = None, **which) -> list[Figure]:
+    """Per page: the median of the browser timings, and its ratio to the home page (`env`: of the served
+    app, e.g. server mode's VOC_DATABASE_URL; `which`: measure_pages' pages and repeats)."""
+    first, pages = browser_bench.measure_pages(path, token, log or path.with_suffix(".server.log"), env=env, **which)
     home = next(p.median_ms for p in pages if p.name == "home")
-    figures = [Figure("browser.first_request", first)]
+    figures = [Figure(f"{prefix}.first_request", first)]
     for p in pages:
-        figures.append(Figure(f"browser.{p.name}", p.median_ms))
-        figures.append(Figure(f"browser.{p.name}.ratio_to_home", round(p.median_ms / home, 2), "x"))
+        figures.append(Figure(f"{prefix}.{p.name}", p.median_ms))
+        figures.append(Figure(f"{prefix}.{p.name}.ratio_to_home", round(p.median_ms / home, 2), "x"))
     slowest = max(pages, key=lambda p: p.median_ms)
-    figures.append(Figure(f"browser.slowest_page ({slowest.name})", slowest.median_ms))
+    figures.append(Figure(f"{prefix}.slowest_page ({slowest.name})", slowest.median_ms))
     return figures

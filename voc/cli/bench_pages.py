@@ -166,16 +166,17 @@ def _open_ms(context, url: str) -> float:
         tab.close()
 
 
-def measure_pages(db_path: Path, token: str, log_path: Path,
-                  pages: tuple[tuple[str, str], ...] = PAGES, repeats: int = PAGE_REPEATS) -> tuple[float, list[PageTime]]:
-    """(first request after start in ms, each page's times) against the database file `db_path`."""
+def measure_pages(db_path: Path, token: str, log_path: Path, pages: tuple[tuple[str, str], ...] = PAGES,
+                  repeats: int = PAGE_REPEATS, env: dict[str, str] | None = None) -> tuple[float, list[PageTime]]:
+    """(first request after start in ms, each page's times) against the database file `db_path` (or what
+    `env` names for the served app: VOC_DATABASE_URL for server mode)."""
     from playwright.sync_api import sync_playwright
 
     from voc.accounts.sessions import COOKIE_NAME
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with serve(db_path, log_path) as url, sync_playwright() as pw:
+    with serve(db_path, log_path, env=env) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})

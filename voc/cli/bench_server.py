@@ -6,13 +6,18 @@ emptied first unless they already hold N cases). Then this process's analytics c
 (voc.insight.replica) is loaded, and the figures are: the load into PostgreSQL, the copy's initial load,
 its refresh after a small write (status changes, events, a retag) and with nothing changed, PostgreSQL's
 data version, the home figures, and every chart and page as `python -m voc bench --cases N` measures
-them, on the copy (`server.`) and, right after each, on the DuckDB file (`file.`): a comparison that holds
+them, on the copy (`server.`) and, right after each, on the DuckDB file (`file.`); the copy's restart
+(closed, a write meanwhile, opened again from its file and caught up: `server.replica_restart`); then
+every page in chromium served on PostgreSQL and on the file (`server.browser.`, `file.browser.`; not with
+--no-pages): a comparison that holds
 under the shared machine's changing load. Output: one figure a line, `name: value unit`.
 """
 from __future__ import annotations
 
+import shutil
 import statistics
 import tempfile
+import time
 from pathlib import Path
 
 from voc.accounts.access import Actor, Role
@@ -93,6 +98,19 @@ def small_write(pg, round_no: int) -> None:
                             [case_id, code, score])
 
 
+def restart(copy: Replica, pg, folder: Path) -> Replica:
+    """A process restart: the copy's file is closed, the desk writes meanwhile (one small write), and a new
+    copy opens the file and catches up (`server.replica_restart`, beside the initial load)."""
+    copy.close()
+    small_write(pg, WRITE_ROUNDS)
+    started = time.perf_counter()
+    again = Replica(pg.url, pg.key, directory=folder)
+    done = again.refresh()
+    print(Figure("server.replica_restart", (time.perf_counter() - started) * 1000).line(), flush=True)
+    print(Figure("server.replica_restart_rows", done.rows, "rows").line(), flush=True)
+    return again
+
+
 def compare_pages(duck, copy) -> list[Figure]:
     """Every chart's median on the copy (`server.`) and, measured right after, on the DuckDB file (`file.`):
     a comparison that holds on a shared machine whose load changes from minute to minute."""
@@ -124,6 +142,24 @@ def compare_pages(duck, copy) -> list[Figure]:
     return figures
 
 
+def compare_browser_pages(duck, pg, folder: Path, **which) -> list[Figure]:
+    """Every page in chromium (voc.cli.bench_pages) served on PostgreSQL (`server.browser.`; the app's
+    analytics copy opens the bench's file in `folder` and catches up, as after a restart) and on the DuckDB
+    file (`file.browser.`), printed side by side (`which`: measure_pages' pages and repeats). Closes `duck`
+    (the served app opens the file itself)."""
+    from voc.cli.bench_analytics import browser_pages
+    from voc.cli.bench_pages import bench_session
+    from voc.insight.replica_file import REPLICA_DIR_ENV
+
+    path = Path(duck.path)
+    tokens = bench_session(pg), bench_session(duck)
+    duck.close()
+    server = browser_pages(path, tokens[0], "server.browser", log=path.with_suffix(".server-pg.log"),
+                           env={"VOC_DATABASE_URL": pg.url, REPLICA_DIR_ENV: str(folder)}, **which)
+    local = browser_pages(path, tokens[1], "file.browser", **which)
+    return [fig for pair in zip(server, local) for fig in pair]
+
+
 def run_server_bench(args) -> int:
     from voc.store.pg import PostgresDatabase
 
@@ -144,12 +180,14 @@ def run_server_bench(args) -> int:
         figures.append(Figure("server.events", _pg_count(pg, "events"), "rows"))
         for fig in figures:
             print(fig.line(), flush=True)
-        copy = Replica(pg.url, pg.key)
+        folder = Path(tempfile.mkdtemp(prefix="voc-bench-copies-"))
+        copy = Replica(pg.url, pg.key, directory=folder)
         first = copy.refresh()
         print(Figure("server.replica_initial_load", first.seconds, "s").line(), flush=True)
         print(Figure("server.replica_initial_rows", first.rows, "rows").line(), flush=True)
         for stage, seconds in first.stages.items():
             print(Figure(f"server.replica_initial_load.{stage}", seconds, "s").line(), flush=True)
+        copy = restart(copy, pg, folder)
         refreshes, idle, versions, stages = [], [], [], []
         for round_no in range(WRITE_ROUNDS):
             small_write(pg, round_no)
@@ -172,8 +210,13 @@ def run_server_bench(args) -> int:
             print(Figure(f"server.{fig.name}", fig.value, fig.unit).line(), flush=True)
         for fig in compare_pages(duck, copy):
             print(fig.line(), flush=True)
-        duck.close()
         copy.close()
+        if not args.no_pages:
+            for fig in compare_browser_pages(duck, pg, folder):
+                print(fig.line(), flush=True)
+        else:
+            duck.close()
+        shutil.rmtree(folder, ignore_errors=True)
         pg.close()
     finally:
         if server is not None:

@@ -8,6 +8,10 @@ REPEATABLE READ snapshot. "Not seen" is exact: every transaction not visible to 
 xid at or after that refresh's snapshot xmin (the oldest transaction then still running), so those log rows
 are re-read (some twice, harmlessly). Deletes are rows re-read and no longer found.
 
+The copy is a DuckDB file that outlives the process (voc.insight.replica_file: one per process and host,
+with its identity and watermark), so a restarted process catches up from the change log; a file of
+another database, another migration level or layout, unreadable, or older than the log is loaded whole.
+
 A page's read starts a refresh on a background thread when the copy is older than `refresh_every_s`
 (15 s) and reads the current copy meanwhile: the data shown is at most that old plus one refresh, within
 the 60 s the issue allows (a read waits when the copy is older than that), and `as_of` says up to when
@@ -20,6 +24,7 @@ the DuckDB file.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import shutil
 import tempfile
 import threading
@@ -32,14 +37,15 @@ from typing import Iterator
 
 import duckdb
 
+from voc.insight import replica_file
 from voc.store.transactions import in_transaction
 
 # The copied tables and each one's unit of change (the column whose rows are re-read together, as the
-# triggers of migrations 023 and 024 log them); None: the whole table (small ones).
+# triggers of migrations 023, 024 and 026 log them); None: the whole table (small ones).
 TABLES: dict[str, str | None] = {
     "cases": "id", "case_rounds": "case_id", "case_themes": "case_id", "events": "id", "letters": "id",
     "reply_checks": "letter_id", "reply_reviews": "id", "followups": "case_id", "root_causes": "case_id",
-    "themes": None, "case_risk": "case_id",
+    "themes": None, "case_risk": "case_id", "users": None,
 }
 # What the analytics never read is left out of the copy, so that it loads faster: columns copied as NULL
 # (the letters' texts, the events' notes and earlier values) or reduced (of an event's new values only the
@@ -47,6 +53,8 @@ TABLES: dict[str, str | None] = {
 REDUCED: dict[str, dict[str, str]] = {
     "events": {"before": "NULL", "note": "NULL", "after": "json_build_object('status', after ->> 'status')"},
     "letters": {"subject": "NULL", "body": "NULL"},
+    # the sign-in columns change unlogged (migrations/pg/026), and the password hash stays on the server
+    "users": dict.fromkeys(("password_hash", "failed_attempts", "locked_until", "password_changed_at"), "NULL"),
 }
 ROW_FILTERS: dict[str, str] = {"events": "entity = 'case' AND after ->> 'status' IS NOT NULL"}
 DERIVED = ("case_state_hours", "analytics_watermarks")   # computed in the copy (voc.insight.process_metrics)
@@ -73,12 +81,20 @@ class Refresh:
 class Replica:
     """The process's DuckDB copy of the analytics tables of one PostgreSQL database (see the module)."""
 
-    def __init__(self, url: str, key: str, *, refresh_every_s: float = REFRESH_EVERY_S) -> None:
+    def __init__(self, url: str, key: str, *, refresh_every_s: float = REFRESH_EVERY_S,
+                 directory: Path | None = None) -> None:
+        """`directory`: where the copy stays between restarts (voc.insight.replica_file); None: a temporary
+        file, loaded whole on first use."""
         self.url, self.key = url, key
         self.refresh_every_s = refresh_every_s
-        self._dir = Path(tempfile.mkdtemp(prefix="voc-replica-"))
-        self._duck = duckdb.connect(str(self._dir / "replica.duckdb"))
-        self._columns = _create_schema(self._duck)
+        self._dir = Path(tempfile.mkdtemp(prefix="voc-replica-"))          # the CSV files of a refresh
+        self._file = replica_file.CopyFile(directory, key)
+        self._columns, derived = _schema()
+        self._layout = _layout(self._columns, derived)
+        self._duck, self._saved = self._file.connect(self._layout)
+        if self._saved is None:
+            _create_schema(self._duck, self._columns, derived)
+        self._identity: str | None = None       # of the PostgreSQL database (read on each new connection)
         self._cursor_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._pg = None
@@ -88,6 +104,7 @@ class Replica:
         self.as_of: datetime | None = None      # the server's time of the last refresh's snapshot (UTC)
         self.version: tuple | None = None       # PostgreSQL's data version in that snapshot
         self.last: Refresh | None = None
+        self.closed = False
 
     # -- reading ---------------------------------------------------------------------------------------
     @contextmanager
@@ -132,6 +149,12 @@ class Replica:
             return
         self.refresh()
 
+    def preload(self) -> None:
+        """The first load, unless done or the copy closed meanwhile (start_loading's thread)."""
+        with self._refresh_lock:
+            if not self.closed and self.as_of is None:
+                self._refresh_locked()
+
     def _refresh_in_background(self) -> None:
         try:
             self._refresh_locked()
@@ -172,6 +195,9 @@ class Replica:
                 xmin, now = cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text, "
                                         "now() AT TIME ZONE 'UTC'").fetchone()
                 version = analytics.pg_data_version(cur)
+                migrations = cur.execute(replica_file.MIGRATIONS_SQL).fetchone()[0]
+                if self._saved is not None:
+                    self._adopt(cur, self._saved, migrations)
                 full = self._watermark is None or now - self.as_of.replace(tzinfo=None) > LOG_KEEP - timedelta(hours=1)
                 plan = dict.fromkeys(TABLES) if full else self._changed(cur)
                 for table, keys in plan.items():
@@ -200,6 +226,7 @@ class Replica:
             write_s = time.perf_counter() - started - read_s
             if files:
                 process_metrics.refresh_state_hours(cur, None if state_cases is None else sorted(state_cases))
+            replica_file.save(cur, self._layout, self._identity, migrations, int(xmin), version, now)
             cur.commit()
         except BaseException:
             cur.rollback()
@@ -216,6 +243,16 @@ class Replica:
                             {"read": read_s, "write": write_s, "derived": seconds - read_s - write_s})
         self._cleanup()
         return self.last
+
+    def _adopt(self, cur, saved: replica_file.Saved, migrations: str) -> None:
+        """Continue from the file's last refresh when it is a copy of this database at these migrations
+        whose watermark the change log still covers (the age check of the caller) and that the server has
+        reached (a database restored to an earlier point has not); else everything is loaded again."""
+        self._saved = None
+        reached = int(cur.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetchone()[0])
+        if (saved.identity, saved.migrations) == (self._identity, migrations) and saved.watermark <= reached:
+            self._watermark, self.version = saved.watermark, saved.version
+            self.as_of = saved.as_of.replace(tzinfo=timezone.utc)
 
     def _changed(self, cur) -> dict[str, list[int] | None]:
         plan: dict[str, set[int] | None] = {}
@@ -274,6 +311,10 @@ class Replica:
             self._pg = psycopg.connect(self.url, options="-c TimeZone=UTC", application_name="voc-replica",
                                        connect_timeout=10)
             self._pg.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            identity = replica_file.identity(self._pg)
+            if self._identity is not None and identity != self._identity:
+                self._watermark = None          # another database behind the same address: load it whole
+            self._identity = identity
         return self._pg
 
     def _cleanup(self) -> None:
@@ -289,9 +330,13 @@ class Replica:
 
     def close(self) -> None:
         with self._refresh_lock:            # after a refresh still running (the start-up load)
+            if self.closed:
+                return
+            self.closed = True
             if self._pg is not None:
                 self._pg.close()
             self._duck.close()
+            self._file.release()
             shutil.rmtree(self._dir, ignore_errors=True)
 
 
@@ -300,10 +345,9 @@ def _event_cases(cur, keys: list[int]) -> set[str]:
                                       {"keys": keys}).fetchall()}
 
 
-def _create_schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
-    """The copied tables as the DuckDB migrations define them, without their keys and constraints (rows
-    come from PostgreSQL, which checked them; a copy keyed by case re-inserts a case's rows at will);
-    the derived tables as defined. Returns each copied table's (column, type) list."""
+def _schema() -> tuple[dict[str, list[tuple[str, str]]], list[str]]:
+    """Each copied table's (column, type) list as the DuckDB migrations define it, and the derived tables'
+    CREATE statements."""
     from voc.store.db import Database
 
     scratch = Database(":memory:")
@@ -320,11 +364,24 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, 
                 {"tables": list(DERIVED)}).fetchall()]
     finally:
         scratch.close()
+    return columns, derived
+
+
+def _layout(columns: dict[str, list[tuple[str, str]]], derived: list[str]) -> str:
+    """A fingerprint of what this code copies and how: a file of another layout is loaded again."""
+    text = repr((sorted(columns.items()), derived, TABLES, REDUCED, ROW_FILTERS, replica_file.META_TABLE))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _create_schema(con: duckdb.DuckDBPyConnection, columns: dict[str, list[tuple[str, str]]],
+                   derived: list[str]) -> None:
+    """The copied tables without their keys and constraints (rows come from PostgreSQL, which checked them;
+    a copy keyed by case re-inserts a case's rows at will), the derived tables as defined, the file's meta."""
     for table, cols in columns.items():
         con.execute(f'CREATE TABLE "{table}" (' + ", ".join(f'"{c}" {t}' for c, t in cols) + ")")
     for statement in derived:
         con.execute(statement)
-    return columns
+    con.execute(replica_file.META_TABLE)
 
 
 # -- one copy per process and database --------------------------------------------------------------------
@@ -333,22 +390,30 @@ _replicas_lock = threading.Lock()
 
 
 def for_database(db) -> Replica:
-    """This process's copy of the PostgreSQL database `db` (created on first use, loaded on first read;
-    its temporary file goes when the process ends)."""
+    """This process's copy of the PostgreSQL database `db` (created on first use, caught up or loaded on
+    first read; its file stays for the next process, voc.insight.replica_file)."""
     with _replicas_lock:
         replica = _replicas.get(db.key)
         if replica is None:
             if not _replicas:
                 atexit.register(close_all)
-            replica = _replicas[db.key] = Replica(db.url, db.key)
+            replica = _replicas[db.key] = Replica(db.url, db.key, directory=replica_file.directory())
+            db.on_close(lambda: _close(db.key, replica))    # its loading thread must not outlive the pool
         return replica
+
+
+def _close(key: str, replica: Replica) -> None:
+    with _replicas_lock:
+        if _replicas.get(key) is replica:
+            del _replicas[key]
+    replica.close()
 
 
 def start_loading(db) -> None:
     """In server mode, load this process's copy on a background thread (the first chart then waits less)."""
     if is_server(db):
         copy = for_database(db)
-        threading.Thread(target=copy.ensure_fresh, name="voc-analytics-copy", daemon=True).start()
+        threading.Thread(target=copy.preload, name="voc-analytics-copy", daemon=True).start()
 
 
 def is_server(db) -> bool:

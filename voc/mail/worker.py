@@ -115,6 +115,7 @@ class MailWorker:
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="voc-mail-worker", daemon=True)
         self._thread.start()
+        self.db.on_close(self.stop)         # ends before its database closes: no pass on a closed pool
         return self
 
     def wake(self) -> None:

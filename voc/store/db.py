@@ -11,7 +11,7 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -46,6 +46,7 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(self.path))
         self._lock = threading.Lock()
+        self._on_close: list[Callable[[], None]] = []
         if migrate:
             self.migrate()
 
@@ -94,7 +95,13 @@ class Database:
             applied.append(version)
         return applied
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call `callback` when the database closes, before it does (a background worker using it stops)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
+        for callback in self._on_close:
+            callback()
         self._con.close()
 
 

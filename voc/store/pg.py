@@ -15,7 +15,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -213,6 +213,7 @@ class PostgresDatabase:
         self.url = url
         self.key = redacted(url)
         self.path = self.key            # what caches and messages used to take from the DuckDB file
+        self._on_close: list[Callable[[], None]] = []
         try:                            # one plain connection first: a clear reason, at once
             psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
         except psycopg.Error as error:
@@ -270,7 +271,13 @@ class PostgresDatabase:
                 applied.append(version)
         return applied
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call `callback` when the pool closes, before it does (a background worker using it stops)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
+        for callback in self._on_close:
+            callback()
         self._pool.close()
 
 
