@@ -18,7 +18,9 @@ Held-out files, never trained on: heldout.csv (600 templated rows from the held-
 phrases.py, disjoint phrasings and wrappers, partly different chat and English words),
 heldout_messages.csv (118 whole messages written apart, in other voices, messages_heldout.py) and
 heldout_messages2.csv (103 whole messages written last, after every change to the train part and
-the engine, messages_heldout2.py). Deterministic (seeded).
+the engine, messages_heldout2.py), heldout_messages3.csv (146 messages, each hand-written in its
+final style, written and committed before the work it measures; messages_heldout3.py).
+Deterministic (seeded).
 
 History: the templated held-out part was written first, with the first train part (hand-written
 phrasings only); measured on it, that train part was too narrow (ten phrasings a theme) and told
@@ -50,6 +52,7 @@ from voc.plaintext import strip_diacritics  # noqa: E402
 import lexicon  # noqa: E402
 import messages_heldout  # noqa: E402
 import messages_heldout2  # noqa: E402
+import messages_heldout3  # noqa: E402
 import messages_train  # noqa: E402
 
 STYLES = (("accented", 0.45), ("no_diacritics", 0.30), ("chat", 0.15), ("typo_english", 0.10))
@@ -255,3 +258,4 @@ if __name__ == "__main__":
     write(HERE / "heldout.csv", build("heldout", 600, seed=2012))
     write(HERE / "heldout_messages.csv", build_messages("heldout", 1, seed=2013))
     write(HERE / "heldout_messages2.csv", build_messages("heldout", 1, seed=2014, messages=messages_heldout2.MESSAGES))
+    write(HERE / "heldout_messages3.csv", messages_heldout3.MESSAGES)     # each already in its style
