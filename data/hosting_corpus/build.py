@@ -178,7 +178,10 @@ def compose(part: str, rng: random.Random) -> tuple[str, list[str]]:
     return _sentence([pick("opener"), body, pick("request")]), themes
 
 
-def build(part: str, rows: int, seed: int) -> list[tuple[str, str, str]]:
+Row = tuple[str, str, str, str]     # text, themes ("|"-separated), style, source (the message it was made from)
+
+
+def build(part: str, rows: int, seed: int) -> list[Row]:
     rng = random.Random(seed)
     names, weights = zip(*STYLES)
     seen: set[str] = set()
@@ -190,11 +193,11 @@ def build(part: str, rows: int, seed: int) -> list[tuple[str, str, str]]:
         if styled.lower() in seen:
             continue
         seen.add(styled.lower())
-        out.append((styled, "|".join(themes), name))
+        out.append((styled, "|".join(themes), name, f"{part[0]}t{len(out)}"))
     return out
 
 
-def build_messages(part: str, copies: int, seed: int, messages=None) -> list[tuple[str, str, str]]:
+def build_messages(part: str, copies: int, seed: int, messages=None, prefix: str = "m") -> list[Row]:
     """Whole hand-written messages (messages_train.py for the train part, messages_heldout.py
     unless others are given for the held-out part): each in `copies` styles, the first drawn by
     the shares of STYLES and the others different from it."""
@@ -203,18 +206,18 @@ def build_messages(part: str, copies: int, seed: int, messages=None) -> list[tup
     if messages is None:
         messages = (messages_train if part == "train" else messages_heldout).MESSAGES
     out, seen = [], set()
-    for text, themes in messages:
+    for k, (text, themes) in enumerate(messages):
         first = rng.choices(names, weights)[0]
         chosen = [first] + rng.sample([n for n in names if n != first], copies - 1)
         for name in chosen:
             styled = style(text, name, part, rng)
             if styled.lower() not in seen:
                 seen.add(styled.lower())
-                out.append((styled, themes, name))
+                out.append((styled, themes, name, f"{part[0]}{prefix}{k}"))
     return out
 
 
-def build_lexicon(rows: int, seed: int) -> list[tuple[str, str, str]]:
+def build_lexicon(rows: int, seed: int) -> list[Row]:
     """Train part only: short problem expressions (lexicon.EXPRESSIONS) in message frames, one or two
     themes a message, and how-to or pre-sales questions and thanks on theme topics (lexicon.TOPICS),
     and praise of what went well (lexicon.PRAISES), a fifth of the rows, labelled with no theme; styled like the rest."""
@@ -241,14 +244,16 @@ def build_lexicon(rows: int, seed: int) -> list[tuple[str, str, str]]:
         styled = style(_sentence([text]), rng.choices(names, weights)[0], "train", rng)
         if styled.lower() not in seen:
             seen.add(styled.lower())
-            out.append((styled, "|".join(sorted(labels)), "lexicon"))
+            out.append((styled, "|".join(sorted(labels)), "lexicon", f"l{len(out)}"))
     return out
 
 
-def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
+def write(path: Path, rows: list[tuple[str, ...]]) -> None:
+    """The rows as CSV; `source` (when the rows have it) names the message a row was made from: the
+    styles of one message share it, and cross-validation keeps them in one fold."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["text", "labels", "style"])
+        writer.writerow(["text", "labels", "style", "source"][:len(rows[0])])
         writer.writerows(rows)
 
 

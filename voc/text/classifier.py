@@ -32,18 +32,18 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold
 
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.text.features import CHAR_NGRAMS, CharNgramTfidf, ThemeVectorizer, char_wb_ngrams, features  # noqa: F401 (stored models)
+from voc.text.groups import grouped_folds, row_groups
 from voc.text.metrics import set_metrics
 from voc.text.normalize import Analysed, analyse
 from voc.numbers import vn_number
 from voc.plaintext import strip_diacritics
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 C_GRID = (1.0, 3.0, 10.0)
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.3, 0.96, 0.05))
 DEFAULT_THRESHOLD = 0.5
@@ -192,6 +192,8 @@ def decide(proba: np.ndarray, labels: Sequence[str], threshold, at_least_one: bo
 def _surface(feature: str, doc: Analysed) -> str | None:
     """Map a feature back to the words as they appear in the (normalised) text."""
     kind, _, value = feature.partition(":")
+    if kind == "n":                        # a word the customer ruled out is no evidence
+        return None
     if kind == "w":
         for folded, word in zip(doc.folded, doc.words):
             if folded == value:
@@ -248,14 +250,11 @@ def _training_set(idx: Sequence[int], docs: list[Analysed], copies: list[Analyse
     return train_docs, y[rows]
 
 
-def _folds(y: np.ndarray, seed: int):
-    n = len(y)
-    k = min(CV_FOLDS, n)
-    primary = np.where(y.any(axis=1), y.argmax(axis=1), y.shape[1])   # rows without a label: their own stratum
-    counts = np.bincount(primary)
-    if counts[counts > 0].min() >= k:
-        return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(n), primary))
-    return list(KFold(k, shuffle=True, random_state=seed).split(np.zeros(n)))
+def _folds(y: np.ndarray, groups: np.ndarray, seed: int):
+    """CV_FOLDS splits stratified by a row's first label (rows without a label: their own stratum),
+    no group of near-copies on both sides (voc.text.groups)."""
+    primary = np.where(y.any(axis=1), y.argmax(axis=1), y.shape[1])
+    return grouped_folds(primary, groups, min(CV_FOLDS, len(y)), seed)
 
 
 def _sets(y: np.ndarray, labels: list[str]) -> list[list[str]]:
@@ -270,8 +269,9 @@ _train_cache_lock = threading.Lock()
 
 
 def _train_key(texts: Sequence[str], labels: Sequence[Sequence[str]], at_least_one: bool, augment: bool,
-               c_grid: Sequence[float], seed: int) -> str:
-    payload = json.dumps([FEATURE_VERSION, list(texts), [list(row) for row in labels], at_least_one, augment,
+               c_grid: Sequence[float], seed: int, groups: np.ndarray) -> str:
+    payload = json.dumps([FEATURE_VERSION, list(texts), [list(row) for row in labels], [int(g) for g in groups],
+                          at_least_one, augment,
                           [float(c) for c in c_grid], seed, list(C_GRID), list(THRESHOLD_GRID), CV_FOLDS,
                           list(CHAR_NGRAMS)], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -283,17 +283,20 @@ def clear_train_cache() -> None:
 
 
 def train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool = False,
-          augment: bool = True, c_grid: Sequence[float] = C_GRID, seed: int = 0) -> ThemeModel:
-    """Train on labelled texts; choose C and the threshold by cross-validated macro-F1.
-    Identical requests (same texts, labels and parameters) within a process reuse the fitted model."""
+          augment: bool = True, c_grid: Sequence[float] = C_GRID, seed: int = 0,
+          sources: Sequence[str | None] | None = None) -> ThemeModel:
+    """Train on labelled texts; choose C and the threshold by cross-validated macro-F1, the folds
+    keeping near-copies together (`sources`: the message each row was made from, if known; see
+    voc.text.groups). Identical requests within a process reuse the fitted model."""
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
-    key = _train_key(texts, labels, at_least_one, augment, c_grid, seed)
+    groups = row_groups(texts, sources)
+    key = _train_key(texts, labels, at_least_one, augment, c_grid, seed, groups)
     with _train_cache_lock:
         blob = _train_cache.get(key)
     if blob is not None:
         return ThemeModel.from_bytes(blob)
-    model = _train(texts, labels, at_least_one=at_least_one, augment=augment, c_grid=c_grid, seed=seed)
+    model = _train(texts, labels, groups, at_least_one=at_least_one, augment=augment, c_grid=c_grid, seed=seed)
     blob = model.to_bytes()
     with _train_cache_lock:
         if len(_train_cache) >= _TRAIN_CACHE_SIZE:
@@ -312,7 +315,7 @@ def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_le
     default model (seed examples and the hosting corpus, a few minutes of cross-validation) is
     fitted once per machine rather than once per process. A missing or unreadable cache only costs
     the training."""
-    key = _train_key(texts, labels, at_least_one, True, C_GRID, 0)
+    key = _train_key(texts, labels, at_least_one, True, C_GRID, 0, row_groups(texts))
     path = model_cache_dir() / f"theme-model-{key[:32]}.pkl"
     try:
         blob = path.read_bytes()
@@ -333,7 +336,7 @@ def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_le
     return model
 
 
-def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool, augment: bool,
+def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.ndarray, *, at_least_one: bool, augment: bool,
            c_grid: Sequence[float], seed: int) -> ThemeModel:
     label_names = sorted({label for row in labels for label in row})
     if not label_names:
@@ -354,7 +357,7 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
     # objective is the mean of exact-set accuracy and macro-F1
     best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None)
     if len(texts) >= MIN_CV_EXAMPLES:
-        folds = _folds(y, seed)
+        folds = _folds(y, groups, seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for c in c_grid:
