@@ -11,6 +11,8 @@ them: accented (45%), without diacritics (30%), chat abbreviations (15%), typos 
   (thanks, sales and how-to questions) labelled with no theme;
 - whole hand-written messages (messages_train.py, 294 messages in several voices: chats, letters,
   reviews, developers' English; each in three styles);
+- more whole messages (messages_train2.py, 204: one-liners to short letters, chat and English as
+  typed, several themes, causes ruled out, hard negatives per theme; each in three styles);
 - short problem expressions per theme (lexicon.py: slang, English, office words) in message
   frames, one or two themes a message, and hard negatives: how-to and pre-sales questions on theme
   topics and praise of what went well (2,000 rows).
@@ -54,6 +56,7 @@ import messages_heldout  # noqa: E402
 import messages_heldout2  # noqa: E402
 import messages_heldout3  # noqa: E402
 import messages_train  # noqa: E402
+import messages_train2  # noqa: E402
 
 STYLES = (("accented", 0.45), ("no_diacritics", 0.30), ("chat", 0.15), ("typo_english", 0.10))
 
@@ -259,7 +262,8 @@ def write(path: Path, rows: list[tuple[str, ...]]) -> None:
 
 if __name__ == "__main__":
     write(HERE / "train.csv", (build("train", 2500, seed=12) + build_messages("train", 3, seed=13)
-                                    + build_lexicon(2000, seed=14)))
+                                    + build_lexicon(2000, seed=14)
+                                    + build_messages("train", 3, seed=15, messages=messages_train2.MESSAGES, prefix="n")))
     write(HERE / "heldout.csv", build("heldout", 600, seed=2012))
     write(HERE / "heldout_messages.csv", build_messages("heldout", 1, seed=2013))
     write(HERE / "heldout_messages2.csv", build_messages("heldout", 1, seed=2014, messages=messages_heldout2.MESSAGES))
