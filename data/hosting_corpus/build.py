@@ -11,7 +11,7 @@ them: accented (45%), without diacritics (30%), chat abbreviations (15%), typos 
   (thanks, sales and how-to questions) labelled with no theme;
 - whole hand-written messages (messages_train.py, 294 messages in several voices: chats, letters,
   reviews, developers' English; each in three styles);
-- more whole messages (messages_train2.py, 204: one-liners to short letters, chat and English as
+- more whole messages (messages_train2.py, 283: one-liners to short letters and longer letters, chat and English as
   typed, several themes, causes ruled out, hard negatives per theme; each in three styles);
 - short problem expressions per theme (lexicon.py: slang, English, office words) in message
   frames, one or two themes a message, and hard negatives: how-to and pre-sales questions on theme
