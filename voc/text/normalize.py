@@ -199,6 +199,7 @@ RULED_OUT_STOPS = frozenset({"ma", "nhung", "con", "chi", "thi", "la", "ma_la", 
 RULED_OUT_WORDS = 2
 _FOLDED_CUES = tuple(tuple(strip_diacritics(s) for s in cue) for cue in RULED_OUT_CUES)
 _CUE_FIRSTS = frozenset(cue[0] for cue in _FOLDED_CUES)
+_CUE_SECONDS = frozenset(cue[1] for cue in _FOLDED_CUES)
 
 
 def _cue_syllable(typed: str, folded: str, cue: str, cue_folded: str) -> bool:
@@ -209,7 +210,9 @@ def ruled_out_words(words: Sequence[str], folded: Sequence[str], boundaries: fro
     """Indices of the words a negation cue rules out: after the cue and any linking syllables, up to
     RULED_OUT_WORDS words, stopping at a word that follows a punctuation mark (`boundaries`) or at
     a stop word."""
-    if _CUE_FIRSTS.isdisjoint(s for w in folded for s in w.split("_")):
+    syllables = [s for w in folded for s in w.split("_")]
+    starts = [i for i, s in enumerate(syllables[:-1]) if s in _CUE_FIRSTS and syllables[i + 1] in _CUE_SECONDS]
+    if not starts:                           # the common case, kept cheap: no cue at all
         return frozenset()
     flat = [(t, f, k) for k, (w, fw) in enumerate(zip(words, folded)) for t, f in zip(w.split("_"), fw.split("_"))]
 
@@ -217,7 +220,7 @@ def ruled_out_words(words: Sequence[str], folded: Sequence[str], boundaries: fro
         return flat[i][2] in boundaries and (i == 0 or flat[i - 1][2] != flat[i][2])
 
     out: set[int] = set()
-    for pos in range(len(flat)):
+    for pos in starts:
         for cue, cue_folded in zip(RULED_OUT_CUES, _FOLDED_CUES):
             n = len(cue)
             if pos + n > len(flat) or not all(
