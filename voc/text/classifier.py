@@ -5,16 +5,20 @@ the pair normalised). The word block: the folded (diacritics-free) underthesea w
 syllable unigrams and bigrams (syllables do not depend on how the segmenter split an unaccented
 text), and the words and word pairs as typed, which keep what accents tell apart. The character
 block: 2-5-grams inside the folded words (robust to misspellings and telex/VNI leftovers).
-Evidence shown to users comes from the word block only. Training adds a diacritics-stripped copy
-of every accented text (augmentation), so unaccented typing meets the folded features.
+Words a customer rules out ("không phải lỗi DNS": `Analysed.negated`) give "n:" features only, in
+neither block as the topic they name. Evidence shown to users comes from the word block only
+(never an "n:" feature). Training adds a diacritics-stripped copy of every accented text
+(augmentation), so unaccented typing meets the folded features.
 
 One logistic regression per label (one-vs-rest, balanced class weights, liblinear dual). When
 some training rows have no label (thanks, sales questions), one more regression learns "any
 theme at all" and gates the others. The regularisation C and a global threshold are chosen by
 cross-validation on the training data only, maximising the mean of exact-set accuracy and
 macro-F1 of the out-of-fold label sets; then each label with enough examples gets its own
-threshold, by coordinate ascent on the same objective. Trained on single-label rows for evaluation
-(`at_least_one`), a model predicts exactly one label (the best). Scoring is one sparse product.
+threshold, by coordinate ascent on the same objective. Every fold split keeps near-copies
+together (the styles of one corpus message, texts equal but for accents: voc.text.groups).
+Trained on single-label rows for evaluation (`at_least_one`), a model predicts exactly one label
+(the best). Scoring is one sparse product.
 """
 from __future__ import annotations
 
@@ -356,7 +360,7 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
     # (objective, C, threshold, cv accuracy, cv macro-F1, out-of-fold probabilities); the
     # objective is the mean of exact-set accuracy and macro-F1
     best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None)
-    if len(texts) >= MIN_CV_EXAMPLES:
+    if len(texts) >= MIN_CV_EXAMPLES and len(np.unique(groups)) >= 2:
         folds = _folds(y, groups, seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
