@@ -60,10 +60,11 @@ def char_wb_ngrams(syllable: str, lo: int, hi: int) -> list[str]:
 
 
 class CharNgramTfidf:
-    """TF-IDF of character n-grams inside the folded syllables (but those a customer rules out), the same features and weights as
-    TfidfVectorizer(analyzer="char_wb", sublinear_tf=True) on the folded text, but about ten times
-    faster on the tagging path: each distinct syllable's n-gram column indices are computed once
-    and cached, so a text costs one lookup per syllable and the matrix is built in one go."""
+    """TF-IDF of character n-grams inside the folded syllables (not those a customer rules out), the
+    same features and weights as TfidfVectorizer(analyzer="char_wb", sublinear_tf=True) on the
+    folded text, but about ten times faster on the tagging path: each distinct syllable's n-gram
+    column indices are computed once and cached, so a text costs one lookup per syllable and the
+    matrix is built in one go."""
 
     MAX_CACHE = 200_000
 
