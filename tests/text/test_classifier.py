@@ -100,3 +100,17 @@ def test_character_ngrams_are_features_but_never_evidence():
     assert evidence and all(w in doc.text for w in evidence)
     # a misspelt, unaccented text still lands on the right label through its character n-grams
     assert model.predict_sets([analyse("webbsite sapp")]) == [["downtime"]]
+
+
+def test_cross_validation_on_two_processes_chooses_as_on_one(monkeypatch):
+    from voc.text.classifier import clear_train_cache
+
+    models = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("VOC_FIT_WORKERS", workers)
+        clear_train_cache()
+        models.append(train(TEXTS, LABELS))
+    one, two = models
+    assert one.params == two.params and one.cv_score == two.cv_score
+    assert np.allclose(one.label_thresholds(), two.label_thresholds())
+    assert np.allclose(one.weights, two.weights, atol=1e-4)

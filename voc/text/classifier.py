@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing as mp
 import os
 import pickle
 import threading
@@ -270,6 +271,7 @@ def _sets(y: np.ndarray, labels: list[str]) -> list[list[str]]:
 _TRAIN_CACHE_SIZE = 8
 _train_cache: dict[str, bytes] = {}
 _train_cache_lock = threading.Lock()
+_fork_lock = threading.Lock()
 
 
 def _train_key(texts: Sequence[str], labels: Sequence[Sequence[str]], at_least_one: bool, augment: bool,
@@ -362,15 +364,13 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
     best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None)
     if len(texts) >= MIN_CV_EXAMPLES and len(np.unique(groups)) >= 2:
         folds = _folds(y, groups, seed)
+        fold_proba = _fold_probabilities(docs, copies, y, folds, c_grid)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for c in c_grid:
                 oof = np.zeros(y.shape, dtype=np.float64)
-                for train_idx, test_idx in folds:
-                    fold_docs, fold_y = _training_set(train_idx, docs, copies, y)
-                    vec, w, b = _fit(fold_docs, fold_y, c)
-                    z = np.asarray(vec.transform([docs[i] for i in test_idx]) @ w) + b
-                    oof[test_idx] = 1.0 / (1.0 + np.exp(-z))
+                for k, (_, test_idx) in enumerate(folds):
+                    oof[test_idx] = fold_proba[(c, k)]
                 proba = _gate(oof, gated)
                 for t in THRESHOLD_GRID:
                     m = set_metrics(gold, decide(proba, label_names, t, at_least_one or gated))
@@ -394,6 +394,50 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
         gate_weights=np.ascontiguousarray(weights[:, -1]) if gated else None,
         gate_intercept=float(intercepts[-1]) if gated else 0.0,
     )
+
+
+_fold_state: tuple | None = None
+
+
+def _fold_job(job: tuple[float, int]) -> np.ndarray:
+    """One (C, fold) of the cross-validation: the held-out fold's probabilities."""
+    assert _fold_state is not None
+    docs, copies, y, folds = _fold_state
+    c, k = job
+    train_idx, test_idx = folds[k]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fold_docs, fold_y = _training_set(train_idx, docs, copies, y)
+        vec, w, b = _fit(fold_docs, fold_y, c)
+    z = np.asarray(vec.transform([docs[i] for i in test_idx]) @ w) + b
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def fit_workers() -> int:
+    """Processes for the cross-validation fits: $VOC_FIT_WORKERS (default 1: in this process)."""
+    try:
+        return max(1, int(os.environ.get("VOC_FIT_WORKERS") or 1))
+    except ValueError:
+        return 1
+
+
+def _fold_probabilities(docs, copies, y, folds, c_grid) -> dict[tuple[float, int], np.ndarray]:
+    """Out-of-fold probabilities of every (C, fold), on `fit_workers()` forked processes (they
+    inherit the analysed texts) or in this one."""
+    global _fold_state
+    jobs = [(c, k) for c in c_grid for k in range(len(folds))]
+    workers = min(fit_workers(), len(jobs))
+    with _fork_lock:
+        _fold_state = (docs, copies, y, folds)
+        try:
+            if workers > 1:
+                with mp.get_context("fork").Pool(workers) as pool:
+                    results = pool.map(_fold_job, jobs, chunksize=1)
+            else:
+                results = [_fold_job(job) for job in jobs]
+        finally:
+            _fold_state = None
+    return dict(zip(jobs, results))
 
 
 def _gate(proba: np.ndarray, gated: bool) -> np.ndarray:
