@@ -1,6 +1,7 @@
 """A third held-out set (heldout_messages3.csv), written on 1 December 2026 before any change of that
 day's work on the engine and the train part, by someone who had not read the train part's messages,
-and committed before it was measured. Measured twice only: before and after that work.
+and committed before it was measured. Measured twice only: before and after that work (README,
+"Theme engine: corpus, negation, grouped cross-validation").
 
 Unlike the other parts, every message is written by hand in its final style (nothing generated
 by build.style): 126 complaints, about 45% accented, 30% without diacritics, 15% chat
