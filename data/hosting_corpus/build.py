@@ -11,6 +11,8 @@ them: accented (45%), without diacritics (30%), chat abbreviations (15%), typos 
   (thanks, sales and how-to questions) labelled with no theme;
 - whole hand-written messages (messages_train.py, 294 messages in several voices: chats, letters,
   reviews, developers' English; each in three styles);
+- more whole messages (messages_train2.py, 283: one-liners to short letters and longer letters, chat and English as
+  typed, several themes, causes ruled out, hard negatives per theme; each in three styles);
 - short problem expressions per theme (lexicon.py: slang, English, office words) in message
   frames, one or two themes a message, and hard negatives: how-to and pre-sales questions on theme
   topics and praise of what went well (2,000 rows).
@@ -18,7 +20,9 @@ Held-out files, never trained on: heldout.csv (600 templated rows from the held-
 phrases.py, disjoint phrasings and wrappers, partly different chat and English words),
 heldout_messages.csv (118 whole messages written apart, in other voices, messages_heldout.py) and
 heldout_messages2.csv (103 whole messages written last, after every change to the train part and
-the engine, messages_heldout2.py). Deterministic (seeded).
+the engine, messages_heldout2.py), heldout_messages3.csv (146 messages, each hand-written in its
+final style, written and committed before the work it measures; messages_heldout3.py).
+Deterministic (seeded).
 
 History: the templated held-out part was written first, with the first train part (hand-written
 phrasings only); measured on it, that train part was too narrow (ten phrasings a theme) and told
@@ -50,7 +54,9 @@ from voc.plaintext import strip_diacritics  # noqa: E402
 import lexicon  # noqa: E402
 import messages_heldout  # noqa: E402
 import messages_heldout2  # noqa: E402
+import messages_heldout3  # noqa: E402
 import messages_train  # noqa: E402
+import messages_train2  # noqa: E402
 
 STYLES = (("accented", 0.45), ("no_diacritics", 0.30), ("chat", 0.15), ("typo_english", 0.10))
 
@@ -175,7 +181,10 @@ def compose(part: str, rng: random.Random) -> tuple[str, list[str]]:
     return _sentence([pick("opener"), body, pick("request")]), themes
 
 
-def build(part: str, rows: int, seed: int) -> list[tuple[str, str, str]]:
+Row = tuple[str, str, str, str]     # text, themes ("|"-separated), style, source (the message it was made from)
+
+
+def build(part: str, rows: int, seed: int) -> list[Row]:
     rng = random.Random(seed)
     names, weights = zip(*STYLES)
     seen: set[str] = set()
@@ -187,11 +196,11 @@ def build(part: str, rows: int, seed: int) -> list[tuple[str, str, str]]:
         if styled.lower() in seen:
             continue
         seen.add(styled.lower())
-        out.append((styled, "|".join(themes), name))
+        out.append((styled, "|".join(themes), name, f"{part[0]}t{len(out)}"))
     return out
 
 
-def build_messages(part: str, copies: int, seed: int, messages=None) -> list[tuple[str, str, str]]:
+def build_messages(part: str, copies: int, seed: int, messages=None, prefix: str = "m") -> list[Row]:
     """Whole hand-written messages (messages_train.py for the train part, messages_heldout.py
     unless others are given for the held-out part): each in `copies` styles, the first drawn by
     the shares of STYLES and the others different from it."""
@@ -200,18 +209,18 @@ def build_messages(part: str, copies: int, seed: int, messages=None) -> list[tup
     if messages is None:
         messages = (messages_train if part == "train" else messages_heldout).MESSAGES
     out, seen = [], set()
-    for text, themes in messages:
+    for k, (text, themes) in enumerate(messages):
         first = rng.choices(names, weights)[0]
         chosen = [first] + rng.sample([n for n in names if n != first], copies - 1)
         for name in chosen:
             styled = style(text, name, part, rng)
             if styled.lower() not in seen:
                 seen.add(styled.lower())
-                out.append((styled, themes, name))
+                out.append((styled, themes, name, f"{part[0]}{prefix}{k}"))
     return out
 
 
-def build_lexicon(rows: int, seed: int) -> list[tuple[str, str, str]]:
+def build_lexicon(rows: int, seed: int) -> list[Row]:
     """Train part only: short problem expressions (lexicon.EXPRESSIONS) in message frames, one or two
     themes a message, and how-to or pre-sales questions and thanks on theme topics (lexicon.TOPICS),
     and praise of what went well (lexicon.PRAISES), a fifth of the rows, labelled with no theme; styled like the rest."""
@@ -238,20 +247,24 @@ def build_lexicon(rows: int, seed: int) -> list[tuple[str, str, str]]:
         styled = style(_sentence([text]), rng.choices(names, weights)[0], "train", rng)
         if styled.lower() not in seen:
             seen.add(styled.lower())
-            out.append((styled, "|".join(sorted(labels)), "lexicon"))
+            out.append((styled, "|".join(sorted(labels)), "lexicon", f"l{len(out)}"))
     return out
 
 
-def write(path: Path, rows: list[tuple[str, str, str]]) -> None:
+def write(path: Path, rows: list[tuple[str, ...]]) -> None:
+    """The rows as CSV; `source` (when the rows have it) names the message a row was made from: the
+    styles of one message share it, and cross-validation keeps them in one fold."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["text", "labels", "style"])
+        writer.writerow(["text", "labels", "style", "source"][:len(rows[0])])
         writer.writerows(rows)
 
 
 if __name__ == "__main__":
     write(HERE / "train.csv", (build("train", 2500, seed=12) + build_messages("train", 3, seed=13)
-                                    + build_lexicon(2000, seed=14)))
+                                    + build_lexicon(2000, seed=14)
+                                    + build_messages("train", 3, seed=15, messages=messages_train2.MESSAGES, prefix="n")))
     write(HERE / "heldout.csv", build("heldout", 600, seed=2012))
     write(HERE / "heldout_messages.csv", build_messages("heldout", 1, seed=2013))
     write(HERE / "heldout_messages2.csv", build_messages("heldout", 1, seed=2014, messages=messages_heldout2.MESSAGES))
+    write(HERE / "heldout_messages3.csv", messages_heldout3.MESSAGES)     # each already in its style

@@ -126,3 +126,17 @@ def test_a_model_activated_by_another_process_tags_this_ones_next_case(pg_db, qa
                                               [case_id]).fetchall()} == {newer}
     finally:
         other.close()
+
+
+def test_cross_validation_on_two_processes_chooses_as_on_one(monkeypatch):
+    from voc.text.classifier import clear_train_cache
+
+    models = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("VOC_FIT_WORKERS", workers)
+        clear_train_cache()
+        models.append(train(TEXTS, LABELS))
+    one, two = models
+    assert one.params == two.params and one.cv_score == two.cv_score
+    assert np.allclose(one.label_thresholds(), two.label_thresholds())
+    assert np.allclose(one.weights, two.weights, atol=1e-4)

@@ -25,9 +25,11 @@ def build():
         sys.path.remove(str(CORPUS))
 
 
-def _rows(name: str) -> list[tuple[str, str, str]]:
+def _rows(name: str) -> list[tuple[str, ...]]:
+    """(text, labels, style, source), or without source for a file that has none."""
     with (CORPUS / name).open(encoding="utf-8", newline="") as handle:
-        return [(r["text"], r["labels"], r["style"]) for r in csv.DictReader(handle)]
+        return [(r["text"], r["labels"], r["style"]) + ((r["source"],) if "source" in r else ())
+                for r in csv.DictReader(handle)]
 
 
 def _key(text: str) -> str:
@@ -44,30 +46,46 @@ def test_committed_files_are_what_build_makes(build):
     train = _rows("train.csv")
     assert train[:2500] == [tuple(r) for r in build.build("train", 2500, seed=12)]
     assert set(train) >= {tuple(r) for r in build.build_lexicon(2000, seed=14)}
+    import messages_heldout3
 
+    assert _rows("heldout_messages3.csv") == [tuple(r) for r in messages_heldout3.MESSAGES]
+
+
+def test_the_styles_of_one_train_message_share_a_source(build):
+    """The source column groups a message's styles, so cross-validation keeps them in one fold."""
+    rows = [r for r in _rows("train.csv") if r[3].startswith("tm")]
+    by_source: dict[str, set[str]] = {}
+    for _, _, style, source in rows:
+        by_source.setdefault(source, set()).add(style)
+    assert max(len(styles) for styles in by_source.values()) == 3
+    assert len(by_source) > 250
 
 def test_held_out_messages_are_not_train_messages(build):
     import lexicon
     import messages_heldout
     import messages_heldout2
     import messages_train
+    import messages_train2
 
-    train = {_key(text) for text, _ in messages_train.MESSAGES}
+    train = {_key(text) for text, _ in messages_train.MESSAGES + messages_train2.MESSAGES}
     train |= {_key(e) for expressions in lexicon.EXPRESSIONS.values() for e in expressions}
-    train_rows = {_key(t) for t, _, _ in _rows("train.csv")}
-    for held_messages, name in ((messages_heldout, "heldout_messages.csv"), (messages_heldout2, "heldout_messages2.csv")):
-        held = [_key(text) for text, _ in held_messages.MESSAGES]
+    train_rows = {_key(r[0]) for r in _rows("train.csv")}
+    import messages_heldout3
+
+    for held_messages, name in ((messages_heldout, "heldout_messages.csv"), (messages_heldout2, "heldout_messages2.csv"),
+                                (messages_heldout3, "heldout_messages3.csv")):
+        held = [_key(row[0]) for row in held_messages.MESSAGES]
         assert held and not train.intersection(held)
-        assert not train_rows.intersection(_key(t) for t, _, _ in _rows(name))
+        assert not train_rows.intersection(_key(r[0]) for r in _rows(name))
 
 
 def test_every_theme_and_style_and_non_complaints_in_both_parts():
     codes = {t.code for t in load_default_taxonomy()[1]}
-    for name in ("train.csv", "heldout_messages.csv", "heldout_messages2.csv"):
+    for name in ("train.csv", "heldout_messages.csv", "heldout_messages2.csv", "heldout_messages3.csv"):
         rows = _rows(name)
-        assert {label for _, labels, _ in rows for label in labels.split("|") if label} == codes
-        assert any(not labels for _, labels, _ in rows)
-        assert {s for _, _, s in rows} >= {"accented", "no_diacritics", "chat", "typo_english"}
+        assert {label for _, labels, *_ in rows for label in labels.split("|") if label} == codes
+        assert any(not labels for _, labels, *_ in rows)
+        assert {r[2] for r in rows} >= {"accented", "no_diacritics", "chat", "typo_english"}
 
 
 def test_non_complaints_carry_the_words_of_themes(build):
@@ -75,8 +93,8 @@ def test_non_complaints_carry_the_words_of_themes(build):
     import lexicon
 
     rows = build.build_lexicon(300, seed=1)
-    asks = [text for text, labels, _ in rows if not labels]
-    assert asks and all(labels for text, labels, _ in rows if text not in asks)
+    asks = [text for text, labels, *_ in rows if not labels]
+    assert asks and all(labels for text, labels, *_ in rows if text not in asks)
     topics = {_key(t) for t in lexicon.TOPICS}
     assert any(any(topic in _key(text) for topic in topics) for text in asks)
 

@@ -125,17 +125,20 @@ def _evaluate_tagging(args, train_texts, train_labels) -> int:
     import time
 
     from voc.text.evaluate import tagging_pair, cross_validate_tagging, load_labelled_csv
+    from voc.text.groups import load_sources
 
+    sources = load_sources(args.train)
     started = time.perf_counter()
-    pair = tagging_pair(train_texts, train_labels, True, args.seed)
+    pair = tagging_pair(train_texts, train_labels, True, args.seed, sources=sources)
     print(f"fit: {time.perf_counter() - started:.0f} s, C={pair.c:g}")
     for path in args.test:
         report = pair.report(*load_labelled_csv(path))
         print(report.format(f"trained on {args.train}, tested on {path}"))
         print(report.summary_line() + "\n")
     if args.cv:
-        folds = cross_validate_tagging(train_texts, train_labels, folds=args.cv, seed=args.seed, c_grid=(pair.c,))
-        print(folds.format(f"{args.cv}-fold cross-validation on {args.train}"))
+        folds = cross_validate_tagging(train_texts, train_labels, folds=args.cv, seed=args.seed, c_grid=(pair.c,),
+                                       sources=sources)
+        print(folds.format(f"{args.cv}-fold cross-validation on {args.train}, grouped by source message"))
         print(folds.summary_line())
     return 0
 

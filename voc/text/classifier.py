@@ -5,22 +5,27 @@ the pair normalised). The word block: the folded (diacritics-free) underthesea w
 syllable unigrams and bigrams (syllables do not depend on how the segmenter split an unaccented
 text), and the words and word pairs as typed, which keep what accents tell apart. The character
 block: 2-5-grams inside the folded words (robust to misspellings and telex/VNI leftovers).
-Evidence shown to users comes from the word block only. Training adds a diacritics-stripped copy
-of every accented text (augmentation), so unaccented typing meets the folded features.
+Words a customer rules out ("không phải lỗi DNS": `Analysed.negated`) give "n:" features only, in
+neither block as the topic they name. Evidence shown to users comes from the word block only
+(never an "n:" feature). Training adds a diacritics-stripped copy of every accented text
+(augmentation), so unaccented typing meets the folded features.
 
 One logistic regression per label (one-vs-rest, balanced class weights, liblinear dual). When
 some training rows have no label (thanks, sales questions), one more regression learns "any
 theme at all" and gates the others. The regularisation C and a global threshold are chosen by
 cross-validation on the training data only, maximising the mean of exact-set accuracy and
 macro-F1 of the out-of-fold label sets; then each label with enough examples gets its own
-threshold, by coordinate ascent on the same objective. Trained on single-label rows for evaluation
-(`at_least_one`), a model predicts exactly one label (the best). Scoring is one sparse product.
+threshold, by coordinate ascent on the same objective. Every fold split keeps near-copies
+together (the styles of one corpus message, texts equal but for accents: voc.text.groups).
+Trained on single-label rows for evaluation (`at_least_one`), a model predicts exactly one label
+(the best). Scoring is one sparse product.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import multiprocessing as mp
 import os
 import pickle
 import threading
@@ -32,18 +37,18 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold
 
 from voc.accounts.access import Actor, Permission
 from voc.store.audit import record_event
 from voc.clock import to_db, utcnow
 from voc.text.features import CHAR_NGRAMS, CharNgramTfidf, ThemeVectorizer, char_wb_ngrams, features  # noqa: F401 (stored models)
+from voc.text.groups import grouped_folds, row_groups
 from voc.text.metrics import set_metrics
 from voc.text.normalize import Analysed, analyse
 from voc.numbers import vn_number
 from voc.plaintext import strip_diacritics
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 C_GRID = (1.0, 3.0, 10.0)
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.3, 0.96, 0.05))
 DEFAULT_THRESHOLD = 0.5
@@ -192,6 +197,8 @@ def decide(proba: np.ndarray, labels: Sequence[str], threshold, at_least_one: bo
 def _surface(feature: str, doc: Analysed) -> str | None:
     """Map a feature back to the words as they appear in the (normalised) text."""
     kind, _, value = feature.partition(":")
+    if kind == "n":                        # a word the customer ruled out is no evidence
+        return None
     if kind == "w":
         for folded, word in zip(doc.folded, doc.words):
             if folded == value:
@@ -248,14 +255,11 @@ def _training_set(idx: Sequence[int], docs: list[Analysed], copies: list[Analyse
     return train_docs, y[rows]
 
 
-def _folds(y: np.ndarray, seed: int):
-    n = len(y)
-    k = min(CV_FOLDS, n)
-    primary = np.where(y.any(axis=1), y.argmax(axis=1), y.shape[1])   # rows without a label: their own stratum
-    counts = np.bincount(primary)
-    if counts[counts > 0].min() >= k:
-        return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(n), primary))
-    return list(KFold(k, shuffle=True, random_state=seed).split(np.zeros(n)))
+def _folds(y: np.ndarray, groups: np.ndarray, seed: int):
+    """CV_FOLDS splits stratified by a row's first label (rows without a label: their own stratum),
+    no group of near-copies on both sides (voc.text.groups)."""
+    primary = np.where(y.any(axis=1), y.argmax(axis=1), y.shape[1])
+    return grouped_folds(primary, groups, min(CV_FOLDS, len(y)), seed)
 
 
 def _sets(y: np.ndarray, labels: list[str]) -> list[list[str]]:
@@ -267,11 +271,13 @@ def _sets(y: np.ndarray, labels: list[str]) -> list[list[str]]:
 _TRAIN_CACHE_SIZE = 8
 _train_cache: dict[str, bytes] = {}
 _train_cache_lock = threading.Lock()
+_fork_lock = threading.Lock()
 
 
 def _train_key(texts: Sequence[str], labels: Sequence[Sequence[str]], at_least_one: bool, augment: bool,
-               c_grid: Sequence[float], seed: int) -> str:
-    payload = json.dumps([FEATURE_VERSION, list(texts), [list(row) for row in labels], at_least_one, augment,
+               c_grid: Sequence[float], seed: int, groups: np.ndarray) -> str:
+    payload = json.dumps([FEATURE_VERSION, list(texts), [list(row) for row in labels], [int(g) for g in groups],
+                          at_least_one, augment,
                           [float(c) for c in c_grid], seed, list(C_GRID), list(THRESHOLD_GRID), CV_FOLDS,
                           list(CHAR_NGRAMS)], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -283,17 +289,20 @@ def clear_train_cache() -> None:
 
 
 def train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool = False,
-          augment: bool = True, c_grid: Sequence[float] = C_GRID, seed: int = 0) -> ThemeModel:
-    """Train on labelled texts; choose C and the threshold by cross-validated macro-F1.
-    Identical requests (same texts, labels and parameters) within a process reuse the fitted model."""
+          augment: bool = True, c_grid: Sequence[float] = C_GRID, seed: int = 0,
+          sources: Sequence[str | None] | None = None) -> ThemeModel:
+    """Train on labelled texts; choose C and the threshold by cross-validated macro-F1, the folds
+    keeping near-copies together (`sources`: the message each row was made from, if known; see
+    voc.text.groups). Identical requests within a process reuse the fitted model."""
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
-    key = _train_key(texts, labels, at_least_one, augment, c_grid, seed)
+    groups = row_groups(texts, sources)
+    key = _train_key(texts, labels, at_least_one, augment, c_grid, seed, groups)
     with _train_cache_lock:
         blob = _train_cache.get(key)
     if blob is not None:
         return ThemeModel.from_bytes(blob)
-    model = _train(texts, labels, at_least_one=at_least_one, augment=augment, c_grid=c_grid, seed=seed)
+    model = _train(texts, labels, groups, at_least_one=at_least_one, augment=augment, c_grid=c_grid, seed=seed)
     blob = model.to_bytes()
     with _train_cache_lock:
         if len(_train_cache) >= _TRAIN_CACHE_SIZE:
@@ -312,7 +321,7 @@ def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_le
     default model (seed examples and the hosting corpus, a few minutes of cross-validation) is
     fitted once per machine rather than once per process. A missing or unreadable cache only costs
     the training."""
-    key = _train_key(texts, labels, at_least_one, True, C_GRID, 0)
+    key = _train_key(texts, labels, at_least_one, True, C_GRID, 0, row_groups(texts))
     path = model_cache_dir() / f"theme-model-{key[:32]}.pkl"
     try:
         blob = path.read_bytes()
@@ -333,7 +342,7 @@ def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_le
     return model
 
 
-def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool, augment: bool,
+def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.ndarray, *, at_least_one: bool, augment: bool,
            c_grid: Sequence[float], seed: int) -> ThemeModel:
     label_names = sorted({label for row in labels for label in row})
     if not label_names:
@@ -353,17 +362,15 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
     # (objective, C, threshold, cv accuracy, cv macro-F1, out-of-fold probabilities); the
     # objective is the mean of exact-set accuracy and macro-F1
     best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None)
-    if len(texts) >= MIN_CV_EXAMPLES:
-        folds = _folds(y, seed)
+    if len(texts) >= MIN_CV_EXAMPLES and len(np.unique(groups)) >= 2:
+        folds = _folds(y, groups, seed)
+        fold_proba = _fold_probabilities(docs, copies, y, folds, c_grid)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for c in c_grid:
                 oof = np.zeros(y.shape, dtype=np.float64)
-                for train_idx, test_idx in folds:
-                    fold_docs, fold_y = _training_set(train_idx, docs, copies, y)
-                    vec, w, b = _fit(fold_docs, fold_y, c)
-                    z = np.asarray(vec.transform([docs[i] for i in test_idx]) @ w) + b
-                    oof[test_idx] = 1.0 / (1.0 + np.exp(-z))
+                for k, (_, test_idx) in enumerate(folds):
+                    oof[test_idx] = fold_proba[(c, k)]
                 proba = _gate(oof, gated)
                 for t in THRESHOLD_GRID:
                     m = set_metrics(gold, decide(proba, label_names, t, at_least_one or gated))
@@ -387,6 +394,50 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_on
         gate_weights=np.ascontiguousarray(weights[:, -1]) if gated else None,
         gate_intercept=float(intercepts[-1]) if gated else 0.0,
     )
+
+
+_fold_state: tuple | None = None
+
+
+def _fold_job(job: tuple[float, int]) -> np.ndarray:
+    """One (C, fold) of the cross-validation: the held-out fold's probabilities."""
+    assert _fold_state is not None
+    docs, copies, y, folds = _fold_state
+    c, k = job
+    train_idx, test_idx = folds[k]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fold_docs, fold_y = _training_set(train_idx, docs, copies, y)
+        vec, w, b = _fit(fold_docs, fold_y, c)
+    z = np.asarray(vec.transform([docs[i] for i in test_idx]) @ w) + b
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def fit_workers() -> int:
+    """Processes for the cross-validation fits: $VOC_FIT_WORKERS (default 1: in this process)."""
+    try:
+        return max(1, int(os.environ.get("VOC_FIT_WORKERS") or 1))
+    except ValueError:
+        return 1
+
+
+def _fold_probabilities(docs, copies, y, folds, c_grid) -> dict[tuple[float, int], np.ndarray]:
+    """Out-of-fold probabilities of every (C, fold), on `fit_workers()` forked processes (they
+    inherit the analysed texts) or in this one."""
+    global _fold_state
+    jobs = [(c, k) for c in c_grid for k in range(len(folds))]
+    workers = min(fit_workers(), len(jobs))
+    with _fork_lock:
+        _fold_state = (docs, copies, y, folds)
+        try:
+            if workers > 1:
+                with mp.get_context("fork").Pool(workers) as pool:
+                    results = pool.map(_fold_job, jobs, chunksize=1)
+            else:
+                results = [_fold_job(job) for job in jobs]
+        finally:
+            _fold_state = None
+    return dict(zip(jobs, results))
 
 
 def _gate(proba: np.ndarray, gated: bool) -> np.ndarray:

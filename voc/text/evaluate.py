@@ -252,18 +252,21 @@ class TaggingPair:
 
 
 def tagging_pair(train_texts: list[str], train_labels: list[list[str]], with_defaults: bool = True, seed: int = 0,
-                 c_grid: Sequence[float] | None = None) -> TaggingPair:
+                 c_grid: Sequence[float] | None = None, sources: Sequence[str | None] | None = None) -> TaggingPair:
     """Train both on the rows (with the shipped seed examples, glossary and themes, `with_defaults`);
-    score any number of test files with `report`."""
+    score any number of test files with `report`. `sources`: the message each row was made from
+    (near-copies stay in one fold of the classifier's inner cross-validation)."""
     from voc.text.classifier import C_GRID, train
     from voc.text.tagging import GlossaryMatcher, Tagger
     from voc.text.taxonomy import EXAMPLES_FILE, load_default_examples, load_default_glossary, load_default_taxonomy
 
     texts, labels = list(train_texts), list(train_labels)
+    row_sources = list(sources) if sources is not None else [None] * len(texts)
     if with_defaults:
         seed_texts, seed_labels = load_default_examples(EXAMPLES_FILE)
         texts, labels = seed_texts + texts, seed_labels + labels
-    model = train(texts, labels, seed=seed, c_grid=c_grid or C_GRID)
+        row_sources = [None] * len(seed_texts) + row_sources
+    model = train(texts, labels, seed=seed, c_grid=c_grid or C_GRID, sources=row_sources)
     themes = {t.code: t.name for t in load_default_taxonomy()[1]} if with_defaults else {}
     themes.update({code: code for code in model.labels if code not in themes})
     tagger = Tagger(themes, GlossaryMatcher(load_default_glossary() if with_defaults else []), model)
@@ -278,18 +281,29 @@ def evaluate_tagging(train_texts: list[str], train_labels: list[list[str]], test
     return tagging_pair(train_texts, train_labels, with_defaults, seed).report(test_texts, test_labels)
 
 
+def tagging_folds(texts: Sequence[str], labels: Sequence[Sequence[str]], folds: int, seed: int = 0,
+                  sources: Sequence[str | None] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The K splits of `cross_validate_tagging`: stratified by a row's first theme, the styles of one
+    message (one source) and rows equal but for accents in one fold (voc.text.groups)."""
+    from voc.text.groups import grouped_folds, row_groups
+
+    names = sorted({label for row in labels for label in row})
+    strata = np.array([names.index(row[0]) if row else len(names) for row in labels])
+    return grouped_folds(strata, row_groups(texts, sources), folds, seed)
+
+
 def cross_validate_tagging(texts: list[str], labels: list[list[str]], *, folds: int = 5,
                            with_defaults: bool = True, seed: int = 0,
-                           c_grid: Sequence[float] | None = None) -> TaggingReport:
-    """`evaluate_tagging` over K folds of one file, the out-of-fold predictions pooled. Each fold's
-    model chooses its regularisation from `c_grid` (default: the classifier's grid) and its
-    thresholds by its own inner cross-validation on the fold's training rows."""
-    from sklearn.model_selection import KFold
-
+                           c_grid: Sequence[float] | None = None,
+                           sources: Sequence[str | None] | None = None) -> TaggingReport:
+    """`evaluate_tagging` over K grouped folds of one file (`tagging_folds`), the out-of-fold
+    predictions pooled. Each fold's model chooses its regularisation from `c_grid` (default: the
+    classifier's grid) and its thresholds by its own inner cross-validation on the fold's training rows."""
     pooled: list[list[list[str]]] = [[[] for _ in texts] for _ in range(4)]
     n = 0
-    for keep, held in KFold(folds, shuffle=True, random_state=seed).split(texts):
-        pair = tagging_pair([texts[i] for i in keep], [labels[i] for i in keep], with_defaults, seed, c_grid)
+    for keep, held in tagging_folds(texts, labels, folds, seed, sources):
+        pair = tagging_pair([texts[i] for i in keep], [labels[i] for i in keep], with_defaults, seed, c_grid,
+                            [sources[i] for i in keep] if sources is not None else None)
         n, predicted = pair.train_rows, pair.predictions([texts[i] for i in held])
         for kind, rows in zip(pooled, predicted):
             for i, row in zip(held, rows):

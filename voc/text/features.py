@@ -18,7 +18,11 @@ CHAR_NGRAMS = (2, 5)
 def features(doc: Analysed) -> list[str]:
     """Feature names of one analysed text (module-level so the vectoriser pickles): folded compound
     words, folded syllables and syllable pairs, and the words and word pairs as typed (accents
-    kept), which tell apart words that fold alike ("bán", "bạn", "bàn")."""
+    kept), which tell apart words that fold alike ("bán", "bạn", "bàn"). Words a customer rules out
+    ("không phải lỗi DNS") give only "n:" features of their folded syllables ("n:dns"), so they
+    do not count as the topic they name."""
+    if doc.negated:
+        return _features_with_negation(doc)
     out = ["w:" + w for w in doc.folded if "_" in w]
     syl = doc.syllables
     out.extend("s:" + s for s in syl)
@@ -26,6 +30,19 @@ def features(doc: Analysed) -> list[str]:
     words = doc.words
     out.extend("a:" + w for w in words)
     out.extend("p:" + a + " " + b for a, b in zip(words, words[1:]))
+    return out
+
+
+def _features_with_negation(doc: Analysed) -> list[str]:
+    neg = doc.negated
+    out = ["w:" + w for i, w in enumerate(doc.folded) if "_" in w and i not in neg]
+    syl, flags = doc.syllables, doc.negated_syllables
+    out.extend(("n:" if negated else "s:") + s for s, negated in zip(syl, flags))
+    out.extend("b:" + a + " " + b for a, b, fa, fb in zip(syl, syl[1:], flags, flags[1:]) if not (fa or fb))
+    words = doc.words
+    out.extend("a:" + w for i, w in enumerate(words) if i not in neg)
+    out.extend("p:" + a + " " + b for i, (a, b) in enumerate(zip(words, words[1:]))
+               if i not in neg and i + 1 not in neg)
     return out
 
 
@@ -43,10 +60,11 @@ def char_wb_ngrams(syllable: str, lo: int, hi: int) -> list[str]:
 
 
 class CharNgramTfidf:
-    """TF-IDF of character n-grams inside the folded syllables, the same features and weights as
-    TfidfVectorizer(analyzer="char_wb", sublinear_tf=True) on the folded text, but about ten times
-    faster on the tagging path: each distinct syllable's n-gram column indices are computed once
-    and cached, so a text costs one lookup per syllable and the matrix is built in one go."""
+    """TF-IDF of character n-grams inside the folded syllables (not those a customer rules out), the
+    same features and weights as TfidfVectorizer(analyzer="char_wb", sublinear_tf=True) on the
+    folded text, but about ten times faster on the tagging path: each distinct syllable's n-gram
+    column indices are computed once and cached, so a text costs one lookup per syllable and the
+    matrix is built in one go."""
 
     MAX_CACHE = 200_000
 
@@ -74,7 +92,7 @@ class CharNgramTfidf:
 
     def fit_transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
         lo, hi = self.ngram_range
-        grams = sorted({g for doc in docs for s in set(doc.syllables) if s for g in char_wb_ngrams(s, lo, hi)})
+        grams = sorted({g for doc in docs for s in set(doc.plain_syllables) if s for g in char_wb_ngrams(s, lo, hi)})
         self.vocabulary_ = {g: j for j, g in enumerate(grams)}
         self._cache = {}
         counts = self._counts(docs)
@@ -88,7 +106,7 @@ class CharNgramTfidf:
     def _counts(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
         columns, lengths = [], []
         for doc in docs:
-            parts = [self._columns(s) for s in doc.syllables if s]
+            parts = [self._columns(s) for s in doc.plain_syllables if s]
             n = sum(len(p) for p in parts)
             lengths.append(n)
             if n:

@@ -11,7 +11,11 @@ One pass per text, in this order:
    `text_normalize` first would repeat that work for an identical result; the hot
    tagging path therefore calls `word_tokenize` once per text;
 4. a diacritics-free ("folded") copy of every token, so that "web bi sap" and "web bị
-   sập" share their features.
+   sập" share their features;
+5. the words a customer rules out ("không phải lỗi DNS", "không liên quan đến SSL"): up to two
+   words after such a cue and its linking words, up to a punctuation mark or a "mà"/"nhưng"
+   (`Analysed.negated`), which the classifier's features mark as ruled out instead of reading
+   them as the complaint's topic.
 
 `underthesea.classify` and `underthesea.sentiment` download models and are never used.
 
@@ -27,7 +31,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Callable
+from typing import Callable, Sequence
 
 from voc.plaintext import fold, strip_diacritics
 
@@ -146,6 +150,21 @@ class Analysed:
     text: str
     words: tuple[str, ...]
     folded: tuple[str, ...]
+    negated: frozenset[int] = frozenset()     # indices of the words in a ruled-out scope
+
+    @cached_property
+    def negated_syllables(self) -> tuple[bool, ...]:
+        """Per syllable of `syllables`: inside a ruled-out scope."""
+        if not self.negated:
+            return (False,) * len(self.syllables)
+        return tuple(i in self.negated for i, w in enumerate(self.folded) for _ in w.split("_"))
+
+    @cached_property
+    def plain_syllables(self) -> tuple[str, ...]:
+        """`syllables` without those in a ruled-out scope."""
+        if not self.negated:
+            return self.syllables
+        return tuple(s for s, neg in zip(self.syllables, self.negated_syllables) if not neg)
 
     @cached_property
     def folded_text(self) -> str:
@@ -167,15 +186,78 @@ _KEEP = re.compile(r"\w", re.UNICODE)
 _fold_word = lru_cache(maxsize=200_000)(strip_diacritics)
 
 
+# Cues by which a customer rules a cause out, as typed: a syllable typed with marks must carry
+# the cue's marks ("không đổ" is no "không do"), one typed without them matches by its folded form.
+RULED_OUT_CUES: tuple[tuple[str, ...], ...] = (
+    ("không", "phải"), ("chẳng", "phải"), ("chả", "phải"), ("đâu", "phải"), ("không", "liên", "quan"),
+    ("không", "do"))
+# Folded syllables between a cue and what it rules out ("không phải LỖI DO dns").
+RULED_OUT_LINKS = frozenset({"do", "la", "loi", "vi", "tai", "van", "de", "o", "cua", "den", "toi", "voi", "gi",
+                             "bi", "boi", "phia", "ben", "phan"})
+# Folded words that end the ruled-out scope ("không phải DNS MÀ web chậm").
+RULED_OUT_STOPS = frozenset({"ma", "nhung", "con", "chi", "thi", "la", "ma_la", "nhung_ma", "van", "vi", "dau"})
+RULED_OUT_WORDS = 2
+_FOLDED_CUES = tuple(tuple(strip_diacritics(s) for s in cue) for cue in RULED_OUT_CUES)
+_CUE_FIRSTS = frozenset(cue[0] for cue in _FOLDED_CUES)
+_CUE_SECONDS = frozenset(cue[1] for cue in _FOLDED_CUES)
+
+
+def _cue_syllable(typed: str, folded: str, cue: str, cue_folded: str) -> bool:
+    return typed == cue if typed != folded else folded == cue_folded
+
+
+def ruled_out_words(words: Sequence[str], folded: Sequence[str], boundaries: frozenset[int]) -> frozenset[int]:
+    """Indices of the words a negation cue rules out: after the cue and any linking syllables, up to
+    RULED_OUT_WORDS words, stopping at a word that follows a punctuation mark (`boundaries`) or at
+    a stop word."""
+    syllables = [s for w in folded for s in w.split("_")]
+    starts = [i for i, s in enumerate(syllables[:-1]) if s in _CUE_FIRSTS and syllables[i + 1] in _CUE_SECONDS]
+    if not starts:                           # the common case, kept cheap: no cue at all
+        return frozenset()
+    flat = [(t, f, k) for k, (w, fw) in enumerate(zip(words, folded)) for t, f in zip(w.split("_"), fw.split("_"))]
+
+    def opens_clause(i: int) -> bool:        # the first syllable of a word after a punctuation mark
+        return flat[i][2] in boundaries and (i == 0 or flat[i - 1][2] != flat[i][2])
+
+    out: set[int] = set()
+    for pos in starts:
+        for cue, cue_folded in zip(RULED_OUT_CUES, _FOLDED_CUES):
+            n = len(cue)
+            if pos + n > len(flat) or not all(
+                    _cue_syllable(flat[pos + j][0], flat[pos + j][1], cue[j], cue_folded[j]) for j in range(n)):
+                continue
+            cue_word, end = flat[pos + n - 1][2], pos + n
+            while end < len(flat) and flat[end][1] in RULED_OUT_LINKS and not opens_clause(end):
+                end += 1
+            taken: list[int] = []
+            for i in range(end, len(flat)):
+                k = flat[i][2]
+                if k == cue_word or k in taken:
+                    continue
+                if len(taken) == RULED_OUT_WORDS or opens_clause(i) or folded[k] in RULED_OUT_STOPS:
+                    break
+                taken.append(k)
+            out.update(taken)
+            break
+    return frozenset(out)
+
+
 def analyse(text: str | None) -> Analysed:
     """Normalise and segment one text (one call of underthesea.word_tokenize)."""
     prepared = prepare(text)
     if not prepared:
         return Analysed("", (), ())
     tokens = underthesea_function("word_tokenize")(prepared)
-    words = tuple(t.replace(" ", "_") for t in tokens if _KEEP.search(t))
+    kept: list[str] = []
+    boundaries: set[int] = set()
+    for t in tokens:
+        if _KEEP.search(t):
+            kept.append(t.replace(" ", "_"))
+        elif kept:
+            boundaries.add(len(kept))          # the next kept word follows a punctuation mark
+    words = tuple(kept)
     folded = tuple(_fold_word(w) for w in words)
-    return Analysed(prepared, words, folded)
+    return Analysed(prepared, words, folded, ruled_out_words(words, folded, frozenset(boundaries)))
 
 
 def analyse_many(texts: list[str]) -> list[Analysed]:
