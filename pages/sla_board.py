@@ -46,14 +46,7 @@ def list_rows(db_key: str, version: tuple, scope: str | None, sort: str, key: st
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
 def compliance(db_key: str, version: tuple, scope: str | None, weeks: int) -> pd.DataFrame:
     with reading(get_db(), exact=True) as cur:
-        rows = sla_report.weekly_compliance(cur, utcnow(), weeks=weeks, branch_scope=scope)
-    data = pd.DataFrame(rows)
-    long = data.melt(id_vars=["week"], value_vars=["reply_rate", "resolution_rate"], var_name="clock",
-                     value_name="rate")
-    long["clock"] = long["clock"].map({"reply_rate": "Trả lời trong hạn (48 giờ)",
-                                       "resolution_rate": "Giải quyết trong hạn (20 ngày)"})
-    long["rate"] = long["rate"].astype(float) * 100
-    return long
+        return sla_charts.compliance_rates(sla_report.weekly_compliance(cur, utcnow(), weeks=weeks, branch_scope=scope))
 
 
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
