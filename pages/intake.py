@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import intake_lookup, intake_result
 from ui.session import get_db, page_actor
-from ui.widgets import after_write, case_link, show_error
+from ui.widgets import case_link, show_error
 from voc.desk import attachments, cases, duplicates
 from voc.setup import ensure_text_engine
 from voc.accounts.access import Actor, Permission, Role
@@ -164,7 +164,6 @@ def save(actor: Actor, channel: Channel, values: dict, service: Service, kind: I
     st.session_state.pop(LATE, None)
     st.session_state.pop(DUPLICATES, None)
     st.session_state[KEY] = uuid.uuid4().hex
-    after_write()
 
 
 def new_intake() -> None:

@@ -46,14 +46,7 @@ def list_rows(db_key: str, version: tuple, scope: str | None, sort: str, key: st
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
 def compliance(db_key: str, version: tuple, scope: str | None, weeks: int) -> pd.DataFrame:
     with reading(get_db(), exact=True) as cur:
-        rows = sla_report.weekly_compliance(cur, utcnow(), weeks=weeks, branch_scope=scope)
-    data = pd.DataFrame(rows)
-    long = data.melt(id_vars=["week"], value_vars=["reply_rate", "resolution_rate"], var_name="clock",
-                     value_name="rate")
-    long["clock"] = long["clock"].map({"reply_rate": "Trả lời trong hạn (48 giờ)",
-                                       "resolution_rate": "Giải quyết trong hạn (20 ngày)"})
-    long["rate"] = long["rate"].astype(float) * 100
-    return long
+        return sla_charts.compliance_rates(sla_report.weekly_compliance(cur, utcnow(), weeks=weeks, branch_scope=scope))
 
 
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
@@ -65,7 +58,7 @@ def aging(db_key: str, version: tuple, scope: str | None) -> pd.DataFrame:
     return data
 
 
-def board(data: sla_report.Board, rows_of: Callable[[str], list[dict]]) -> None:
+def board(data: sla_report.Board, rows_of: Callable[[str], list[dict]], version: tuple) -> None:
     now = utcnow()
     counts = data.counts
     cols = st.columns(len(sla_report.LIST_LABELS))
@@ -90,14 +83,14 @@ def board(data: sla_report.Board, rows_of: Callable[[str], list[dict]]) -> None:
             if not rows:
                 st.caption("Không có hồ sơ nào.")
                 continue
-            event = st.dataframe(frame(rows, BOARD_COLUMNS, now), hide_index=True, width="stretch",
+            event = st.dataframe(frame(rows, BOARD_COLUMNS, now, version), hide_index=True, width="stretch",
                                  key=f"board_{key}", on_select="rerun", selection_mode="single-row")
             picked = selected_row(event)
             if picked is not None:
                 open_case(rows[picked]["ticket_code"])
     st.subheader("Theo chi nhánh và nhân viên")
     if data.workload:
-        table(pd.DataFrame(data.workload), WORKLOAD_LABELS, width="stretch", key="workload")
+        table(pd.DataFrame(data.workload), WORKLOAD_LABELS, version=version, width="stretch", key="workload")
     else:
         st.caption("Không có hồ sơ đang mở.")
 
@@ -128,5 +121,5 @@ sort = st.radio("Sắp xếp danh sách", list(sla_report.BoardSort), format_fun
                                      "tiêu cực hơn, rồi theo hạn.")
 current = snapshot(str(get_db().path), version, scope)
 st.caption(f"Cập nhật lúc {format_local(current.at)}" + (f" — chi nhánh {md_escape(scope)}" if scope else " — tất cả chi nhánh"))
-board(current, lambda key: list_rows(str(get_db().path), version, scope, sort.value, key, current.at))
+board(current, lambda key: list_rows(str(get_db().path), version, scope, sort.value, key, current.at), version)
 charts(version, scope)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from ui.widgets import after_write, md_escape, show_error
+from ui.widgets import md_escape, show_error
 from voc.accounts.access import Actor
 from voc.desk import admin_ops, csvio
 from voc.desk.csvio import Header, ImportReport
@@ -62,8 +62,6 @@ def _import(db, actor: Actor, name: str, content: bytes, *, dry_run: bool) -> No
         show_error(error)
         return
     bar.empty()
-    if not dry_run:
-        after_write()
     st.session_state[RESULT] = ImportResult(name, report, report.rejects_csv())
 
 

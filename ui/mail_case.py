@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.session import get_db
-from ui.widgets import after_write, md_escape, show_error
+from ui.widgets import md_escape, show_error
 from voc.desk import cases
 from voc.accounts.access import Actor, Permission
 from voc.clock import format_local
@@ -64,7 +64,6 @@ def event_date_form(actor: Actor, case: Case) -> None:
             else:
                 st.session_state.pop(f"{LATE}_{case.ticket_code}", None)
                 st.session_state[FLASH] = "Đã lưu ngày xảy ra sự việc."
-                after_write()
                 st.rerun()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.tables import person
-from ui.widgets import after_write, fields_table, form_expander, md_escape, show_error
+from ui.widgets import fields_table, form_expander, md_escape, show_error
 from voc.accounts.access import Actor
 from voc.clock import format_local
 from voc.errors import DomainError
@@ -40,7 +40,6 @@ def show(db, actor: Actor) -> None:
                 except DomainError as error:
                     show_error(error)
                 else:
-                    after_write()
                     st.session_state[FLASH] = report.summary()
                     st.rerun()
     last_run_panel(status.last_run)
@@ -121,7 +120,6 @@ def make_case_form(db, actor: Actor, item: quarantine.QuarantineItem, default_br
                 except DomainError as error:
                     show_error(error)
                 else:
-                    after_write()
                     st.session_state[FLASH] = (f"Đã tạo hồ sơ {case.ticket_code} từ thư cách ly số {item.id}. "
                                                "Hồ sơ chưa có ngày xảy ra sự việc: nhân viên cần bổ sung.")
                     st.rerun()

@@ -146,17 +146,19 @@ def display(df: pd.DataFrame, kinds: Mapping[str, Kind] | None = None, *, themes
 
 
 def shown(df: pd.DataFrame, labels: Mapping[str, str] | None = None,
-          kinds: Mapping[str, Kind] | None = None) -> pd.DataFrame:
+          kinds: Mapping[str, Kind] | None = None, version: tuple | None = None) -> pd.DataFrame:
     """`display` with the app's theme and people names, and Vietnamese headings."""
-    themes, people = names()
+    themes, people = names(version)
     return display(df, kinds, themes=themes, people=people).rename(columns=dict(labels or {}))
 
 
-def names() -> tuple[dict[str, str], dict[str, str]]:
-    """Theme code -> name and username -> display name, read once per data version."""
+def names(version: tuple | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """Theme code -> name and username -> display name, read once per data version (`version`: the one
+    the caller read already this run, else it is read here)."""
     db = get_db()
-    with db.cursor() as cur:
-        version = data_version(cur)
+    if version is None:
+        with db.cursor() as cur:
+            version = data_version(cur)
     return _names(str(db.path), version)
 
 
@@ -166,9 +168,9 @@ def _names(db_key: str, version: tuple) -> tuple[dict[str, str], dict[str, str]]
         return theme_names(cur), display_names(cur)
 
 
-def people() -> dict[str, str]:
+def people(version: tuple | None = None) -> dict[str, str]:
     """Username -> display name of every account."""
-    return names()[1]
+    return names(version)[1]
 
 
 def person(username: str | None) -> str:
@@ -184,10 +186,10 @@ def person_names() -> Callable[[str | None], str]:
 
 
 def table(df: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, Kind] | None = None,
-          **options):
+          version: tuple | None = None, **options):
     """st.dataframe of `df` as `shown` writes it (no index), numbers aligned right as numbers are."""
     labels = dict(labels or {})
     config = {labels.get(name, name): st.column_config.TextColumn(alignment="right")
               for name, kind in column_kinds(df, kinds).items() if kind in NUMERIC}
     config.update(options.pop("column_config", None) or {})
-    return st.dataframe(shown(df, labels, kinds), hide_index=True, column_config=config, **options)
+    return st.dataframe(shown(df, labels, kinds, version), hide_index=True, column_config=config, **options)

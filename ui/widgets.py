@@ -80,8 +80,10 @@ def remaining_text(due: datetime | None, now: datetime | None = None) -> str:
     return f"còn {text}" if delta.total_seconds() >= 0 else f"quá hạn {text}"
 
 
-def frame(rows: Iterable[dict], columns: list[str], now: datetime | None = None) -> pd.DataFrame:
-    """Rows of plain values as a table with Vietnamese headings, labels and local times."""
+def frame(rows: Iterable[dict], columns: list[str], now: datetime | None = None,
+          version: tuple | None = None) -> pd.DataFrame:
+    """Rows of plain values as a table with Vietnamese headings, labels and local times (`version`: the data
+    version the caller read this run, for the staff names)."""
     data = pd.DataFrame(list(rows), columns=columns)
     for name, enum in _ENUMS.items():
         if name in data:
@@ -100,7 +102,7 @@ def frame(rows: Iterable[dict], columns: list[str], now: datetime | None = None)
     if "negativity" in data:
         data["negativity"] = ["" if v is None or pd.isna(v) else vn_percent(100 * v, 0) for v in data["negativity"]]
     if "staff" in data:
-        names = people()
+        names = people(version)
         data["staff"] = [names.get(v, v) if v else "" for v in data["staff"]]
     return data.rename(columns=COLUMN_LABELS)
 
@@ -204,7 +206,3 @@ def _known_values(db_key: str, version: tuple, column: str) -> list[str]:
     with get_db().cursor() as cur:
         return case_store.distinct_values(cur, column)
 
-
-def after_write() -> None:
-    """Every cached read may be stale after a write."""
-    st.cache_data.clear()

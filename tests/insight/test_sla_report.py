@@ -58,7 +58,8 @@ def test_board_lists(db, desk):
         due = sla_report.board_rows(cur, "due_24h", NOW)
         late_replies = sla_report.board_rows(cur, "reply_overdue", NOW)
         late_resolutions = sla_report.board_rows(cur, "resolution_overdue", NOW)
-        counts = sla_report.list_counts(cur, NOW)
+        counts = sla_report.board(cur, NOW, lists=()).counts
+        hanoi_counts = sla_report.board(cur, NOW, "Hà Nội", lists=()).counts
         on_time = sla_report.board_rows(cur, "on_time", NOW)
     assert codes(due) == [desk["E"], desk["A"]]
     assert [r["clock"] for r in due] == ["resolution", "reply"]
@@ -66,6 +67,7 @@ def test_board_lists(db, desk):
     assert codes(late_replies) == [desk["D"], desk["B"]]
     assert codes(late_resolutions) == [desk["D"]]
     assert counts == {"due_24h": 2, "reply_overdue": 2, "resolution_overdue": 1, "on_time": 1}
+    assert hanoi_counts == {"due_24h": 1, "reply_overdue": 1, "resolution_overdue": 0, "on_time": 1}
     assert codes(on_time) == [desk["C"]] and on_time[0]["clock"] == "resolution"
 
 

@@ -95,3 +95,53 @@ def test_sla_board_reads_only_the_open_list(app_env, monkeypatch):
     assert [args[1] for args in lists] == ["due_24h", "on_time"]
     board = next(d.value for d in app.dataframe if "Mã hồ sơ" in d.value.columns)
     assert len(board) == 3
+
+
+def test_sla_board_reads_the_data_version_once_a_run(app_env, monkeypatch):
+    """The page read it, then the list table's and the workload table's staff names read it again each."""
+    log_cases(["lan", "minh"])
+    app = signed_in(AppTest.from_file(str(ROOT / "pages" / "sla_board.py"), default_timeout=30), ADMIN)
+    app.session_state["sla_list_open"] = "on_time"          # the list the cases are on, as a click opens it
+    app.run()
+    log_cases(["tuan"])                       # a write: every read of the board is due again
+    from ui import tables
+
+    versions = count_calls(monkeypatch, analytics, "data_version")
+    names_versions = count_calls(monkeypatch, tables, "data_version")      # its own import of the function
+    app.run()
+    assert not app.exception, app.exception
+    assert len(next(d.value for d in app.dataframe if "Mã hồ sơ" in d.value.columns)) == 3
+    assert any("Đang mở" in d.value.columns for d in app.dataframe)         # the workload table
+    assert len(versions) + len(names_versions) == 1
+
+
+def test_an_intake_save_does_not_throw_away_what_other_sessions_read_since(app_env, monkeypatch):
+    """Every write cleared st.cache_data in the whole process, though each cached read is keyed on the data
+    version: a board another session read after the save (the new version) was thrown away by the saving run
+    and read again by the next session. Here the other session loads while the saving run is still going."""
+    from tests.pages.test_pages_intake import fill, saved_code, submit
+    from voc.insight import sla_report
+
+    log_cases(["lan", "minh"])
+    board_page = open_page("sla_board.py")
+    staff = Actor("lan", Role.STAFF, "Hà Nội", "Nguyễn Thị Lan")
+    intake = signed_in(AppTest.from_file(str(ROOT / "pages" / "intake.py"), default_timeout=30), staff)
+    intake.run()
+    fill(intake, phone="0912345678")
+    real_receive = cases.receive
+
+    def receive_then_other_session_loads(*args, **kwargs):
+        case = real_receive(*args, **kwargs)
+        board_page.run()                  # another session opens SLA right after the save has committed
+        assert not board_page.exception, board_page.exception
+        return case
+
+    monkeypatch.setattr(cases, "receive", receive_then_other_session_loads)
+    submit(intake)
+    saved_code(intake)
+    reads = [count_calls(monkeypatch, sla_report, name) for name in ("workload", "weekly_compliance", "aging")]
+    board_page.run()
+    assert not board_page.exception, board_page.exception
+    assert [len(calls) for calls in reads] == [0, 0, 0]
+    assert [m.value for m in board_page.metric][3] == "3"
+

@@ -58,3 +58,16 @@ def test_an_unchanged_frame_is_not_drawn_again():
     data = aging_frame()
     assert sla_charts.aging_chart(data) is sla_charts.aging_chart(data.copy())
     assert sla_charts.aging_chart(data.assign(cases=data["cases"] + 1)) is not sla_charts.aging_chart(data)
+
+
+def test_compliance_rates_are_the_melted_frame():
+    """The long frame built directly is the one pandas' melt gave (same values, order and types)."""
+    rows = [{"week": date(2026, 9, 7) + timedelta(weeks=n), "reply_decided": 3, "reply_on_time": n % 3,
+             "reply_rate": None if n == 1 else (n % 3) / 3, "resolution_decided": 0 if n == 2 else 2,
+             "resolution_on_time": 1, "resolution_rate": None if n == 2 else 0.5} for n in range(5)]
+    melted = pd.DataFrame(rows).melt(id_vars=["week"], value_vars=["reply_rate", "resolution_rate"],
+                                     var_name="clock", value_name="rate")
+    melted["clock"] = melted["clock"].map(sla_charts.CLOCK_LABELS)
+    melted["rate"] = melted["rate"].astype(float) * 100
+    pd.testing.assert_frame_equal(sla_charts.compliance_rates(rows), melted)
+    assert sla_charts.compliance_rates(rows)["rate"].isna().tolist() == [False, True] + [False] * 5 + [True, False, False]

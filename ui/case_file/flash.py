@@ -5,7 +5,7 @@ from typing import Sequence
 
 import streamlit as st
 
-from ui.widgets import after_write, show_error
+from ui.widgets import show_error
 from voc.errors import DomainError
 
 FLASH = "cases_flash"
@@ -28,6 +28,5 @@ def run_action(label: str, call, clear: Sequence[str] = ()) -> None:
         return
     for key in (*clear, KEPT):
         st.session_state.pop(key, None)
-    after_write()
     st.session_state[FLASH] = f"Đã thực hiện: {label}."
     st.rerun()
