@@ -175,14 +175,14 @@ def people(version: tuple | None = None) -> dict[str, str]:
 
 def person(username: str | None) -> str:
     """The display name of `username` (the username itself when no account has it)."""
-    return people().get(username, username) if username else ""
+    return person_names()(username)
 
 
 def person_names() -> Callable[[str | None], str]:
     """`person` for many names (a filter's options): the names and the data version are read once, not
     once a name."""
-    names = people()
-    return lambda username: names.get(username, username) if username else ""
+    known = people()
+    return lambda username: known.get(username, username) if username else ""
 
 
 def table(df: pd.DataFrame, labels: Mapping[str, str] | None = None, kinds: Mapping[str, Kind] | None = None,

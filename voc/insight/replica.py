@@ -38,7 +38,7 @@ from typing import Iterator
 import duckdb
 
 from voc.insight import replica_file
-from voc.store.transactions import in_transaction
+from voc.store.transactions import in_transaction, locked_cursor
 
 # The copied tables and each one's unit of change (the column whose rows are re-read together, as the
 # triggers of migrations 023, 024 and 026 log them); None: the whole table (small ones).
@@ -115,26 +115,16 @@ class Replica:
             self.ensure_current()
         else:
             self.ensure_fresh()
-        with self._cursor_lock:
-            cur = self._duck.cursor()
-        try:
+        with locked_cursor(self._duck, self._cursor_lock) as cur:
             yield cur
-        finally:
-            cur.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """For the derived tables only (process_metrics.prepare; each refresh already updates them): the
         copied tables come from PostgreSQL. Never at the same time as a refresh."""
         self.ensure_fresh()
-        with self._refresh_lock:
-            with self._cursor_lock:
-                cur = self._duck.cursor()
-            try:
-                with in_transaction(cur):
-                    yield cur
-            finally:
-                cur.close()
+        with self._refresh_lock, locked_cursor(self._duck, self._cursor_lock) as cur, in_transaction(cur):
+            yield cur
 
     def ensure_fresh(self) -> None:
         """When the copy is older than `refresh_every_s`, refresh it on a background thread and read the
@@ -208,31 +198,24 @@ class Replica:
         finally:
             pg.rollback()
         read_s, rows = time.perf_counter() - started, 0
-        with self._cursor_lock:
-            cur = self._duck.cursor()
         try:
-            cur.begin()
-            state_cases: set[str] | None = set()        # the cases whose state hours change (None: all)
-            for table, (path, keys) in files.items():
-                if table == "events" and keys is not None and state_cases is not None:
-                    state_cases |= _event_cases(cur, keys)          # before: of the rows replaced or gone
-                elif table == "events":
-                    state_cases = None
-                rows += self._apply(cur, table, path, keys)
-                if table == "events" and state_cases is not None:
-                    state_cases |= _event_cases(cur, keys)
-            if full or state_cases is None:
-                cur.execute("DELETE FROM analytics_watermarks WHERE name = 'state_hours'")
-            write_s = time.perf_counter() - started - read_s
-            if files:
-                process_metrics.refresh_state_hours(cur, None if state_cases is None else sorted(state_cases))
-            replica_file.save(cur, self._layout, self._identity, migrations, int(xmin), version, now)
-            cur.commit()
-        except BaseException:
-            cur.rollback()
-            raise
+            with locked_cursor(self._duck, self._cursor_lock) as cur, in_transaction(cur):
+                state_cases: set[str] | None = set()        # the cases whose state hours change (None: all)
+                for table, (path, keys) in files.items():
+                    if table == "events" and keys is not None and state_cases is not None:
+                        state_cases |= _event_cases(cur, keys)          # before: of the rows replaced or gone
+                    elif table == "events":
+                        state_cases = None
+                    rows += self._apply(cur, table, path, keys)
+                    if table == "events" and state_cases is not None:
+                        state_cases |= _event_cases(cur, keys)
+                if full or state_cases is None:
+                    cur.execute("DELETE FROM analytics_watermarks WHERE name = 'state_hours'")
+                write_s = time.perf_counter() - started - read_s
+                if files:
+                    process_metrics.refresh_state_hours(cur, None if state_cases is None else sorted(state_cases))
+                replica_file.save(cur, self._layout, self._identity, migrations, int(xmin), version, now)
         finally:
-            cur.close()
             for path, _ in files.values():
                 path.unlink(missing_ok=True)
         self._watermark, self.version = int(xmin), version
@@ -268,12 +251,8 @@ class Replica:
         return {t: None if keys is None else sorted(keys) for t, keys in plan.items()}
 
     def _count(self, table: str) -> int:
-        with self._cursor_lock:
-            cur = self._duck.cursor()
-        try:
+        with locked_cursor(self._duck, self._cursor_lock) as cur:
             return cur.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]   # a name from TABLES
-        finally:
-            cur.close()
 
     def _dump(self, cur, table: str, keys: list[int] | None) -> Path:
         """The rows of `table` (those of `keys`, or all) as a CSV file DuckDB reads."""

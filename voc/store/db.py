@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 import duckdb
 
 from voc.store import dialect
-from voc.store.transactions import in_transaction
+from voc.store.transactions import in_transaction, locked_cursor
 from voc.store.schema import MIGRATIONS_DIR, available_migrations  # noqa: F401  (MIGRATIONS_DIR for older callers)
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "voc.duckdb"
@@ -52,12 +52,8 @@ class Database:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._lock:
-            cur = self._con.cursor()
-        try:
+        with locked_cursor(self._con, self._lock) as cur:
             yield cur
-        finally:
-            cur.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

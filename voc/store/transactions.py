@@ -1,6 +1,7 @@
-"""One unit of work on a cursor, committed or rolled back as a whole."""
+"""Cursors on a shared DuckDB connection; one unit of work on a cursor, committed or rolled back whole."""
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 
@@ -15,3 +16,15 @@ def in_transaction(cur):
         cur.rollback()
         raise
     cur.commit()
+
+
+@contextmanager
+def locked_cursor(con, lock: threading.Lock):
+    """A cursor of the DuckDB connection `con` (shared by a process's threads), made under `lock` and
+    closed at the end."""
+    with lock:
+        cur = con.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
