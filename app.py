@@ -3,7 +3,8 @@ import streamlit as st
 
 from ui import streamlit_text
 from ui.mail_outbox import start_mail_worker
-from ui.session import current_actor, go_home, keep_session_cookie, login_form, return_to_requested_page, sign_out
+from ui.session import (actor_checked_for_this_run, current_actor, go_home, keep_session_cookie, login_form,
+                        return_to_requested_page, sign_out)
 from ui.widgets import md_escape
 from voc.accounts.access import Actor, Permission
 
@@ -61,4 +62,5 @@ with st.sidebar:
         sign_out()
         go_home()
     keep_session_cookie()
-navigation.run()
+with actor_checked_for_this_run(actor):
+    navigation.run()

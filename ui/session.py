@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import streamlit as st
@@ -29,6 +30,7 @@ _USER_KEY = "voc_user"
 _SEEN_KEY = "voc_last_seen"
 _TOKEN_KEY = "voc_session_token"
 _LAST_USER_KEY = "voc_expired_user"
+_CHECKED_KEY = "voc_actor_checked_this_run"
 HOME_PAGE = "pages/home.py"
 PAGE_REFUSED = "Bạn không có quyền mở trang này."
 
@@ -131,12 +133,23 @@ def _run_in_browser(script: str) -> None:
     st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
+@contextmanager
+def actor_checked_for_this_run(actor: Actor):
+    """app.py's check of the session holds for the page it runs now: page_actor takes it instead of
+    reading the session from the database a second time in the same run."""
+    st.session_state[_CHECKED_KEY] = actor
+    try:
+        yield
+    finally:
+        st.session_state.pop(_CHECKED_KEY, None)
+
+
 def page_actor(permission: Permission | None = None) -> Actor:
     """The signed-in user of a page, or stop it.
 
     A page file opened by its URL as the very first request after the server starts runs without
     app.py (Streamlit's pages/ folder); such a visitor is sent through app.py and its login gate."""
-    actor = current_actor()
+    actor = st.session_state.pop(_CHECKED_KEY, None) or current_actor()
     if actor is None:
         page_file = sys._getframe(1).f_globals.get("__file__")
         if page_file:

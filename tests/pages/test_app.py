@@ -1,4 +1,6 @@
 """The app starts on an empty database: login gate, first admin, home page with the demo offer."""
+from datetime import datetime, timezone
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, signed_in
@@ -82,6 +84,30 @@ def test_signing_out_in_another_tab_ends_this_one(app_env, monkeypatch):
     assert app.title[0].value == "VOC Desk — Đăng nhập"
     assert any("hết hạn" in i.value for i in app.info)
 
+
+def test_a_page_run_reads_the_session_once_and_a_page_opened_alone_still_checks_it(app_env, monkeypatch):
+    """app.py checks the session token against the database; the page it runs takes that check instead
+    of reading the session a second time in the same run (issue #13: per-run server cost)."""
+    token = login(monkeypatch).session_state["voc_session_token"]
+    checks: list = []
+    real = sessions.resume_session
+    monkeypatch.setattr(sessions, "resume_session", lambda *a, **k: checks.append(a) or real(*a, **k))
+
+    def tab(script: str) -> AppTest:
+        app = AppTest.from_file(script, default_timeout=60)
+        app.session_state["voc_user"] = real(get_db(), token)
+        app.session_state["voc_last_seen"] = datetime.now(timezone.utc)
+        app.session_state["voc_session_token"] = token
+        return app
+
+    app = tab(APP).run()                               # app.py and the home page it runs
+    assert not app.exception and app.title[0].value == "VOC Desk"
+    assert len(checks) == 1 and "voc_actor_checked_this_run" not in app.session_state
+    alone = tab(str(ROOT / "pages" / "cases.py"))      # a page file run without app.py checks it itself
+    sessions.end_session(get_db(), token)              # signed out in another tab meanwhile
+    checks.clear()
+    alone.run()
+    assert len(checks) == 1 and not any(t.value == "Hồ sơ khiếu nại" for t in alone.title)
 
 
 def test_changing_my_password_on_the_home_page(app_env, monkeypatch):
