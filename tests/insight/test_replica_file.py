@@ -129,3 +129,31 @@ def test_without_a_folder_the_copy_is_temporary(pg_db, monkeypatch):
     assert path.exists()
     copy.close()
     assert not path.exists()
+
+
+def test_a_starting_process_deletes_copies_unused_for_longer_than_the_change_log_keeps(pg_db, folder):
+    """Copies of a database no process uses any more (an old address, a dropped database) would be loaded
+    whole anyway once older than LOG_KEEP: they go; a recent one and one a running process holds stay."""
+    import os
+    import time
+
+    fill(pg_db)
+    held = loaded_copy(pg_db, folder)                   # a running process's copy, however old its file
+    folder.joinpath("0123456789abcdef-0.lock").touch()  # another database's copies, from earlier starts
+    old = folder / "0123456789abcdef-0.duckdb"
+    old_wal = folder / "0123456789abcdef-0.duckdb.wal"
+    recent = folder / "fedcba9876543210-0.duckdb"
+    folder.joinpath("fedcba9876543210-0.lock").touch()
+    for path in (old, old_wal, recent):
+        path.write_bytes(b"copy")
+    long_ago = time.time() - LOG_KEEP.total_seconds() - 60
+    for path in (old, old_wal, held._file.path):
+        os.utime(path, (long_ago, long_ago))
+    try:
+        second = loaded_copy(pg_db, folder)             # the next process to start
+        second.close()
+        assert not old.exists() and not old_wal.exists()
+        assert recent.exists() and held._file.path.exists()
+        assert folder.joinpath("0123456789abcdef-0.lock").exists()    # lock files stay (see the module)
+    finally:
+        held.close()

@@ -88,7 +88,7 @@ class Replica:
         self.url, self.key = url, key
         self.refresh_every_s = refresh_every_s
         self._dir = Path(tempfile.mkdtemp(prefix="voc-replica-"))          # the CSV files of a refresh
-        self._file = replica_file.CopyFile(directory, key)
+        self._file = replica_file.CopyFile(directory, key, stale_after=LOG_KEEP)
         self._columns, derived = _schema()
         self._layout = _layout(self._columns, derived)
         self._duck, self._saved = self._file.connect(self._layout)

@@ -5,7 +5,11 @@ process catches up from the change log instead of copying the whole database aga
 A DuckDB file can be open read-write in one process only, so each database has numbered slots
 (`<database>-0.duckdb`, `-1`, ...), and a process takes the first slot whose lock file it can lock
 (flock, released by the kernel when the process ends, also when it is killed). Two processes on one host
-thus keep two files, each reused by whichever process starts next.
+thus keep two files, each reused by whichever process starts next. A file no process has refreshed for
+longer than the change log keeps its rows would be loaded whole anyway: a process taking its slot deletes
+such files of any database (an old address, a database gone), under their slot's lock, so a folder does not
+grow with every database a host was ever pointed at (the empty lock files stay: deleting a lock file
+another process is about to lock would let two processes share a slot).
 
 What the file holds is trusted only when its `replica_meta` row matches: the code's copy layout, the
 PostgreSQL database's identity (the cluster's system identifier, the database's name and oid: another
@@ -21,7 +25,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -61,11 +65,13 @@ def directory() -> Path | None:
 class CopyFile:
     """This process's slot for the copy of one database: the DuckDB file's path, held by a lock."""
 
-    def __init__(self, folder: Path | None, key: str) -> None:
+    def __init__(self, folder: Path | None, key: str, stale_after: timedelta | None = None) -> None:
         self._lock: IO | None = None
         self._temporary: Path | None = None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
+            if stale_after is not None:
+                remove_stale_copies(folder, stale_after)
             stem = hashlib.sha256(key.encode()).hexdigest()[:16]
             for slot in range(MAX_SLOTS):
                 lock = (folder / f"{stem}-{slot}.lock").open("a")
@@ -110,6 +116,27 @@ class CopyFile:
         if self._temporary is not None:
             self._remove()
             self._temporary.rmdir()
+
+
+def remove_stale_copies(folder: Path, stale_after: timedelta) -> list[Path]:
+    """Delete the copy files in `folder` that no process holds and none has written for `stale_after`;
+    returns the files deleted."""
+    cutoff = datetime.now().timestamp() - stale_after.total_seconds()
+    removed = []
+    for lock_path in sorted(folder.glob("*.lock")):
+        copy = lock_path.with_suffix(".duckdb")
+        with lock_path.open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:         # in use by a running process
+                continue
+            files = [f for f in (copy, Path(f"{copy}.wal")) if f.exists()]
+            if not files or max(f.stat().st_mtime for f in files) > cutoff:
+                continue
+            for f in files:
+                f.unlink(missing_ok=True)
+                removed.append(f)
+    return removed
 
 
 def save(cur, layout: str, identity: str, migrations: str, watermark: int, version: tuple,
