@@ -106,3 +106,42 @@ def test_ticket_codes_and_letter_numbers_come_from_the_database_across_processes
     numbers = sorted(int(d.split("/")[0]) for _, d in pairs)
     assert len(set(codes)) == len(codes) == per_process * n
     assert numbers == list(range(1, per_process * n + 1))
+
+
+def test_a_letter_waits_its_turn_for_the_register_held_longer_than_the_lock_timeout(pg_db, staff):
+    """Another process's transaction holds the letter register's counter for 10 s (an overloaded machine):
+    a letter issued meanwhile waits its turn and takes the next number; it does not fail after the pool's
+    3 s lock timeout on each of its attempts ("Sổ công văn đi đang được cấp số...")."""
+    import threading
+    from datetime import datetime, timezone
+
+    import psycopg
+
+    from tests.conftest import BY_EMAIL
+    from voc.desk import letters
+    from voc.model import LetterKind
+
+    at = datetime(2026, 11, 23, 2, 10, tzinfo=timezone.utc)
+    case = cases.receive(pg_db, staff, make_draft(content="Website bị sập từ sáng."), received_at=at)
+    cases.start_verification(pg_db, staff, case.ticket_code, at=at)
+    held, hold_s = threading.Event(), 10.0
+
+    def other_process() -> None:
+        with psycopg.connect(pg_db.url) as con:
+            con.execute("INSERT INTO letter_counters (year, last_number) VALUES (2026, 0) ON CONFLICT DO NOTHING")
+            con.commit()
+            con.execute("UPDATE letter_counters SET last_number = last_number + 1 WHERE year = 2026")
+            held.set()
+            time.sleep(hold_s)
+            con.commit()
+
+    thread = threading.Thread(target=other_process)
+    thread.start()
+    held.wait(30)
+    started = time.monotonic()
+    letter = letters.issue_letter(pg_db, staff, case.ticket_code, LetterKind.REPLY, "Trả lời khiếu nại",
+                                  "Kính gửi Quý khách, chúng tôi đã khôi phục website lúc 10:00.",
+                                  delivery=BY_EMAIL, at=at)
+    waited = time.monotonic() - started
+    thread.join()
+    assert letter.doc_number == "00002/2026/TL-CSKH" and waited > 3

@@ -24,7 +24,7 @@ from voc.errors import ConflictError, NotFound, ValidationError
 from voc.desk.lifecycle import Action
 from voc.model import Case, Delivery, Letter, LetterDelivery, LetterKind, Status
 from voc.plaintext import clean_text, fold
-from voc.store.dialect import CONFLICT_ERRORS
+from voc.store.dialect import CONFLICT_ERRORS, wait_for_row_locks
 
 MAX_LETTER_CHARS = 20_000
 
@@ -107,6 +107,11 @@ ON CONFLICT (year) DO NOTHING
 """
 
 
+# How long a letter waits for the register while other processes' letters hold it (each holds it to the end
+# of its issue, PDF included, well under a second unless the machine is overloaded): a wait, not a conflict.
+REGISTER_WAIT_S = 20
+
+
 def reserve_doc_numbers(cur, years: Sequence[int]) -> list[int]:
     """The register's next numbers, one for each entry of `years` and in that order, inside `cur`'s transaction.
 
@@ -114,6 +119,7 @@ def reserve_doc_numbers(cur, years: Sequence[int]) -> list[int]:
     same row (TransactionException) only when both use the same form of UPDATE, here the one with RETURNING.
     """
     start: dict[int, int] = {}
+    wait_for_row_locks(cur, REGISTER_WAIT_S)      # other processes' letters take their numbers in turn
     for year, count in Counter(years).items():
         if not cur.execute("SELECT count(*) FROM letter_counters WHERE year = ?", [year]).fetchone()[0]:
             cur.execute(_SEED_COUNTER, {"year": year})

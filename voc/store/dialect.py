@@ -82,6 +82,14 @@ def one_at_a_time(cur, name: str) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
 
 
+def wait_for_row_locks(cur, seconds: int) -> None:
+    """Inside a transaction: its row-lock waits may last `seconds` instead of the pool's short lock_timeout
+    (voc.store.pg.LOCK_TIMEOUT), for a row every writer takes in turn and holds only to the end of a short
+    transaction, such as the letter register's counter. DuckDB never waits (a conflict fails at once)."""
+    if not is_duckdb(cur):
+        cur.execute(f"SET LOCAL lock_timeout = '{int(seconds)}s'")      # an int: nothing of a caller's text
+
+
 class Translated:
     """A statement for PostgreSQL: its SQL, split at the parameters, and how to order a caller's parameters."""
 
