@@ -103,6 +103,10 @@ def test_a_glossary_term_the_customer_rules_out_does_not_count():
     # without the cue, or with a full clause between, the terms count
     assert set(matcher.match(analyse("lỗi SSL và trỏ DNS không được"))) == {"ssl", "domain_dns"}
     assert set(matcher.match(analyse("không phải tôi làm, web sập từ sáng"))) == {"downtime"}
+    # the classifier's scope (voc.text.normalize.ruled_out_words): its cues as typed, its stop words
+    assert matcher.match(analyse("đâu phải lỗi ssl")) == {}
+    assert matcher.match(analyse("khong phai loi ssl ma web sap")) == {"downtime": ["website sap"]}
+    assert matcher.match(analyse("không đổ lỗi ssl")) == {"ssl": ["lỗi ssl"]}        # "đổ" is no "do"
 
 
 def test_texts_like_the_unthemed_training_rows_get_no_theme_at_all():

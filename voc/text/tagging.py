@@ -25,7 +25,7 @@ from voc.text.classifier import (GATE_THRESHOLD, ThemeModel, current_labels, loa
 from voc.clock import to_db, utcnow
 from voc.model import TagSource
 from voc.text import risk
-from voc.text.normalize import Analysed, analyse, as_typed, fold_phrase
+from voc.text.normalize import RULED_OUT_LINKS, Analysed, analyse, as_typed, fold_phrase
 from voc.numbers import vn_number
 from voc.store.dialect import database_key, one_at_a_time
 from voc.text.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
@@ -40,14 +40,6 @@ MAX_EVIDENCE = 5
 # Filler syllables (folded) skipped when matching glossary terms, so "web sập" matches
 # "web bị sập" and "web đã sập", and "bị trừ tiền" matches "trừ tiền".
 FILLERS = frozenset({"bi", "da", "dang", "van", "cu", "rat", "roi", "luon", "cung", "thi", "nay"})
-# Folded cues by which a customer rules a cause out ("không phải lỗi DNS", "chẳng phải do SSL"):
-# a glossary term right after one, or after up to two linking syllables ("do", "lỗi", "là"...),
-# does not count.
-NEGATIONS = (("khong", "phai"), ("chang", "phai"), ("cha", "phai"), ("khong", "lien", "quan"),
-             ("khong", "do"))
-NEGATION_LINKS = frozenset({"do", "la", "loi", "vi", "tai", "van", "de", "o", "cua", "den", "toi", "voi", "gi"})
-
-
 @dataclass(frozen=True)
 class ThemeTag:
     code: str
@@ -82,6 +74,9 @@ class GlossaryMatcher:
     def match_with_origin(self, doc: Analysed) -> tuple[dict[str, list[str]], set[str]]:
         """`match`, and the themes matched by at least one term QA added (not a shipped one)."""
         syllables, accented = doc.syllables, doc.accented_syllables
+        # a term the customer rules out ("không phải lỗi DNS") does not count: the same scope as the
+        # classifier's "n:" features (voc.text.normalize.ruled_out_words)
+        ruled_out = doc.negated_syllables if doc.negated else None
         kept = [i for i, s in enumerate(syllables) if s not in FILLERS]
         seq = [syllables[i] for i in kept]
         found: dict[str, list[str]] = {}
@@ -95,7 +90,7 @@ class GlossaryMatcher:
                     if end <= covered_to:      # inside a longer term already matched
                         break
                     covered_to = end
-                    if _negated(seq, pos):
+                    if ruled_out is not None and _ruled_out(seq, kept, pos, end, ruled_out):
                         break
                     words = " ".join(accented[kept[pos]:kept[end] + 1])
                     evidence = found.setdefault(theme, [])
@@ -107,16 +102,11 @@ class GlossaryMatcher:
         return found, firm
 
 
-def _negated(seq: Sequence[str], pos: int) -> bool:
-    """A negation cue ends right before `pos`, or before at most two linking syllables there."""
-    end = pos
-    for _ in range(3):
-        if any(end >= len(cue) and tuple(seq[end - len(cue):end]) == cue for cue in NEGATIONS):
-            return True
-        if end == 0 or seq[end - 1] not in NEGATION_LINKS:
-            return False
-        end -= 1
-    return False
+def _ruled_out(seq: Sequence[str], kept: list[int], pos: int, end: int, flags: tuple[bool, ...]) -> bool:
+    """The term at seq[pos..end] is ruled out: its first syllable that is no linking word ("lỗi" of "lỗi
+    SSL") lies in a ruled-out scope."""
+    first = next((j for j in range(pos, end + 1) if seq[j] not in RULED_OUT_LINKS), pos)
+    return flags[kept[first]]
 
 
 # --- the tagger --------------------------------------------------------------------------------
