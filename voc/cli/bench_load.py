@@ -56,6 +56,7 @@ ACTION_TIMEOUT_S = 180
 RUN_TIME_LIMIT_S = 1_200
 IDLE_S = 3.0
 SETUPS = {"duckdb": 1, "postgres": 2}          # setup -> app processes
+DRIVERS = ("browser", "protocol")             # --driver: chromium sessions, or websocket clients (load_protocol)
 ACTIONS = ("intake_open", "intake_submit", "case_list", "sla_board")
 ACCOUNT = "bench-staff-{:02d}"
 WARM_UP = -1                                    # the round number of the warm-up
@@ -205,15 +206,16 @@ def ratios(runs: list[Run]) -> dict[int, float]:
             if setup == "postgres" and by.get(("duckdb", n))}
 
 
-# --- One browser session ----------------------------------------------------------------------
+# --- One session (either driver) -------------------------------------------------------------
 
-class Session:
-    """One signed-in staff member in their own browser context, on one app process."""
+class LoadSession:
+    """One signed-in staff member on one app process: what both drivers share (the markers, the form's
+    values, counting and failing); a driver gives sign_in, the four actions and _count_error_boxes."""
 
-    def __init__(self, index: int, page, url: str, tag: str, timeout_s: float):
-        self.index, self.page, self.url, self.tag, self.timeout_s = index, page, url, tag, timeout_s
+    def __init__(self, index: int, url: str, tag: str, timeout_s: float):
+        self.index, self.url, self.tag, self.timeout_s = index, url, tag, timeout_s
         self.failed: str | None = None
-        self.submitted: list[str] = []          # markers of the submits made (clicked)
+        self.submitted: list[str] = []          # markers of the submits made (sent)
         self.codes: dict[str, str] = {}         # marker -> ticket code the success message gave
         self.error_boxes = 0
         self.error_texts: list[str] = []
@@ -224,28 +226,22 @@ class Session:
             return f"WARM-{self.tag}-{self.index:03d}"
         return f"LOAD-{self.tag}-{self.index:03d}-{round_no:03d}"
 
-    async def _idle(self) -> None:
-        await self.page.wait_for_selector(IDLE)
-
-    async def _nav(self, title: str) -> None:
-        await self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-
-    async def _count_error_boxes(self) -> None:
-        texts = await self.page.evaluate(f"""() => {{
-            const seen = new Map();
-            for (const el of document.querySelectorAll("{ERROR_BOXES}")) {{
-                const box = el.closest("[data-testid='stElementContainer']") || el;
-                seen.set(box, box.innerText.slice(0, 200));
-            }}
-            return [...seen.values()];
-        }}""")
-        self.error_boxes += len(texts)
-        self.error_texts += texts
+    def form_values(self, round_no: int) -> dict[str, str]:
+        """What a staff member types into the intake form, by field label (the date as DD/MM/YYYY)."""
+        content, request = STORIES[(self.index + round_no) % len(STORIES)]
+        return {
+            "Họ tên khách hàng *": f"{NAMES[self.index % len(NAMES)]} {self.index:03d}",
+            "Điện thoại": f"09{int(self.tag, 16) % 100:02d}{self.index:03d}{round_no % 1000:03d}",
+            "Ngày xảy ra sự việc *": (local_date(utcnow()) - timedelta(days=2)).strftime("%d/%m/%Y"),
+            "Nội dung phản ánh *": f"{content} (mã đo tải {self.marker(round_no)})",
+            "Yêu cầu cần giải quyết *": request,
+        }
 
     async def sign_in(self) -> None:
-        await self.page.goto(self.url + "/")
-        await self.page.get_by_role("button", name="Đăng xuất").wait_for()
-        await self._idle()
+        raise NotImplementedError
+
+    async def _count_error_boxes(self) -> None:
+        raise NotImplementedError
 
     async def warm_up(self) -> None:
         """Every action once, unmeasured and uncounted: the process's imports, first queries and first
@@ -277,6 +273,39 @@ class Session:
         message = str(error).strip().splitlines()[0] if str(error).strip() else ""
         self.failed = f"phiên {self.index}, {where}: {type(error).__name__} {message}"[:300]
 
+
+# --- One browser session ----------------------------------------------------------------------
+
+class Session(LoadSession):
+    """One signed-in staff member in their own browser context, on one app process."""
+
+    def __init__(self, index: int, page, url: str, tag: str, timeout_s: float):
+        super().__init__(index, url, tag, timeout_s)
+        self.page = page
+
+    async def _idle(self) -> None:
+        await self.page.wait_for_selector(IDLE)
+
+    async def _nav(self, title: str) -> None:
+        await self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+
+    async def _count_error_boxes(self) -> None:
+        texts = await self.page.evaluate(f"""() => {{
+            const seen = new Map();
+            for (const el of document.querySelectorAll("{ERROR_BOXES}")) {{
+                const box = el.closest("[data-testid='stElementContainer']") || el;
+                seen.set(box, box.innerText.slice(0, 200));
+            }}
+            return [...seen.values()];
+        }}""")
+        self.error_boxes += len(texts)
+        self.error_texts += texts
+
+    async def sign_in(self) -> None:
+        await self.page.goto(self.url + "/")
+        await self.page.get_by_role("button", name="Đăng xuất").wait_for()
+        await self._idle()
+
     async def intake_open(self, round_no: int) -> float:
         page, start = self.page, time.monotonic()
         await self._nav("Tiếp nhận")
@@ -293,16 +322,14 @@ class Session:
         return seconds
 
     async def _fill(self, round_no: int) -> None:
-        page = self.page
-        content, request = STORIES[(self.index + round_no) % len(STORIES)]
-        await page.get_by_label("Họ tên khách hàng *").fill(f"{NAMES[self.index % len(NAMES)]} {self.index:03d}")
-        await page.get_by_role("textbox", name="Điện thoại", exact=True).fill(
-            f"09{int(self.tag, 16) % 100:02d}{self.index:03d}{round_no % 1000:03d}")
+        page, values = self.page, self.form_values(round_no)
+        await page.get_by_label("Họ tên khách hàng *").fill(values["Họ tên khách hàng *"])
+        await page.get_by_role("textbox", name="Điện thoại", exact=True).fill(values["Điện thoại"])
         await page.get_by_role("spinbutton", name="day, Ngày xảy ra sự việc *").click()
-        await page.keyboard.type((local_date(utcnow()) - timedelta(days=2)).strftime("%d%m%Y"))
+        await page.keyboard.type(values["Ngày xảy ra sự việc *"].replace("/", ""))
         await page.keyboard.press("Tab")
-        await page.get_by_label("Nội dung phản ánh *").fill(f"{content} (mã đo tải {self.marker(round_no)})")
-        await page.get_by_label("Yêu cầu cần giải quyết *").fill(request)
+        for label in ("Nội dung phản ánh *", "Yêu cầu cần giải quyết *"):
+            await page.get_by_label(label).fill(values[label])
 
     async def intake_submit(self, round_no: int) -> float:
         page, marker = self.page, self.marker(round_no)
@@ -334,8 +361,8 @@ class Session:
 
 
 async def drive(run: Run, urls: list[str], tokens: list[str], app_pids: list[int], db_pids: list[int],
-                rounds: int, timeout_s: float, deadline: float, tag: str) -> list[Session]:
-    """N sessions through `rounds` rounds of the four phases; fills `run`'s phases."""
+                rounds: int, timeout_s: float, deadline: float, tag: str) -> list[LoadSession]:
+    """The browser driver: N sessions, one chromium context each, through `rounds` rounds (run_phases)."""
     from playwright.async_api import async_playwright
 
     from voc.accounts.sessions import COOKIE_NAME
@@ -351,30 +378,36 @@ async def drive(run: Run, urls: list[str], tokens: list[str], app_pids: list[int
                 page = await context.new_page()
                 page.set_default_timeout(timeout_s * 1000)
                 sessions.append(Session(index, page, url, tag, timeout_s))
-            # the first session of each process warms it up while the others sign in
-            await asyncio.gather(*(s.prepare(warm=s.index < len(urls)) for s in sessions))
-            before, start = cpu_seconds(app_pids), time.monotonic()
-            await asyncio.sleep(IDLE_S)
-            run.idle_cpu_per_s = (cpu_seconds(app_pids) - before) / (time.monotonic() - start)
-            for round_no in range(rounds):
-                for action in ACTIONS:
-                    live = [s for s in sessions if s.failed is None]
-                    if time.monotonic() > deadline or not live:
-                        run.stopped = (f"dừng sau {round_no} vòng trọn vẹn: quá --time-limit" if live
-                                       else "mọi phiên đều đã lỗi")
-                        return sessions
-                    cpu, db_cpu, start = cpu_seconds(app_pids), cpu_seconds(db_pids), time.monotonic()
-                    seconds = await asyncio.gather(*(s.do(action, round_no) for s in live))
-                    phase, wall = run.phases[action], time.monotonic() - start
-                    phase.times_s += [t for t in seconds if t is not None]
-                    phase.cpu_s += cpu_seconds(app_pids) - cpu - run.idle_cpu_per_s * wall
-                    phase.db_cpu_s += cpu_seconds(db_pids) - db_cpu
-                    phase.actions += len(live)
-                    phase.wall_s += wall
-                run.rounds_done = round_no + 1
+            await run_phases(run, sessions, len(urls), app_pids, db_pids, rounds, deadline)
             return sessions
         finally:
             await browser.close()
+
+
+async def run_phases(run: Run, sessions: list[LoadSession], processes: int, app_pids: list[int],
+                     db_pids: list[int], rounds: int, deadline: float) -> None:
+    """The sessions (either driver's) through `rounds` rounds of the four phases; fills `run`'s phases."""
+    # the first session of each process warms it up while the others sign in
+    await asyncio.gather(*(s.prepare(warm=s.index < processes) for s in sessions))
+    before, start = cpu_seconds(app_pids), time.monotonic()
+    await asyncio.sleep(IDLE_S)
+    run.idle_cpu_per_s = (cpu_seconds(app_pids) - before) / (time.monotonic() - start)
+    for round_no in range(rounds):
+        for action in ACTIONS:
+            live = [s for s in sessions if s.failed is None]
+            if time.monotonic() > deadline or not live:
+                run.stopped = (f"dừng sau {round_no} vòng trọn vẹn: quá --time-limit" if live
+                               else "mọi phiên đều đã lỗi")
+                return
+            cpu, db_cpu, start = cpu_seconds(app_pids), cpu_seconds(db_pids), time.monotonic()
+            seconds = await asyncio.gather(*(s.do(action, round_no) for s in live))
+            phase, wall = run.phases[action], time.monotonic() - start
+            phase.times_s += [t for t in seconds if t is not None]
+            phase.cpu_s += cpu_seconds(app_pids) - cpu - run.idle_cpu_per_s * wall
+            phase.db_cpu_s += cpu_seconds(db_pids) - db_cpu
+            phase.actions += len(live)
+            phase.wall_s += wall
+        run.rounds_done = round_no + 1
 
 
 # --- Data, accounts, processes ----------------------------------------------------------------
@@ -411,8 +444,9 @@ def count_markers(db, run: Run, sessions: list[Session], tag: str) -> None:
     run.wrong_codes = sum(1 for m, c in codes.items() if found.get(m) != [c])
 
 
-def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: list[int], log_dir: Path) -> Run:
-    """One run: the data afresh, N sessions, the app processes of `setup` started and stopped."""
+def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: list[int], log_dir: Path,
+                driver=drive) -> Run:
+    """One run: the data afresh, N sessions driven by `driver`, the app processes of `setup` started and stopped."""
     from voc.accounts import sessions as login_sessions
     from voc.store.db import Database
 
@@ -446,7 +480,7 @@ def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: lis
             print(f"[load] {setup} n={n}: app process {process.pid} on {url} (log {logs[-1]})", file=sys.stderr)
         for url, process, log in zip(urls, processes, logs):     # started side by side
             bench_pages.wait_healthy(url, process, log)
-        sessions = asyncio.run(drive(run, urls, tokens, [p.pid for p in processes], db_pids, args.rounds,
+        sessions = asyncio.run(driver(run, urls, tokens, [p.pid for p in processes], db_pids, args.rounds,
                                      args.action_timeout, started + args.time_limit, tag))
         stack.close()           # the app processes stop: the DuckDB file is free, no write is still running
         db = reopen()
@@ -462,10 +496,11 @@ def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: lis
     return run
 
 
-def run_load_bench(args) -> int:
+def run_load_bench(args, driver=drive) -> int:
+    """The load bench with `driver` (drive: chromium; voc.cli.load_protocol.drive: Streamlit's websocket)."""
     from voc.cli.bench_analytics import BENCH_DIR, open_dataset
 
-    if not Path(bench_pages.CHROMIUM).exists():
+    if driver is drive and not Path(bench_pages.CHROMIUM).exists():
         print(f"{bench_pages.CHROMIUM} chưa được cài (apt-get install chromium).", file=sys.stderr)
         return 2
     try:
@@ -477,6 +512,7 @@ def run_load_bench(args) -> int:
         print(f"--sessions: các số dương cách nhau bởi dấu phẩy; --setups: {', '.join(SETUPS)}.", file=sys.stderr)
         return 2
     cases = args.cases or DEFAULT_CASES
+    print(f"load.driver: {args.driver}")
     print(_line("load.host.cores", os.cpu_count() or 0, "cores"))
     print(_line("load.host.load_average_1m_start", os.getloadavg()[0], "load"), flush=True)
     base, figures = open_dataset(SimpleNamespace(db=args.db, cases=cases))
@@ -496,7 +532,8 @@ def run_load_bench(args) -> int:
             pg_url, db_pids = server.create_database("voc_load"), [server._pid]     # the postmaster
         for n in counts:
             for setup in setups:
-                run = measure_run(setup, n, args, base, pg_url, db_pids if setup == "postgres" else [], log_dir)
+                run = measure_run(setup, n, args, base, pg_url, db_pids if setup == "postgres" else [], log_dir,
+                                  driver)
                 runs.append(run)
                 for line in run_lines(run):
                     print(line, flush=True)
@@ -516,6 +553,9 @@ def add_load_bench_args(parser) -> None:
     parser.add_argument("--load", action="store_true",
                         help=f"đo tải: N phiên trình duyệt tiếp nhận, mở danh sách hồ sơ và bảng SLA cùng lúc, trên "
                              f"1 tiến trình với DuckDB và 2 tiến trình với PostgreSQL (--cases mặc định {DEFAULT_CASES})")
+    parser.add_argument("--driver", choices=DRIVERS, default=DRIVERS[0],
+                        help="browser: chromium (mặc định); protocol: giao thức websocket của Streamlit, không "
+                             "trình duyệt, để đo sức chứa của máy chủ trên máy nhỏ")
     parser.add_argument("--sessions", default=DEFAULT_SESSIONS, help="số phiên, cách nhau bởi dấu phẩy (mặc định 10,30)")
     parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="số vòng mỗi lần đo")
     parser.add_argument("--setups", default=",".join(SETUPS), help="duckdb (1 tiến trình), postgres (2 tiến trình)")
