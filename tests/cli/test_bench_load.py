@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -82,6 +84,19 @@ def test_cpu_seconds_count_this_process_work():
     while time.process_time() < end:
         pass
     assert cpu_seconds([os.getpid()]) - before >= 0.25
+
+
+def test_cpu_seconds_leave_out_the_excluded_processes():
+    burner = subprocess.Popen([sys.executable, "-c", "import sys, time\nend = time.process_time() + 0.5\n"
+                               "while time.process_time() < end: pass\nsys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while cpu_seconds([burner.pid]) < 0.45 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        everything, mine = cpu_seconds([os.getpid()]), cpu_seconds([os.getpid()], excluding=[burner.pid])
+        assert everything - mine >= 0.45
+    finally:
+        burner.communicate(b"")
 
 
 def test_percentiles_are_nearest_rank():

@@ -9,12 +9,14 @@ Each run (a setup and a number of sessions N) starts from that data again:
   database of --database-url (its desk tables are emptied first), served by two `streamlit run app.py`
   with VOC_DATABASE_URL and VOC_MAIL_WORKER=external. Session i uses port i mod 2: a proxy in front would
   only forward (each browser context keeps its cookie and its port, as sticky sessions would).
-One chromium (Debian's, loopback only), one context a session holding its own session cookie. Before the
-measured rounds one session of each app process does every action once (imports, first queries, the first
-intake's one-time costs; its case is not counted), the other sessions open the home page, and the app
-processes' idle CPU is measured for IDLE_S. Each round has four phases; in a
-phase every session does the same action at once (a phase starts when every session has finished the
-previous one, so the submits leave together):
+Driver (--driver): `browser`, one chromium (Debian's, loopback only), one context a session holding its own
+session cookie; or `protocol` (voc.cli.load_protocol), one websocket client a session speaking Streamlit's
+protocol: the same runs without a browser's CPU beside the server's. Both share LoadSession and run_phases.
+Before the measured rounds one session of each app process does every action once (imports, first queries,
+the first intake's one-time costs; its case is not counted), the other sessions open the home page, and the
+app processes' idle CPU is measured for IDLE_S. Each round has four phases; in a phase every session does
+the same action at once (a phase starts when every session has finished the previous one, so the submits
+leave together):
   intake_open    the sidebar link Tiếp nhận (then "Tiếp nhận hồ sơ mới" after a saved case) until the
                  form is drawn; the form is then filled (no server run), a unique marker in its text;
   intake_submit  "Lưu hồ sơ" until the success message shows;
@@ -22,11 +24,13 @@ previous one, so the submits leave together):
   sla_board      the sidebar link SLA, the same.
 A phase's server CPU is the app processes' user + system time (with their children, /proc/PID/stat) read
 before and after it, less the idle rate over its span, divided by its actions; with the throw-away cluster
-the PostgreSQL server's CPU is given apart (`db_cpu_per_action`). Each action has a timeout; a session
-whose action fails (timeout, an unexpected page) stops and is counted; a run stops starting phases after
---time-limit seconds. After the run the app processes are stopped and the cases holding each submit's
+the PostgreSQL server's CPU is given apart (`db_cpu_per_action`), and `client_cpu` is the driver's own (this
+process and its children but the servers: chromium, or the websocket clients) per second of the phases.
+Each action has a timeout; a session whose action fails (timeout, an unexpected page) stops and is counted;
+a run stops starting phases after --time-limit seconds. After the run the app processes are stopped and the cases holding each submit's
 marker are counted: lost = submits (clicks made) without a case, duplicated = cases beyond one a submit.
-Output: one figure a line, `name: value unit`, then the issue's targets and whether each run meets them.
+Output: the driver, then one figure a line, `name: value unit`, then the issue's targets and whether each
+run meets them.
 """
 from __future__ import annotations
 
@@ -84,9 +88,10 @@ STORIES = (
 
 # --- Server CPU -------------------------------------------------------------------------------
 
-def cpu_seconds(roots: list[int]) -> float:
+def cpu_seconds(roots: list[int], excluding: list[int] = ()) -> float:
     """User + system CPU seconds of the processes `roots` and their descendants, including the children
-    they have reaped (an ended PostgreSQL backend stays counted through its postmaster)."""
+    they have reaped (an ended PostgreSQL backend stays counted through its postmaster), leaving out the
+    processes `excluding` with theirs."""
     stats: dict[int, tuple[int, int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -102,7 +107,7 @@ def cpu_seconds(roots: list[int]) -> float:
     total, todo = 0, list(roots)
     while todo:
         pid = todo.pop()
-        if pid in stats:
+        if pid in stats and pid not in excluding:
             total += stats[pid][1]
             todo.extend(children[pid])
     return total / os.sysconf("SC_CLK_TCK")
@@ -128,6 +133,7 @@ class Run:
     rounds_done: int = 0
     idle_cpu_per_s: float = 0.0
     db_measured: bool = False
+    client_cpu_s: float = 0.0     # the driver's own: this process and its children but the servers (chromium)
     submits: int = 0
     confirmed: int = 0
     created: int = 0
@@ -160,6 +166,7 @@ def _line(name: str, value: float, unit: str = "") -> str:
 def run_figures(run: Run) -> dict[str, tuple[float, str]]:
     """The run's figures by name (without the `load.SETUP.nN.` prefix): (value, unit)."""
     figures: dict[str, tuple[float, str]] = {}
+    phases_wall = sum(phase.wall_s for phase in run.phases.values())
     for action, phase in run.phases.items():
         if not phase.actions:
             continue
@@ -175,7 +182,8 @@ def run_figures(run: Run) -> dict[str, tuple[float, str]]:
         "lost_cases": (run.lost, "cases"), "duplicated_cases": (run.duplicated, "cases"),
         "wrong_ticket_codes": (run.wrong_codes, "submits"), "error_boxes": (run.error_boxes, "boxes"),
         "server_tracebacks": (run.tracebacks, "tracebacks"), "failed_sessions": (len(run.failures), "sessions"),
-        "rounds": (run.rounds_done, "rounds"), "idle_cpu": (run.idle_cpu_per_s, "s/s"), "wall": (run.wall_s, "s")})
+        "rounds": (run.rounds_done, "rounds"), "idle_cpu": (run.idle_cpu_per_s, "s/s"),
+        "client_cpu": (run.client_cpu_s / phases_wall if phases_wall else 0.0, "s/s"), "wall": (run.wall_s, "s")})
     return figures
 
 
@@ -400,8 +408,10 @@ async def run_phases(run: Run, sessions: list[LoadSession], processes: int, app_
                                else "mọi phiên đều đã lỗi")
                 return
             cpu, db_cpu, start = cpu_seconds(app_pids), cpu_seconds(db_pids), time.monotonic()
+            client_cpu = cpu_seconds([os.getpid()], excluding=app_pids + db_pids)
             seconds = await asyncio.gather(*(s.do(action, round_no) for s in live))
             phase, wall = run.phases[action], time.monotonic() - start
+            run.client_cpu_s += cpu_seconds([os.getpid()], excluding=app_pids + db_pids) - client_cpu
             phase.times_s += [t for t in seconds if t is not None]
             phase.cpu_s += cpu_seconds(app_pids) - cpu - run.idle_cpu_per_s * wall
             phase.db_cpu_s += cpu_seconds(db_pids) - db_cpu
@@ -429,7 +439,7 @@ def ensure_accounts(db, count: int) -> list[str]:
     return names
 
 
-def count_markers(db, run: Run, sessions: list[Session], tag: str) -> None:
+def count_markers(db, run: Run, sessions: list[LoadSession], tag: str) -> None:
     """Cases holding each submit's marker, against the submits made."""
     with db.cursor() as cur:
         rows = cur.execute("SELECT content, ticket_code FROM cases WHERE content LIKE ?", [f"%LOAD-{tag}-%"]).fetchall()
