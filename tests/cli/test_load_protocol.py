@@ -34,3 +34,22 @@ def test_the_protocol_driver_drives_both_setups_and_loses_nothing(tmp_path, pg_s
                                                    typed["Điện thoại"], typed["Yêu cầu cần giải quyết *"])
         assert event_date == datetime.strptime(typed["Ngày xảy ra sự việc *"], "%d/%m/%Y").date()
         assert (service, channel) == (list(Service)[0].value, list(Channel)[0].value) and branch
+
+
+def test_widget_states_are_encoded_as_the_frontend_sends_them():
+    from streamlit.proto.Button_pb2 import Button
+    from streamlit.proto.DateInput_pb2 import DateInput
+    from streamlit.proto.Selectbox_pb2 import Selectbox
+    from streamlit.proto.TextArea_pb2 import TextArea
+
+    from voc.cli.load_protocol import initial_state
+
+    chosen = initial_state("selectbox", Selectbox(id="s", options=["Hosting", "VPS"], default=0, raw_value="VPS",
+                                                  set_value=True))
+    assert (chosen.id, chosen.WhichOneof("value"), chosen.string_value) == ("s", "string_value", "VPS")
+    assert initial_state("selectbox", Selectbox(id="s", options=["Hosting", "VPS"], default=1)).string_value == "VPS"
+    assert initial_state("text_area", TextArea(id="t", default="")).string_value == ""
+    assert initial_state("text_area", TextArea(id="t")) is None          # value=None: the frontend holds none
+    assert list(initial_state("date_input", DateInput(id="d", default=["2026-11-29"])).string_array_value.data) \
+        == ["2026-11-29"]
+    assert initial_state("button", Button(id="b", label="Lưu hồ sơ")) is None   # a trigger only when clicked
