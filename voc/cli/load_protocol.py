@@ -4,8 +4,8 @@ client that speaks Streamlit's own protocol, as the browser's frontend does, wit
 Why: on a small machine chromium with 10-30 tabs takes more than a core of its own, so two app processes
 never get two cores and the bench measures the browser as much as the server. A protocol session costs
 the server the same runs (the same BackMsgs, the same widget states, the same ForwardMsgs sent back) and
-costs its own side a few milliseconds a run, so submits per second measure the server's capacity. What it
-leaves out is the browser's own work: drawing, and the frontend's timers (no heartbeat is sent).
+all of them together take a few per cent of a core (client_cpu), so submits per second measure the server.
+What it leaves out is the browser's own work: drawing, and the frontend's timers (no heartbeat is sent).
 
 Streamlit 1.67's protocol as its frontend speaks it (streamlit/proto; static/js; web/server/starlette):
 - connecting: GET /_stcore/health (which sets the `_streamlit_xsrf` cookie) and /_stcore/host-config, as
