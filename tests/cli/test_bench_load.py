@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -34,8 +36,15 @@ def test_the_load_bench_drives_both_setups_and_loses_nothing(tmp_path, pg_server
     url = pg_server.create_database("voc_load_test")
     done = run("bench", "--load", "--sessions", str(SESSIONS), "--rounds", "1", "--cases", str(CASES),
                "--db", str(tmp_path / "bench.duckdb"), "--database-url", url, "--action-timeout", "120")
+    assert_both_setups_lose_nothing(done, url, "browser")
+
+
+def assert_both_setups_lose_nothing(done, url: str, driver: str) -> None:
+    """A one-round run at SESSIONS sessions on both setups: every submit confirmed and saved once, with no
+    error box, failure or traceback; the PostgreSQL database keeps the submits' cases."""
     assert done.returncode == 0, done.stdout + done.stderr
     figures = figures_of(done.stdout)
+    assert figures["load.driver"] == driver
     for setup in ("duckdb", "postgres"):
         fig = {name.split(".", 3)[3]: value for name, value in figures.items()
                if name.startswith(f"load.{setup}.n{SESSIONS}.")}
@@ -54,16 +63,19 @@ def test_the_load_bench_drives_both_setups_and_loses_nothing(tmp_path, pg_server
     assert figures[f"met.duckdb.n{SESSIONS}.lost_cases"] == "yes"
     # The PostgreSQL database keeps what the two processes saved: the demo set, each process's warm-up case
     # and one case a submit.
+    total, marked = pg_rows(url, "SELECT count(*), count(*) FILTER (WHERE content LIKE ?) FROM cases", ["%LOAD-%"])[0]
+    assert (total, marked) == (CASES + 2 + SESSIONS, SESSIONS)
+
+
+def pg_rows(url: str, sql: str, params: list) -> list[tuple]:
     from voc.store.pg import PostgresDatabase
 
     database = PostgresDatabase(url)
     try:
         with database.cursor() as cur:
-            total, marked = cur.execute("SELECT count(*), count(*) FILTER (WHERE content LIKE ?) FROM cases",
-                                        ["%LOAD-%"]).fetchone()
+            return cur.execute(sql, params).fetchall()
     finally:
         database.close()
-    assert (total, marked) == (CASES + 2 + SESSIONS, SESSIONS)
 
 
 def test_cpu_seconds_count_this_process_work():
@@ -72,6 +84,19 @@ def test_cpu_seconds_count_this_process_work():
     while time.process_time() < end:
         pass
     assert cpu_seconds([os.getpid()]) - before >= 0.25
+
+
+def test_cpu_seconds_leave_out_the_excluded_processes():
+    burner = subprocess.Popen([sys.executable, "-c", "import sys, time\nend = time.process_time() + 0.5\n"
+                               "while time.process_time() < end: pass\nsys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while cpu_seconds([burner.pid]) < 0.45 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        everything, mine = cpu_seconds([os.getpid()]), cpu_seconds([os.getpid()], excluding=[burner.pid])
+        assert everything - mine >= 0.45
+    finally:
+        burner.communicate(b"")
 
 
 def test_percentiles_are_nearest_rank():

@@ -9,12 +9,14 @@ Each run (a setup and a number of sessions N) starts from that data again:
   database of --database-url (its desk tables are emptied first), served by two `streamlit run app.py`
   with VOC_DATABASE_URL and VOC_MAIL_WORKER=external. Session i uses port i mod 2: a proxy in front would
   only forward (each browser context keeps its cookie and its port, as sticky sessions would).
-One chromium (Debian's, loopback only), one context a session holding its own session cookie. Before the
-measured rounds one session of each app process does every action once (imports, first queries, the first
-intake's one-time costs; its case is not counted), the other sessions open the home page, and the app
-processes' idle CPU is measured for IDLE_S. Each round has four phases; in a
-phase every session does the same action at once (a phase starts when every session has finished the
-previous one, so the submits leave together):
+Driver (--driver): `browser`, one chromium (Debian's, loopback only), one context a session holding its own
+session cookie; or `protocol` (voc.cli.load_protocol), one websocket client a session speaking Streamlit's
+protocol: the same runs without a browser's CPU beside the server's. Both share LoadSession and run_phases.
+Before the measured rounds one session of each app process does every action once (imports, first queries,
+the first intake's one-time costs; its case is not counted), the other sessions open the home page, and the
+app processes' idle CPU is measured for IDLE_S. Each round has four phases; in a phase every session does
+the same action at once (a phase starts when every session has finished the previous one, so the submits
+leave together):
   intake_open    the sidebar link Tiếp nhận (then "Tiếp nhận hồ sơ mới" after a saved case) until the
                  form is drawn; the form is then filled (no server run), a unique marker in its text;
   intake_submit  "Lưu hồ sơ" until the success message shows;
@@ -22,11 +24,13 @@ previous one, so the submits leave together):
   sla_board      the sidebar link SLA, the same.
 A phase's server CPU is the app processes' user + system time (with their children, /proc/PID/stat) read
 before and after it, less the idle rate over its span, divided by its actions; with the throw-away cluster
-the PostgreSQL server's CPU is given apart (`db_cpu_per_action`). Each action has a timeout; a session
-whose action fails (timeout, an unexpected page) stops and is counted; a run stops starting phases after
---time-limit seconds. After the run the app processes are stopped and the cases holding each submit's
+the PostgreSQL server's CPU is given apart (`db_cpu_per_action`), and `client_cpu` is the driver's own (this
+process and its children but the servers: chromium, or the websocket clients) per second of the phases.
+Each action has a timeout; a session whose action fails (timeout, an unexpected page) stops and is counted;
+a run stops starting phases after --time-limit seconds. After the run the app processes are stopped and the cases holding each submit's
 marker are counted: lost = submits (clicks made) without a case, duplicated = cases beyond one a submit.
-Output: one figure a line, `name: value unit`, then the issue's targets and whether each run meets them.
+Output: the driver, then one figure a line, `name: value unit`, then the issue's targets and whether each
+run meets them.
 """
 from __future__ import annotations
 
@@ -56,6 +60,7 @@ ACTION_TIMEOUT_S = 180
 RUN_TIME_LIMIT_S = 1_200
 IDLE_S = 3.0
 SETUPS = {"duckdb": 1, "postgres": 2}          # setup -> app processes
+DRIVERS = ("browser", "protocol")             # --driver: chromium sessions, or websocket clients (load_protocol)
 ACTIONS = ("intake_open", "intake_submit", "case_list", "sla_board")
 ACCOUNT = "bench-staff-{:02d}"
 WARM_UP = -1                                    # the round number of the warm-up
@@ -83,9 +88,10 @@ STORIES = (
 
 # --- Server CPU -------------------------------------------------------------------------------
 
-def cpu_seconds(roots: list[int]) -> float:
+def cpu_seconds(roots: list[int], excluding: list[int] = ()) -> float:
     """User + system CPU seconds of the processes `roots` and their descendants, including the children
-    they have reaped (an ended PostgreSQL backend stays counted through its postmaster)."""
+    they have reaped (an ended PostgreSQL backend stays counted through its postmaster), leaving out the
+    processes `excluding` with theirs."""
     stats: dict[int, tuple[int, int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -101,7 +107,7 @@ def cpu_seconds(roots: list[int]) -> float:
     total, todo = 0, list(roots)
     while todo:
         pid = todo.pop()
-        if pid in stats:
+        if pid in stats and pid not in excluding:
             total += stats[pid][1]
             todo.extend(children[pid])
     return total / os.sysconf("SC_CLK_TCK")
@@ -127,6 +133,7 @@ class Run:
     rounds_done: int = 0
     idle_cpu_per_s: float = 0.0
     db_measured: bool = False
+    client_cpu_s: float = 0.0     # the driver's own: this process and its children but the servers (chromium)
     submits: int = 0
     confirmed: int = 0
     created: int = 0
@@ -159,6 +166,7 @@ def _line(name: str, value: float, unit: str = "") -> str:
 def run_figures(run: Run) -> dict[str, tuple[float, str]]:
     """The run's figures by name (without the `load.SETUP.nN.` prefix): (value, unit)."""
     figures: dict[str, tuple[float, str]] = {}
+    phases_wall = sum(phase.wall_s for phase in run.phases.values())
     for action, phase in run.phases.items():
         if not phase.actions:
             continue
@@ -174,7 +182,8 @@ def run_figures(run: Run) -> dict[str, tuple[float, str]]:
         "lost_cases": (run.lost, "cases"), "duplicated_cases": (run.duplicated, "cases"),
         "wrong_ticket_codes": (run.wrong_codes, "submits"), "error_boxes": (run.error_boxes, "boxes"),
         "server_tracebacks": (run.tracebacks, "tracebacks"), "failed_sessions": (len(run.failures), "sessions"),
-        "rounds": (run.rounds_done, "rounds"), "idle_cpu": (run.idle_cpu_per_s, "s/s"), "wall": (run.wall_s, "s")})
+        "rounds": (run.rounds_done, "rounds"), "idle_cpu": (run.idle_cpu_per_s, "s/s"),
+        "client_cpu": (run.client_cpu_s / phases_wall if phases_wall else 0.0, "s/s"), "wall": (run.wall_s, "s")})
     return figures
 
 
@@ -205,15 +214,16 @@ def ratios(runs: list[Run]) -> dict[int, float]:
             if setup == "postgres" and by.get(("duckdb", n))}
 
 
-# --- One browser session ----------------------------------------------------------------------
+# --- One session (either driver) -------------------------------------------------------------
 
-class Session:
-    """One signed-in staff member in their own browser context, on one app process."""
+class LoadSession:
+    """One signed-in staff member on one app process: what both drivers share (the markers, the form's
+    values, counting and failing); a driver gives sign_in, the four actions and _count_error_boxes."""
 
-    def __init__(self, index: int, page, url: str, tag: str, timeout_s: float):
-        self.index, self.page, self.url, self.tag, self.timeout_s = index, page, url, tag, timeout_s
+    def __init__(self, index: int, url: str, tag: str, timeout_s: float):
+        self.index, self.url, self.tag, self.timeout_s = index, url, tag, timeout_s
         self.failed: str | None = None
-        self.submitted: list[str] = []          # markers of the submits made (clicked)
+        self.submitted: list[str] = []          # markers of the submits made (sent)
         self.codes: dict[str, str] = {}         # marker -> ticket code the success message gave
         self.error_boxes = 0
         self.error_texts: list[str] = []
@@ -224,28 +234,22 @@ class Session:
             return f"WARM-{self.tag}-{self.index:03d}"
         return f"LOAD-{self.tag}-{self.index:03d}-{round_no:03d}"
 
-    async def _idle(self) -> None:
-        await self.page.wait_for_selector(IDLE)
-
-    async def _nav(self, title: str) -> None:
-        await self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-
-    async def _count_error_boxes(self) -> None:
-        texts = await self.page.evaluate(f"""() => {{
-            const seen = new Map();
-            for (const el of document.querySelectorAll("{ERROR_BOXES}")) {{
-                const box = el.closest("[data-testid='stElementContainer']") || el;
-                seen.set(box, box.innerText.slice(0, 200));
-            }}
-            return [...seen.values()];
-        }}""")
-        self.error_boxes += len(texts)
-        self.error_texts += texts
+    def form_values(self, round_no: int) -> dict[str, str]:
+        """What a staff member types into the intake form, by field label (the date as DD/MM/YYYY)."""
+        content, request = STORIES[(self.index + round_no) % len(STORIES)]
+        return {
+            "Họ tên khách hàng *": f"{NAMES[self.index % len(NAMES)]} {self.index:03d}",
+            "Điện thoại": f"09{int(self.tag, 16) % 100:02d}{self.index:03d}{round_no % 1000:03d}",
+            "Ngày xảy ra sự việc *": (local_date(utcnow()) - timedelta(days=2)).strftime("%d/%m/%Y"),
+            "Nội dung phản ánh *": f"{content} (mã đo tải {self.marker(round_no)})",
+            "Yêu cầu cần giải quyết *": request,
+        }
 
     async def sign_in(self) -> None:
-        await self.page.goto(self.url + "/")
-        await self.page.get_by_role("button", name="Đăng xuất").wait_for()
-        await self._idle()
+        raise NotImplementedError
+
+    async def _count_error_boxes(self) -> None:
+        raise NotImplementedError
 
     async def warm_up(self) -> None:
         """Every action once, unmeasured and uncounted: the process's imports, first queries and first
@@ -277,6 +281,39 @@ class Session:
         message = str(error).strip().splitlines()[0] if str(error).strip() else ""
         self.failed = f"phiên {self.index}, {where}: {type(error).__name__} {message}"[:300]
 
+
+# --- One browser session ----------------------------------------------------------------------
+
+class Session(LoadSession):
+    """One signed-in staff member in their own browser context, on one app process."""
+
+    def __init__(self, index: int, page, url: str, tag: str, timeout_s: float):
+        super().__init__(index, url, tag, timeout_s)
+        self.page = page
+
+    async def _idle(self) -> None:
+        await self.page.wait_for_selector(IDLE)
+
+    async def _nav(self, title: str) -> None:
+        await self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+
+    async def _count_error_boxes(self) -> None:
+        texts = await self.page.evaluate(f"""() => {{
+            const seen = new Map();
+            for (const el of document.querySelectorAll("{ERROR_BOXES}")) {{
+                const box = el.closest("[data-testid='stElementContainer']") || el;
+                seen.set(box, box.innerText.slice(0, 200));
+            }}
+            return [...seen.values()];
+        }}""")
+        self.error_boxes += len(texts)
+        self.error_texts += texts
+
+    async def sign_in(self) -> None:
+        await self.page.goto(self.url + "/")
+        await self.page.get_by_role("button", name="Đăng xuất").wait_for()
+        await self._idle()
+
     async def intake_open(self, round_no: int) -> float:
         page, start = self.page, time.monotonic()
         await self._nav("Tiếp nhận")
@@ -293,16 +330,14 @@ class Session:
         return seconds
 
     async def _fill(self, round_no: int) -> None:
-        page = self.page
-        content, request = STORIES[(self.index + round_no) % len(STORIES)]
-        await page.get_by_label("Họ tên khách hàng *").fill(f"{NAMES[self.index % len(NAMES)]} {self.index:03d}")
-        await page.get_by_role("textbox", name="Điện thoại", exact=True).fill(
-            f"09{int(self.tag, 16) % 100:02d}{self.index:03d}{round_no % 1000:03d}")
+        page, values = self.page, self.form_values(round_no)
+        await page.get_by_label("Họ tên khách hàng *").fill(values["Họ tên khách hàng *"])
+        await page.get_by_role("textbox", name="Điện thoại", exact=True).fill(values["Điện thoại"])
         await page.get_by_role("spinbutton", name="day, Ngày xảy ra sự việc *").click()
-        await page.keyboard.type((local_date(utcnow()) - timedelta(days=2)).strftime("%d%m%Y"))
+        await page.keyboard.type(values["Ngày xảy ra sự việc *"].replace("/", ""))
         await page.keyboard.press("Tab")
-        await page.get_by_label("Nội dung phản ánh *").fill(f"{content} (mã đo tải {self.marker(round_no)})")
-        await page.get_by_label("Yêu cầu cần giải quyết *").fill(request)
+        for label in ("Nội dung phản ánh *", "Yêu cầu cần giải quyết *"):
+            await page.get_by_label(label).fill(values[label])
 
     async def intake_submit(self, round_no: int) -> float:
         page, marker = self.page, self.marker(round_no)
@@ -334,8 +369,8 @@ class Session:
 
 
 async def drive(run: Run, urls: list[str], tokens: list[str], app_pids: list[int], db_pids: list[int],
-                rounds: int, timeout_s: float, deadline: float, tag: str) -> list[Session]:
-    """N sessions through `rounds` rounds of the four phases; fills `run`'s phases."""
+                rounds: int, timeout_s: float, deadline: float, tag: str) -> list[LoadSession]:
+    """The browser driver: N sessions, one chromium context each, through `rounds` rounds (run_phases)."""
     from playwright.async_api import async_playwright
 
     from voc.accounts.sessions import COOKIE_NAME
@@ -351,30 +386,38 @@ async def drive(run: Run, urls: list[str], tokens: list[str], app_pids: list[int
                 page = await context.new_page()
                 page.set_default_timeout(timeout_s * 1000)
                 sessions.append(Session(index, page, url, tag, timeout_s))
-            # the first session of each process warms it up while the others sign in
-            await asyncio.gather(*(s.prepare(warm=s.index < len(urls)) for s in sessions))
-            before, start = cpu_seconds(app_pids), time.monotonic()
-            await asyncio.sleep(IDLE_S)
-            run.idle_cpu_per_s = (cpu_seconds(app_pids) - before) / (time.monotonic() - start)
-            for round_no in range(rounds):
-                for action in ACTIONS:
-                    live = [s for s in sessions if s.failed is None]
-                    if time.monotonic() > deadline or not live:
-                        run.stopped = (f"dừng sau {round_no} vòng trọn vẹn: quá --time-limit" if live
-                                       else "mọi phiên đều đã lỗi")
-                        return sessions
-                    cpu, db_cpu, start = cpu_seconds(app_pids), cpu_seconds(db_pids), time.monotonic()
-                    seconds = await asyncio.gather(*(s.do(action, round_no) for s in live))
-                    phase, wall = run.phases[action], time.monotonic() - start
-                    phase.times_s += [t for t in seconds if t is not None]
-                    phase.cpu_s += cpu_seconds(app_pids) - cpu - run.idle_cpu_per_s * wall
-                    phase.db_cpu_s += cpu_seconds(db_pids) - db_cpu
-                    phase.actions += len(live)
-                    phase.wall_s += wall
-                run.rounds_done = round_no + 1
+            await run_phases(run, sessions, len(urls), app_pids, db_pids, rounds, deadline)
             return sessions
         finally:
             await browser.close()
+
+
+async def run_phases(run: Run, sessions: list[LoadSession], processes: int, app_pids: list[int],
+                     db_pids: list[int], rounds: int, deadline: float) -> None:
+    """The sessions (either driver's) through `rounds` rounds of the four phases; fills `run`'s phases."""
+    # the first session of each process warms it up while the others sign in
+    await asyncio.gather(*(s.prepare(warm=s.index < processes) for s in sessions))
+    before, start = cpu_seconds(app_pids), time.monotonic()
+    await asyncio.sleep(IDLE_S)
+    run.idle_cpu_per_s = (cpu_seconds(app_pids) - before) / (time.monotonic() - start)
+    for round_no in range(rounds):
+        for action in ACTIONS:
+            live = [s for s in sessions if s.failed is None]
+            if time.monotonic() > deadline or not live:
+                run.stopped = (f"dừng sau {round_no} vòng trọn vẹn: quá --time-limit" if live
+                               else "mọi phiên đều đã lỗi")
+                return
+            cpu, db_cpu, start = cpu_seconds(app_pids), cpu_seconds(db_pids), time.monotonic()
+            client_cpu = cpu_seconds([os.getpid()], excluding=app_pids + db_pids)
+            seconds = await asyncio.gather(*(s.do(action, round_no) for s in live))
+            phase, wall = run.phases[action], time.monotonic() - start
+            run.client_cpu_s += cpu_seconds([os.getpid()], excluding=app_pids + db_pids) - client_cpu
+            phase.times_s += [t for t in seconds if t is not None]
+            phase.cpu_s += cpu_seconds(app_pids) - cpu - run.idle_cpu_per_s * wall
+            phase.db_cpu_s += cpu_seconds(db_pids) - db_cpu
+            phase.actions += len(live)
+            phase.wall_s += wall
+        run.rounds_done = round_no + 1
 
 
 # --- Data, accounts, processes ----------------------------------------------------------------
@@ -396,7 +439,7 @@ def ensure_accounts(db, count: int) -> list[str]:
     return names
 
 
-def count_markers(db, run: Run, sessions: list[Session], tag: str) -> None:
+def count_markers(db, run: Run, sessions: list[LoadSession], tag: str) -> None:
     """Cases holding each submit's marker, against the submits made."""
     with db.cursor() as cur:
         rows = cur.execute("SELECT content, ticket_code FROM cases WHERE content LIKE ?", [f"%LOAD-{tag}-%"]).fetchall()
@@ -411,8 +454,9 @@ def count_markers(db, run: Run, sessions: list[Session], tag: str) -> None:
     run.wrong_codes = sum(1 for m, c in codes.items() if found.get(m) != [c])
 
 
-def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: list[int], log_dir: Path) -> Run:
-    """One run: the data afresh, N sessions, the app processes of `setup` started and stopped."""
+def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: list[int], log_dir: Path,
+                driver=drive) -> Run:
+    """One run: the data afresh, N sessions driven by `driver`, the app processes of `setup` started and stopped."""
     from voc.accounts import sessions as login_sessions
     from voc.store.db import Database
 
@@ -446,7 +490,7 @@ def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: lis
             print(f"[load] {setup} n={n}: app process {process.pid} on {url} (log {logs[-1]})", file=sys.stderr)
         for url, process, log in zip(urls, processes, logs):     # started side by side
             bench_pages.wait_healthy(url, process, log)
-        sessions = asyncio.run(drive(run, urls, tokens, [p.pid for p in processes], db_pids, args.rounds,
+        sessions = asyncio.run(driver(run, urls, tokens, [p.pid for p in processes], db_pids, args.rounds,
                                      args.action_timeout, started + args.time_limit, tag))
         stack.close()           # the app processes stop: the DuckDB file is free, no write is still running
         db = reopen()
@@ -462,10 +506,11 @@ def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: lis
     return run
 
 
-def run_load_bench(args) -> int:
+def run_load_bench(args, driver=drive) -> int:
+    """The load bench with `driver` (drive: chromium; voc.cli.load_protocol.drive: Streamlit's websocket)."""
     from voc.cli.bench_analytics import BENCH_DIR, open_dataset
 
-    if not Path(bench_pages.CHROMIUM).exists():
+    if driver is drive and not Path(bench_pages.CHROMIUM).exists():
         print(f"{bench_pages.CHROMIUM} chưa được cài (apt-get install chromium).", file=sys.stderr)
         return 2
     try:
@@ -477,6 +522,7 @@ def run_load_bench(args) -> int:
         print(f"--sessions: các số dương cách nhau bởi dấu phẩy; --setups: {', '.join(SETUPS)}.", file=sys.stderr)
         return 2
     cases = args.cases or DEFAULT_CASES
+    print(f"load.driver: {args.driver}")
     print(_line("load.host.cores", os.cpu_count() or 0, "cores"))
     print(_line("load.host.load_average_1m_start", os.getloadavg()[0], "load"), flush=True)
     base, figures = open_dataset(SimpleNamespace(db=args.db, cases=cases))
@@ -496,7 +542,8 @@ def run_load_bench(args) -> int:
             pg_url, db_pids = server.create_database("voc_load"), [server._pid]     # the postmaster
         for n in counts:
             for setup in setups:
-                run = measure_run(setup, n, args, base, pg_url, db_pids if setup == "postgres" else [], log_dir)
+                run = measure_run(setup, n, args, base, pg_url, db_pids if setup == "postgres" else [], log_dir,
+                                  driver)
                 runs.append(run)
                 for line in run_lines(run):
                     print(line, flush=True)
@@ -516,6 +563,9 @@ def add_load_bench_args(parser) -> None:
     parser.add_argument("--load", action="store_true",
                         help=f"đo tải: N phiên trình duyệt tiếp nhận, mở danh sách hồ sơ và bảng SLA cùng lúc, trên "
                              f"1 tiến trình với DuckDB và 2 tiến trình với PostgreSQL (--cases mặc định {DEFAULT_CASES})")
+    parser.add_argument("--driver", choices=DRIVERS, default=DRIVERS[0],
+                        help="browser: chromium (mặc định); protocol: giao thức websocket của Streamlit, không "
+                             "trình duyệt, để đo sức chứa của máy chủ trên máy nhỏ")
     parser.add_argument("--sessions", default=DEFAULT_SESSIONS, help="số phiên, cách nhau bởi dấu phẩy (mặc định 10,30)")
     parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="số vòng mỗi lần đo")
     parser.add_argument("--setups", default=",".join(SETUPS), help="duckdb (1 tiến trình), postgres (2 tiến trình)")
