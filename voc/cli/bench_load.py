@@ -9,8 +9,8 @@ Each run (a setup and a number of sessions N) starts from that data again:
   database of --database-url (its desk tables are emptied first), served by two `streamlit run app.py`
   with VOC_DATABASE_URL and VOC_MAIL_WORKER=external. Session i uses port i mod 2: a proxy in front would
   only forward (each browser context keeps its cookie and its port, as sticky sessions would).
-Driver (--driver): `browser`, one chromium (Debian's, loopback only), one context a session holding its own
-session cookie; or `protocol` (voc.cli.load_protocol), one websocket client a session speaking Streamlit's
+Driver: one chromium (Debian's, loopback only), one context a session holding its own session cookie; or,
+with `python -m tests.load.protocol` (same options), one websocket client a session speaking Streamlit's
 protocol: the same runs without a browser's CPU beside the server's. Both share LoadSession and run_phases.
 Before the measured rounds one session of each app process does every action once (imports, first queries,
 the first intake's one-time costs; its case is not counted), the other sessions open the home page, and the
@@ -60,7 +60,6 @@ ACTION_TIMEOUT_S = 180
 RUN_TIME_LIMIT_S = 1_200
 IDLE_S = 3.0
 SETUPS = {"duckdb": 1, "postgres": 2}          # setup -> app processes
-DRIVERS = ("browser", "protocol")             # --driver: chromium sessions, or websocket clients (load_protocol)
 ACTIONS = ("intake_open", "intake_submit", "case_list", "sla_board")
 ACCOUNT = "bench-staff-{:02d}"
 WARM_UP = -1                                    # the round number of the warm-up
@@ -506,8 +505,9 @@ def measure_run(setup: str, n: int, args, base, pg_url: str | None, db_pids: lis
     return run
 
 
-def run_load_bench(args, driver=drive) -> int:
-    """The load bench with `driver` (drive: chromium; voc.cli.load_protocol.drive: Streamlit's websocket)."""
+def run_load_bench(args, driver=drive, driver_name: str = "browser") -> int:
+    """The load bench with `driver` (drive: chromium; tests.load.protocol's: Streamlit's websocket protocol,
+    `python -m tests.load.protocol`)."""
     from voc.cli.bench_analytics import BENCH_DIR, open_dataset
 
     if driver is drive and not Path(bench_pages.CHROMIUM).exists():
@@ -522,7 +522,7 @@ def run_load_bench(args, driver=drive) -> int:
         print(f"--sessions: các số dương cách nhau bởi dấu phẩy; --setups: {', '.join(SETUPS)}.", file=sys.stderr)
         return 2
     cases = args.cases or DEFAULT_CASES
-    print(f"load.driver: {args.driver}")
+    print(f"load.driver: {driver_name}")
     print(_line("load.host.cores", os.cpu_count() or 0, "cores"))
     print(_line("load.host.load_average_1m_start", os.getloadavg()[0], "load"), flush=True)
     base, figures = open_dataset(SimpleNamespace(db=args.db, cases=cases))
@@ -563,9 +563,6 @@ def add_load_bench_args(parser) -> None:
     parser.add_argument("--load", action="store_true",
                         help=f"đo tải: N phiên trình duyệt tiếp nhận, mở danh sách hồ sơ và bảng SLA cùng lúc, trên "
                              f"1 tiến trình với DuckDB và 2 tiến trình với PostgreSQL (--cases mặc định {DEFAULT_CASES})")
-    parser.add_argument("--driver", choices=DRIVERS, default=DRIVERS[0],
-                        help="browser: chromium (mặc định); protocol: giao thức websocket của Streamlit, không "
-                             "trình duyệt, để đo sức chứa của máy chủ trên máy nhỏ")
     parser.add_argument("--sessions", default=DEFAULT_SESSIONS, help="số phiên, cách nhau bởi dấu phẩy (mặc định 10,30)")
     parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="số vòng mỗi lần đo")
     parser.add_argument("--setups", default=",".join(SETUPS), help="duckdb (1 tiến trình), postgres (2 tiến trình)")

@@ -7,7 +7,7 @@ import sys
 
 import duckdb
 
-from voc.cli import bench_load, load_protocol, mail_commands, text_commands
+from voc.cli import bench_load, mail_commands, text_commands
 from voc.cli.database import open_database
 from voc.accounts.access import SYSTEM
 from voc.clock import parse_iso, utcnow
@@ -151,7 +151,7 @@ def cmd_bench(args) -> int:
             return code
     if args.load:
         ran = True
-        code = bench_load.run_load_bench(args, load_protocol.drive if args.driver == "protocol" else bench_load.drive)
+        code = bench_load.run_load_bench(args)
         if code:
             return code
     elif args.cases:

@@ -1,5 +1,7 @@
-"""The protocol driver of `python -m voc bench --load --driver protocol`: each session is one websocket
-client that speaks Streamlit's own protocol, as the browser's frontend does, with no browser.
+"""`python -m tests.load.protocol [the options of python -m voc bench --load]`: the load bench with the
+protocol driver: each session is one websocket client that speaks Streamlit's own protocol, as the
+browser's frontend does, with no browser. It lives under tests/ because it needs Streamlit's wire format
+(streamlit.proto), and voc/ never imports Streamlit.
 
 Why: on a small machine chromium with 10-30 tabs takes more than a core of its own, so two app processes
 never get two cores and the bench measures the browser as much as the server. A protocol session costs
@@ -30,6 +32,7 @@ the ticket code is among them; error alerts and exceptions (and a script compile
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 import urllib.request
 from datetime import datetime
@@ -302,3 +305,15 @@ async def drive(run: Run, urls: list[str], tokens: list[str], app_pids: list[int
         return sessions
     finally:
         await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from voc.cli.bench_load import run_load_bench
+    from voc.cli.commands import build_parser
+
+    args = build_parser().parse_args(["bench", "--load", *(sys.argv[1:] if argv is None else argv)])
+    return run_load_bench(args, drive, "protocol")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

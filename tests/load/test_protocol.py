@@ -1,24 +1,31 @@
-"""`python -m voc bench --load --driver protocol` for real at a small size: two websocket sessions speaking
+"""`python -m tests.load.protocol` (the load bench's protocol driver) for real at a small size: two websocket sessions speaking
 Streamlit's protocol, one round, on one app process with a DuckDB file and on two app processes with a
 PostgreSQL database of the test server; the cases they saved hold what their widget states said."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import datetime
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.cli.test_bench_load import CASES, SESSIONS, assert_both_setups_lose_nothing, pg_rows
-from tests.cli.test_cli import run
 from voc.cli.bench_load import LoadSession
 from voc.model import Channel, Service
 
 pytestmark = pytest.mark.slow
 
 
+def run_protocol_bench(*args: str):
+    return subprocess.run([sys.executable, "-m", "tests.load.protocol", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+
+
 def test_the_protocol_driver_drives_both_setups_and_loses_nothing(tmp_path, pg_server):
     url = pg_server.create_database("voc_load_protocol_test")
-    done = run("bench", "--load", "--driver", "protocol", "--sessions", str(SESSIONS), "--rounds", "1",
+    done = run_protocol_bench("--sessions", str(SESSIONS), "--rounds", "1",
                "--cases", str(CASES), "--db", str(tmp_path / "bench.duckdb"), "--database-url", url,
                "--action-timeout", "120")
     assert_both_setups_lose_nothing(done, url, "protocol")
@@ -42,7 +49,7 @@ def test_widget_states_are_encoded_as_the_frontend_sends_them():
     from streamlit.proto.Selectbox_pb2 import Selectbox
     from streamlit.proto.TextArea_pb2 import TextArea
 
-    from voc.cli.load_protocol import initial_state
+    from tests.load.protocol import initial_state
 
     chosen = initial_state("selectbox", Selectbox(id="s", options=["Hosting", "VPS"], default=0, raw_value="VPS",
                                                   set_value=True))
