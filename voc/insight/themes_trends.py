@@ -92,31 +92,35 @@ def recurrence(cur, f: Filters, days: int = 30) -> pd.DataFrame:
     with the same theme within `days` after the resolution.
 
     Customers are matched on 64-bit hashes of phone and e-mail (one integer join instead of two
-    string joins); the returning case may be outside the other filters (any channel, any branch).
+    string joins); the returning case may be outside the other filters (any channel, any branch), but
+    not outside the selected themes (it has the resolved case's theme), so those filter every row first.
+    Each resolved row is named by its case_themes rowid, so the rows that recurred are counted per
+    theme directly from the matches (no join back to the resolved rows).
     """
     params: dict[str, Any] = {"days": days}
     where = filter_clause(f, params, theme_semijoin=False)
-    in_scope = f"{where} AND {theme_clause(f, params)}"
     since = "c.received_at >= $from_ts" if "from_ts" in params else "true"
     df = fetch_df(cur, f"""
         WITH b AS MATERIALIZED (
-            SELECT c.id, c.received_at, c.resolved_at, t.theme_code AS theme, ({in_scope}) AS in_scope,
+            SELECT t.rowid AS tag, t.theme_code AS theme, c.received_at, c.resolved_at, ({where}) AS in_scope,
                    CASE WHEN c.customer_phone IS NOT NULL THEN hash(c.customer_phone) END AS ph,
                    CASE WHEN c.customer_email IS NOT NULL THEN hash(c.customer_email) END AS em
-            FROM cases c JOIN case_themes t ON t.case_id = c.id WHERE {since}),
-        res AS (SELECT id, theme, resolved_at, ph, em FROM b WHERE in_scope AND resolved_at IS NOT NULL),
+            FROM cases c JOIN case_themes t ON t.case_id = c.id WHERE {since} AND {theme_clause(f, params)}),
+        res AS (SELECT tag, theme, resolved_at, ph, em FROM b WHERE in_scope AND resolved_at IS NOT NULL),
         keyed AS (
-            SELECT id, theme, resolved_at, ph AS k FROM res WHERE ph IS NOT NULL
-            UNION ALL SELECT id, theme, resolved_at, em FROM res WHERE em IS NOT NULL),
+            SELECT tag, theme, resolved_at, ph AS k FROM res WHERE ph IS NOT NULL
+            UNION ALL SELECT tag, theme, resolved_at, em FROM res WHERE em IS NOT NULL),
         arrivals AS (
             SELECT ph AS k, theme, received_at FROM b WHERE ph IS NOT NULL
             UNION ALL SELECT em, theme, received_at FROM b WHERE em IS NOT NULL),
-        hit AS (
-            SELECT r.id, r.theme FROM keyed r SEMI JOIN arrivals a ON a.k = r.k AND a.theme = r.theme
-             AND a.received_at > r.resolved_at AND a.received_at <= r.resolved_at + to_days($days))
-        SELECT r.theme, count(*) AS resolved, count(h.id) AS recurred
-        FROM res r LEFT JOIN (SELECT DISTINCT id, theme FROM hit) h ON h.id = r.id AND h.theme = r.theme
-        GROUP BY r.theme ORDER BY resolved DESC, r.theme""", params)
+        hits AS (
+            SELECT r.theme, count(DISTINCT r.tag) AS recurred
+            FROM keyed r SEMI JOIN arrivals a ON a.k = r.k AND a.theme = r.theme
+             AND a.received_at > r.resolved_at AND a.received_at <= r.resolved_at + to_days($days)
+            GROUP BY r.theme),
+        totals AS (SELECT theme, count(*) AS resolved FROM res GROUP BY theme)
+        SELECT theme, resolved, coalesce(hits.recurred, 0) AS recurred
+        FROM totals LEFT JOIN hits USING (theme) ORDER BY resolved DESC, theme""", params)
     df["recurrence_pct"] = (100.0 * df["recurred"] / df["resolved"].clip(lower=1)).round(1)
     return with_theme_names(cur, df)
 
