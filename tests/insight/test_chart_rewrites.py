@@ -1,6 +1,6 @@
 """Giám sát's charts rewritten for speed (issue #13: every chart fast at 1M cases) give exactly what their
 earlier definitions gave: each old query is kept here verbatim and both run on data built to catch a
-changed number (customers coming back exactly at the resolution and exactly `days` later, cases resolved
+changed number (customers known by phone, e-mail or name only, coming back exactly at the resolution and exactly `days` later, cases resolved
 in round 2 or resolved before they were received, a case tagged twice with one theme, cases on the
 period's first instant, returns through another branch, channel or service), under every kind of filter.
 On PostgreSQL both read the process's analytics copy (like every chart in server mode)."""
@@ -55,6 +55,25 @@ def old_recurrence(cur, f: Filters, days: int = 30) -> pd.DataFrame:
         FROM res r LEFT JOIN (SELECT DISTINCT id, theme FROM hit) h ON h.id = r.id AND h.theme = r.theme
         GROUP BY r.theme ORDER BY resolved DESC, r.theme""", params)
     df["recurrence_pct"] = (100.0 * df["recurred"] / df["resolved"].clip(lower=1)).round(1)
+    return with_theme_names(cur, df)
+
+
+def old_top_issues(cur, f: Filters, limit: int = 10) -> pd.DataFrame:
+    """themes_trends.top_issues as it was before the rewrite."""
+    params: dict[str, Any] = {"limit": limit}
+    where = filter_clause(f, params, theme_semijoin=False)
+    df = fetch_df(cur, f"""
+        WITH per AS (
+            SELECT t.theme_code AS theme,
+                   coalesce(c.customer_phone, c.customer_email, c.customer_name) AS customer, count(*) AS n
+            FROM cases c JOIN case_themes t ON t.case_id = c.id
+            WHERE {where} AND {theme_clause(f, params)}
+            GROUP BY ALL),
+        total AS (SELECT count(*) AS total_cases FROM cases c WHERE {where})
+        SELECT theme, sum(per.n)::BIGINT AS cases,
+               round(100.0 * sum(per.n) / greatest(any_value(total_cases), 1), 1) AS share_pct,
+               count(*) AS customers, count(*) FILTER (WHERE per.n >= 2) AS repeat_customers
+        FROM per, total GROUP BY theme ORDER BY cases DESC, theme LIMIT $limit""", params)
     return with_theme_names(cur, df)
 
 
@@ -126,6 +145,16 @@ def test_recurrence_gives_what_the_old_definition_gave(tricky, days):
             pd.testing.assert_frame_equal(new, old, obj=f"recurrence {f} days={days}")
             recurred += old["recurred"].sum()
     assert (recurred > 0) == (days > 0)
+
+
+@pytest.mark.parametrize("limit", [10, 2])
+def test_top_issues_give_what_the_old_definition_gave(tricky, limit):
+    with replica.reading(tricky, exact=True) as cur:
+        for f in FILTERS:
+            new, old = themes_trends.top_issues(cur, f, limit), old_top_issues(cur, f, limit)
+            pd.testing.assert_frame_equal(new, old, obj=f"top_issues {f} limit={limit}")
+        repeats = old_top_issues(cur, Filters())["repeat_customers"].sum()
+    assert repeats > 0
 
 
 def test_the_tricky_data_reaches_the_boundaries(tricky):
