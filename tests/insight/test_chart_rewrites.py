@@ -1,9 +1,10 @@
 """Giám sát's charts rewritten for speed (issue #13: every chart fast at 1M cases) give exactly what their
 earlier definitions gave: each old query is kept here verbatim and both run on data built to catch a
-changed number (customers known by phone, e-mail or name only, coming back exactly at the resolution and exactly `days` later, cases resolved
-in round 2 or resolved before they were received, a case tagged twice with one theme, cases on the
-period's first instant, returns through another branch, channel or service), under every kind of filter.
-On PostgreSQL both read the process's analytics copy (like every chart in server mode)."""
+changed number (customers known by phone, e-mail or name only; coming back exactly at the resolution
+and exactly `days` later; cases resolved in round 2 or resolved before they were received; a case tagged
+twice with one theme; cases on the period's first instant; returns through another branch, channel or
+service), under every kind of filter. On PostgreSQL both read the process's analytics copy (like every
+chart in server mode)."""
 from __future__ import annotations
 
 import random

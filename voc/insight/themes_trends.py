@@ -96,31 +96,39 @@ def recurrence(cur, f: Filters, days: int = 30) -> pd.DataFrame:
     """Per theme: resolved cases, and how many saw the same customer (same phone or e-mail) come back
     with the same theme within `days` after the resolution.
 
-    Customers are matched on 64-bit hashes of phone and e-mail (one integer join instead of two
-    string joins); the returning case may be outside the other filters (any channel, any branch), but
-    not outside the selected themes (it has the resolved case's theme), so those filter every row first.
-    Each resolved row is named by its case_themes rowid, so the rows that recurred are counted per
-    theme directly from the matches (no join back to the resolved rows).
+    The returning case may be outside the other filters (any channel, any branch), but not outside the
+    selected themes (it has the resolved case's theme), so those filter every row first. Each case's
+    phone and e-mail are hashed once, before the join with its themes; a tag's keys are the 64-bit hashes
+    of (phone hash, theme) and (e-mail hash, theme), so the returns are one integer join. Each resolved
+    tag is named by its case_themes rowid, and the tags that recurred are counted per theme from the
+    matches (no join back to the resolved tags).
     """
     params: dict[str, Any] = {"days": days}
     where = filter_clause(f, params, theme_semijoin=False)
+    themes = theme_clause(f, params)
     since = "c.received_at >= $from_ts" if "from_ts" in params else "true"
+    themed = f"c.id IN (SELECT case_id FROM case_themes t WHERE {themes})" if f.themes else "true"
     df = fetch_df(cur, f"""
-        WITH b AS MATERIALIZED (
-            SELECT t.rowid AS tag, t.theme_code AS theme, c.received_at, c.resolved_at, ({where}) AS in_scope,
+        WITH c AS MATERIALIZED (
+            SELECT c.id, c.received_at, c.resolved_at, ({where}) AS in_scope,
                    CASE WHEN c.customer_phone IS NOT NULL THEN hash(c.customer_phone) END AS ph,
                    CASE WHEN c.customer_email IS NOT NULL THEN hash(c.customer_email) END AS em
-            FROM cases c JOIN case_themes t ON t.case_id = c.id WHERE {since} AND {theme_clause(f, params)}),
+            FROM cases c WHERE {since} AND {themed}),
+        b AS MATERIALIZED (
+            SELECT t.rowid AS tag, t.theme_code AS theme, c.received_at, c.resolved_at, c.in_scope,
+                   CASE WHEN c.ph IS NOT NULL THEN hash(c.ph, t.theme_code) END AS ph,
+                   CASE WHEN c.em IS NOT NULL THEN hash(c.em, t.theme_code) END AS em
+            FROM c JOIN case_themes t ON t.case_id = c.id WHERE {themes}),
         res AS (SELECT tag, theme, resolved_at, ph, em FROM b WHERE in_scope AND resolved_at IS NOT NULL),
         keyed AS (
             SELECT tag, theme, resolved_at, ph AS k FROM res WHERE ph IS NOT NULL
             UNION ALL SELECT tag, theme, resolved_at, em FROM res WHERE em IS NOT NULL),
         arrivals AS (
-            SELECT ph AS k, theme, received_at FROM b WHERE ph IS NOT NULL
-            UNION ALL SELECT em, theme, received_at FROM b WHERE em IS NOT NULL),
+            SELECT ph AS k, received_at FROM b WHERE ph IS NOT NULL
+            UNION ALL SELECT em, received_at FROM b WHERE em IS NOT NULL),
         hits AS (
             SELECT r.theme, count(DISTINCT r.tag) AS recurred
-            FROM keyed r SEMI JOIN arrivals a ON a.k = r.k AND a.theme = r.theme
+            FROM keyed r SEMI JOIN arrivals a ON a.k = r.k
              AND a.received_at > r.resolved_at AND a.received_at <= r.resolved_at + to_days($days)
             GROUP BY r.theme),
         totals AS (SELECT theme, count(*) AS resolved FROM res GROUP BY theme)
