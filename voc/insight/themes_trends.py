@@ -99,7 +99,8 @@ def recurrence(cur, f: Filters, days: int = 30) -> pd.DataFrame:
     The returning case may be outside the other filters (any channel, any branch), but not outside the
     selected themes (it has the resolved case's theme), so those filter every row first. Each case's
     phone and e-mail are hashed once, before the join with its themes; a tag's keys are the 64-bit hashes
-    of (phone hash, theme) and (e-mail hash, theme), so the returns are one integer join. Each resolved
+    of (phone hash, theme) and (e-mail hash, theme), so the returns are one integer join (as with the
+    earlier hashes of phone and e-mail alone, only a 64-bit collision could pair two tags). Each resolved
     tag is named by its case_themes rowid, and the tags that recurred are counted per theme from the
     matches (no join back to the resolved tags).
     """
