@@ -31,17 +31,22 @@ def theme_volume(cur, f: Filters, grain: str = "week") -> pd.DataFrame:
 
 
 def top_issues(cur, f: Filters, limit: int = 10) -> pd.DataFrame:
-    """The most frequent themes: cases, share of all filtered cases, customers, customers who came back."""
+    """The most frequent themes: cases, share of all filtered cases, customers, customers who came back.
+
+    Each filtered case's customer is taken first, once (materialised), so the join carries one string a
+    case rather than three, and the same rows give the total."""
     params: dict[str, Any] = {"limit": limit}
     where = filter_clause(f, params, theme_semijoin=False)
     df = fetch_df(cur, f"""
-        WITH per AS (
-            SELECT t.theme_code AS theme,
-                   coalesce(c.customer_phone, c.customer_email, c.customer_name) AS customer, count(*) AS n
-            FROM cases c JOIN case_themes t ON t.case_id = c.id
-            WHERE {where} AND {theme_clause(f, params)}
+        WITH c AS MATERIALIZED (
+            SELECT c.id, coalesce(c.customer_phone, c.customer_email, c.customer_name) AS customer
+            FROM cases c WHERE {where}),
+        per AS (
+            SELECT t.theme_code AS theme, c.customer, count(*) AS n
+            FROM c JOIN case_themes t ON t.case_id = c.id
+            WHERE {theme_clause(f, params)}
             GROUP BY ALL),
-        total AS (SELECT count(*) AS total_cases FROM cases c WHERE {where})
+        total AS (SELECT count(*) AS total_cases FROM c)
         SELECT theme, sum(per.n)::BIGINT AS cases,
                round(100.0 * sum(per.n) / greatest(any_value(total_cases), 1), 1) AS share_pct,
                count(*) AS customers, count(*) FILTER (WHERE per.n >= 2) AS repeat_customers
@@ -91,32 +96,45 @@ def recurrence(cur, f: Filters, days: int = 30) -> pd.DataFrame:
     """Per theme: resolved cases, and how many saw the same customer (same phone or e-mail) come back
     with the same theme within `days` after the resolution.
 
-    Customers are matched on 64-bit hashes of phone and e-mail (one integer join instead of two
-    string joins); the returning case may be outside the other filters (any channel, any branch).
+    The returning case may be outside the other filters (any channel, any branch), but not outside the
+    selected themes (it has the resolved case's theme), so those filter every row first. Each case's
+    phone and e-mail are hashed once, before the join with its themes; a tag's keys are the 64-bit hashes
+    of (phone hash, theme) and (e-mail hash, theme), so the returns are one integer join (as with the
+    earlier hashes of phone and e-mail alone, only a 64-bit collision could pair two tags). Each resolved
+    tag is named by its case_themes rowid, and the tags that recurred are counted per theme from the
+    matches (no join back to the resolved tags).
     """
     params: dict[str, Any] = {"days": days}
     where = filter_clause(f, params, theme_semijoin=False)
-    in_scope = f"{where} AND {theme_clause(f, params)}"
+    themes = theme_clause(f, params)
     since = "c.received_at >= $from_ts" if "from_ts" in params else "true"
+    themed = f"c.id IN (SELECT case_id FROM case_themes t WHERE {themes})" if f.themes else "true"
     df = fetch_df(cur, f"""
-        WITH b AS MATERIALIZED (
-            SELECT c.id, c.received_at, c.resolved_at, t.theme_code AS theme, ({in_scope}) AS in_scope,
+        WITH c AS MATERIALIZED (
+            SELECT c.id, c.received_at, c.resolved_at, ({where}) AS in_scope,
                    CASE WHEN c.customer_phone IS NOT NULL THEN hash(c.customer_phone) END AS ph,
                    CASE WHEN c.customer_email IS NOT NULL THEN hash(c.customer_email) END AS em
-            FROM cases c JOIN case_themes t ON t.case_id = c.id WHERE {since}),
-        res AS (SELECT id, theme, resolved_at, ph, em FROM b WHERE in_scope AND resolved_at IS NOT NULL),
+            FROM cases c WHERE {since} AND {themed}),
+        b AS MATERIALIZED (
+            SELECT t.rowid AS tag, t.theme_code AS theme, c.received_at, c.resolved_at, c.in_scope,
+                   CASE WHEN c.ph IS NOT NULL THEN hash(c.ph, t.theme_code) END AS ph,
+                   CASE WHEN c.em IS NOT NULL THEN hash(c.em, t.theme_code) END AS em
+            FROM c JOIN case_themes t ON t.case_id = c.id WHERE {themes}),
+        res AS (SELECT tag, theme, resolved_at, ph, em FROM b WHERE in_scope AND resolved_at IS NOT NULL),
         keyed AS (
-            SELECT id, theme, resolved_at, ph AS k FROM res WHERE ph IS NOT NULL
-            UNION ALL SELECT id, theme, resolved_at, em FROM res WHERE em IS NOT NULL),
+            SELECT tag, theme, resolved_at, ph AS k FROM res WHERE ph IS NOT NULL
+            UNION ALL SELECT tag, theme, resolved_at, em FROM res WHERE em IS NOT NULL),
         arrivals AS (
-            SELECT ph AS k, theme, received_at FROM b WHERE ph IS NOT NULL
-            UNION ALL SELECT em, theme, received_at FROM b WHERE em IS NOT NULL),
-        hit AS (
-            SELECT r.id, r.theme FROM keyed r SEMI JOIN arrivals a ON a.k = r.k AND a.theme = r.theme
-             AND a.received_at > r.resolved_at AND a.received_at <= r.resolved_at + to_days($days))
-        SELECT r.theme, count(*) AS resolved, count(h.id) AS recurred
-        FROM res r LEFT JOIN (SELECT DISTINCT id, theme FROM hit) h ON h.id = r.id AND h.theme = r.theme
-        GROUP BY r.theme ORDER BY resolved DESC, r.theme""", params)
+            SELECT ph AS k, received_at FROM b WHERE ph IS NOT NULL
+            UNION ALL SELECT em, received_at FROM b WHERE em IS NOT NULL),
+        hits AS (
+            SELECT r.theme, count(DISTINCT r.tag) AS recurred
+            FROM keyed r SEMI JOIN arrivals a ON a.k = r.k
+             AND a.received_at > r.resolved_at AND a.received_at <= r.resolved_at + to_days($days)
+            GROUP BY r.theme),
+        totals AS (SELECT theme, count(*) AS resolved FROM res GROUP BY theme)
+        SELECT theme, resolved, coalesce(hits.recurred, 0) AS recurred
+        FROM totals LEFT JOIN hits USING (theme) ORDER BY resolved DESC, theme""", params)
     df["recurrence_pct"] = (100.0 * df["recurred"] / df["resolved"].clip(lower=1)).round(1)
     return with_theme_names(cur, df)
 
