@@ -281,12 +281,6 @@ class ProtocolSession(LoadSession):
         self.codes[marker] = CODE.search(saved[0]).group(0)
         return seconds
 
-    async def case_list(self, round_no: int) -> float:
-        return await self._open_page("Hồ sơ", "Hồ sơ khiếu nại")
-
-    async def sla_board(self, round_no: int) -> float:
-        return await self._open_page("SLA", "Bảng SLA")
-
     async def _open_page(self, title: str, heading: str) -> float:
         start = time.monotonic()
         await self._nav(title)

@@ -217,7 +217,8 @@ def ratios(runs: list[Run]) -> dict[int, float]:
 
 class LoadSession:
     """One signed-in staff member on one app process: what both drivers share (the markers, the form's
-    values, counting and failing); a driver gives sign_in, the four actions and _count_error_boxes."""
+    values, counting and failing); a driver gives sign_in, the intake's actions, _open_page and
+    _count_error_boxes."""
 
     def __init__(self, index: int, url: str, tag: str, timeout_s: float):
         self.index, self.url, self.tag, self.timeout_s = index, url, tag, timeout_s
@@ -249,6 +250,16 @@ class LoadSession:
 
     async def _count_error_boxes(self) -> None:
         raise NotImplementedError
+
+    async def _open_page(self, title: str, heading: str) -> float:
+        """Seconds from the sidebar link `title` until the page with `heading` is drawn (the driver's)."""
+        raise NotImplementedError
+
+    async def case_list(self, round_no: int) -> float:
+        return await self._open_page("Hồ sơ", "Hồ sơ khiếu nại")
+
+    async def sla_board(self, round_no: int) -> float:
+        return await self._open_page("SLA", "Bảng SLA")
 
     async def warm_up(self) -> None:
         """Every action once, unmeasured and uncounted: the process's imports, first queries and first
@@ -352,12 +363,6 @@ class Session(LoadSession):
         self.codes[marker] = CODE.search(text).group(0)
         await self._idle()
         return shown
-
-    async def case_list(self, round_no: int) -> float:
-        return await self._open_page("Hồ sơ", "Hồ sơ khiếu nại")
-
-    async def sla_board(self, round_no: int) -> float:
-        return await self._open_page("SLA", "Bảng SLA")
 
     async def _open_page(self, link: str, heading: str) -> float:
         start = time.monotonic()
