@@ -276,10 +276,11 @@ _fork_lock = threading.Lock()
 
 def _train_key(texts: Sequence[str], labels: Sequence[Sequence[str]], at_least_one: bool, augment: bool,
                c_grid: Sequence[float], seed: int, groups: np.ndarray) -> str:
+    argmax_only = at_least_one and all(len(row) == 1 for row in labels)   # (its CV changed: new key)
     payload = json.dumps([FEATURE_VERSION, list(texts), [list(row) for row in labels], [int(g) for g in groups],
                           at_least_one, augment,
                           [float(c) for c in c_grid], seed, list(C_GRID), list(THRESHOLD_GRID), CV_FOLDS,
-                          list(CHAR_NGRAMS)], ensure_ascii=False)
+                          list(CHAR_NGRAMS)] + (["CV of the best label"] if argmax_only else []), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
