@@ -155,4 +155,3 @@ def test_single_label_cross_validation_scores_the_best_label_rule_it_predicts_wi
     assert (c, accuracy, macro_f1) == (1.0, 1.0, 1.0)     # what a single-label model predicts
     c, _, accuracy, _ = choose_c(oof, gold, labels, True, argmax_only=False)
     assert (c, accuracy) == (3.0, 0.75)                   # the multi-label rule prefers the other C
-
