@@ -3,7 +3,7 @@ import numpy as np
 
 from voc import setup
 from voc.cli.bench_tagging import seed_untagged_cases
-from voc.text.classifier import ThemeModel, load_active_model, retrain, train, training_examples
+from voc.text.classifier import ThemeModel, choose_c, load_active_model, retrain, train, training_examples
 from voc.text.normalize import analyse
 from voc.text.tagging import correct_case
 
@@ -140,3 +140,18 @@ def test_cross_validation_on_two_processes_chooses_as_on_one(monkeypatch):
     assert one.params == two.params and one.cv_score == two.cv_score
     assert np.allclose(one.label_thresholds(), two.label_thresholds())
     assert np.allclose(one.weights, two.weights, atol=1e-4)
+
+
+def test_single_label_cross_validation_scores_the_best_label_rule_it_predicts_with():
+    # C=1: the right label always comes first, but a second one also scores 0.99 (the
+    # threshold rule adds it at any threshold of the grid, so no set is exact); C=3: the
+    # second score is low, but one row in four has the wrong label first.
+    labels = ["A", "B"]
+    gold = [["A"], ["B"], ["A"], ["B"]]
+    first = np.array([[0.995, 0.99], [0.99, 0.995], [0.995, 0.99], [0.99, 0.995]])
+    second = np.array([[0.9, 0.1], [0.1, 0.9], [0.9, 0.1], [0.9, 0.2]])
+    oof = {1.0: first, 3.0: second}
+    c, _, accuracy, macro_f1 = choose_c(oof, gold, labels, True, argmax_only=True)
+    assert (c, accuracy, macro_f1) == (1.0, 1.0, 1.0)     # what a single-label model predicts
+    c, _, accuracy, _ = choose_c(oof, gold, labels, True, argmax_only=False)
+    assert (c, accuracy) == (3.0, 0.75)                   # the multi-label rule prefers the other C

@@ -143,6 +143,17 @@ def _evaluate_tagging(args, train_texts, train_labels) -> int:
     return 0
 
 
+def cmd_panel(args) -> int:
+    from voc.cli.panel import run
+
+    try:
+        run(args.only, bank_test=args.bank_test, bank_dir=args.bank_dir)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_retrain(args) -> int:
     from voc.accounts.access import SYSTEM
     from voc.text.classifier import retrain
@@ -237,6 +248,13 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     ev.add_argument("--cv", type=int, metavar="K", default=0,
                     help="với --tagging: thêm kiểm định chéo K phần trên tệp huấn luyện")
     ev.set_defaults(func=cmd_evaluate)
+
+    from voc.cli.panel import add_args as add_panel_args
+
+    pn = subparsers.add_parser("panel", help="bảng kiểm tra tính tổng quát: bộ phân loại so với mô hình cơ sở "
+                                             "trên mọi tập có nhãn (voc/cli/panel.py)")
+    add_panel_args(pn)
+    pn.set_defaults(func=cmd_panel)
 
     rt = subparsers.add_parser("retrain", parents=[common],
                                help="huấn luyện lại mô hình chủ đề từ các hiệu chỉnh của QA")

@@ -18,7 +18,7 @@ macro-F1 of the out-of-fold label sets; then each label with enough examples get
 threshold, by coordinate ascent on the same objective. Every fold split keeps near-copies
 together (the styles of one corpus message, texts equal but for accents: voc.text.groups).
 Trained on single-label rows for evaluation (`at_least_one`), a model predicts exactly one label
-(the best). Scoring is one sparse product.
+(the best), and its cross-validation scores that rule (`choose_c`). Scoring is one sparse product.
 """
 from __future__ import annotations
 
@@ -276,10 +276,11 @@ _fork_lock = threading.Lock()
 
 def _train_key(texts: Sequence[str], labels: Sequence[Sequence[str]], at_least_one: bool, augment: bool,
                c_grid: Sequence[float], seed: int, groups: np.ndarray) -> str:
+    argmax_only = at_least_one and all(len(row) == 1 for row in labels)   # (its CV changed: new key)
     payload = json.dumps([FEATURE_VERSION, list(texts), [list(row) for row in labels], [int(g) for g in groups],
                           at_least_one, augment,
                           [float(c) for c in c_grid], seed, list(C_GRID), list(THRESHOLD_GRID), CV_FOLDS,
-                          list(CHAR_NGRAMS)], ensure_ascii=False)
+                          list(CHAR_NGRAMS)] + (["CV of the best label"] if argmax_only else []), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -359,27 +360,21 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
     docs, copies = _analyse_with_copies(texts, augment)
     gold = _sets(y[:, :n_labels], label_names)
 
-    # (objective, C, threshold, cv accuracy, cv macro-F1, out-of-fold probabilities); the
-    # objective is the mean of exact-set accuracy and macro-F1
-    best: tuple = (-1.0, c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None)
+    # A model trained on single-label rows with `at_least_one` predicts its best label only
+    # (ThemeModel.decide): its cross-validation scores that rule, with no threshold to choose.
+    argmax_only = at_least_one and all(len(row) == 1 for row in labels)
+    c, threshold, accuracy, score, proba = c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None
     if len(texts) >= MIN_CV_EXAMPLES and len(np.unique(groups)) >= 2:
         folds = _folds(y, groups, seed)
         fold_proba = _fold_probabilities(docs, copies, y, folds, c_grid)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for c in c_grid:
-                oof = np.zeros(y.shape, dtype=np.float64)
-                for k, (_, test_idx) in enumerate(folds):
-                    oof[test_idx] = fold_proba[(c, k)]
-                proba = _gate(oof, gated)
-                for t in THRESHOLD_GRID:
-                    m = set_metrics(gold, decide(proba, label_names, t, at_least_one or gated))
-                    objective = (m.macro_f1 + m.accuracy) / 2
-                    if objective > best[0] + 1e-9:
-                        best = (objective, c, t, m.accuracy, m.macro_f1, proba)
-    _, c, threshold, accuracy, score, proba = best
+        oof_by_c = {c_value: np.zeros(y.shape, dtype=np.float64) for c_value in c_grid}
+        for (c_value, k), fold in fold_proba.items():
+            oof_by_c[c_value][folds[k][1]] = fold
+        oof_by_c = {c_value: _gate(oof, gated) for c_value, oof in oof_by_c.items()}
+        c, threshold, accuracy, score = choose_c(oof_by_c, gold, label_names, at_least_one or gated, argmax_only)
+        proba = oof_by_c[c]
     thresholds = None
-    if proba is not None and not (at_least_one and all(len(row) == 1 for row in labels)):
+    if proba is not None and not argmax_only:
         thresholds, accuracy, score = _label_thresholds(proba, gold, label_names, threshold, at_least_one or gated)
     all_docs, all_y = _training_set(range(len(texts)), docs, copies, y)
     vectorizer, weights, intercepts = _fit(all_docs, all_y, c)
@@ -394,6 +389,27 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
         gate_weights=np.ascontiguousarray(weights[:, -1]) if gated else None,
         gate_intercept=float(intercepts[-1]) if gated else 0.0,
     )
+
+
+def choose_c(oof_by_c: dict[float, np.ndarray], gold: list[list[str]], labels: list[str], at_least_one: bool,
+             argmax_only: bool) -> tuple[float, float, float, float]:
+    """The C (and global threshold) whose out-of-fold label sets maximise the mean of exact-set
+    accuracy and macro-F1, ties to the earlier (smaller) C. The sets are decided as the model will
+    decide them: the best label alone (`argmax_only`, a model of single-label rows) or every label at
+    or above the threshold (with `at_least_one`, the best one too). Returns C, threshold, accuracy
+    and macro-F1."""
+    best = (-1.0, next(iter(oof_by_c)), DEFAULT_THRESHOLD, 0.0, 0.0)
+    for c, proba in oof_by_c.items():
+        if argmax_only:
+            trials = [(DEFAULT_THRESHOLD, [[labels[int(row.argmax())]] for row in proba])]
+        else:
+            trials = [(t, decide(proba, labels, t, at_least_one)) for t in THRESHOLD_GRID]
+        for t, sets in trials:
+            m = set_metrics(gold, sets)
+            objective = (m.macro_f1 + m.accuracy) / 2
+            if objective > best[0] + 1e-9:
+                best = (objective, c, t, m.accuracy, m.macro_f1)
+    return best[1], best[2], best[3], best[4]
 
 
 _fold_state: tuple | None = None
