@@ -1,4 +1,4 @@
-"""Build the labelled hosting-complaint corpus: train.csv and three held-out files beside this file.
+"""Build the labelled hosting-complaint corpus: train.csv and the held-out files beside this file.
 
     python data/hosting_corpus/build.py
 
@@ -13,6 +13,10 @@ them: accented (45%), without diacritics (30%), chat abbreviations (15%), typos 
   reviews, developers' English; each in three styles);
 - more whole messages (messages_train2.py, 283: one-liners to short letters and longer letters, chat and English as
   typed, several themes, causes ruled out, hard negatives per theme; each in three styles);
+- whole messages written after heldout_messages4.csv (messages_train3.py, 305: long forum and
+  Facebook-style letters, Southern, Central and Northern wording, panel and server error strings,
+  English-mixed developer notes, chat without diacritics, hard negatives per theme; each in three
+  styles);
 - short problem expressions per theme (lexicon.py: slang, English, office words) in message
   frames, one or two themes a message, and hard negatives: how-to and pre-sales questions on theme
   topics and praise of what went well (2,000 rows).
@@ -60,6 +64,7 @@ import messages_heldout3  # noqa: E402
 import messages_heldout4  # noqa: E402
 import messages_train  # noqa: E402
 import messages_train2  # noqa: E402
+import messages_train3  # noqa: E402
 
 STYLES = (("accented", 0.45), ("no_diacritics", 0.30), ("chat", 0.15), ("typo_english", 0.10))
 
@@ -266,7 +271,8 @@ def write(path: Path, rows: list[tuple[str, ...]]) -> None:
 if __name__ == "__main__":
     write(HERE / "train.csv", (build("train", 2500, seed=12) + build_messages("train", 3, seed=13)
                                     + build_lexicon(2000, seed=14)
-                                    + build_messages("train", 3, seed=15, messages=messages_train2.MESSAGES, prefix="n")))
+                                    + build_messages("train", 3, seed=15, messages=messages_train2.MESSAGES, prefix="n")
+                                    + build_messages("train", 3, seed=16, messages=messages_train3.MESSAGES, prefix="o")))
     write(HERE / "heldout.csv", build("heldout", 600, seed=2012))
     write(HERE / "heldout_messages.csv", build_messages("heldout", 1, seed=2013))
     write(HERE / "heldout_messages2.csv", build_messages("heldout", 1, seed=2014, messages=messages_heldout2.MESSAGES))

@@ -69,8 +69,9 @@ def test_held_out_messages_are_not_train_messages(build):
     import messages_heldout2
     import messages_train
     import messages_train2
+    import messages_train3
 
-    train = {_key(text) for text, _ in messages_train.MESSAGES + messages_train2.MESSAGES}
+    train = {_key(text) for text, _ in messages_train.MESSAGES + messages_train2.MESSAGES + messages_train3.MESSAGES}
     train |= {_key(e) for expressions in lexicon.EXPRESSIONS.values() for e in expressions}
     train_rows = {_key(r[0]) for r in _rows("train.csv")}
     import messages_heldout3
