@@ -49,6 +49,9 @@ def test_committed_files_are_what_build_makes(build):
     import messages_heldout3
 
     assert _rows("heldout_messages3.csv") == [tuple(r) for r in messages_heldout3.MESSAGES]
+    import messages_heldout4
+
+    assert _rows("heldout_messages4.csv") == [tuple(r) for r in messages_heldout4.MESSAGES]
 
 
 def test_the_styles_of_one_train_message_share_a_source(build):
@@ -66,14 +69,16 @@ def test_held_out_messages_are_not_train_messages(build):
     import messages_heldout2
     import messages_train
     import messages_train2
+    import messages_train3
 
-    train = {_key(text) for text, _ in messages_train.MESSAGES + messages_train2.MESSAGES}
+    train = {_key(text) for text, _ in messages_train.MESSAGES + messages_train2.MESSAGES + messages_train3.MESSAGES}
     train |= {_key(e) for expressions in lexicon.EXPRESSIONS.values() for e in expressions}
     train_rows = {_key(r[0]) for r in _rows("train.csv")}
     import messages_heldout3
+    import messages_heldout4
 
     for held_messages, name in ((messages_heldout, "heldout_messages.csv"), (messages_heldout2, "heldout_messages2.csv"),
-                                (messages_heldout3, "heldout_messages3.csv")):
+                                (messages_heldout3, "heldout_messages3.csv"), (messages_heldout4, "heldout_messages4.csv")):
         held = [_key(row[0]) for row in held_messages.MESSAGES]
         assert held and not train.intersection(held)
         assert not train_rows.intersection(_key(r[0]) for r in _rows(name))
@@ -81,7 +86,8 @@ def test_held_out_messages_are_not_train_messages(build):
 
 def test_every_theme_and_style_and_non_complaints_in_both_parts():
     codes = {t.code for t in load_default_taxonomy()[1]}
-    for name in ("train.csv", "heldout_messages.csv", "heldout_messages2.csv", "heldout_messages3.csv"):
+    for name in ("train.csv", "heldout_messages.csv", "heldout_messages2.csv", "heldout_messages3.csv",
+                 "heldout_messages4.csv"):
         rows = _rows(name)
         assert {label for _, labels, *_ in rows for label in labels.split("|") if label} == codes
         assert any(not labels for _, labels, *_ in rows)

@@ -38,6 +38,27 @@ def test_words_that_only_look_like_shorthand_stay():
     # "hỏng" (broken) is a word, not "không"; "mk" and "kt" mean two things each
     assert prepare("ổ cứng hỏng, mk của kt") == "ổ cứng hỏng, mk của kt"
     assert prepare("hong hoc") == "hong hoc"
+    # "NS" is a domain's name servers here, not chat "nói"; "hổng" is also the hole of "lỗ hổng"
+    assert prepare("đổi NS sang Cloudflare") == "đổi ns sang cloudflare"
+    assert prepare("lỗ hổng bảo mật") == "lỗ hổng bảo mật"
+
+
+def test_more_chat_shorthand_is_expanded():
+    assert prepare("web chạy nhg chậm wá") == "website chạy nhưng chậm quá"
+    assert prepare("ko phải dns nma web vẫn trắng, sao zậy") == "không phải dns nhưng mà website vẫn trắng, sao vậy"
+    assert prepare("nvien kthuat ko rep") == "nhân viên kỹ thuật không trả lời"
+
+
+def test_typing_slips_that_are_no_words_are_corrected():
+    assert prepare("web hkông vào được, khnôg ai nghe") == "website không vào được, không ai nghe"
+    assert prepare("vps bị ai đó dùg để spam") == "vps bị ai đó dùng để spam"
+    assert prepare("ssl exipred r") == "ssl hết hạn rồi"
+
+
+def test_more_english_words_become_vietnamese():
+    assert prepare("bill sai, muốn cancel contract") == "hóa đơn sai, muốn hủy hợp đồng"
+    assert prepare("restore xong thì upgrade, support ko reply") == \
+        "khôi phục xong thì nâng cấp, hỗ trợ không trả lời"
 
 
 def test_nfc_lowercase_and_repeated_letters():

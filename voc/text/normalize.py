@@ -71,16 +71,25 @@ ABBREVIATIONS: dict[str, str] = {
     # more chat
     "adm": "admin", "tks": "cảm ơn", "thks": "cảm ơn", "thanks": "cảm ơn", "thank": "cảm ơn",
     "mih": "mình", "fai": "phải", "lm": "làm", "đuoc": "được", "đươc": "được",
-    "hnay": "hôm nay", "hqua": "hôm qua", "bh": "bao giờ", "ns": "nói", "ktv": "kỹ thuật viên",
+    "hnay": "hôm nay", "hqua": "hôm qua", "bh": "bao giờ", "ktv": "kỹ thuật viên",
     "kĩ": "kỹ", "khôg": "không", "hog": "không",
+    "nhg": "nhưng", "nma": "nhưng mà", "nhma": "nhưng mà", "zậy": "vậy", "dzậy": "vậy", "wá": "quá",
+    "nvien": "nhân viên", "kthuat": "kỹ thuật", "kthuật": "kỹ thuật",
+    # typing slips seen in customers' messages (letters swapped or dropped), each a non-word
+    "hkông": "không", "khnôg": "không", "kohng": "không", "dùg": "dùng", "exipred": "hết hạn",
+    "expried": "hết hạn",
     # English words customers mix in (whole words only; "lag", "server", "ticket" stay as they are)
     "refund": "hoàn tiền", "invoice": "hóa đơn", "password": "mật khẩu", "login": "đăng nhập",
     "domain": "tên miền", "backup": "sao lưu", "renew": "gia hạn", "expired": "hết hạn", "support": "hỗ trợ",
     "error": "lỗi", "slow": "chậm", "down": "sập", "die": "chết",
+    "bill": "hóa đơn", "contract": "hợp đồng", "cancel": "hủy", "restore": "khôi phục", "upgrade": "nâng cấp",
+    "reply": "trả lời",
 }
 # Reviewed: no entry turns a real word into another one. Words that look like shorthand but are
 # Vietnamese words of their own stay out ("hỏng" is "broken", never "không"; "mk" is both "mình"
-# and "mật khẩu", "kt" both "kỹ thuật" and "kiểm tra", "dk" both "đăng ký" and "điều kiện").
+# and "mật khẩu", "kt" both "kỹ thuật" and "kiểm tra", "dk" both "đăng ký" and "điều kiện"; "ns" is
+# "nói" in chat but a domain's name servers in "đổi NS sang Cloudflare"; "hổng" is Southern "không"
+# but also the hole of "lỗ hổng bảo mật").
 
 _WORD = re.compile(r"[\w-]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
