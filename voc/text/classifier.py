@@ -122,7 +122,7 @@ class ThemeModel:
         A model trained on single-label rows with `at_least_one` gives exactly one label a row."""
         at_least_one = self.at_least_one if at_least_one is None else at_least_one
         if at_least_one and self.single_label:
-            return [[self.labels[int(row.argmax())]] if len(row) else [] for row in proba]
+            return best_label(proba, self.labels)
         return decide(proba, self.labels, self.label_thresholds(), at_least_one)
 
     def predict_sets(self, docs: Sequence[Analysed], at_least_one: bool | None = None) -> list[list[str]]:
@@ -192,6 +192,11 @@ def decide(proba: np.ndarray, labels: Sequence[str], threshold, at_least_one: bo
             above = [top] + [j for j in above if j != top]
         out.append([labels[j] for j in above])
     return out
+
+
+def best_label(proba: np.ndarray, labels: Sequence[str]) -> list[list[str]]:
+    """The top label alone, a row: how a model of single-label rows decides."""
+    return [[labels[int(row.argmax())]] if len(row) else [] for row in proba]
 
 
 def _surface(feature: str, doc: Analysed) -> str | None:
@@ -360,9 +365,8 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
     docs, copies = _analyse_with_copies(texts, augment)
     gold = _sets(y[:, :n_labels], label_names)
 
-    # A model trained on single-label rows with `at_least_one` predicts its best label only
-    # (ThemeModel.decide): its cross-validation scores that rule, with no threshold to choose.
-    argmax_only = at_least_one and all(len(row) == 1 for row in labels)
+    single_label = all(len(row) == 1 for row in labels)
+    argmax_only = at_least_one and single_label       # the model decides by best_label: CV scores that rule
     c, threshold, accuracy, score, proba = c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None
     if len(texts) >= MIN_CV_EXAMPLES and len(np.unique(groups)) >= 2:
         folds = _folds(y, groups, seed)
@@ -385,7 +389,7 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
         params={"C": float(c), "threshold": float(threshold), "augment": augment, "gate": gated,
                 "features": "folded words + syllable 1-2 grams + words 1-2 grams + folded char_wb 2-5 grams",
                 "feature_version": FEATURE_VERSION},
-        single_label=all(len(row) == 1 for row in labels), thresholds=thresholds,
+        single_label=single_label, thresholds=thresholds,
         gate_weights=np.ascontiguousarray(weights[:, -1]) if gated else None,
         gate_intercept=float(intercepts[-1]) if gated else 0.0,
     )
@@ -393,15 +397,11 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
 
 def choose_c(oof_by_c: dict[float, np.ndarray], gold: list[list[str]], labels: list[str], at_least_one: bool,
              argmax_only: bool) -> tuple[float, float, float, float]:
-    """The C (and global threshold) whose out-of-fold label sets maximise the mean of exact-set
-    accuracy and macro-F1, ties to the earlier (smaller) C. The sets are decided as the model will
-    decide them: the best label alone (`argmax_only`, a model of single-label rows) or every label at
-    or above the threshold (with `at_least_one`, the best one too). Returns C, threshold, accuracy
-    and macro-F1."""
+    """C, threshold, accuracy, macro-F1 of the out-of-fold sets best by (accuracy + macro-F1) / 2, as the model decides."""
     best = (-1.0, next(iter(oof_by_c)), DEFAULT_THRESHOLD, 0.0, 0.0)
     for c, proba in oof_by_c.items():
         if argmax_only:
-            trials = [(DEFAULT_THRESHOLD, [[labels[int(row.argmax())]] for row in proba])]
+            trials = [(DEFAULT_THRESHOLD, best_label(proba, labels))]
         else:
             trials = [(t, decide(proba, labels, t, at_least_one)) for t in THRESHOLD_GRID]
         for t, sets in trials:
