@@ -52,6 +52,9 @@ def test_committed_files_are_what_build_makes(build):
     import messages_heldout4
 
     assert _rows("heldout_messages4.csv") == [tuple(r) for r in messages_heldout4.MESSAGES]
+    import messages_heldout5
+
+    assert _rows("heldout_messages5.csv") == [tuple(r) for r in messages_heldout5.MESSAGES]
 
 
 def test_the_styles_of_one_train_message_share_a_source(build):
@@ -76,9 +79,11 @@ def test_held_out_messages_are_not_train_messages(build):
     train_rows = {_key(r[0]) for r in _rows("train.csv")}
     import messages_heldout3
     import messages_heldout4
+    import messages_heldout5
 
     for held_messages, name in ((messages_heldout, "heldout_messages.csv"), (messages_heldout2, "heldout_messages2.csv"),
-                                (messages_heldout3, "heldout_messages3.csv"), (messages_heldout4, "heldout_messages4.csv")):
+                                (messages_heldout3, "heldout_messages3.csv"), (messages_heldout4, "heldout_messages4.csv"),
+                                (messages_heldout5, "heldout_messages5.csv")):
         held = [_key(row[0]) for row in held_messages.MESSAGES]
         assert held and not train.intersection(held)
         assert not train_rows.intersection(_key(r[0]) for r in _rows(name))
@@ -87,11 +92,25 @@ def test_held_out_messages_are_not_train_messages(build):
 def test_every_theme_and_style_and_non_complaints_in_both_parts():
     codes = {t.code for t in load_default_taxonomy()[1]}
     for name in ("train.csv", "heldout_messages.csv", "heldout_messages2.csv", "heldout_messages3.csv",
-                 "heldout_messages4.csv"):
+                 "heldout_messages4.csv", "heldout_messages5.csv"):
         rows = _rows(name)
         assert {label for _, labels, *_ in rows for label in labels.split("|") if label} == codes
         assert any(not labels for _, labels, *_ in rows)
         assert {r[2] for r in rows} >= {"accented", "no_diacritics", "chat", "typo_english"}
+
+
+def test_the_fifth_held_out_set_is_long_letters_with_every_theme_four_times():
+    """heldout_messages5.csv measures the engine on long letters: 80-300 words each, 1-3 themes a
+    complaint, every theme at least four times, and non-complaints among them."""
+    rows = _rows("heldout_messages5.csv")
+    assert all(80 <= len(text.split()) <= 300 for text, *_ in rows)
+    assert all(len(labels.split("|")) <= 3 for _, labels, *_ in rows)
+    counts: dict[str, int] = {}
+    for _, labels, *_ in rows:
+        for label in filter(None, labels.split("|")):
+            counts[label] = counts.get(label, 0) + 1
+    assert set(counts) == {t.code for t in load_default_taxonomy()[1]} and min(counts.values()) >= 4
+    assert sum(1 for _, labels, *_ in rows if not labels) >= 10
 
 
 def test_non_complaints_carry_the_words_of_themes(build):
