@@ -40,8 +40,8 @@ def insert_rows(cur, table: str, columns: Sequence[str], rows: Sequence[Sequence
                 timestamps: Sequence[str] = ()) -> None:
     """Insert `rows` (values in `columns` order) inside the caller's transaction. DuckDB reads them as one
     registered frame (`timestamps`: its columns read as timestamps), one statement however many rows. On
-    PostgreSQL a registered frame is a temporary table: DDL on every write, and its DROP makes psycopg
-    discard every prepared statement of the connection; there the rows go as multi-row INSERTs."""
+    PostgreSQL a registered frame is a temporary table: catalog writes on every call, and its DROP may make
+    psycopg discard every prepared statement of the connection; there the rows go as multi-row INSERTs."""
     if not rows:
         return
     if not is_duckdb(cur):

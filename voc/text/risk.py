@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 from typing import Sequence
 
-
 from voc.store.pending import insert_rows
 from voc.text.escalation import Escalation, EscalationCategory, assess as assess_escalation
 from voc.text.normalize import Analysed, as_typed
