@@ -11,7 +11,7 @@ from tests.conftest import MONDAY_0910, make_draft
 from voc.desk import cases
 from voc.clock import local_date
 from voc.model import Service
-from voc.text.similar import MIN_SIMILARITY, similar_cases, tokens
+from voc.text.similar import MIN_SIMILARITY, pool_tokens, similar_cases, tokens
 
 BOTH_BACKENDS = True     # the `db` tests run on DuckDB and on PostgreSQL (tests/conftest.py)
 
@@ -92,6 +92,19 @@ def test_what_a_person_calls_similar(db, staff, earlier, later, similar):
     case = log(db, staff, later, "Giải quyết giúp", days_before=0)
     with db.cursor() as cur:
         assert bool(similar_cases(cur, case)) is similar
+
+
+def test_on_postgresql_each_pooled_text_is_folded_once(pg_db, staff):
+    """PostgreSQL's pool is scored in Python: the next intake's look-up reuses the pooled cases' words
+    instead of folding every one of them again."""
+    query = log(pg_db, staff, "Website bị sập, mạng chậm", "Khôi phục website", days_before=0)
+    log(pg_db, staff, "Website bị sập từ sáng", "Khôi phục website ngay", days_before=2)
+    log(pg_db, staff, "Hóa đơn sai số tiền", "Xuất lại hóa đơn", days_before=4)
+    with pg_db.cursor() as cur:
+        first = similar_cases(cur, query)
+        folded = pool_tokens.cache_info().misses
+        assert similar_cases(cur, query) == first and [s.excerpt for s in first] == ["Website bị sập từ sáng"]
+    assert pool_tokens.cache_info().misses == folded
 
 
 def test_nothing_similar_gives_empty_list(db, staff):

@@ -40,6 +40,20 @@ def test_a_received_case_is_tagged_in_its_intake_transaction(db, staff):
     assert json.loads(evidence)
 
 
+def test_an_intake_on_postgresql_writes_its_tags_without_a_temporary_table(pg_db, staff):
+    """Tags and risk go in as plain INSERTs: register() on PostgreSQL is a temporary table, catalog rows
+    written and deleted by every intake (and its DROP makes psycopg drop the connection's prepared
+    statements when it first sees it)."""
+    setup.ensure_defaults(pg_db)
+    with pg_db.transaction() as cur:
+        case = cases.receive_in(cur, staff, make_draft())
+        catalog_rows = cur.execute("SELECT n_tup_ins + n_tup_del FROM pg_stat_xact_sys_tables "
+                                   "WHERE relname = 'pg_class'").fetchone()[0]
+        tags = case_tags(cur, case.id)
+    assert "downtime" in {t.code for t in tags}
+    assert catalog_rows == 0
+
+
 def test_retagging_replaces_rows(db):
     setup.ensure_defaults(db)
     [case_id] = seed_untagged_cases(db, ["Web bị sập, gọi tổng đài không ai nghe máy"])

@@ -11,8 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Sequence
 
-import pandas as pd
-
+from voc.store.pending import insert_rows
 from voc.text.escalation import Escalation, EscalationCategory, assess as assess_escalation
 from voc.text.normalize import Analysed, as_typed
 from voc.text.sentiment import Sentiment, default_sentiment_model
@@ -70,14 +69,7 @@ def write_rows(cur, case_ids: Sequence[int], new_rows: list[tuple]) -> None:
     else:
         cur.execute("DELETE FROM case_risk WHERE case_id BETWEEN ? AND ? AND list_contains(?, case_id)",
                     [min(case_ids), max(case_ids), list(case_ids)])
-    if new_rows:
-        frame = pd.DataFrame(new_rows, columns=_COLUMNS)
-        frame["scored_at"] = pd.to_datetime(frame["scored_at"])
-        cur.register("voc_new_case_risk", frame)
-        try:
-            cur.execute(f"INSERT INTO case_risk ({', '.join(_COLUMNS)}) SELECT {', '.join(_COLUMNS)} FROM voc_new_case_risk")
-        finally:
-            cur.unregister("voc_new_case_risk")
+    insert_rows(cur, "case_risk", _COLUMNS, new_rows, timestamps=["scored_at"])
 
 
 def case_risk(cur, case_id: int) -> CaseRisk | None:

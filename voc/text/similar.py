@@ -11,13 +11,16 @@ those received in the `RECENT_DAYS` (7) before the case come first, then the res
 
 The candidate set is bounded in SQL before any scoring: the same service, received before the
 case (within `within_days` when given) and at most `POOL_SIZE` of the most recent such cases,
-so the query stays fast on a desk with a million cases. Scoring runs inside DuckDB as well.
+so the query stays fast on a desk with a million cases. Scoring runs inside DuckDB as well; on
+PostgreSQL it runs here, over each pooled case's words kept per process (`pool_tokens`): a case's text
+is folded once, not at every intake whose pool it falls in.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from voc.clock import from_db, to_db
 from voc.model import Case, Service, Status
@@ -25,6 +28,7 @@ from voc.plaintext import fold
 from voc.store.dialect import is_duckdb
 
 POOL_SIZE = 5_000
+POOL_TOKENS_KEPT = 2 * POOL_SIZE     # texts whose words a process keeps (PostgreSQL's scoring)
 MIN_SIMILARITY = 0.30
 RECENT_DAYS = 7
 MIN_TOKEN_CHARS = 2
@@ -63,6 +67,13 @@ def tokens(text: str | None) -> list[str]:
         if len(token) >= MIN_TOKEN_CHARS and token not in STOPWORDS:
             seen.setdefault(token, None)
     return list(seen)
+
+
+@lru_cache(maxsize=POOL_TOKENS_KEPT)
+def pool_tokens(text: str) -> frozenset[str]:
+    """`tokens` of a pooled case's text, as a set: computed once per text and process (a pure function of
+    the text, so an edited case is a new key)."""
+    return frozenset(tokens(text))
 
 
 _POOL_SQL = """
@@ -120,7 +131,7 @@ def _scored_here(cur, params: dict, query: list[str], limit: int, excerpt_chars:
     found = []
     for code, received_at, status, content, request in cur.execute(
             _POOL_SQL, {k: params[k] for k in ("service", "before", "since", "exclude", "pool")}).fetchall():
-        toks = set(tokens(f"{content} {request or ''}"))
+        toks = pool_tokens(f"{content} {request or ''}")
         shared = len(toks & wanted)
         score = shared / (len(toks) + len(wanted) - shared) if shared else 0.0
         if shared and score >= min_score:

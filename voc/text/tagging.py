@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
-import pandas as pd
 
 from voc.accounts.access import SYSTEM
 from voc.text.classifier import (GATE_THRESHOLD, ThemeModel, current_labels, load_active_model, save_model,
@@ -28,6 +27,7 @@ from voc.text import risk
 from voc.text.normalize import RULED_OUT_LINKS, Analysed, analyse, as_typed, fold_phrase
 from voc.numbers import vn_number
 from voc.store.dialect import database_key, one_at_a_time
+from voc.store.pending import insert_rows
 from voc.text.taxonomy import GlossaryTerm, glossary_revision, list_glossary, list_themes
 
 RULE_SCORE = 0.9            # confidence of a glossary match on its own
@@ -314,14 +314,7 @@ def write_rows(cur, case_ids: Sequence[int], rows: list[tuple]) -> None:
     else:
         cur.execute("DELETE FROM case_themes WHERE case_id BETWEEN ? AND ? AND list_contains(?, case_id)",
                     [min(case_ids), max(case_ids), list(case_ids)])
-    if rows:
-        frame = pd.DataFrame(rows, columns=_COLUMNS)
-        cur.register("voc_new_case_themes", frame)
-        try:
-            cur.execute(f"INSERT INTO case_themes ({', '.join(_COLUMNS)}) "
-                        f"SELECT {', '.join(_COLUMNS)} FROM voc_new_case_themes")
-        finally:
-            cur.unregister("voc_new_case_themes")
+    insert_rows(cur, "case_themes", _COLUMNS, rows)
 
 
 def tag_case(cur, case_id: int, text: str | None = None, tagger: Tagger | None = None) -> list[ThemeTag]:
