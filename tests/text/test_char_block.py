@@ -51,7 +51,8 @@ def test_misspelt_words_keep_the_char_block():
     assert model.vectorizer.chars is not None
 
 
-def test_multi_label_data_keep_the_char_block_without_trying_the_other():
+def test_multi_label_data_keep_the_char_block():
+    # The rows that drop the block above, one of them with both labels: the choice is not made.
     texts, labels = _rows({"pos": ["tốt", "hay", "mừng", "vui", "sướng"],
                            "neg": ["tột", "hãy", "mưng", "vụi", "sương"]}, 80, 0)
     labels[0] = ["neg", "pos"]
