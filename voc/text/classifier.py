@@ -17,8 +17,8 @@ cross-validation on the training data only, maximising the mean of exact-set acc
 macro-F1 of the out-of-fold label sets; then each label with enough examples gets its own
 threshold, by coordinate ascent on the same objective. Every fold split keeps near-copies
 together (the styles of one corpus message, texts equal but for accents: voc.text.groups).
-Trained on single-label rows for evaluation (`at_least_one`), a model predicts exactly one label
-(the best), and its cross-validation scores that rule (`choose_c`). Scoring is one sparse product.
+Trained on single-label rows (`at_least_one`), a model predicts its best label only; its CV scores
+that rule (`choose_c`) and picks, with C, the char block or none (it helps topics, hurts sentiment).
 """
 from __future__ import annotations
 
@@ -63,8 +63,8 @@ STOP_SYLLABLES = frozenset(
     "duoc a ah nhe nha nhi a vay the gi ai nao sao".split())
 
 
-def _make_vectorizer() -> ThemeVectorizer:
-    return ThemeVectorizer()
+def _make_vectorizer(chars: bool = True) -> ThemeVectorizer:
+    return ThemeVectorizer(CHAR_NGRAMS if chars else None)
 
 
 @dataclass
@@ -231,8 +231,8 @@ def _analyse_with_copies(texts: Sequence[str], augment: bool) -> tuple[list[Anal
     return docs, copies
 
 
-def _fit(docs: list[Analysed], y: np.ndarray, c: float) -> tuple[ThemeVectorizer, np.ndarray, np.ndarray]:
-    vectorizer = _make_vectorizer()
+def _fit(docs: list[Analysed], y: np.ndarray, c: float, chars: bool = True) -> tuple[ThemeVectorizer, np.ndarray, np.ndarray]:
+    vectorizer = _make_vectorizer(chars)
     x = vectorizer.fit_transform(docs)
     weights = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
     intercepts = np.zeros(y.shape[1], dtype=np.float32)
@@ -285,7 +285,7 @@ def _train_key(texts: Sequence[str], labels: Sequence[Sequence[str]], at_least_o
     payload = json.dumps([FEATURE_VERSION, list(texts), [list(row) for row in labels], [int(g) for g in groups],
                           at_least_one, augment,
                           [float(c) for c in c_grid], seed, list(C_GRID), list(THRESHOLD_GRID), CV_FOLDS,
-                          list(CHAR_NGRAMS)] + (["CV of the best label"] if argmax_only else []), ensure_ascii=False)
+                          list(CHAR_NGRAMS)] + (["CV of the best label", "char block by CV"] if argmax_only else []), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -367,27 +367,27 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
 
     single_label = all(len(row) == 1 for row in labels)
     argmax_only = at_least_one and single_label       # the model decides by best_label: CV scores that rule
-    c, threshold, accuracy, score, proba = c_grid[len(c_grid) // 2], DEFAULT_THRESHOLD, None, None, None
+    c, chars, threshold, accuracy, score, proba = c_grid[len(c_grid) // 2], True, DEFAULT_THRESHOLD, None, None, None
     if len(texts) >= MIN_CV_EXAMPLES and len(np.unique(groups)) >= 2:
         folds = _folds(y, groups, seed)
-        fold_proba = _fold_probabilities(docs, copies, y, folds, c_grid)
-        oof_by_c = {c_value: np.zeros(y.shape, dtype=np.float64) for c_value in c_grid}
-        for (c_value, k), fold in fold_proba.items():
-            oof_by_c[c_value][folds[k][1]] = fold
-        oof_by_c = {c_value: _gate(oof, gated) for c_value, oof in oof_by_c.items()}
-        c, threshold, accuracy, score = choose_c(oof_by_c, gold, label_names, at_least_one or gated, argmax_only)
-        proba = oof_by_c[c]
+        settings = [(c_value, True) for c_value in c_grid] + [(c_value, False) for c_value in c_grid if argmax_only]
+        oof_by_c = {s: np.zeros(y.shape, dtype=np.float64) for s in settings}    # (C, with the char block)
+        for (setting, k), fold in _fold_probabilities(docs, copies, y, folds, settings).items():
+            oof_by_c[setting][folds[k][1]] = fold
+        oof_by_c = {s: _gate(oof, gated) for s, oof in oof_by_c.items()}
+        (c, chars), threshold, accuracy, score = choose_c(oof_by_c, gold, label_names, at_least_one or gated, argmax_only)
+        proba = oof_by_c[(c, chars)]
     thresholds = None
     if proba is not None and not argmax_only:
         thresholds, accuracy, score = _label_thresholds(proba, gold, label_names, threshold, at_least_one or gated)
     all_docs, all_y = _training_set(range(len(texts)), docs, copies, y)
-    vectorizer, weights, intercepts = _fit(all_docs, all_y, c)
+    vectorizer, weights, intercepts = _fit(all_docs, all_y, c, chars)
     return ThemeModel(
         labels=label_names, vectorizer=vectorizer, weights=weights[:, :n_labels], intercepts=intercepts[:n_labels],
         threshold=float(threshold), at_least_one=at_least_one,
         cv_score=score, cv_accuracy=accuracy, n_examples=len(texts),
-        params={"C": float(c), "threshold": float(threshold), "augment": augment, "gate": gated,
-                "features": "folded words + syllable 1-2 grams + words 1-2 grams + folded char_wb 2-5 grams",
+        params={"C": float(c), "threshold": float(threshold), "augment": augment, "gate": gated, "char_block": chars,
+                "features": "folded words + syllable 1-2 grams + words 1-2 grams" + (" + folded char_wb 2-5 grams" if chars else ""),
                 "feature_version": FEATURE_VERSION},
         single_label=single_label, thresholds=thresholds,
         gate_weights=np.ascontiguousarray(weights[:, -1]) if gated else None,
@@ -395,9 +395,9 @@ def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.nda
     )
 
 
-def choose_c(oof_by_c: dict[float, np.ndarray], gold: list[list[str]], labels: list[str], at_least_one: bool,
-             argmax_only: bool) -> tuple[float, float, float, float]:
-    """C, threshold, accuracy, macro-F1 of the out-of-fold sets best by (accuracy + macro-F1) / 2, as the model decides."""
+def choose_c(oof_by_c: dict, gold: list[list[str]], labels: list[str], at_least_one: bool, argmax_only: bool) -> tuple:
+    """The key of `oof_by_c` (C, or a setting with it), threshold, accuracy, macro-F1 of the out-of-fold
+    sets best by (accuracy + macro-F1) / 2, as the model decides; a tie goes to the key listed first."""
     best = (-1.0, next(iter(oof_by_c)), DEFAULT_THRESHOLD, 0.0, 0.0)
     for c, proba in oof_by_c.items():
         if argmax_only:
@@ -415,16 +415,16 @@ def choose_c(oof_by_c: dict[float, np.ndarray], gold: list[list[str]], labels: l
 _fold_state: tuple | None = None
 
 
-def _fold_job(job: tuple[float, int]) -> np.ndarray:
-    """One (C, fold) of the cross-validation: the held-out fold's probabilities."""
+def _fold_job(job: tuple[tuple[float, bool], int]) -> np.ndarray:
+    """One ((C, with the char block), fold) of the cross-validation: the held-out fold's probabilities."""
     assert _fold_state is not None
     docs, copies, y, folds = _fold_state
-    c, k = job
+    (c, chars), k = job
     train_idx, test_idx = folds[k]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fold_docs, fold_y = _training_set(train_idx, docs, copies, y)
-        vec, w, b = _fit(fold_docs, fold_y, c)
+        vec, w, b = _fit(fold_docs, fold_y, c, chars)
     z = np.asarray(vec.transform([docs[i] for i in test_idx]) @ w) + b
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -437,11 +437,11 @@ def fit_workers() -> int:
         return 1
 
 
-def _fold_probabilities(docs, copies, y, folds, c_grid) -> dict[tuple[float, int], np.ndarray]:
-    """Out-of-fold probabilities of every (C, fold), on `fit_workers()` forked processes (they
+def _fold_probabilities(docs, copies, y, folds, settings) -> dict[tuple[tuple[float, bool], int], np.ndarray]:
+    """Out-of-fold probabilities of every (setting, fold), on `fit_workers()` forked processes (they
     inherit the analysed texts) or in this one."""
     global _fold_state
-    jobs = [(c, k) for c in c_grid for k in range(len(folds))]
+    jobs = [(s, k) for s in settings for k in range(len(folds))]
     workers = min(fit_workers(), len(jobs))
     with _fork_lock:
         _fold_state = (docs, copies, y, folds)

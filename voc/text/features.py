@@ -134,25 +134,30 @@ class CharNgramTfidf:
 
 class ThemeVectorizer:
     """Word/syllable TF-IDF block + character n-gram TF-IDF block (char_wb on the folded text),
-    concatenated and L2-normalised so that both blocks weigh the same."""
+    concatenated and L2-normalised so that both blocks weigh the same. `char_ngrams=None`: the word
+    block alone (the classifier's cross-validation may choose it for single-label data)."""
 
-    def __init__(self, char_ngrams: tuple[int, int] = CHAR_NGRAMS):
+    def __init__(self, char_ngrams: tuple[int, int] | None = CHAR_NGRAMS):
         self.words = TfidfVectorizer(analyzer=features, sublinear_tf=True, dtype=np.float32)
-        self.chars = CharNgramTfidf(char_ngrams)
+        self.chars = CharNgramTfidf(char_ngrams) if char_ngrams else None
         self.n_word_features = 0
 
     def fit_transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
         xw = self.words.fit_transform(docs)
         self.n_word_features = xw.shape[1]
-        return self._join(xw, self.chars.fit_transform(docs))
+        return self._join(xw, self.chars.fit_transform(docs) if self.chars else None)
 
     def transform(self, docs: Sequence[Analysed]) -> sparse.csr_matrix:
-        return self._join(self.words.transform(docs), self.chars.transform(docs))
+        return self._join(self.words.transform(docs), self.chars.transform(docs) if self.chars else None)
 
     @staticmethod
-    def _join(xw: sparse.csr_matrix, xc: sparse.csr_matrix) -> sparse.csr_matrix:
+    def _join(xw: sparse.csr_matrix, xc: sparse.csr_matrix | None) -> sparse.csr_matrix:
+        if xc is None:
+            return sparse.csr_matrix(xw, dtype=np.float32)      # (already L2-normalised by TF-IDF)
         return l2_normalize(sparse.hstack([xw, xc], format="csr", dtype=np.float32))
 
     def get_feature_names_out(self) -> np.ndarray:
+        if self.chars is None:
+            return self.words.get_feature_names_out()
         return np.concatenate([self.words.get_feature_names_out(),
                                np.array(["c:" + n for n in self.chars.get_feature_names_out()], dtype=object)])
