@@ -27,7 +27,9 @@ heldout_messages2.csv (103 whole messages written last, after every change to th
 the engine, messages_heldout2.py), heldout_messages3.csv (146 messages, each hand-written in its
 final style, written and committed before the work it measures; messages_heldout3.py),
 heldout_messages4.csv (159 messages written the same way before the work on messages_train3.py, 15
-of them long forum-style letters; messages_heldout4.py).
+of them long forum-style letters; messages_heldout4.py). messages_dev_long.csv (50 long letters,
+messages_dev_long.py) is the development set of the passage rule (voc/text/passages.py): never
+trained on, not a held-out figure.
 Deterministic (seeded).
 
 History: the templated held-out part was written first, with the first train part (hand-written
@@ -62,6 +64,7 @@ from phrases import (CORES, NEGATED, NON_COMPLAINTS, PAIRS, PRODUCTS, QUESTIONS,
 from voc.plaintext import strip_diacritics  # noqa: E402
 
 import lexicon  # noqa: E402
+import messages_dev_long  # noqa: E402
 import messages_heldout  # noqa: E402
 import messages_heldout2  # noqa: E402
 import messages_heldout3  # noqa: E402
@@ -282,3 +285,4 @@ if __name__ == "__main__":
     write(HERE / "heldout_messages2.csv", build_messages("heldout", 1, seed=2014, messages=messages_heldout2.MESSAGES))
     write(HERE / "heldout_messages3.csv", messages_heldout3.MESSAGES)     # each already in its style
     write(HERE / "heldout_messages4.csv", messages_heldout4.MESSAGES)     # each already in its style
+    write(HERE / "messages_dev_long.csv", messages_dev_long.MESSAGES)     # dev letters, never trained on
