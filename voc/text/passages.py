@@ -1,0 +1,216 @@
+"""Passages of long letters: the customer's own sentences, apart from quoted replies and formulas.
+
+A long letter (a forum post, an e-mail with a story) names its problem in one or two sentences;
+the rest is narrative, a support reply quoted, a greeting and a signature. Read as one bag of
+words, the narrative outweighs the problem and a theme named in passing ("tên miền mua chỗ khác")
+or inside a quoted reply ("họ bảo 'do tên miền của anh'") is read as the complaint. The tagger
+(voc.text.tagging) therefore also scores each of the customer's own passages of a long text and
+keeps a theme only where a passage supports it (`PassageScores`).
+
+Splitting works on the analysed text (`Analysed.marks`: the punctuation underthesea kept), so a
+letter is segmented once:
+- sentences end at ". ! ? … ;";
+- a quotation opened right after a reply verb of someone else ("trả lời", "bảo", "nói", "reply"...
+  within the four words before it) is QUOTED, and so is everything after "... đã viết:",
+  "wrote:", "original message" or a ">" that opens a sentence (an e-mail's quoted thread);
+- a greeting that opens the letter ("Chào anh chị," "Kính gửi BKNS.") and the sign-off ("Cảm ơn",
+  "Trân trọng" and the signature after it) are FORMULA;
+- the other sentences are the customer's own (OWN), quoted words inside them left out.
+A text with fewer than MIN_PASSAGES own sentences is short: it is tagged exactly as before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from voc.text.normalize import Analysed
+
+MIN_PASSAGES = 3
+SENTENCE_ENDS = frozenset(".!?…;")
+DOMAIN_SUFFIXES = frozenset({"vn", "com", "net", "org", "info", "biz", "io", "edu", "gov", "asia"})
+OPENING_QUOTES = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
+REPLY_WINDOW = 4          # words between a reply verb and the quotation it introduces
+# Reply verbs as typed (underthesea words); typed without marks only those that fold to no other
+# common word ("bao" is both "bảo", said, and "báo", the browser's message; "nhan" both "nhắn" and
+# "nhận", a notice received).
+REPLY_VERBS = frozenset({"trả_lời", "nói", "bảo", "nhắn", "phản_hồi", "giải_thích", "kết_luận", "khuyên", "hứa",
+                         "hẹn", "đáp", "reply", "replied", "said", "says", "answered", "wrote"})
+REPLY_VERBS_FOLDED = frozenset({"tra_loi", "noi", "phan_hoi", "giai_thich", "ket_luan", "khuyen", "hua", "hen"})
+# Words (folded) after which the rest of the text is a quoted thread when a ":" follows them.
+THREAD_CUES = frozenset({"da_viet", "viet", "wrote"})
+THREAD_PAIRS = frozenset({("original", "message"), ("forwarded", "message")})
+GREETINGS = frozenset({"chao", "kinh_gui", "kinh", "gui", "xin_chao", "thua", "dear", "hi", "hello", "alo"})
+GREETING_WORDS = 8        # a greeting is the letter's first clause, at most this long
+SIGN_OFFS = frozenset({"cam_on", "cam", "tran_trong", "regards", "thanks", "thank", "best", "than_ai", "chuc",
+                       "xin_cam_on", "em_cam_on"})
+SIGNATURE_CUES = frozenset({"tran_trong", "regards", "than_ai"})
+
+
+class PassageKind(Enum):
+    OWN = "own"              # the customer's own sentence
+    QUOTED = "quoted"        # someone else's words: a support reply, an e-mail thread
+    FORMULA = "formula"      # greeting, thanks, sign-off, signature
+
+
+@dataclass(frozen=True)
+class Passage:
+    kind: PassageKind
+    words: tuple[int, ...]   # indices into the text's words, in order
+
+
+def _ends(doc: Analysed) -> set[int]:
+    """Indices of the words that open a sentence (a "." before a domain's suffix, "bkns.vn", ends none)."""
+    folded, n = doc.folded, len(doc.words)
+    return {i for i, mark in doc.marks if any(c in SENTENCE_ENDS for c in mark)
+            and not (mark == "." and i < n and folded[i] in DOMAIN_SUFFIXES)}
+
+
+def _sentences(doc: Analysed) -> list[tuple[int, int]]:
+    """[start, end) word ranges of the sentences."""
+    cuts = sorted(_ends(doc) | {0, len(doc.words)})
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _is_reply_verb(word: str, folded: str) -> bool:
+    return word in REPLY_VERBS if word != folded else folded in REPLY_VERBS_FOLDED
+
+
+def _quoted_words(doc: Analysed) -> set[int]:
+    """Indices of the words quoted from someone else."""
+    quoted: set[int] = set()
+    words, folded, marks = doc.words, doc.folded, doc.marks
+    opened: tuple[int, str] | None = None
+    for k, (i, mark) in enumerate(marks):
+        # an e-mail thread: "... đã viết:", "wrote:", "original message", a ">" opening a sentence
+        if ":" in mark and i and folded[i - 1] in THREAD_CUES or mark == ">" and (
+                k == 0 or any(c in SENTENCE_ENDS or c == ">" for c in marks[k - 1][1])) and i < len(words) or (
+                i >= 2 and (folded[i - 2], folded[i - 1]) in THREAD_PAIRS):
+            quoted.update(range(i, len(words)))
+            return quoted
+        for c in mark:
+            if opened is None:
+                if c in OPENING_QUOTES:
+                    opened = (i, c)
+            elif c == OPENING_QUOTES[opened[1]]:
+                start = opened[0]
+                opened = None
+                if any(_is_reply_verb(words[j], folded[j]) for j in range(max(0, start - REPLY_WINDOW), start)):
+                    quoted.update(range(start, i))
+    return quoted
+
+
+def split(doc: Analysed) -> list[Passage]:
+    """The text's sentences, each OWN, QUOTED or FORMULA, quoted words taken out of own sentences."""
+    quoted = _quoted_words(doc)
+    folded = doc.folded
+    out: list[Passage] = []
+    signed = False
+    for n, (start, end) in enumerate(_sentences(doc)):
+        own = tuple(i for i in range(start, end) if i not in quoted)
+        if quoted.issuperset(range(start, end)):
+            out.append(Passage(PassageKind.QUOTED, tuple(range(start, end))))
+            continue
+        if n == 0 and (folded[start] in GREETINGS or "_".join(folded[start:start + 2]) in GREETINGS):
+            clause = next((i for i, mark in doc.marks if start < i < end and mark == ","), end)
+            if clause - start <= GREETING_WORDS:
+                out.append(Passage(PassageKind.FORMULA, tuple(range(start, clause))))
+                own = tuple(i for i in own if i >= clause)
+                if not own:
+                    continue
+        if signed or folded[own[0]] in SIGN_OFFS:
+            signed = signed or folded[own[0]] in SIGNATURE_CUES
+            out.append(Passage(PassageKind.FORMULA, own))
+            continue
+        out.append(Passage(PassageKind.OWN, own))
+    return out
+
+
+def own_passages(doc: Analysed) -> list[Analysed]:
+    """The customer's own passages of a long text as analysed texts; [] for a short text (fewer than
+    MIN_PASSAGES of them), which is tagged as a whole only."""
+    if len(_ends(doc)) + 1 < MIN_PASSAGES:
+        return []                            # cheap test first: most texts have one or two sentences
+    own = [p for p in split(doc) if p.kind is PassageKind.OWN]
+    return [sub_doc(doc, p.words) for p in own] if len(own) >= MIN_PASSAGES else []
+
+
+def sub_doc(doc: Analysed, indices: tuple[int, ...]) -> Analysed:
+    """The words at `indices` as an analysed text of their own (negation scopes kept)."""
+    position = {i: k for k, i in enumerate(indices)}
+    words = tuple(doc.words[i] for i in indices)
+    return Analysed(" ".join(w.replace("_", " ") for w in words), words, tuple(doc.folded[i] for i in indices),
+                    frozenset(position[i] for i in doc.negated if i in position),
+                    tuple((position[i], m) for i, m in doc.marks if i in position))
+
+
+# --- combining the whole text's themes with its passages' ------------------------------------
+
+SUPPORT_WORDS = 6        # a passage this long or longer can support a theme (not "bạn kỹ thuật bảo")
+STRONG = 0.95            # one passage this sure of a theme the whole text missed adds it...
+STRONG_WHOLE = 0.2       # ...when the whole text gives the theme at least this share of its threshold
+
+
+class PassageScores:
+    """The model's and the glossary's reading of every own passage of the long texts of a batch
+    (one matrix product for all of them), and the rule that combines it with the whole text's:
+
+    - a theme the whole text gives (model or glossary) is kept only if one of the customer's own
+      passages of SUPPORT_WORDS words or more passes the theme's threshold on its own: a theme read
+      from the narrative, a passing mention or a quoted reply, which no sentence of the customer's
+      names clearly, is dropped;
+    - a theme the whole text missed is added when one such passage gives it STRONG or more and the
+      whole text at least STRONG_WHOLE × its threshold (the one sentence that names the problem,
+      outweighed by the story around it);
+    - the evidence of a kept or added theme comes from the passage that supports it best (its
+      glossary terms, then the model's words), the whole text's evidence if that passage has none;
+    - a complaint keeps at least the whole text's best theme (the gate read the whole text), and
+      a glossary theme the model has no column for is kept when an own passage names it.
+    Chosen on the development letters (data/hosting_corpus/messages_dev_long.py; README, theme engine)."""
+
+    def __init__(self, model, matcher, docs: list[Analysed]):
+        self.model = model
+        self.passages = [own_passages(doc) for doc in docs]
+        self.flat = [p for ps in self.passages for p in ps]
+        self.first: list[int] = []
+        n = 0
+        for ps in self.passages:
+            self.first.append(n)
+            n += len(ps)
+        if self.flat:
+            self.x = model.transform(self.flat)
+            self.proba = model.proba_matrix(self.x)
+            self.rules = [matcher.match(p) for p in self.flat]
+            self.long = [len(p.words) >= SUPPORT_WORDS for p in self.flat]
+
+    def refine(self, i: int, scores: dict, columns: list[tuple[int, str]], thresholds, whole) -> dict:
+        """Text i's theme scores (code -> (score, evidence, source), read from the whole text, whose
+        model probabilities are `whole`) after its passages' reading; unchanged for a short text."""
+        from voc.model import TagSource
+
+        rows = range(self.first[i], self.first[i] + len(self.passages[i]))
+        if not rows or not scores:
+            return scores
+        proba, rules = self.proba, self.rules
+        support = [k for k in rows if self.long[k]]
+        known = {code for _, code in columns}
+        out = {code: value for code, value in scores.items()      # a glossary theme the model does not know
+               if code not in known and any(code in rules[k] for k in rows)}
+        for j, code in columns:
+            best = max((proba[k, j] for k in support), default=0.0)
+            if code in scores and best >= thresholds[j]:
+                score, evidence, source = scores[code]
+                out[code] = (score, self._evidence(rows, j, code) or evidence, source)
+            elif code not in scores and best >= STRONG and whole[j] >= STRONG_WHOLE * thresholds[j]:
+                out[code] = (float(best), self._evidence(rows, j, code), TagSource.MODEL)
+        if not out:
+            code = max(scores, key=lambda c: scores[c][0])
+            out[code] = scores[code]
+        return out
+
+    def _evidence(self, rows: range, j: int, code: str) -> list[str]:
+        """The theme's words in the passage that names it best: one with a glossary term of the theme
+        if any, the model's likeliest otherwise."""
+        from voc.text.tagging import _merge, _row
+
+        k = max(rows, key=lambda k: (code in self.rules[k], self.proba[k, j]))
+        return _merge(self.rules[k].get(code, []), self.model.evidence(_row(self.x, k), j, self.flat[k]))
