@@ -145,27 +145,31 @@ def sub_doc(doc: Analysed, indices: tuple[int, ...]) -> Analysed:
 
 # --- combining the whole text's themes with its passages' ------------------------------------
 
-SUPPORT_WORDS = 6        # a passage this long or longer can support a theme (not "bạn kỹ thuật bảo")
-STRONG = 0.95            # one passage this sure of a theme the whole text missed adds it...
-STRONG_WHOLE = 0.2       # ...when the whole text gives the theme at least this share of its threshold
+SUPPORT = 0.3           # a passage supports a theme when it gives it this share of the theme's threshold,
+SUPPORT_RULE = 0.8      # this share for a theme a glossary term gave (terms are blind to their context)
+ADD_WORDS = 6           # a passage this long or longer can add a theme (not "bạn kỹ thuật bảo")...
+STRONG = 0.95           # ...when it gives the theme this much...
+STRONG_WHOLE = 0.35     # ...and the whole text at least this share of the theme's threshold
 
 
 class PassageScores:
     """The model's and the glossary's reading of every own passage of the long texts of a batch
     (one matrix product for all of them), and the rule that combines it with the whole text's:
 
-    - a theme the whole text gives (model or glossary) is kept only if one of the customer's own
-      passages of SUPPORT_WORDS words or more passes the theme's threshold on its own: a theme read
-      from the narrative, a passing mention or a quoted reply, which no sentence of the customer's
-      names clearly, is dropped;
-    - a theme the whole text missed is added when one such passage gives it STRONG or more and the
-      whole text at least STRONG_WHOLE × its threshold (the one sentence that names the problem,
-      outweighed by the story around it);
-    - the evidence of a kept or added theme comes from the passage that supports it best (its
-      glossary terms, then the model's words), the whole text's evidence if that passage has none;
+    - a theme the whole text gives is kept only if one of the customer's own passages supports it:
+      gives it at least SUPPORT × its threshold, SUPPORT_RULE × if a glossary term gave it (a term
+      matches a passing mention, "đã gia hạn xong", as readily as the complaint). A theme read from
+      the narrative as a whole, or from a quoted reply, that no sentence of the customer's leans
+      towards is dropped;
+    - a theme the whole text missed is added when one own passage of ADD_WORDS words or more gives
+      it STRONG or more and the whole text at least STRONG_WHOLE × its threshold (the one sentence
+      that names the problem, outweighed by the story around it);
+    - the evidence of a kept or added theme comes from the passage that names it best: one with a
+      glossary term of the theme, else the likeliest (the whole text's evidence if it has none);
     - a complaint keeps at least the whole text's best theme (the gate read the whole text), and
       a glossary theme the model has no column for is kept when an own passage names it.
-    Chosen on the development letters (data/hosting_corpus/messages_dev_long.py; README, theme engine)."""
+    Chosen on the development letters (data/hosting_corpus/messages_dev_long.py) and the long
+    letters of the train part's grouped cross-validation (README, theme engine)."""
 
     def __init__(self, model, matcher, docs: list[Analysed]):
         self.model = model
@@ -180,7 +184,7 @@ class PassageScores:
             self.x = model.transform(self.flat)
             self.proba = model.proba_matrix(self.x)
             self.rules = [matcher.match(p) for p in self.flat]
-            self.long = [len(p.words) >= SUPPORT_WORDS for p in self.flat]
+            self.long = [len(p.words) >= ADD_WORDS for p in self.flat]
 
     def refine(self, i: int, scores: dict, columns: list[tuple[int, str]], thresholds, whole) -> dict:
         """Text i's theme scores (code -> (score, evidence, source), read from the whole text, whose
@@ -191,17 +195,18 @@ class PassageScores:
         if not rows or not scores:
             return scores
         proba, rules = self.proba, self.rules
-        support = [k for k in rows if self.long[k]]
         known = {code for _, code in columns}
         out = {code: value for code, value in scores.items()      # a glossary theme the model does not know
                if code not in known and any(code in rules[k] for k in rows)}
         for j, code in columns:
-            best = max((proba[k, j] for k in support), default=0.0)
-            if code in scores and best >= thresholds[j]:
+            if code in scores:
                 score, evidence, source = scores[code]
-                out[code] = (score, self._evidence(rows, j, code) or evidence, source)
-            elif code not in scores and best >= STRONG and whole[j] >= STRONG_WHOLE * thresholds[j]:
-                out[code] = (float(best), self._evidence(rows, j, code), TagSource.MODEL)
+                if max(proba[k, j] for k in rows) >= (SUPPORT_RULE if source is TagSource.RULE else SUPPORT) * thresholds[j]:
+                    out[code] = (score, self._evidence(rows, j, code) or evidence, source)
+            elif whole[j] >= STRONG_WHOLE * thresholds[j]:
+                best = max((proba[k, j] for k in rows if self.long[k]), default=0.0)
+                if best >= STRONG:
+                    out[code] = (float(best), self._evidence(rows, j, code), TagSource.MODEL)
         if not out:
             code = max(scores, key=lambda c: scores[c][0])
             out[code] = scores[code]
