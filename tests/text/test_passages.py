@@ -36,6 +36,9 @@ def test_greeting_sign_off_signature_and_an_email_thread_are_no_complaint_passag
     assert kinds[0] == ("formula", "chào anh_chị")
     assert [k for k, _ in kinds] == ["formula", "own", "own", "own", "formula", "quoted"]
     assert kinds[-1][1].startswith("vào lúc")
+    kinds = _kinds("Gửi mail không đi được, khách không nhận. Web cũng chậm. Cảm thấy rất thất vọng. Em cảm ơn.")
+    assert [k for k, _ in kinds] == ["own", "own", "own", "formula"]     # no greeting, "cảm thấy" no thanks
+    assert _kinds("Web hien thi tieng viet: loi font. Da sua. Van loi.")[0][0] == "own"   # "Việt:", no thread
 
 
 def test_a_domains_dot_ends_no_sentence_and_short_texts_have_no_passages():

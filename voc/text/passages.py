@@ -36,14 +36,20 @@ REPLY_WINDOW = 4          # words between a reply verb and the quotation it intr
 REPLY_VERBS = frozenset({"trả_lời", "nói", "bảo", "nhắn", "phản_hồi", "giải_thích", "kết_luận", "khuyên", "hứa",
                          "hẹn", "đáp", "reply", "replied", "said", "says", "answered", "wrote"})
 REPLY_VERBS_FOLDED = frozenset({"tra_loi", "noi", "phan_hoi", "giai_thich", "ket_luan", "khuyen", "hua", "hen"})
-# Words (folded) after which the rest of the text is a quoted thread when a ":" follows them.
-THREAD_CUES = frozenset({"da_viet", "viet", "wrote"})
-THREAD_PAIRS = frozenset({("original", "message"), ("forwarded", "message")})
-GREETINGS = frozenset({"chao", "kinh_gui", "kinh", "gui", "xin_chao", "thua", "dear", "hi", "hello", "alo"})
+# A quoted thread follows "... đã viết:" / "wrote:" (a ":" after these words as typed; "viet" without
+# marks only after "da": "tiếng Việt:" is no thread) and "original / forwarded message".
+THREAD_CUES = frozenset({"viết", "wrote", "đã_viết", "da_viet"})
+THREAD_PAIRS = frozenset({("original", "message"), ("forwarded", "message"), ("da", "viet")})
+# Greetings (folded, a word or two words joined); "gửi", "kính", "thưa" only before an addressee
+# ("Gửi mail không đi" is no greeting).
+GREETINGS = frozenset({"chao", "kinh_gui", "xin_chao", "dear", "hi", "hello", "alo"})
+ADDRESSED = frozenset({"gui", "kinh", "thua"})
+ADDRESSEES = frozenset({"anh", "chi", "anh_chi", "em", "ban", "cac", "quy", "bo_phan", "phong", "ban_giam_doc", "bkns",
+                        "cong_ty", "team", "admin", "ad", "tong_dai", "cham_soc", "ho_tro", "ky_thuat"})
 GREETING_WORDS = 8        # a greeting is the letter's first clause, at most this long
-SIGN_OFFS = frozenset({"cam_on", "cam", "tran_trong", "regards", "thanks", "thank", "best", "than_ai", "chuc",
-                       "xin_cam_on", "em_cam_on"})
-SIGNATURE_CUES = frozenset({"tran_trong", "regards", "than_ai"})
+SIGN_OFFS = frozenset({"cam_on", "cam_on_anh", "xin_cam_on", "em_cam_on", "toi_cam_on", "minh_cam_on", "tran_trong",
+                       "regards", "best_regards", "thanks", "thank", "than_ai", "chuc"})
+SIGNATURE_CUES = frozenset({"tran_trong", "regards", "best_regards", "than_ai"})
 
 
 class PassageKind(Enum):
@@ -82,7 +88,7 @@ def _quoted_words(doc: Analysed) -> set[int]:
     opened: tuple[int, str] | None = None
     for k, (i, mark) in enumerate(marks):
         # an e-mail thread: "... đã viết:", "wrote:", "original message", a ">" opening a sentence
-        if ":" in mark and i and folded[i - 1] in THREAD_CUES or mark == ">" and (
+        if ":" in mark and i and words[i - 1] in THREAD_CUES or mark == ">" and (
                 k == 0 or any(c in SENTENCE_ENDS or c == ">" for c in marks[k - 1][1])) and i < len(words) or (
                 i >= 2 and (folded[i - 2], folded[i - 1]) in THREAD_PAIRS):
             quoted.update(range(i, len(words)))
@@ -99,6 +105,12 @@ def _quoted_words(doc: Analysed) -> set[int]:
     return quoted
 
 
+def _greeting(folded: tuple[str, ...], start: int, end: int) -> bool:
+    if folded[start] in GREETINGS or "_".join(folded[start:start + 2]) in GREETINGS:
+        return True
+    return folded[start] in ADDRESSED and start + 1 < end and folded[start + 1] in ADDRESSEES
+
+
 def split(doc: Analysed) -> list[Passage]:
     """The text's sentences, each OWN, QUOTED or FORMULA, quoted words taken out of own sentences."""
     quoted = _quoted_words(doc)
@@ -110,15 +122,16 @@ def split(doc: Analysed) -> list[Passage]:
         if quoted.issuperset(range(start, end)):
             out.append(Passage(PassageKind.QUOTED, tuple(range(start, end))))
             continue
-        if n == 0 and (folded[start] in GREETINGS or "_".join(folded[start:start + 2]) in GREETINGS):
+        if n == 0 and _greeting(folded, start, end):
             clause = next((i for i, mark in doc.marks if start < i < end and mark == ","), end)
             if clause - start <= GREETING_WORDS:
                 out.append(Passage(PassageKind.FORMULA, tuple(range(start, clause))))
                 own = tuple(i for i in own if i >= clause)
                 if not own:
                     continue
-        if signed or folded[own[0]] in SIGN_OFFS:
-            signed = signed or folded[own[0]] in SIGNATURE_CUES
+        opening = {folded[own[0]], "_".join(folded[i] for i in own[:2])}
+        if signed or opening & SIGN_OFFS:
+            signed = signed or bool(opening & SIGNATURE_CUES)
             out.append(Passage(PassageKind.FORMULA, own))
             continue
         out.append(Passage(PassageKind.OWN, own))
