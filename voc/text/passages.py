@@ -227,8 +227,10 @@ class PassageScores:
 
     def _evidence(self, rows: range, j: int, code: str) -> list[str]:
         """The theme's words in the passage that names it best: one with a glossary term of the theme
-        if any, the model's likeliest otherwise."""
-        from voc.text.tagging import _merge, _row
-
+        if any, the model's likeliest otherwise (its glossary terms first, then the model's words)."""
         k = max(rows, key=lambda k: (code in self.rules[k], self.proba[k, j]))
-        return _merge(self.rules[k].get(code, []), self.model.evidence(_row(self.x, k), j, self.flat[k]))
+        words = list(self.rules[k].get(code, []))
+        for word in self.model.evidence(self.x[k], j, self.flat[k]):
+            if not any(word in w or w in word for w in words):
+                words.append(word)
+        return words
