@@ -23,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+import numpy as np
+
+from voc.model import TagSource
 from voc.text.normalize import Analysed
 
 MIN_PASSAGES = 3
@@ -39,7 +42,7 @@ REPLY_VERBS_FOLDED = frozenset({"tra_loi", "noi", "phan_hoi", "giai_thich", "ket
 # A quoted thread follows "... đã viết:" / "wrote:" (a ":" after these words as typed; "viet" without
 # marks only after "da": "tiếng Việt:" is no thread) and "original / forwarded message".
 THREAD_CUES = frozenset({"viết", "wrote", "đã_viết", "da_viet"})
-THREAD_PAIRS = frozenset({("original", "message"), ("forwarded", "message"), ("da", "viet")})
+THREAD_PAIRS = frozenset({("original", "message"), ("forwarded", "message")})
 # Greetings (folded, a word or two words joined); "gửi", "kính", "thưa" only before an addressee
 # ("Gửi mail không đi" is no greeting).
 GREETINGS = frozenset({"chao", "kinh_gui", "xin_chao", "dear", "hi", "hello", "alo"})
@@ -81,16 +84,25 @@ def _is_reply_verb(word: str, folded: str) -> bool:
     return word in REPLY_VERBS if word != folded else folded in REPLY_VERBS_FOLDED
 
 
+def _thread_starts(doc: Analysed, k: int) -> bool:
+    """An e-mail's quoted thread starts at mark k: "... đã viết:", "wrote:", "original message", or a
+    ">" opening a sentence."""
+    i, mark = doc.marks[k]
+    words, folded = doc.words, doc.folded
+    if ":" in mark and i and (words[i - 1] in THREAD_CUES or folded[max(0, i - 2):i] == ("da", "viet")):
+        return True
+    if mark == ">" and i < len(words) and (k == 0 or any(c in SENTENCE_ENDS or c == ">" for c in doc.marks[k - 1][1])):
+        return True
+    return i >= 2 and folded[i - 2:i] in THREAD_PAIRS
+
+
 def _quoted_words(doc: Analysed) -> set[int]:
     """Indices of the words quoted from someone else."""
     quoted: set[int] = set()
     words, folded, marks = doc.words, doc.folded, doc.marks
     opened: tuple[int, str] | None = None
     for k, (i, mark) in enumerate(marks):
-        # an e-mail thread: "... đã viết:", "wrote:", "original message", a ">" opening a sentence
-        if ":" in mark and i and words[i - 1] in THREAD_CUES or mark == ">" and (
-                k == 0 or any(c in SENTENCE_ENDS or c == ">" for c in marks[k - 1][1])) and i < len(words) or (
-                i >= 2 and (folded[i - 2], folded[i - 1]) in THREAD_PAIRS):
+        if _thread_starts(doc, k):
             quoted.update(range(i, len(words)))
             return quoted
         for c in mark:
@@ -199,27 +211,27 @@ class PassageScores:
             self.rules = [matcher.match(p) for p in self.flat]
             self.long = [len(p.words) >= ADD_WORDS for p in self.flat]
 
-    def refine(self, i: int, scores: dict, columns: list[tuple[int, str]], thresholds, whole) -> dict:
+    def refine(self, i: int, scores: dict[str, tuple[float, list[str], TagSource]], columns: list[tuple[int, str]],
+               thresholds: np.ndarray, whole: np.ndarray) -> dict[str, tuple[float, list[str], TagSource]]:
         """Text i's theme scores (code -> (score, evidence, source), read from the whole text, whose
         model probabilities are `whole`) after its passages' reading; unchanged for a short text."""
-        from voc.model import TagSource
-
         rows = range(self.first[i], self.first[i] + len(self.passages[i]))
         if not rows or not scores:
             return scores
-        proba, rules = self.proba, self.rules
+        block = self.proba[rows.start:rows.stop]
+        top = block.max(axis=0)
+        long = [k - rows.start for k in rows if self.long[k]]
+        top_long = block[long].max(axis=0) if long else np.zeros(block.shape[1])
         known = {code for _, code in columns}
         out = {code: value for code, value in scores.items()      # a glossary theme the model does not know
-               if code not in known and any(code in rules[k] for k in rows)}
+               if code not in known and any(code in self.rules[k] for k in rows)}
         for j, code in columns:
             if code in scores:
                 score, evidence, source = scores[code]
-                if max(proba[k, j] for k in rows) >= (SUPPORT_RULE if source is TagSource.RULE else SUPPORT) * thresholds[j]:
+                if top[j] >= (SUPPORT_RULE if source is TagSource.RULE else SUPPORT) * thresholds[j]:
                     out[code] = (score, self._evidence(rows, j, code) or evidence, source)
-            elif whole[j] >= STRONG_WHOLE * thresholds[j]:
-                best = max((proba[k, j] for k in rows if self.long[k]), default=0.0)
-                if best >= STRONG:
-                    out[code] = (float(best), self._evidence(rows, j, code), TagSource.MODEL)
+            elif top_long[j] >= STRONG and whole[j] >= STRONG_WHOLE * thresholds[j]:
+                out[code] = (float(top_long[j]), self._evidence(rows, j, code), TagSource.MODEL)
         if not out:
             code = max(scores, key=lambda c: scores[c][0])
             out[code] = scores[code]
