@@ -29,7 +29,8 @@ final style, written and committed before the work it measures; messages_heldout
 heldout_messages4.csv (159 messages written the same way before the work on messages_train3.py, 15
 of them long forum-style letters; messages_heldout4.py), heldout_messages5.csv (72 long letters, 60
 complaints and 12 non-complaints, written and committed before the work on long complaints it
-measures; messages_heldout5.py).
+measures; messages_heldout5.py). messages_dev_long.csv (50 long letters, messages_dev_long.py) is
+the development set of the passage rule (voc/text/passages.py): never trained on, not a held-out figure.
 Deterministic (seeded).
 
 History: the templated held-out part was written first, with the first train part (hand-written
@@ -64,6 +65,7 @@ from phrases import (CORES, NEGATED, NON_COMPLAINTS, PAIRS, PRODUCTS, QUESTIONS,
 from voc.plaintext import strip_diacritics  # noqa: E402
 
 import lexicon  # noqa: E402
+import messages_dev_long  # noqa: E402
 import messages_heldout  # noqa: E402
 import messages_heldout2  # noqa: E402
 import messages_heldout3  # noqa: E402
@@ -286,3 +288,4 @@ if __name__ == "__main__":
     write(HERE / "heldout_messages3.csv", messages_heldout3.MESSAGES)     # each already in its style
     write(HERE / "heldout_messages4.csv", messages_heldout4.MESSAGES)     # each already in its style
     write(HERE / "heldout_messages5.csv", messages_heldout5.MESSAGES)     # each already in its style
+    write(HERE / "messages_dev_long.csv", messages_dev_long.MESSAGES)     # dev letters, never trained on

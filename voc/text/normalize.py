@@ -160,6 +160,9 @@ class Analysed:
     words: tuple[str, ...]
     folded: tuple[str, ...]
     negated: frozenset[int] = frozenset()     # indices of the words in a ruled-out scope
+    # punctuation as typed: (index of the word it comes before, the mark), in text order; a mark
+    # after the last word has index len(words). Passage splitting (voc.text.passages) reads it.
+    marks: tuple[tuple[int, str], ...] = ()
 
     @cached_property
     def negated_syllables(self) -> tuple[bool, ...]:
@@ -259,14 +262,20 @@ def analyse(text: str | None) -> Analysed:
     tokens = underthesea_function("word_tokenize")(prepared)
     kept: list[str] = []
     boundaries: set[int] = set()
+    marks: list[tuple[int, str]] = []
     for t in tokens:
-        if _KEEP.search(t):
+        first = _KEEP.search(t)
+        if first:
+            if first.start():                  # a mark glued to the word ("‘ ok", "! a")
+                marks.append((len(kept), t[:first.start()].strip()))
             kept.append(t.replace(" ", "_"))
-        elif kept:
-            boundaries.add(len(kept))          # the next kept word follows a punctuation mark
+        else:
+            if kept:
+                boundaries.add(len(kept))      # the next kept word follows a punctuation mark
+            marks.append((len(kept), t))
     words = tuple(kept)
     folded = tuple(_fold_word(w) for w in words)
-    return Analysed(prepared, words, folded, ruled_out_words(words, folded, frozenset(boundaries)))
+    return Analysed(prepared, words, folded, ruled_out_words(words, folded, frozenset(boundaries)), tuple(marks))
 
 
 def analyse_many(texts: list[str]) -> list[Analysed]:

@@ -25,6 +25,7 @@ from voc.clock import to_db, utcnow
 from voc.model import TagSource
 from voc.text import risk
 from voc.text.normalize import RULED_OUT_LINKS, Analysed, analyse, as_typed, fold_phrase
+from voc.text.passages import PassageScores
 from voc.numbers import vn_number
 from voc.store.dialect import database_key, one_at_a_time
 from voc.store.pending import insert_rows
@@ -129,6 +130,7 @@ class Tagger:
             gate = model.gate_proba(x) >= GATE_THRESHOLD
             thresholds = model.label_thresholds()
             columns = [(j, code) for j, code in enumerate(model.labels) if code in self.themes]
+            passages = PassageScores(model, self.matcher, docs)      # long letters: read sentence by sentence
         results = []
         for i, doc in enumerate(docs):
             if model is not None and not gate[i]:      # thanks, a sales question: no theme at all
@@ -156,6 +158,7 @@ class Tagger:
                     # the gate says complaint: its best theme, even below that theme's threshold
                     j, code = max(columns, key=lambda c: row[c[0]])
                     scores[code] = (float(row[j]), model.evidence(_row(x, i), j, doc), TagSource.MODEL)
+                scores = passages.refine(i, scores, columns, thresholds, row)
             tags = [ThemeTag(code, self.themes[code], score, evidence[:MAX_EVIDENCE], source)
                     for code, (score, evidence, source) in scores.items()]
             tags.sort(key=lambda t: (-t.score, t.code))
