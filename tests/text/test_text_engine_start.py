@@ -39,6 +39,11 @@ def test_a_case_received_while_the_engine_loads_is_tagged_with_the_model(db, sta
     while loading.is_alive() and not setup._engine_lock.locked():   # the model is being trained now
         time.sleep(0.01)
     setup.ensure_text_engine(db)        # as the intake page does before receiving: waits for the thread
+    # the thread's work is done when the call returns; the thread itself may still be exiting
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM theme_models WHERE active").fetchone()[0] == 1
+    assert str(db.path) in setup._engine_ready
+    loading.join(timeout=60)
     assert not loading.is_alive()
     case = cases.receive(db, staff, make_draft())
     with db.cursor() as cur:
