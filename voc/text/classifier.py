@@ -317,35 +317,10 @@ def train(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one
     return ThemeModel.from_bytes(blob)
 
 
-def model_cache_dir() -> Path:
-    """Where `train_cached` keeps fitted models: $VOC_MODEL_CACHE, else ~/.cache/voc-desk/models."""
-    return Path(os.environ.get("VOC_MODEL_CACHE") or Path.home() / ".cache" / "voc-desk" / "models")
-
-
-def train_cached(texts: Sequence[str], labels: Sequence[Sequence[str]], *, at_least_one: bool = False) -> ThemeModel:
-    """`train` with the fitted model also kept on disk, keyed by everything that shapes it, so the
-    default model (seed examples and the hosting corpus, a few minutes of cross-validation) is
-    fitted once per machine rather than once per process. A missing or unreadable cache only costs
-    the training."""
-    key = _train_key(texts, labels, at_least_one, True, C_GRID, 0, row_groups(texts))
-    path = model_cache_dir() / f"theme-model-{key[:32]}.pkl"
-    try:
-        blob = path.read_bytes()
-        model = ThemeModel.from_bytes(blob)
-        with _train_cache_lock:        # `train` with the same request is served from memory now
-            _train_cache[key] = blob
-        return model
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    model = train(texts, labels, at_least_one=at_least_one)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(model.to_bytes())
-        partial.replace(path)
-    except OSError:
-        pass
-    return model
+def remember_fitted(key: str, blob: bytes) -> None:
+    """`train` with the request of `key` is served from memory now (voc.text.model_cache read it from disk)."""
+    with _train_cache_lock:
+        _train_cache[key] = blob
 
 
 def _train(texts: Sequence[str], labels: Sequence[Sequence[str]], groups: np.ndarray, *, at_least_one: bool, augment: bool,

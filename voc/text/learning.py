@@ -11,7 +11,8 @@ import random
 from dataclasses import dataclass
 from typing import Sequence
 
-from voc.text.classifier import current_labels, train, train_cached
+from voc.text.classifier import current_labels, train
+from voc.text.model_cache import train_cached
 from voc.text.metrics import set_metrics
 from voc.text.normalize import analyse
 from voc.text.taxonomy import load_default_examples

@@ -25,7 +25,8 @@ import numpy as np
 
 from voc.paths import DATA_DIR
 from voc.plaintext import fold
-from voc.text.classifier import STOP_SYLLABLES, ThemeModel, train, train_cached
+from voc.text.classifier import STOP_SYLLABLES, ThemeModel, train
+from voc.text.model_cache import train_cached
 from voc.text.normalize import Analysed, analyse
 
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"

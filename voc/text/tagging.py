@@ -20,7 +20,8 @@ import numpy as np
 
 from voc.accounts.access import SYSTEM
 from voc.text.classifier import (GATE_THRESHOLD, ThemeModel, current_labels, load_active_model, save_model,
-                                 train_cached, training_examples)
+                                 training_examples)
+from voc.text.model_cache import train_cached
 from voc.clock import to_db, utcnow
 from voc.model import TagSource
 from voc.text import risk
