@@ -74,9 +74,9 @@ def _ends(doc: Analysed) -> set[int]:
             and not (mark == "." and i < n and folded[i] in DOMAIN_SUFFIXES)}
 
 
-def _sentences(doc: Analysed) -> list[tuple[int, int]]:
-    """[start, end) word ranges of the sentences."""
-    cuts = sorted(_ends(doc) | {0, len(doc.words)})
+def _sentences(doc: Analysed, ends: set[int]) -> list[tuple[int, int]]:
+    """[start, end) word ranges of the sentences that open at `ends` (`_ends`)."""
+    cuts = sorted(ends | {0, len(doc.words)})
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
@@ -123,13 +123,14 @@ def _greeting(folded: tuple[str, ...], start: int, end: int) -> bool:
     return folded[start] in ADDRESSED and start + 1 < end and folded[start + 1] in ADDRESSEES
 
 
-def split(doc: Analysed) -> list[Passage]:
-    """The text's sentences, each OWN, QUOTED or FORMULA, quoted words taken out of own sentences."""
+def split(doc: Analysed, ends: set[int] | None = None) -> list[Passage]:
+    """The text's sentences, each OWN, QUOTED or FORMULA, quoted words taken out of own sentences
+    (`ends`: the text's `_ends`, if already known)."""
     quoted = _quoted_words(doc)
     folded = doc.folded
     out: list[Passage] = []
     signed = False
-    for n, (start, end) in enumerate(_sentences(doc)):
+    for n, (start, end) in enumerate(_sentences(doc, _ends(doc) if ends is None else ends)):
         own = tuple(i for i in range(start, end) if i not in quoted)
         if quoted.issuperset(range(start, end)):
             out.append(Passage(PassageKind.QUOTED, tuple(range(start, end))))
@@ -153,9 +154,10 @@ def split(doc: Analysed) -> list[Passage]:
 def own_passages(doc: Analysed) -> list[Analysed]:
     """The customer's own passages of a long text as analysed texts; [] for a short text (fewer than
     MIN_PASSAGES of them), which is tagged as a whole only."""
-    if len(_ends(doc)) + 1 < MIN_PASSAGES:
+    ends = _ends(doc)
+    if len(ends) + 1 < MIN_PASSAGES:
         return []                            # cheap test first: most texts have one or two sentences
-    own = [p for p in split(doc) if p.kind is PassageKind.OWN]
+    own = [p for p in split(doc, ends) if p.kind is PassageKind.OWN]
     return [sub_doc(doc, p.words) for p in own] if len(own) >= MIN_PASSAGES else []
 
 
